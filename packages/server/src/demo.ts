@@ -1,0 +1,31 @@
+import type { Database } from './infra/db/index.js';
+import type { Role } from './policies.js';
+import type { Services } from './services.js';
+
+/** The demo neighbourhood: central Portland, Oregon. Accounts are listed in the README. */
+export const DEMO_PASSWORD = 'porchlight-demo';
+export const DEMO_CENTRE = { lat: 45.5152, lng: -122.6784 };
+
+export const DEMO_ACCOUNTS: { email: string; displayName: string; role: Role; offset: [number, number] }[] = [
+  { email: 'alice@demo.porchlight', displayName: 'Alice (resident)', role: 'resident', offset: [0.002, 0.001] },
+  { email: 'bob@demo.porchlight', displayName: 'Bob (resident)', role: 'resident', offset: [-0.003, 0.004] },
+  { email: 'mod@demo.porchlight', displayName: 'Morgan (moderator)', role: 'moderator', offset: [0.004, -0.002] },
+  { email: 'mod2@demo.porchlight', displayName: 'Riley (moderator)', role: 'moderator', offset: [-0.001, -0.004] },
+  { email: 'admin@demo.porchlight', displayName: 'Avery (admin)', role: 'admin', offset: [0.001, 0.003] },
+  { email: 'agency@demo.porchlight', displayName: 'Central Precinct (agency)', role: 'agency', offset: [0, 0] },
+];
+
+/**
+ * Seeds demo accounts with homes and a few posts into an empty database. Returns false (and does nothing)
+ * when any user exists, so restarts and real deployments are never touched.
+ */
+export async function seedDemo(services: Services, db: Database): Promise<boolean> {
+  const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  if ((existing.rows[0]?.n ?? 0) > 0) return false;
+  for (const a of DEMO_ACCOUNTS) {
+    const { user } = await services.auth.signUp({ email: a.email, password: DEMO_PASSWORD, displayName: a.displayName }, a.role);
+    const viewer = { id: user.id, role: a.role, displayName: user.displayName };
+    await services.users.setHome(viewer, { lat: DEMO_CENTRE.lat + a.offset[0], lng: DEMO_CENTRE.lng + a.offset[1] });
+  }
+  return true;
+}

@@ -1,0 +1,60 @@
+import { cellToBoundary, cellToLatLng, cellToParent, gridDisk, getHexagonEdgeLengthAvg, latLngToCell, UNITS } from 'h3-js';
+
+/** Resolution of the cell every shown location is snapped to (~0.1 km², ~175 m edge). */
+export const DISPLAY_RESOLUTION = 9;
+/** Resolution of the feed index and live fan-out key (~5 km², ~1.4 km edge). */
+export const AREA_RESOLUTION = 7;
+
+export const MIN_RADIUS_M = 500;
+export const MAX_RADIUS_M = 8000;
+export const DEFAULT_RADIUS_M = 1600;
+
+export interface LatLng {
+  lat: number;
+  lng: number;
+}
+
+/** A location as other users may see it: a resolution-9 H3 cell and its centre. */
+export interface CoarseLocation {
+  cell: string;
+  lat: number;
+  lng: number;
+}
+
+/** Snaps an exact point to its display cell. The returned centre is the only point ever shown. */
+export function snap(point: LatLng): CoarseLocation & { areaCell: string } {
+  const cell = latLngToCell(point.lat, point.lng, DISPLAY_RESOLUTION);
+  const [lat, lng] = cellToLatLng(cell);
+  return { cell, lat, lng, areaCell: cellToParent(cell, AREA_RESOLUTION) };
+}
+
+/** The boundary of a cell as `[lng, lat]` pairs (GeoJSON order), for drawing. */
+export function cellPolygon(cell: string): [number, number][] {
+  return cellToBoundary(cell, true) as [number, number][];
+}
+
+/** Great-circle distance in metres. */
+export function distanceMeters(a: LatLng, b: LatLng): number {
+  const R = 6_371_008.8;
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * The area cells (resolution 7) that together cover every display cell whose centre lies within
+ * `radiusM` of `centre`. Used to select feed candidates by index and to subscribe to live fan-out.
+ */
+export function areaCellsCovering(centre: LatLng, radiusM: number): string[] {
+  const origin = latLngToCell(centre.lat, centre.lng, AREA_RESOLUTION);
+  const edge = getHexagonEdgeLengthAvg(AREA_RESOLUTION, UNITS.m);
+  // A hexagon's inradius is edge·√3/2; adding one ring covers points near the boundary of the last ring.
+  const k = Math.ceil(radiusM / (edge * Math.sqrt(3))) + 1;
+  return gridDisk(origin, k).filter((c) => {
+    if (c === origin) return true;
+    const [lat, lng] = cellToLatLng(c);
+    return distanceMeters(centre, { lat, lng }) <= radiusM + 2 * edge;
+  });
+}

@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type FieldError } from '../errors.js';
+
+/** An RFC 9457 problem document, with Porchlight's stable `code` and per-field `errors`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+const PROBLEM_TYPE_BASE = 'https://porchlight.invalid/problems/';
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
+  const body: Problem = {
+    type: PROBLEM_TYPE_BASE + err.code,
+    title: err.title,
+    status: err.status,
+    detail: err.detail ?? err.title,
+    code: err.code,
+    instance: request.url,
+    ...(err.errors ? { errors: err.errors } : {}),
+  };
+  return reply.status(err.status).type('application/problem+json').send(body);
+}
+
+interface AjvIssue {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+/** Turns Ajv validation output into field errors that name the field, e.g. `/body/title`. */
+function fieldErrors(context: string, issues: AjvIssue[]): FieldError[] {
+  return issues.map((i) => {
+    let field = `/${context}${i.instancePath}`;
+    let message = i.message ?? 'is invalid';
+    if (i.keyword === 'additionalProperties') {
+      field += `/${String(i.params.additionalProperty)}`;
+      message = 'is not an accepted property';
+    } else if (i.keyword === 'required') {
+      field += `/${String(i.params.missingProperty)}`;
+      message = 'is required';
+    }
+    return { field, message };
+  });
+}
+
+/** Maps every error to a problem document; unknown errors become a generic 500 with a correlation id. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) return sendProblem(reply, request, error);
+    const fe = error;
+    if (fe.validation) {
+      const errors = fieldErrors(fe.validationContext ?? 'body', fe.validation as AjvIssue[]);
+      const detail = errors.map((e) => `${e.field} ${e.message}`).join('; ');
+      return sendProblem(reply, request, new AppError('validation_failed', detail, errors));
+    }
+    switch (fe.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendProblem(reply, request, new AppError('payload_too_large'));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendProblem(reply, request, new AppError('unsupported_media_type', fe.message));
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return sendProblem(reply, request, new AppError('bad_request', 'the body is not valid JSON'));
+      default:
+        break;
+    }
+    if (fe.statusCode === 429) return sendProblem(reply, request, new AppError('rate_limited', fe.message));
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendProblem(reply, request, new AppError('bad_request', fe.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(
+      reply,
+      request,
+      new AppError('internal', `something went wrong; correlation id ${String(request.id)}`),
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, new AppError('not_found', `no route for ${request.method} ${request.url}`)),
+  );
+}

@@ -1,0 +1,44 @@
+import { Type, type TProperties, type TSchema } from 'typebox';
+
+/** An object schema that rejects unknown properties. Use for every request and response object. */
+export const Obj = <P extends TProperties>(properties: P, options: { description?: string; $id?: string } = {}) =>
+  Type.Object(properties, { additionalProperties: false, ...options });
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'Stable machine-readable error code' }),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(Obj({ field: Type.String({ description: 'JSON pointer, e.g. /body/title' }), message: Type.String() })),
+    ),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+/** Response map for a route: the success schema plus problem documents for the given 4xx statuses. */
+export function responses<S extends TSchema, C extends number>(status: C, schema: S, ...errors: number[]) {
+  const problems: Record<number, unknown> = {};
+  for (const e of [400, ...errors]) problems[e] = Type.Ref('Problem');
+  return { [status]: schema, ...problems } as { [K in C]: S };
+}
+
+export const IdParams = Obj({ id: Type.Integer({ minimum: 1 }) });
+
+/** Pagination cursor: opaque to clients. */
+export const CursorQuery = {
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque cursor from a previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+};
+
+export const CoarseLocationSchema = Obj(
+  {
+    cell: Type.String({ description: 'H3 resolution-9 cell' }),
+    lat: Type.Number({ description: 'Latitude of the cell centre (never an exact point)' }),
+    lng: Type.Number({ description: 'Longitude of the cell centre (never an exact point)' }),
+  },
+  { description: 'A location coarsened to an H3 cell (G8)' },
+);

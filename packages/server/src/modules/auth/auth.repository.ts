@@ -1,0 +1,39 @@
+import type { Queryable } from '../../infra/db/index.js';
+import type { UserRow } from '../users/users.repository.js';
+
+export async function insertSession(
+  db: Queryable,
+  s: { tokenHash: string; userId: number; csrfToken: string; expiresAt: Date },
+): Promise<void> {
+  await db.query('INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)', [
+    s.tokenHash,
+    s.userId,
+    s.csrfToken,
+    s.expiresAt,
+  ]);
+}
+
+export async function findSession(
+  db: Queryable,
+  tokenHash: string,
+  now: Date,
+): Promise<{ csrf_token: string; user: UserRow } | undefined> {
+  const res = await db.query<UserRow & { csrf_token: string }>(
+    `SELECT u.*, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = $1 AND s.expires_at > $2`,
+    [tokenHash, now],
+  );
+  const row = res.rows[0];
+  if (!row) return undefined;
+  const { csrf_token, ...user } = row;
+  return { csrf_token, user };
+}
+
+export async function deleteSession(db: Queryable, tokenHash: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+}
+
+export async function deleteExpiredSessions(db: Queryable, now: Date): Promise<number> {
+  const res = await db.query('DELETE FROM sessions WHERE expires_at <= $1', [now]);
+  return res.rowCount;
+}

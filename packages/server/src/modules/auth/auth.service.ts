@@ -1,0 +1,84 @@
+import { createHash, randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import type { Role, Viewer } from '../../policies.js';
+import { insertEvent } from '../events/events.repository.js';
+import { presentMe } from '../users/users.presenter.js';
+import * as users from '../users/users.repository.js';
+import * as sessions from './auth.repository.js';
+
+/** OWASP's argon2id minimum (19 MiB, t=2, p=1) rounded up; ~40 ms here. */
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const randomToken = (): string => randomBytes(32).toString('base64url');
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export interface ResolvedSession {
+  viewer: Viewer;
+  csrfToken: string;
+}
+
+export class AuthService {
+  /** Verified against when the email is unknown, so timing does not reveal which emails have accounts. */
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly deps: Deps) {}
+
+  hashPassword(password: string): Promise<string> {
+    return argon2.hash(password, ARGON2_OPTIONS);
+  }
+
+  /** Creates a resident account and signs it in. */
+  async signUp(input: { email: string; password: string; displayName: string }, role: Role = 'resident') {
+    const passwordHash = await this.hashPassword(input.password);
+    return this.deps.db.transaction(async (tx) => {
+      const row = await users.insertUser(tx, {
+        email: input.email.trim(),
+        displayName: input.displayName.trim(),
+        passwordHash,
+        role,
+      });
+      if (!row) throw new AppError('email_taken', 'an account with this email already exists', [
+        { field: '/body/email', message: 'is already registered' },
+      ]);
+      await insertEvent(tx, { type: 'user.signed_up', actorId: row.id, subjectType: 'user', subjectId: row.id });
+      const session = await this.startSession(tx, row.id);
+      return { ...session, user: presentMe(row) };
+    });
+  }
+
+  async signIn(input: { email: string; password: string }) {
+    const row = await users.findUserByEmail(this.deps.db, input.email.trim());
+    this.dummyHash ??= this.hashPassword(randomToken());
+    const ok = await argon2.verify(row?.password_hash ?? (await this.dummyHash), input.password);
+    if (!row || !ok) throw new AppError('invalid_credentials');
+    const session = await this.startSession(this.deps.db, row.id);
+    return { ...session, user: presentMe(row) };
+  }
+
+  async signOut(token: string | undefined): Promise<void> {
+    if (token) await sessions.deleteSession(this.deps.db, hashToken(token));
+  }
+
+  /** Looks up a session cookie. Expired or unknown tokens resolve to undefined. */
+  async resolve(token: string | undefined): Promise<ResolvedSession | undefined> {
+    if (!token || token.length > 100) return undefined;
+    const found = await sessions.findSession(this.deps.db, hashToken(token), this.deps.clock.now());
+    if (!found) return undefined;
+    const u = found.user;
+    return { viewer: { id: u.id, role: u.role, displayName: u.display_name }, csrfToken: found.csrf_token };
+  }
+
+  pruneExpired(): Promise<number> {
+    return sessions.deleteExpiredSessions(this.deps.db, this.deps.clock.now());
+  }
+
+  private async startSession(tx: Parameters<typeof sessions.insertSession>[0], userId: number) {
+    const token = randomToken();
+    const csrfToken = randomToken();
+    const expiresAt = new Date(this.deps.clock.now().getTime() + this.deps.config.sessionTtlDays * 86_400_000);
+    await sessions.insertSession(tx, { tokenHash: hashToken(token), userId, csrfToken, expiresAt });
+    return { token, csrfToken, expiresAt };
+  }
+}

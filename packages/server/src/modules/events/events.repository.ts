@@ -1,0 +1,38 @@
+import type { Queryable } from '../../infra/db/index.js';
+
+/** Every event type the outbox records. The transparency log publishes the accountability ones. */
+export type EventType =
+  | 'user.signed_up'
+  | 'user.home_set'
+  | 'user.role_changed'
+  | 'post.created'
+  | 'post.reported'
+  | 'comment.created'
+  | 'reaction.set'
+  | 'reaction.removed'
+  | 'moderation.hidden'
+  | 'moderation.restored'
+  | 'appeal.filed'
+  | 'appeal.decided';
+
+export interface NewEvent {
+  type: EventType;
+  actorId: number | null;
+  subjectType: 'user' | 'post' | 'comment' | 'appeal';
+  subjectId: number | string;
+  /** Facts about the action. Never an exact location. */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Appends to the event outbox. Call it with the transaction that makes the change, so the event exists
+ * exactly when the change does.
+ */
+export async function insertEvent(tx: Queryable, event: NewEvent): Promise<number> {
+  const res = await tx.query<{ id: number }>(
+    `INSERT INTO events (type, actor_id, subject_type, subject_id, data)
+     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [event.type, event.actorId, event.subjectType, String(event.subjectId), JSON.stringify(event.data ?? {})],
+  );
+  return res.rows[0]!.id;
+}

@@ -1,0 +1,50 @@
+import client from 'prom-client';
+import { Type } from 'typebox';
+import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { Obj, responses } from '../../http/schema.js';
+import type { App } from '../../http/types.js';
+
+/** Liveness, readiness and Prometheus metrics. */
+export function opsRoutes(app: App, deps: Deps, registry: client.Registry): void {
+  const httpDuration = new client.Histogram({
+    name: 'porchlight_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
+  const Status = Obj({ status: Type.String() });
+
+  app.get(
+    '/healthz',
+    { schema: { operationId: 'healthz', tags: ['ops'], response: { 200: Status } }, logLevel: 'warn' },
+    () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/readyz',
+    { schema: { operationId: 'readyz', tags: ['ops'], response: responses(200, Status, 503) }, logLevel: 'warn' },
+    async () => {
+      try {
+        await deps.db.query('SELECT 1');
+      } catch {
+        throw new AppError('unavailable', 'database is not reachable');
+      }
+      return { status: 'ready' };
+    },
+  );
+
+  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}

@@ -1,0 +1,52 @@
+import { AppError } from './errors.js';
+
+export type Role = 'resident' | 'agency' | 'moderator' | 'admin';
+export const ROLES: readonly Role[] = ['resident', 'agency', 'moderator', 'admin'];
+
+/** The signed-in user a request acts for. */
+export interface Viewer {
+  id: number;
+  role: Role;
+  displayName: string;
+}
+
+export type Action =
+  | 'feed.read'
+  | 'post.create'
+  | 'post.read'
+  | 'comment.create'
+  | 'reaction.set'
+  | 'report.create'
+  | 'moderation.queue'
+  | 'moderation.decide'
+  | 'appeal.decide'
+  | 'user.manage';
+
+/** Whether a role may perform an action at all. Resource rules (own post, different moderator) are in services. */
+function roleAllows(role: Role, action: Action): boolean {
+  switch (action) {
+    case 'feed.read':
+    case 'post.read':
+    case 'post.create':
+    case 'comment.create':
+    case 'reaction.set':
+    case 'report.create':
+      return true;
+    case 'moderation.queue':
+    case 'moderation.decide':
+    case 'appeal.decide':
+      return role === 'moderator' || role === 'admin';
+    case 'user.manage':
+      return role === 'admin';
+  }
+}
+
+/**
+ * The one access check every service method starts with. Deny by default: no viewer, no access; a role not
+ * listed for an action, no access.
+ */
+export function authorize(viewer: Viewer | null, action: Action): Viewer {
+  if (!viewer) throw new AppError('unauthenticated');
+  if (!roleAllows(viewer.role, action)) throw new AppError('forbidden', `your role may not ${action}`);
+  return viewer;
+}

@@ -1,0 +1,16 @@
+import type { Deps } from './deps.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { UsersService } from './modules/users/users.service.js';
+
+/** Every domain service, built once per app from the same infrastructure. */
+export interface Services {
+  auth: AuthService;
+  users: UsersService;
+}
+
+export function createServices(deps: Deps): Services {
+  return {
+    auth: new AuthService(deps),
+    users: new UsersService(deps),
+  };
+}
