@@ -15,6 +15,7 @@ import type { App } from './http/types.js';
 import { validatorCompiler } from './http/validation.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
+import { postsRoutes } from './modules/posts/posts.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { createServices, type Services } from './services.js';
 
@@ -24,7 +25,10 @@ export interface BuiltApp {
 }
 
 /** Builds the HTTP application on the given infrastructure. Does not listen; `main.ts` does. */
-export async function buildApp(deps: Deps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<BuiltApp> {
+export async function buildApp(
+  deps: Deps,
+  options: { logger?: FastifyServerOptions['logger'] } = {},
+): Promise<BuiltApp> {
   const app = Fastify({
     logger: options.logger ?? { level: deps.config.logLevel },
     trustProxy: deps.config.trustProxy,
@@ -42,7 +46,8 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
       info: {
         title: 'Porchlight API',
         version: '0.1.0',
-        description: 'Neighbourhood safety network. Errors are RFC 9457 application/problem+json with a stable code.',
+        description:
+          'Neighbourhood safety network. Errors are RFC 9457 application/problem+json with a stable code.',
       },
       components: {
         securitySchemes: {
@@ -51,7 +56,10 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
         },
       },
     },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
   });
 
   await app.register(cookie);
@@ -69,6 +77,7 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
   opsRoutes(app, deps, registry);
   authRoutes(app, services, deps.config);
   usersRoutes(app, services);
+  postsRoutes(app, services);
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
@@ -79,7 +88,11 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
       if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/log/')) {
         return reply.sendFile('index.html');
       }
-      return sendProblem(reply, request, new AppError('not_found', `no route for ${request.method} ${request.url}`));
+      return sendProblem(
+        reply,
+        request,
+        new AppError('not_found', `no route for ${request.method} ${request.url}`),
+      );
     });
   }
 

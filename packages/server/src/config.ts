@@ -89,8 +89,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
   const logRaw = env.LOG_LEVEL || 'info';
-  const logLevel = (LOG_LEVELS as readonly string[]).includes(logRaw) ? (logRaw as Config['logLevel']) : 'info';
-  if (logLevel !== logRaw) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logRaw}")`);
+  const logLevel = (LOG_LEVELS as readonly string[]).includes(logRaw)
+    ? (logRaw as Config['logLevel'])
+    : 'info';
+  if (logLevel !== logRaw)
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logRaw}")`);
 
   const config: Config = {
     port,

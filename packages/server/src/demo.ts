@@ -7,12 +7,32 @@ export const DEMO_PASSWORD = 'porchlight-demo';
 export const DEMO_CENTRE = { lat: 45.5152, lng: -122.6784 };
 
 export const DEMO_ACCOUNTS: { email: string; displayName: string; role: Role; offset: [number, number] }[] = [
-  { email: 'alice@demo.porchlight', displayName: 'Alice (resident)', role: 'resident', offset: [0.002, 0.001] },
+  {
+    email: 'alice@demo.porchlight',
+    displayName: 'Alice (resident)',
+    role: 'resident',
+    offset: [0.002, 0.001],
+  },
   { email: 'bob@demo.porchlight', displayName: 'Bob (resident)', role: 'resident', offset: [-0.003, 0.004] },
-  { email: 'mod@demo.porchlight', displayName: 'Morgan (moderator)', role: 'moderator', offset: [0.004, -0.002] },
-  { email: 'mod2@demo.porchlight', displayName: 'Riley (moderator)', role: 'moderator', offset: [-0.001, -0.004] },
+  {
+    email: 'mod@demo.porchlight',
+    displayName: 'Morgan (moderator)',
+    role: 'moderator',
+    offset: [0.004, -0.002],
+  },
+  {
+    email: 'mod2@demo.porchlight',
+    displayName: 'Riley (moderator)',
+    role: 'moderator',
+    offset: [-0.001, -0.004],
+  },
   { email: 'admin@demo.porchlight', displayName: 'Avery (admin)', role: 'admin', offset: [0.001, 0.003] },
-  { email: 'agency@demo.porchlight', displayName: 'Central Precinct (agency)', role: 'agency', offset: [0, 0] },
+  {
+    email: 'agency@demo.porchlight',
+    displayName: 'Central Precinct (agency)',
+    role: 'agency',
+    offset: [0, 0],
+  },
 ];
 
 /**
@@ -22,10 +42,39 @@ export const DEMO_ACCOUNTS: { email: string; displayName: string; role: Role; of
 export async function seedDemo(services: Services, db: Database): Promise<boolean> {
   const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
   if ((existing.rows[0]?.n ?? 0) > 0) return false;
+  const viewers = [];
   for (const a of DEMO_ACCOUNTS) {
-    const { user } = await services.auth.signUp({ email: a.email, password: DEMO_PASSWORD, displayName: a.displayName }, a.role);
+    const { user } = await services.auth.signUp(
+      { email: a.email, password: DEMO_PASSWORD, displayName: a.displayName },
+      a.role,
+    );
     const viewer = { id: user.id, role: a.role, displayName: user.displayName };
-    await services.users.setHome(viewer, { lat: DEMO_CENTRE.lat + a.offset[0], lng: DEMO_CENTRE.lng + a.offset[1] });
+    await services.users.setHome(viewer, {
+      lat: DEMO_CENTRE.lat + a.offset[0],
+      lng: DEMO_CENTRE.lng + a.offset[1],
+    });
+    viewers.push(viewer);
   }
+  const [alice, bob, , , , agency] = viewers;
+  await services.posts.create(agency!, {
+    category: 'safety',
+    title: 'Road closure on SW Main St this weekend',
+    body: 'SW Main St between 3rd and 5th is closed Saturday 6am–6pm for water main repairs. Use 4th Ave.',
+  });
+  await services.posts.create(bob!, {
+    category: 'lost_found_pet',
+    title: 'Found: grey tabby cat with a blue collar',
+    body: 'Friendly, no tag. Found near the park fountain this morning. Message me to describe and collect.',
+  });
+  await services.posts.create(alice!, {
+    category: 'suspicious_activity',
+    title: 'Someone trying car door handles on our block',
+    body: 'Around 2am, saw a person walking down the block pulling on car door handles. Check your cars are locked.',
+    person: {
+      behaviour: 'Pulled on the door handles of several parked cars, one after another',
+      clothing: 'Red hooded jacket, grey backpack',
+      directionOfTravel: 'Heading north towards the park',
+    },
+  });
   return true;
 }

@@ -5,7 +5,10 @@
 export const ERROR_CATALOGUE = {
   validation_failed: { status: 400, title: 'The request is not valid' },
   bad_request: { status: 400, title: 'Bad request' },
-  profiling_risk: { status: 422, title: 'This description could profile people rather than describe behaviour' },
+  profiling_risk: {
+    status: 422,
+    title: 'This description could profile people rather than describe behaviour',
+  },
   unauthenticated: { status: 401, title: 'Sign in first' },
   invalid_credentials: { status: 401, title: 'Email or password is wrong' },
   csrf_failed: { status: 403, title: 'Missing or wrong CSRF token' },

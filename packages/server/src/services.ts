@@ -1,16 +1,19 @@
 import type { Deps } from './deps.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { PostsService } from './modules/posts/posts.service.js';
 import { UsersService } from './modules/users/users.service.js';
 
 /** Every domain service, built once per app from the same infrastructure. */
 export interface Services {
   auth: AuthService;
   users: UsersService;
+  posts: PostsService;
 }
 
 export function createServices(deps: Deps): Services {
   return {
     auth: new AuthService(deps),
     users: new UsersService(deps),
+    posts: new PostsService(deps),
   };
 }

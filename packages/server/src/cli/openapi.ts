@@ -12,7 +12,14 @@ async function main(): Promise<void> {
   const unused = (): never => {
     throw new Error('the OpenAPI generator does not touch the database');
   };
-  const db: Database = { kind: 'pglite', query: unused, exec: unused, transaction: unused, listen: unused, close: () => Promise.resolve() };
+  const db: Database = {
+    kind: 'pglite',
+    query: unused,
+    exec: unused,
+    transaction: unused,
+    listen: unused,
+    close: () => Promise.resolve(),
+  };
   const { app } = await buildApp(
     { config: loadConfig({ PORCHLIGHT_WEB_DIR: '/nonexistent' }), db, live: memoryBus(), clock: systemClock },
     { logger: false },

@@ -1,4 +1,12 @@
-import { cellToBoundary, cellToLatLng, cellToParent, gridDisk, getHexagonEdgeLengthAvg, latLngToCell, UNITS } from 'h3-js';
+import {
+  cellToBoundary,
+  cellToLatLng,
+  cellToParent,
+  gridDisk,
+  getHexagonEdgeLengthAvg,
+  latLngToCell,
+  UNITS,
+} from 'h3-js';
 
 /** Resolution of the cell every shown location is snapped to (~0.1 km², ~175 m edge). */
 export const DISPLAY_RESOLUTION = 9;

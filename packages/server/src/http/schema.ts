@@ -1,8 +1,10 @@
 import { Type, type TProperties, type TSchema } from 'typebox';
 
 /** An object schema that rejects unknown properties. Use for every request and response object. */
-export const Obj = <P extends TProperties>(properties: P, options: { description?: string; $id?: string } = {}) =>
-  Type.Object(properties, { additionalProperties: false, ...options });
+export const Obj = <P extends TProperties>(
+  properties: P,
+  options: { description?: string; $id?: string } = {},
+) => Type.Object(properties, { additionalProperties: false, ...options });
 
 export const ProblemSchema = Type.Object(
   {
@@ -13,7 +15,12 @@ export const ProblemSchema = Type.Object(
     code: Type.String({ description: 'Stable machine-readable error code' }),
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(
-      Type.Array(Obj({ field: Type.String({ description: 'JSON pointer, e.g. /body/title' }), message: Type.String() })),
+      Type.Array(
+        Obj({
+          field: Type.String({ description: 'JSON pointer, e.g. /body/title' }),
+          message: Type.String(),
+        }),
+      ),
     ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },

@@ -2,7 +2,13 @@ import type { Database } from '../db/index.js';
 
 /** A change that subscribers near `lat`/`lng` should see without reloading. Viewer-neutral; no exact points. */
 export type LiveMessage =
-  | { kind: 'post.created' | 'post.hidden' | 'post.restored'; postId: number; areaCell: string; lat: number; lng: number }
+  | {
+      kind: 'post.created' | 'post.hidden' | 'post.restored';
+      postId: number;
+      areaCell: string;
+      lat: number;
+      lng: number;
+    }
   | {
       kind: 'comment.created';
       postId: number;

@@ -5,12 +5,10 @@ export async function insertSession(
   db: Queryable,
   s: { tokenHash: string; userId: number; csrfToken: string; expiresAt: Date },
 ): Promise<void> {
-  await db.query('INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)', [
-    s.tokenHash,
-    s.userId,
-    s.csrfToken,
-    s.expiresAt,
-  ]);
+  await db.query(
+    'INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)',
+    [s.tokenHash, s.userId, s.csrfToken, s.expiresAt],
+  );
 }
 
 export async function findSession(

@@ -1,7 +1,13 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.js';
 import { responses } from '../../http/schema.js';
-import { SESSION_COOKIE, CSRF_COOKIE, cookieOptions, setAnonymousCsrf, setSessionCookies } from '../../http/session.js';
+import {
+  SESSION_COOKIE,
+  CSRF_COOKIE,
+  cookieOptions,
+  setAnonymousCsrf,
+  setSessionCookies,
+} from '../../http/session.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
 import { SessionSchema, SignInBody, SignUpBody } from './auth.schema.js';
@@ -71,7 +77,11 @@ export function authRoutes(app: App, { auth, users }: Services, config: Config):
         operationId: 'signOut',
         tags: ['auth'],
         summary: 'End this session',
-        response: responses(200, Type.Object({ csrfToken: Type.String() }, { additionalProperties: false }), 403),
+        response: responses(
+          200,
+          Type.Object({ csrfToken: Type.String() }, { additionalProperties: false }),
+          403,
+        ),
       },
     },
     async (request, reply) => {

@@ -16,9 +16,7 @@ export const SignInBody = Obj({
   password: Type.String({ minLength: 1, maxLength: 256 }),
 });
 
-export const SessionSchema = Obj(
-  {
-    user: Type.Union([MeSchema, Type.Null()]),
-    csrfToken: Type.String({ description: 'Send as the X-CSRF-Token header on every state-changing request' }),
-  },
-);
+export const SessionSchema = Obj({
+  user: Type.Union([MeSchema, Type.Null()]),
+  csrfToken: Type.String({ description: 'Send as the X-CSRF-Token header on every state-changing request' }),
+});

@@ -39,10 +39,16 @@ export class AuthService {
         passwordHash,
         role,
       });
-      if (!row) throw new AppError('email_taken', 'an account with this email already exists', [
-        { field: '/body/email', message: 'is already registered' },
-      ]);
-      await insertEvent(tx, { type: 'user.signed_up', actorId: row.id, subjectType: 'user', subjectId: row.id });
+      if (!row)
+        throw new AppError('email_taken', 'an account with this email already exists', [
+          { field: '/body/email', message: 'is already registered' },
+        ]);
+      await insertEvent(tx, {
+        type: 'user.signed_up',
+        actorId: row.id,
+        subjectType: 'user',
+        subjectId: row.id,
+      });
       const session = await this.startSession(tx, row.id);
       return { ...session, user: presentMe(row) };
     });
@@ -77,7 +83,9 @@ export class AuthService {
   private async startSession(tx: Parameters<typeof sessions.insertSession>[0], userId: number) {
     const token = randomToken();
     const csrfToken = randomToken();
-    const expiresAt = new Date(this.deps.clock.now().getTime() + this.deps.config.sessionTtlDays * 86_400_000);
+    const expiresAt = new Date(
+      this.deps.clock.now().getTime() + this.deps.config.sessionTtlDays * 86_400_000,
+    );
     await sessions.insertSession(tx, { tokenHash: hashToken(token), userId, csrfToken, expiresAt });
     return { token, csrfToken, expiresAt };
   }

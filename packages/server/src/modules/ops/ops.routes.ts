@@ -16,7 +16,11 @@ export function opsRoutes(app: App, deps: Deps, registry: client.Registry): void
   });
   app.addHook('onResponse', (request, reply, done) => {
     httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
     done();
@@ -32,7 +36,10 @@ export function opsRoutes(app: App, deps: Deps, registry: client.Registry): void
 
   app.get(
     '/readyz',
-    { schema: { operationId: 'readyz', tags: ['ops'], response: responses(200, Status, 503) }, logLevel: 'warn' },
+    {
+      schema: { operationId: 'readyz', tags: ['ops'], response: responses(200, Status, 503) },
+      logLevel: 'warn',
+    },
     async () => {
       try {
         await deps.db.query('SELECT 1');

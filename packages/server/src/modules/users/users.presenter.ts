@@ -20,5 +20,11 @@ export function presentCell(cell: string) {
 
 /** A user as an admin sees them in the user list: no location at all. */
 export function presentUserSummary(u: UserRow) {
-  return { id: u.id, email: u.email, displayName: u.display_name, role: u.role, createdAt: u.created_at.toISOString() };
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.display_name,
+    role: u.role,
+    createdAt: u.created_at.toISOString(),
+  };
 }

@@ -2,7 +2,14 @@ import { Type } from 'typebox';
 import { IdParams, Obj, responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
-import { MeSchema, SetHomeBody, SetRadiusBody, SetRoleBody, UserListQuery, UserSummarySchema } from './users.schema.js';
+import {
+  MeSchema,
+  SetHomeBody,
+  SetRadiusBody,
+  SetRoleBody,
+  UserListQuery,
+  UserSummarySchema,
+} from './users.schema.js';
 
 export function usersRoutes(app: App, { users }: Services): void {
   app.get(

@@ -23,7 +23,11 @@ export const SetHomeBody = Obj({
   lat: Type.Number({ minimum: -85, maximum: 85 }),
   lng: Type.Number({ minimum: -180, maximum: 180 }),
   radiusM: Type.Optional(
-    Type.Integer({ minimum: MIN_RADIUS_M, maximum: MAX_RADIUS_M, description: 'Feed radius, 500–8000 m (default 1600)' }),
+    Type.Integer({
+      minimum: MIN_RADIUS_M,
+      maximum: MAX_RADIUS_M,
+      description: 'Feed radius, 500–8000 m (default 1600)',
+    }),
   ),
 });
 
@@ -47,5 +51,9 @@ export const UserListQuery = Obj({
 
 export const SetRoleBody = Obj({
   role: RoleSchema,
-  reason: Type.String({ minLength: 3, maxLength: 500, description: 'Why; published in the transparency log' }),
+  reason: Type.String({
+    minLength: 3,
+    maxLength: 500,
+    description: 'Why; published in the transparency log',
+  }),
 });

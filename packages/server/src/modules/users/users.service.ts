@@ -47,12 +47,21 @@ export class UsersService {
         cell: current.home_cell!,
         radiusM,
       });
-      await insertEvent(tx, { type: 'user.home_set', actorId: v.id, subjectType: 'user', subjectId: v.id, data: { radiusM } });
+      await insertEvent(tx, {
+        type: 'user.home_set',
+        actorId: v.id,
+        subjectType: 'user',
+        subjectId: v.id,
+        data: { radiusM },
+      });
       return presentMe(row);
     });
   }
 
-  async list(viewer: Viewer | null, q: { q?: string | undefined; after?: number | undefined; limit?: number | undefined }) {
+  async list(
+    viewer: Viewer | null,
+    q: { q?: string | undefined; after?: number | undefined; limit?: number | undefined },
+  ) {
     authorize(viewer, 'user.manage');
     const limit = q.limit ?? 50;
     const rows = await users.listUsers(this.deps.db, { query: q.q, afterId: q.after, limit });

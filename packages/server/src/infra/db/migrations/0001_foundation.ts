@@ -44,8 +44,8 @@ CREATE TABLE posts (
   comment_count integer NOT NULL DEFAULT 0,
   created_at   timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX posts_area_feed_idx ON posts (area_cell, created_at DESC, id DESC);
-CREATE INDEX posts_author_idx ON posts (author_id, created_at DESC);
+CREATE INDEX posts_area_feed_idx ON posts (area_cell, id DESC);
+CREATE INDEX posts_author_idx ON posts (author_id, id DESC);
 
 CREATE TABLE comments (
   id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

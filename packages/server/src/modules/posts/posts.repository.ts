@@ -1,0 +1,237 @@
+import type { Queryable } from '../../infra/db/index.js';
+import type { Role } from '../../policies.js';
+import type { Category, PersonDescription } from './composer.js';
+
+export type ReactionKind = 'thanks' | 'helpful' | 'agree' | 'sad';
+
+export interface PostRow {
+  id: number;
+  author_id: number;
+  category: Category;
+  title: string;
+  body: string;
+  cell: string;
+  cell_lat: number;
+  cell_lng: number;
+  area_cell: string;
+  person: PersonDescription | null;
+  status: 'visible' | 'hidden';
+  comment_count: number;
+  created_at: Date;
+  author_name: string;
+  author_role: Role;
+  reactions: Partial<Record<ReactionKind, number>> | null;
+  my_reaction: ReactionKind | null;
+}
+
+/** Columns of a post as presented, for one viewer (`$1` is the viewer's id). */
+const POST_COLUMNS = `
+  p.id, p.author_id, p.category, p.title, p.body, p.cell, p.cell_lat, p.cell_lng, p.area_cell, p.person,
+  p.status, p.comment_count, p.created_at, u.display_name AS author_name, u.role AS author_role,
+  (SELECT jsonb_object_agg(r.kind, r.n) FROM
+     (SELECT kind, count(*)::int AS n FROM reactions WHERE post_id = p.id GROUP BY kind) r) AS reactions,
+  (SELECT kind FROM reactions WHERE post_id = p.id AND user_id = $1) AS my_reaction`;
+
+export async function insertPost(
+  db: Queryable,
+  p: {
+    authorId: number;
+    category: Category;
+    title: string;
+    body: string;
+    cell: string;
+    lat: number;
+    lng: number;
+    areaCell: string;
+    person: PersonDescription | undefined;
+  },
+): Promise<number> {
+  const res = await db.query<{ id: number }>(
+    `INSERT INTO posts (author_id, category, title, body, cell, cell_lat, cell_lng, area_cell, person)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [
+      p.authorId,
+      p.category,
+      p.title,
+      p.body,
+      p.cell,
+      p.lat,
+      p.lng,
+      p.areaCell,
+      p.person ? JSON.stringify(p.person) : null,
+    ],
+  );
+  return res.rows[0]!.id;
+}
+
+export async function findPost(
+  db: Queryable,
+  viewerId: number,
+  postId: number,
+): Promise<PostRow | undefined> {
+  const res = await db.query<PostRow>(
+    `SELECT ${POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $2`,
+    [viewerId, postId],
+  );
+  return res.rows[0];
+}
+
+/**
+ * One page of the feed, newest first: visible posts in the given area cells whose display-cell centre lies
+ * within `radiusM` of the viewer's home. Distances use the cell centre, so results reveal nothing finer.
+ */
+export async function feedPage(
+  db: Queryable,
+  q: {
+    viewerId: number;
+    areaCells: string[];
+    home: { lat: number; lng: number };
+    radiusM: number;
+    beforeId: number | undefined;
+    limit: number;
+    category: Category | undefined;
+  },
+): Promise<PostRow[]> {
+  const res = await db.query<PostRow>(
+    `SELECT ${POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
+     WHERE p.area_cell = ANY($2::text[]) AND p.status = 'visible'
+       AND ($3::bigint IS NULL OR p.id < $3)
+       AND ($8::text IS NULL OR p.category = $8)
+       AND 12742017.6 * asin(least(1, sqrt(
+             power(sin(radians(p.cell_lat - $4) / 2), 2)
+           + cos(radians($4)) * cos(radians(p.cell_lat)) * power(sin(radians(p.cell_lng - $5) / 2), 2)))) <= $6
+     ORDER BY p.id DESC LIMIT $7`,
+    [
+      q.viewerId,
+      q.areaCells,
+      q.beforeId ?? null,
+      q.home.lat,
+      q.home.lng,
+      q.radiusM,
+      q.limit,
+      q.category ?? null,
+    ],
+  );
+  return res.rows;
+}
+
+export async function postsByAuthor(
+  db: Queryable,
+  q: { authorId: number; beforeId: number | undefined; limit: number },
+): Promise<PostRow[]> {
+  const res = await db.query<PostRow>(
+    `SELECT ${POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
+     WHERE p.author_id = $1 AND ($2::bigint IS NULL OR p.id < $2)
+     ORDER BY p.id DESC LIMIT $3`,
+    [q.authorId, q.beforeId ?? null, q.limit],
+  );
+  return res.rows;
+}
+
+export interface CommentRow {
+  id: number;
+  post_id: number;
+  author_id: number;
+  author_name: string;
+  author_role: Role;
+  body: string;
+  created_at: Date;
+}
+
+export async function insertComment(
+  db: Queryable,
+  c: { postId: number; authorId: number; body: string },
+): Promise<CommentRow> {
+  const res = await db.query<CommentRow>(
+    `WITH c AS (INSERT INTO comments (post_id, author_id, body) VALUES ($1, $2, $3) RETURNING *),
+          bump AS (UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1)
+     SELECT c.*, u.display_name AS author_name, u.role AS author_role FROM c JOIN users u ON u.id = c.author_id`,
+    [c.postId, c.authorId, c.body],
+  );
+  return res.rows[0]!;
+}
+
+export async function findComment(db: Queryable, id: number): Promise<CommentRow | undefined> {
+  const res = await db.query<CommentRow>(
+    `SELECT c.*, u.display_name AS author_name, u.role AS author_role
+     FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,
+    [id],
+  );
+  return res.rows[0];
+}
+
+/** Comments oldest first, so a thread reads top to bottom. */
+export async function commentsPage(
+  db: Queryable,
+  q: { postId: number; afterId: number | undefined; limit: number },
+): Promise<CommentRow[]> {
+  const res = await db.query<CommentRow>(
+    `SELECT c.*, u.display_name AS author_name, u.role AS author_role
+     FROM comments c JOIN users u ON u.id = c.author_id
+     WHERE c.post_id = $1 AND ($2::bigint IS NULL OR c.id > $2)
+     ORDER BY c.id LIMIT $3`,
+    [q.postId, q.afterId ?? null, q.limit],
+  );
+  return res.rows;
+}
+
+export async function upsertReaction(
+  db: Queryable,
+  postId: number,
+  userId: number,
+  kind: ReactionKind,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO reactions (post_id, user_id, kind) VALUES ($1, $2, $3)
+     ON CONFLICT (post_id, user_id) DO UPDATE SET kind = EXCLUDED.kind, created_at = now()`,
+    [postId, userId, kind],
+  );
+}
+
+export async function deleteReaction(db: Queryable, postId: number, userId: number): Promise<boolean> {
+  const res = await db.query('DELETE FROM reactions WHERE post_id = $1 AND user_id = $2', [postId, userId]);
+  return res.rowCount > 0;
+}
+
+/** Inserts a report; returns false when this user already reported the post. */
+export async function insertReport(
+  db: Queryable,
+  r: { postId: number; reporterId: number; reason: string },
+): Promise<number | undefined> {
+  const res = await db.query<{ id: number }>(
+    `INSERT INTO reports (post_id, reporter_id, reason) VALUES ($1, $2, $3)
+     ON CONFLICT (post_id, reporter_id) DO NOTHING RETURNING id`,
+    [r.postId, r.reporterId, r.reason],
+  );
+  return res.rows[0]?.id;
+}
+
+export interface ModerationNoticeRow {
+  post_id: number;
+  action: 'hide' | 'restore';
+  reason: string;
+  decided_at: Date;
+  appeal_status: 'pending' | 'upheld' | 'overturned' | null;
+  appeal_statement: string | null;
+  appeal_reason: string | null;
+  appeal_created_at: Date | null;
+  appeal_decided_at: Date | null;
+}
+
+/** The latest moderation decision on each given post, with the post's appeal if any. */
+export async function moderationNotices(
+  db: Queryable,
+  postIds: number[],
+): Promise<Map<number, ModerationNoticeRow>> {
+  if (postIds.length === 0) return new Map();
+  const res = await db.query<ModerationNoticeRow>(
+    `SELECT DISTINCT ON (d.post_id) d.post_id, d.action, d.reason, d.created_at AS decided_at,
+            a.status AS appeal_status, a.statement AS appeal_statement, a.decision_reason AS appeal_reason,
+            a.created_at AS appeal_created_at, a.decided_at AS appeal_decided_at
+     FROM moderation_decisions d LEFT JOIN appeals a ON a.post_id = d.post_id
+     WHERE d.post_id = ANY($1::bigint[])
+     ORDER BY d.post_id, d.id DESC`,
+    [postIds],
+  );
+  return new Map(res.rows.map((r) => [r.post_id, r]));
+}

@@ -1,0 +1,144 @@
+import { Type } from 'typebox';
+import { IdParams, Obj, responses } from '../../http/schema.js';
+import type { App } from '../../http/types.js';
+import type { Services } from '../../services.js';
+import {
+  CommentPage,
+  CommentSchema,
+  CreateCommentBody,
+  CreatePostBody,
+  FeedQuery,
+  PageQuery,
+  PostPage,
+  PostSchema,
+  ReactionBody,
+  ReportBody,
+} from './posts.schema.js';
+
+export function postsRoutes(app: App, { posts }: Services): void {
+  app.get(
+    '/api/feed',
+    {
+      schema: {
+        operationId: 'getFeed',
+        tags: ['feed'],
+        summary: 'Posts within your radius, newest first',
+        querystring: FeedQuery,
+        response: responses(200, PostPage, 401, 409),
+      },
+    },
+    (request) => posts.feed(request.viewer, request.query),
+  );
+
+  app.get(
+    '/api/me/posts',
+    {
+      schema: {
+        operationId: 'getMyPosts',
+        tags: ['feed'],
+        summary: 'Your own posts, with moderation decisions',
+        querystring: PageQuery,
+        response: responses(200, PostPage, 401),
+      },
+    },
+    (request) => posts.mine(request.viewer, request.query),
+  );
+
+  app.post(
+    '/api/posts',
+    {
+      schema: {
+        operationId: 'createPost',
+        tags: ['feed'],
+        body: CreatePostBody,
+        response: responses(201, PostSchema, 401, 403, 409, 422),
+      },
+    },
+    async (request, reply) => reply.status(201).send(await posts.create(request.viewer, request.body)),
+  );
+
+  app.get(
+    '/api/posts/:id',
+    {
+      schema: {
+        operationId: 'getPost',
+        tags: ['feed'],
+        params: IdParams,
+        response: responses(200, PostSchema, 401, 404),
+      },
+    },
+    (request) => posts.get(request.viewer, request.params.id),
+  );
+
+  app.get(
+    '/api/posts/:id/comments',
+    {
+      schema: {
+        operationId: 'getComments',
+        tags: ['feed'],
+        params: IdParams,
+        querystring: PageQuery,
+        response: responses(200, CommentPage, 401, 404),
+      },
+    },
+    (request) => posts.comments(request.viewer, request.params.id, request.query),
+  );
+
+  app.post(
+    '/api/posts/:id/comments',
+    {
+      schema: {
+        operationId: 'createComment',
+        tags: ['feed'],
+        params: IdParams,
+        body: CreateCommentBody,
+        response: responses(201, CommentSchema, 401, 403, 404, 409),
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await posts.comment(request.viewer, request.params.id, request.body.body)),
+  );
+
+  app.put(
+    '/api/posts/:id/reaction',
+    {
+      schema: {
+        operationId: 'setReaction',
+        tags: ['feed'],
+        params: IdParams,
+        body: ReactionBody,
+        response: responses(200, PostSchema, 401, 403, 404, 409),
+      },
+    },
+    (request) => posts.react(request.viewer, request.params.id, request.body.kind),
+  );
+
+  app.delete(
+    '/api/posts/:id/reaction',
+    {
+      schema: {
+        operationId: 'removeReaction',
+        tags: ['feed'],
+        params: IdParams,
+        response: responses(200, PostSchema, 401, 403, 404, 409),
+      },
+    },
+    (request) => posts.react(request.viewer, request.params.id, null),
+  );
+
+  app.post(
+    '/api/posts/:id/reports',
+    {
+      schema: {
+        operationId: 'reportPost',
+        tags: ['moderation'],
+        summary: 'Report a post to the moderators',
+        params: IdParams,
+        body: ReportBody,
+        response: responses(201, Obj({ reported: Type.Literal(true) }), 401, 403, 404, 409),
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await posts.report(request.viewer, request.params.id, request.body.reason)),
+  );
+}

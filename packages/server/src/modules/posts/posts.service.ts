@@ -1,0 +1,227 @@
+import type { Deps } from '../../deps.js';
+import { AppError, notFound } from '../../errors.js';
+import { areaCellsCovering, snap } from '../../geo/cells.js';
+import { decodeCursor, page } from '../../http/cursor.js';
+import { authorize, type Viewer } from '../../policies.js';
+import { insertEvent } from '../events/events.repository.js';
+import { findUserById } from '../users/users.repository.js';
+import { checkComposition, type Category, type PersonDescription } from './composer.js';
+import { presentComment, presentPost } from './posts.presenter.js';
+import * as posts from './posts.repository.js';
+
+const canModerate = (v: Viewer): boolean => v.role === 'moderator' || v.role === 'admin';
+
+export class PostsService {
+  constructor(private readonly deps: Deps) {}
+
+  /** The viewer's feed: visible posts within their radius, newest first. */
+  async feed(
+    viewer: Viewer | null,
+    q: { cursor?: string | undefined; limit?: number | undefined; category?: Category | undefined },
+  ) {
+    const v = authorize(viewer, 'feed.read');
+    const user = await findUserById(this.deps.db, v.id);
+    if (user?.home_lat == null || user.home_lng == null) throw new AppError('home_required');
+    const home = { lat: user.home_lat, lng: user.home_lng };
+    const limit = q.limit ?? 20;
+    const rows = await posts.feedPage(this.deps.db, {
+      viewerId: v.id,
+      areaCells: areaCellsCovering(home, user.radius_m),
+      home,
+      radiusM: user.radius_m,
+      beforeId: decodeCursor(q.cursor),
+      limit: limit + 1,
+      category: q.category,
+    });
+    return this.presentPage(rows, limit, v);
+  }
+
+  /** The viewer's own posts, including hidden ones with the moderator's reason. */
+  async mine(viewer: Viewer | null, q: { cursor?: string | undefined; limit?: number | undefined }) {
+    const v = authorize(viewer, 'post.read');
+    const limit = q.limit ?? 20;
+    const rows = await posts.postsByAuthor(this.deps.db, {
+      authorId: v.id,
+      beforeId: decodeCursor(q.cursor),
+      limit: limit + 1,
+    });
+    return this.presentPage(rows, limit, v);
+  }
+
+  async create(
+    viewer: Viewer | null,
+    input: {
+      category: Category;
+      title: string;
+      body: string;
+      location?: { lat: number; lng: number } | undefined;
+      person?: PersonDescription | undefined;
+    },
+  ) {
+    const v = authorize(viewer, 'post.create');
+    const problem = checkComposition(input);
+    if (problem) throw new AppError('profiling_risk', problem.explanation, problem.errors);
+
+    let point = input.location;
+    if (!point) {
+      const user = await findUserById(this.deps.db, v.id);
+      if (user?.home_lat == null || user.home_lng == null)
+        throw new AppError('home_required', 'set your home or give a location');
+      point = { lat: user.home_lat, lng: user.home_lng };
+    }
+    // Only the snapped cell is stored; the exact point is dropped here.
+    const where = snap(point);
+    const id = await this.deps.db.transaction(async (tx) => {
+      const postId = await posts.insertPost(tx, {
+        authorId: v.id,
+        category: input.category,
+        title: input.title.trim(),
+        body: input.body.trim(),
+        cell: where.cell,
+        lat: where.lat,
+        lng: where.lng,
+        areaCell: where.areaCell,
+        person: input.person,
+      });
+      await insertEvent(tx, {
+        type: 'post.created',
+        actorId: v.id,
+        subjectType: 'post',
+        subjectId: postId,
+        data: { category: input.category, cell: where.cell },
+      });
+      return postId;
+    });
+    await this.publish({
+      kind: 'post.created',
+      postId: id,
+      areaCell: where.areaCell,
+      lat: where.lat,
+      lng: where.lng,
+    });
+    return this.get(v, id);
+  }
+
+  /** One post. Hidden posts exist only for their author and moderators; for anyone else they are not found. */
+  async get(viewer: Viewer | null, postId: number) {
+    const v = authorize(viewer, 'post.read');
+    const row = await this.readable(v, postId);
+    const notices = await posts.moderationNotices(this.deps.db, [row.id]);
+    return presentPost(row, v, notices.get(row.id));
+  }
+
+  async comments(
+    viewer: Viewer | null,
+    postId: number,
+    q: { cursor?: string | undefined; limit?: number | undefined },
+  ) {
+    const v = authorize(viewer, 'post.read');
+    await this.readable(v, postId);
+    const limit = q.limit ?? 50;
+    const rows = await posts.commentsPage(this.deps.db, {
+      postId,
+      afterId: decodeCursor(q.cursor),
+      limit: limit + 1,
+    });
+    return page(rows, limit, presentComment);
+  }
+
+  async comment(viewer: Viewer | null, postId: number, body: string) {
+    const v = authorize(viewer, 'comment.create');
+    const post = await this.visible(v, postId);
+    const row = await this.deps.db.transaction(async (tx) => {
+      const c = await posts.insertComment(tx, { postId, authorId: v.id, body: body.trim() });
+      await insertEvent(tx, {
+        type: 'comment.created',
+        actorId: v.id,
+        subjectType: 'comment',
+        subjectId: c.id,
+        data: { postId },
+      });
+      return c;
+    });
+    await this.publish({
+      kind: 'comment.created',
+      postId,
+      commentId: row.id,
+      areaCell: post.area_cell,
+      lat: post.cell_lat,
+      lng: post.cell_lng,
+    });
+    return presentComment(row);
+  }
+
+  async react(viewer: Viewer | null, postId: number, kind: posts.ReactionKind | null) {
+    const v = authorize(viewer, 'reaction.set');
+    await this.visible(v, postId);
+    await this.deps.db.transaction(async (tx) => {
+      if (kind) {
+        await posts.upsertReaction(tx, postId, v.id, kind);
+        await insertEvent(tx, {
+          type: 'reaction.set',
+          actorId: v.id,
+          subjectType: 'post',
+          subjectId: postId,
+          data: { kind },
+        });
+      } else if (await posts.deleteReaction(tx, postId, v.id)) {
+        await insertEvent(tx, {
+          type: 'reaction.removed',
+          actorId: v.id,
+          subjectType: 'post',
+          subjectId: postId,
+        });
+      }
+    });
+    return this.get(v, postId);
+  }
+
+  async report(viewer: Viewer | null, postId: number, reason: string) {
+    const v = authorize(viewer, 'report.create');
+    const post = await this.visible(v, postId);
+    if (post.author_id === v.id) throw new AppError('forbidden', 'you cannot report your own post');
+    await this.deps.db.transaction(async (tx) => {
+      const id = await posts.insertReport(tx, { postId, reporterId: v.id, reason: reason.trim() });
+      if (id === undefined) throw new AppError('already_reported');
+      await insertEvent(tx, {
+        type: 'post.reported',
+        actorId: v.id,
+        subjectType: 'post',
+        subjectId: postId,
+        data: { reportId: id },
+      });
+    });
+    return { reported: true as const };
+  }
+
+  private async presentPage(rows: posts.PostRow[], limit: number, v: Viewer) {
+    const notices = await posts.moderationNotices(
+      this.deps.db,
+      rows.slice(0, limit).map((r) => r.id),
+    );
+    return page(rows, limit, (r) => presentPost(r, v, notices.get(r.id)));
+  }
+
+  private async readable(v: Viewer, postId: number): Promise<posts.PostRow> {
+    const row = await posts.findPost(this.deps.db, v.id, postId);
+    if (!row || (row.status === 'hidden' && row.author_id !== v.id && !canModerate(v)))
+      throw notFound('post');
+    return row;
+  }
+
+  /** A post others can interact with: visible. Hidden posts take no comments, reactions or reports. */
+  private async visible(v: Viewer, postId: number): Promise<posts.PostRow> {
+    const row = await this.readable(v, postId);
+    if (row.status !== 'visible') throw new AppError('conflict', 'this post is hidden by a moderator');
+    return row;
+  }
+
+  /** Live delivery is best effort after commit: a lost push is recovered by the next feed read. */
+  private async publish(message: Parameters<Deps['live']['publish']>[0]): Promise<void> {
+    try {
+      await this.deps.live.publish(message);
+    } catch {
+      // The change is committed; subscribers catch up on reconnect.
+    }
+  }
+}
