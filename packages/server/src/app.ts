@@ -14,6 +14,8 @@ import { registerSession } from './http/session.js';
 import type { App } from './http/types.js';
 import { validatorCompiler } from './http/validation.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { liveRoutes } from './modules/live/live.routes.js';
+import { moderationRoutes } from './modules/moderation/moderation.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -78,6 +80,8 @@ export async function buildApp(
   authRoutes(app, services, deps.config);
   usersRoutes(app, services);
   postsRoutes(app, services);
+  moderationRoutes(app, services);
+  liveRoutes(app, services);
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

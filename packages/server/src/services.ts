@@ -1,5 +1,7 @@
 import type { Deps } from './deps.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { LiveService } from './modules/live/live.service.js';
+import { ModerationService } from './modules/moderation/moderation.service.js';
 import { PostsService } from './modules/posts/posts.service.js';
 import { UsersService } from './modules/users/users.service.js';
 
@@ -8,6 +10,8 @@ export interface Services {
   auth: AuthService;
   users: UsersService;
   posts: PostsService;
+  moderation: ModerationService;
+  live: LiveService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -15,5 +19,7 @@ export function createServices(deps: Deps): Services {
     auth: new AuthService(deps),
     users: new UsersService(deps),
     posts: new PostsService(deps),
+    moderation: new ModerationService(deps),
+    live: new LiveService(deps),
   };
 }

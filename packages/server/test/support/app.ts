@@ -1,0 +1,56 @@
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Deps } from '../../src/deps.js';
+import type { Clock } from '../../src/infra/clock.js';
+import { memoryBus, postgresBus, type LiveBus } from '../../src/infra/live/bus.js';
+import type { App } from '../../src/http/types.js';
+import type { Services } from '../../src/services.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: App;
+  services: Services;
+  deps: Deps;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** A settable clock for tests that move time (session expiry). */
+export function testClock(start = new Date()): Clock & { set(d: Date): void; advance(ms: number): void } {
+  let now = start;
+  return {
+    now: () => now,
+    set: (d) => (now = d),
+    advance: (ms) => (now = new Date(now.getTime() + ms)),
+  };
+}
+
+/**
+ * Builds the real application on a fresh database of this project's kind, without listening on a socket.
+ * `env` overrides configuration as an operator would.
+ */
+export async function startTestApp(
+  options: { env?: Record<string, string>; clock?: Clock; database?: TestDatabase; live?: LiveBus } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const config: Config = loadConfig({
+    PORCHLIGHT_WEB_DIR: '/nonexistent',
+    AUTH_RATE_LIMIT: '1000',
+    ...options.env,
+  });
+  const live = options.live ?? (database.kind === 'postgres' ? await postgresBus(database.db) : memoryBus());
+  const deps: Deps = { config, db: database.db, live, clock: options.clock ?? { now: () => new Date() } };
+  const { app, services } = await buildApp(deps, { logger: false });
+  await app.ready();
+  return {
+    app,
+    services,
+    deps,
+    database,
+    async close() {
+      await app.close();
+      await live.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}

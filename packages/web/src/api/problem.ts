@@ -1,0 +1,79 @@
+import { isProblem, type Problem } from '@porchlight/api-client';
+
+/** A failed API call, carrying the server's RFC 9457 problem document (or one made up for network errors). */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+
+  /**
+   * Per-field messages keyed by the field's path inside the request, without the `/body/` prefix:
+   * `/body/person/behaviour` becomes `person/behaviour`. The first message for a field wins.
+   */
+  get fields(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) {
+      const key = e.field.replace(/^\/(body|querystring|params)\/?/, '');
+      out[key] ??= e.message;
+    }
+    return out;
+  }
+}
+
+const offline: Problem = {
+  type: 'about:blank',
+  title: 'Cannot reach Porchlight',
+  status: 0,
+  detail: 'Porchlight could not be reached. Check your connection and try again.',
+  code: 'network_error',
+};
+
+interface Result<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Awaits a typed-client call and returns its data, or throws an {@link ApiError} with the problem document.
+ * Network failures become a `network_error` problem so every caller handles one kind of error.
+ */
+export async function call<T>(request: Promise<Result<T>>): Promise<T> {
+  let result: Result<T>;
+  try {
+    result = await request;
+  } catch {
+    throw new ApiError(offline);
+  }
+  if (result.error !== undefined || result.data === undefined) {
+    const { error, response } = result;
+    throw new ApiError(
+      isProblem(error)
+        ? error
+        : {
+            type: 'about:blank',
+            title: response.statusText || 'Request failed',
+            status: response.status,
+            detail: `The server answered ${response.status} ${response.statusText}.`,
+            code: 'unexpected_response',
+          },
+    );
+  }
+  return result.data;
+}
+
+/** The error as an {@link ApiError}; anything else (a bug) is wrapped so the UI can still show it. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  return new ApiError({
+    type: 'about:blank',
+    title: 'Something went wrong',
+    status: 0,
+    detail: err instanceof Error ? err.message : String(err),
+    code: 'client_error',
+  });
+}

@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const resolve = {
+  alias: {
+    '@porchlight/api-client': fileURLToPath(new URL('packages/api-client/src/index.ts', import.meta.url)),
+  },
+};
+
+const server = (name: string, database: 'pglite' | 'postgres') => ({
+  resolve,
+  test: {
+    name,
+    include: ['packages/server/test/**/*.test.ts'],
+    env: { PORCHLIGHT_TEST_DB: database },
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/summary-reporter.ts'],
+    projects: [
+      { resolve, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'] } },
+      server('api:pglite', 'pglite'),
+      server('api:postgres', 'postgres'),
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
