@@ -18,7 +18,7 @@ export class ApiError extends Error {
     const out: Record<string, string> = {};
     for (const e of this.problem.errors ?? []) {
       const key = e.field.replace(/^\/(body|querystring|params)\/?/, '');
-      out[key] ??= e.message;
+      out[key] ??= humanise(e.message);
     }
     return out;
   }
@@ -76,4 +76,16 @@ export function toApiError(err: unknown): ApiError {
     detail: err instanceof Error ? err.message : String(err),
     code: 'client_error',
   });
+}
+
+/** Turns the validator's phrasing into something a person would write. */
+function humanise(message: string): string {
+  const fewer = /must NOT have fewer than (\d+) characters/.exec(message);
+  if (fewer) return `Use at least ${fewer[1]} characters.`;
+  const more = /must NOT have more than (\d+) characters/.exec(message);
+  if (more) return `Use at most ${more[1]} characters.`;
+  if (message.startsWith('must match format "email"')) return 'Enter an email address like name@example.org.';
+  if (message === 'is required') return 'This is required.';
+  if (message.startsWith('must match pattern')) return 'This cannot be blank.';
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }

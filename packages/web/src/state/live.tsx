@@ -1,4 +1,4 @@
-import { createContext, use, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, use, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Comment, Me, Post } from '../api/types';
 
 /** A change pushed by `GET /api/live` for the signed-in user's area. */
@@ -77,16 +77,13 @@ export function LiveProvider({ user, children }: { user: Me | null; children: Re
     };
   }, [scope]);
 
-  const value = useMemo<LiveApi>(
-    () => ({
-      status,
-      subscribe(listener) {
-        listeners.current.add(listener);
-        return () => listeners.current.delete(listener);
-      },
-    }),
-    [status],
-  );
+  const subscribe = useCallback((listener: (event: LiveEvent) => void) => {
+    listeners.current.add(listener);
+    return () => {
+      listeners.current.delete(listener);
+    };
+  }, []);
+  const value = useMemo<LiveApi>(() => ({ status, subscribe }), [status, subscribe]);
   return <LiveContext value={value}>{children}</LiveContext>;
 }
 

@@ -1,0 +1,72 @@
+import type { Category, CoarseLocation, ReactionKind, Role } from './api/types';
+
+export const CATEGORIES: readonly { value: Category; label: string; hint: string }[] = [
+  { value: 'crime', label: 'Crime', hint: 'Something illegal happened' },
+  { value: 'suspicious_activity', label: 'Suspicious activity', hint: 'Behaviour that worried you' },
+  { value: 'safety', label: 'Safety', hint: 'Hazards, closures, weather' },
+  { value: 'lost_found_pet', label: 'Lost & found pet', hint: 'Help a pet get home' },
+  { value: 'community', label: 'Community', hint: 'News and notices for neighbours' },
+  { value: 'unexpected_activity', label: 'Unexpected activity', hint: 'Noise, lights, odd events' },
+];
+
+export function categoryLabel(c: Category): string {
+  return CATEGORIES.find((x) => x.value === c)?.label ?? c;
+}
+
+/** Categories whose posts may describe a person, and so must follow the anti-profiling rule. */
+export const PERSON_CATEGORIES: ReadonlySet<Category> = new Set(['crime', 'suspicious_activity']);
+
+export const REACTIONS: readonly { kind: ReactionKind; label: string; icon: string }[] = [
+  { kind: 'thanks', label: 'Thanks', icon: '🙏' },
+  { kind: 'helpful', label: 'Helpful', icon: '💡' },
+  { kind: 'agree', label: 'Agree', icon: '👍' },
+  { kind: 'sad', label: 'Sad', icon: '😢' },
+];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  resident: 'Resident',
+  agency: 'Agency member',
+  moderator: 'Moderator',
+  admin: 'Admin',
+};
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/** "just now", "5 min. ago", "3 hr. ago", "yesterday", then a date. */
+export function relativeTime(iso: string, now: number): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return 'just now';
+  if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return relative.format(Math.round(seconds / 3600), 'hour');
+  if (abs < 7 * 86_400) return relative.format(Math.round(seconds / 86_400), 'day');
+  return dateOnly.format(new Date(iso));
+}
+
+export function absoluteTime(iso: string): string {
+  return absolute.format(new Date(iso));
+}
+
+export function formatKm(metres: number): string {
+  const km = metres / 1000;
+  return `${km < 10 ? km.toFixed(1) : Math.round(km).toString()} km`;
+}
+
+/** Great-circle distance in metres. */
+export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** How far a post's cell is from the viewer's home cell, in words; both are coarse cells (G8). */
+export function describeDistance(home: CoarseLocation | null, where: CoarseLocation): string {
+  if (!home) return 'Nearby';
+  if (home.cell === where.cell) return 'Right around you';
+  const m = distanceM(home, where);
+  return m < 950 ? `About ${Math.max(100, Math.round(m / 100) * 100)} m away` : `About ${formatKm(m)} away`;
+}

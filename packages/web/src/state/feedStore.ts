@@ -1,0 +1,186 @@
+import { api } from '../api/client';
+import { call, toApiError, type ApiError } from '../api/problem';
+import type { Category, Comment, Post } from '../api/types';
+import type { LiveEvent } from './live';
+
+export interface FeedState {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  category: Category | null;
+  items: readonly Post[];
+  nextCursor: string | null;
+  loadingMore: boolean;
+  error: ApiError | null;
+  /** The server refused the feed because the user has no home yet. */
+  homeRequired: boolean;
+  /** Posts that arrived live since the feed was loaded, to mark them as new. */
+  fresh: ReadonlySet<number>;
+}
+
+const PAGE = 20;
+
+const initial: FeedState = {
+  status: 'idle',
+  category: null,
+  items: [],
+  nextCursor: null,
+  loadingMore: false,
+  error: null,
+  homeRequired: false,
+  fresh: new Set(),
+};
+
+/**
+ * The signed-in user's feed, kept outside any page so it survives navigation and keeps taking live updates
+ * while another page is open. Read it with `useSyncExternalStore(store.subscribe, store.getSnapshot)`.
+ */
+export class FeedStore {
+  private state: FeedState = initial;
+  private readonly listeners = new Set<() => void>();
+  private readonly countedComments = new Set<number>();
+  /** Bumped by every first-page load so a slow response for an old filter cannot overwrite a newer one. */
+  private generation = 0;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): FeedState => this.state;
+
+  /** Loads the first page for `category` unless it is already loaded or loading. */
+  ensure(category: Category | null): void {
+    if (this.state.status !== 'idle' && this.state.category === category) return;
+    void this.load(category);
+  }
+
+  /** Reads the first page again, e.g. after the home or radius changed. */
+  async load(category: Category | null = this.state.category): Promise<void> {
+    const generation = ++this.generation;
+    this.set({ ...initial, status: 'loading', category });
+    try {
+      const page = await call(
+        api.GET('/api/feed', { params: { query: { limit: PAGE, ...(category ? { category } : {}) } } }),
+      );
+      if (generation !== this.generation) return;
+      this.set({ ...this.state, status: 'ready', items: page.items, nextCursor: page.nextCursor });
+    } catch (err) {
+      if (generation !== this.generation) return;
+      const error = toApiError(err);
+      this.set({ ...this.state, status: 'error', error, homeRequired: error.code === 'home_required' });
+    }
+  }
+
+  async loadMore(): Promise<void> {
+    const { nextCursor, category, loadingMore } = this.state;
+    if (!nextCursor || loadingMore) return;
+    const generation = this.generation;
+    this.set({ ...this.state, loadingMore: true, error: null });
+    try {
+      const page = await call(
+        api.GET('/api/feed', {
+          params: { query: { limit: PAGE, cursor: nextCursor, ...(category ? { category } : {}) } },
+        }),
+      );
+      if (generation !== this.generation) return;
+      const known = new Set(this.state.items.map((p) => p.id));
+      this.set({
+        ...this.state,
+        loadingMore: false,
+        items: [...this.state.items, ...page.items.filter((p) => !known.has(p.id))],
+        nextCursor: page.nextCursor,
+      });
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.set({ ...this.state, loadingMore: false, error: toApiError(err) });
+    }
+  }
+
+  /** Merges the newest page into the list without losing loaded pages (after the live stream resumed). */
+  async catchUp(): Promise<void> {
+    if (this.state.status !== 'ready') return;
+    const { category } = this.state;
+    const generation = this.generation;
+    try {
+      const page = await call(
+        api.GET('/api/feed', { params: { query: { limit: PAGE, ...(category ? { category } : {}) } } }),
+      );
+      if (generation !== this.generation) return;
+      for (const post of page.items) this.add(post, false);
+      for (const post of page.items) this.replace(post);
+    } catch {
+      // Best effort: the next full load shows everything.
+    }
+  }
+
+  /** Adds a post at its place (newest first) if it belongs in the loaded part of this feed. */
+  add(post: Post, fresh: boolean): void {
+    const { items, category, nextCursor } = this.state;
+    if (this.state.status !== 'ready' || post.status !== 'visible') return;
+    if (category && post.category !== category) return;
+    if (items.some((p) => p.id === post.id)) return;
+    const at = items.findIndex((p) => p.id < post.id);
+    // Older than everything loaded while more pages remain: it will come with "Load more".
+    if (at === -1 && nextCursor) return;
+    const next = [...items];
+    next.splice(at === -1 ? next.length : at, 0, post);
+    this.set({
+      ...this.state,
+      items: next,
+      fresh: fresh ? new Set([...this.state.fresh, post.id]) : this.state.fresh,
+    });
+  }
+
+  /** Replaces a post already in the list with a newer copy of it (after a reaction, say). */
+  replace(post: Post): void {
+    if (!this.state.items.some((p) => p.id === post.id)) return;
+    if (post.status !== 'visible') {
+      this.remove(post.id);
+      return;
+    }
+    this.set({ ...this.state, items: this.state.items.map((p) => (p.id === post.id ? post : p)) });
+  }
+
+  remove(postId: number): void {
+    if (!this.state.items.some((p) => p.id === postId)) return;
+    this.set({ ...this.state, items: this.state.items.filter((p) => p.id !== postId) });
+  }
+
+  /** Counts a comment once, whether it came from the live stream or from this user's own submit. */
+  countComment(comment: Comment): void {
+    if (this.countedComments.has(comment.id)) return;
+    this.countedComments.add(comment.id);
+    this.set({
+      ...this.state,
+      items: this.state.items.map((p) =>
+        p.id === comment.postId ? { ...p, commentCount: p.commentCount + 1 } : p,
+      ),
+    });
+  }
+
+  find(postId: number): Post | undefined {
+    return this.state.items.find((p) => p.id === postId);
+  }
+
+  apply(event: LiveEvent): void {
+    switch (event.type) {
+      case 'post':
+      case 'post-restored':
+        this.add(event.post, true);
+        break;
+      case 'post-hidden':
+        this.remove(event.postId);
+        break;
+      case 'comment':
+        this.countComment(event.comment);
+        break;
+      case 'resumed':
+        void this.catchUp();
+        break;
+    }
+  }
+
+  private set(state: FeedState): void {
+    this.state = state;
+    for (const l of this.listeners) l();
+  }
+}
