@@ -13,7 +13,6 @@ const server = (name: string, database: 'pglite' | 'postgres') => ({
     name,
     include: ['packages/server/test/**/*.test.ts'],
     env: { PORCHLIGHT_TEST_DB: database },
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
@@ -22,6 +21,7 @@ const server = (name: string, database: 'pglite' | 'postgres') => ({
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       { resolve, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'] } },
       server('api:pglite', 'pglite'),
@@ -30,7 +30,6 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.e2e.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 120_000,

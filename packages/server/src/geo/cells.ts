@@ -1,12 +1,4 @@
-import {
-  cellToBoundary,
-  cellToLatLng,
-  cellToParent,
-  gridDisk,
-  getHexagonEdgeLengthAvg,
-  latLngToCell,
-  UNITS,
-} from 'h3-js';
+import { cellToLatLng, cellToParent, gridDisk, getHexagonEdgeLengthAvg, latLngToCell, UNITS } from 'h3-js';
 
 /** Resolution of the cell every shown location is snapped to (~0.1 km², ~175 m edge). */
 export const DISPLAY_RESOLUTION = 9;
@@ -34,11 +26,6 @@ export function snap(point: LatLng): CoarseLocation & { areaCell: string } {
   const cell = latLngToCell(point.lat, point.lng, DISPLAY_RESOLUTION);
   const [lat, lng] = cellToLatLng(cell);
   return { cell, lat, lng, areaCell: cellToParent(cell, AREA_RESOLUTION) };
-}
-
-/** The boundary of a cell as `[lng, lat]` pairs (GeoJSON order), for drawing. */
-export function cellPolygon(cell: string): [number, number][] {
-  return cellToBoundary(cell, true) as [number, number][];
 }
 
 /** Great-circle distance in metres. */

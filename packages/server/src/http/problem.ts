@@ -1,4 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaValidationError,
+} from 'fastify';
 import { AppError, type FieldError } from '../errors.js';
 
 /** An RFC 9457 problem document, with Porchlight's stable `code` and per-field `errors`. */
@@ -27,12 +33,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
   return reply.status(err.status).type('application/problem+json').send(body);
 }
 
-interface AjvIssue {
-  instancePath: string;
-  message?: string;
-  keyword: string;
-  params: Record<string, unknown>;
-}
+type AjvIssue = FastifySchemaValidationError;
 
 /** Turns Ajv validation output into field errors that name the field, e.g. `/body/title`. */
 function fieldErrors(context: string, issues: AjvIssue[]): FieldError[] {
@@ -56,7 +57,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (error instanceof AppError) return sendProblem(reply, request, error);
     const fe = error;
     if (fe.validation) {
-      const errors = fieldErrors(fe.validationContext ?? 'body', fe.validation as AjvIssue[]);
+      const errors = fieldErrors(fe.validationContext ?? 'body', fe.validation);
       const detail = errors.map((e) => `${e.field} ${e.message}`).join('; ');
       return sendProblem(reply, request, new AppError('validation_failed', detail, errors));
     }
@@ -79,7 +80,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     return sendProblem(
       reply,
       request,
-      new AppError('internal', `something went wrong; correlation id ${String(request.id)}`),
+      new AppError('internal', `something went wrong; correlation id ${request.id}`),
     );
   });
 

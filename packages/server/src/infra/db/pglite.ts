@@ -15,12 +15,16 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   return {
     kind: 'pglite',
     query: async (sql, params) => toResult(await pglite.query(sql, params as unknown[] | undefined)),
-    exec: async (sql) => void (await pglite.exec(sql)),
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
     transaction: (fn) =>
       pglite.transaction(async (t) => {
         const tx: Queryable = {
           query: async (sql, params) => toResult(await t.query(sql, params as unknown[] | undefined)),
-          exec: async (sql) => void (await t.exec(sql)),
+          exec: async (sql) => {
+            await t.exec(sql);
+          },
         };
         return fn(tx);
       }),

@@ -5,17 +5,20 @@ const INT8_OID = 20;
 
 /** A {@link Database} on a PostgreSQL server through a `pg` pool. */
 export function openPostgres(connectionString: string, options: { max?: number } = {}): Database {
-  const types = {
-    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-      oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
-  };
+  // bigint ids fit in a double for any realistic table; parse them as numbers, like the PGlite adapter does.
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(INT8_OID, (v: string) => Number(v));
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
 
-  const run = async <R>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+  const run = async <R>(
+    client: pg.Pool | pg.PoolClient,
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>> => {
     const res = await client.query(sql, params as unknown[] | undefined);
-    return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 } satisfies QueryResult<R>;
+    return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
   };
 
   let listener: pg.Client | undefined;
@@ -36,14 +39,18 @@ export function openPostgres(connectionString: string, options: { max?: number }
   return {
     kind: 'postgres',
     query: (sql, params) => run(pool, sql, params),
-    exec: async (sql) => void (await pool.query(sql)),
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
           query: (sql, params) => run(client, sql, params),
-          exec: async (sql) => void (await client.query(sql)),
+          exec: async (sql) => {
+            await client.query(sql);
+          },
         };
         const result = await fn(tx);
         await client.query('COMMIT');

@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { Obj, responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
+import { DEFAULT_RADIUS_M, MAX_RADIUS_M, MIN_RADIUS_M } from '../../geo/cells.js';
 
 /** Liveness, readiness and Prometheus metrics. */
 export function opsRoutes(app: App, deps: Deps, registry: client.Registry): void {
@@ -48,6 +49,29 @@ export function opsRoutes(app: App, deps: Deps, registry: client.Registry): void
       }
       return { status: 'ready' };
     },
+  );
+
+  app.get(
+    '/api/config',
+    {
+      schema: {
+        operationId: 'getClientConfig',
+        tags: ['ops'],
+        summary: 'Settings the web app needs before sign-in',
+        response: {
+          200: Obj({
+            mapStyleUrl: Type.Union([Type.String(), Type.Null()], {
+              description: 'MapLibre style URL; null = tile-less',
+            }),
+            radius: Obj({ minM: Type.Integer(), maxM: Type.Integer(), defaultM: Type.Integer() }),
+          }),
+        },
+      },
+    },
+    () => ({
+      mapStyleUrl: deps.config.mapStyleUrl || null,
+      radius: { minM: MIN_RADIUS_M, maxM: MAX_RADIUS_M, defaultM: DEFAULT_RADIUS_M },
+    }),
   );
 
   app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
