@@ -36,6 +36,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Settings the web app needs before sign-in */
+        get: operations["getClientConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/session": {
         parameters: {
             query?: never;
@@ -301,6 +318,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/moderation/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reported posts awaiting a decision, the oldest open report first; reporters are not shown */
+        get: operations["getModerationQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/posts/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide or restore a post with a reason the author sees; returns the post */
+        post: operations["decidePost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{id}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Appeal the hiding of your own post (once per post); returns the post */
+        post: operations["appealDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pending appeals you may decide, oldest first */
+        get: operations["getPendingAppeals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/appeals/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Uphold or overturn an appeal (not on your own decision); overturning restores the post */
+        post: operations["decideAppeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -387,6 +489,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getClientConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description MapLibre style URL; null = tile-less */
+                        mapStyleUrl: string | null;
+                        radius: {
+                            minM: number;
+                            maxM: number;
+                            defaultM: number;
+                        };
+                    };
                 };
             };
         };
@@ -1899,6 +2029,645 @@ export interface operations {
                     "application/json": {
                         /** @enum {boolean} */
                         reported: true;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getModerationQueue: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Visible posts with open reports; the post with the oldest open report first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            post: {
+                                id: number;
+                                /** @description Post category */
+                                category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
+                                title: string;
+                                body: string;
+                                author: {
+                                    id: number;
+                                    displayName: string;
+                                    isAgency: boolean;
+                                };
+                                /** @description A location coarsened to an H3 cell (G8) */
+                                location: {
+                                    /** @description H3 resolution-9 cell */
+                                    cell: string;
+                                    /** @description Latitude of the cell centre (never an exact point) */
+                                    lat: number;
+                                    /** @description Longitude of the cell centre (never an exact point) */
+                                    lng: number;
+                                };
+                                person: {
+                                    /** @description What the person did */
+                                    behaviour: string;
+                                    /** @description Clothing */
+                                    clothing?: string;
+                                    /** @description Vehicle */
+                                    vehicle?: string;
+                                    /** @description Direction of travel */
+                                    directionOfTravel?: string;
+                                    /** @description Appearance; never enough on its own */
+                                    appearance?: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                commentCount: number;
+                                reactions: {
+                                    thanks: number;
+                                    helpful: number;
+                                    agree: number;
+                                    sad: number;
+                                };
+                                myReaction: ("thanks" | "helpful" | "agree" | "sad") | null;
+                                status: "visible" | "hidden";
+                                isMine: boolean;
+                                moderation: {
+                                    action: "hide" | "restore";
+                                    reason: string;
+                                    /** Format: date-time */
+                                    decidedAt: string;
+                                    appeal: {
+                                        status: "pending" | "upheld" | "overturned";
+                                        statement: string;
+                                        decisionReason: string | null;
+                                        /** Format: date-time */
+                                        createdAt: string;
+                                        decidedAt: string | null;
+                                    } | null;
+                                } | null;
+                            };
+                            /** @description Open reports, oldest first (at most 50). Who reported is never shown. */
+                            reports: {
+                                reason: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            /** @description How many open reports the post has */
+                            reportCount: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decidePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    action: "hide" | "restore";
+                    /** @description Why; shown to the author and published in the transparency log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description Post category */
+                        category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
+                        title: string;
+                        body: string;
+                        author: {
+                            id: number;
+                            displayName: string;
+                            isAgency: boolean;
+                        };
+                        /** @description A location coarsened to an H3 cell (G8) */
+                        location: {
+                            /** @description H3 resolution-9 cell */
+                            cell: string;
+                            /** @description Latitude of the cell centre (never an exact point) */
+                            lat: number;
+                            /** @description Longitude of the cell centre (never an exact point) */
+                            lng: number;
+                        };
+                        person: {
+                            /** @description What the person did */
+                            behaviour: string;
+                            /** @description Clothing */
+                            clothing?: string;
+                            /** @description Vehicle */
+                            vehicle?: string;
+                            /** @description Direction of travel */
+                            directionOfTravel?: string;
+                            /** @description Appearance; never enough on its own */
+                            appearance?: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        commentCount: number;
+                        reactions: {
+                            thanks: number;
+                            helpful: number;
+                            agree: number;
+                            sad: number;
+                        };
+                        myReaction: ("thanks" | "helpful" | "agree" | "sad") | null;
+                        status: "visible" | "hidden";
+                        isMine: boolean;
+                        moderation: {
+                            action: "hide" | "restore";
+                            reason: string;
+                            /** Format: date-time */
+                            decidedAt: string;
+                            appeal: {
+                                status: "pending" | "upheld" | "overturned";
+                                statement: string;
+                                decisionReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                decidedAt: string | null;
+                            } | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appealDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why the decision was wrong; read by a moderator other than the one who decided */
+                    statement: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description Post category */
+                        category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
+                        title: string;
+                        body: string;
+                        author: {
+                            id: number;
+                            displayName: string;
+                            isAgency: boolean;
+                        };
+                        /** @description A location coarsened to an H3 cell (G8) */
+                        location: {
+                            /** @description H3 resolution-9 cell */
+                            cell: string;
+                            /** @description Latitude of the cell centre (never an exact point) */
+                            lat: number;
+                            /** @description Longitude of the cell centre (never an exact point) */
+                            lng: number;
+                        };
+                        person: {
+                            /** @description What the person did */
+                            behaviour: string;
+                            /** @description Clothing */
+                            clothing?: string;
+                            /** @description Vehicle */
+                            vehicle?: string;
+                            /** @description Direction of travel */
+                            directionOfTravel?: string;
+                            /** @description Appearance; never enough on its own */
+                            appearance?: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        commentCount: number;
+                        reactions: {
+                            thanks: number;
+                            helpful: number;
+                            agree: number;
+                            sad: number;
+                        };
+                        myReaction: ("thanks" | "helpful" | "agree" | "sad") | null;
+                        status: "visible" | "hidden";
+                        isMine: boolean;
+                        moderation: {
+                            action: "hide" | "restore";
+                            reason: string;
+                            /** Format: date-time */
+                            decidedAt: string;
+                            appeal: {
+                                status: "pending" | "upheld" | "overturned";
+                                statement: string;
+                                decisionReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                decidedAt: string | null;
+                            } | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPendingAppeals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pending appeals the viewer may decide (not on their own decision or post), oldest first, at most 100 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            post: {
+                                id: number;
+                                /** @description Post category */
+                                category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
+                                title: string;
+                                body: string;
+                                author: {
+                                    id: number;
+                                    displayName: string;
+                                    isAgency: boolean;
+                                };
+                                /** @description A location coarsened to an H3 cell (G8) */
+                                location: {
+                                    /** @description H3 resolution-9 cell */
+                                    cell: string;
+                                    /** @description Latitude of the cell centre (never an exact point) */
+                                    lat: number;
+                                    /** @description Longitude of the cell centre (never an exact point) */
+                                    lng: number;
+                                };
+                                person: {
+                                    /** @description What the person did */
+                                    behaviour: string;
+                                    /** @description Clothing */
+                                    clothing?: string;
+                                    /** @description Vehicle */
+                                    vehicle?: string;
+                                    /** @description Direction of travel */
+                                    directionOfTravel?: string;
+                                    /** @description Appearance; never enough on its own */
+                                    appearance?: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                commentCount: number;
+                                reactions: {
+                                    thanks: number;
+                                    helpful: number;
+                                    agree: number;
+                                    sad: number;
+                                };
+                                myReaction: ("thanks" | "helpful" | "agree" | "sad") | null;
+                                status: "visible" | "hidden";
+                                isMine: boolean;
+                                moderation: {
+                                    action: "hide" | "restore";
+                                    reason: string;
+                                    /** Format: date-time */
+                                    decidedAt: string;
+                                    appeal: {
+                                        status: "pending" | "upheld" | "overturned";
+                                        statement: string;
+                                        decisionReason: string | null;
+                                        /** Format: date-time */
+                                        createdAt: string;
+                                        decidedAt: string | null;
+                                    } | null;
+                                } | null;
+                            };
+                            statement: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            originalDecision: {
+                                reason: string;
+                                /** Format: date-time */
+                                decidedAt: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideAppeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description overturned restores the post; upheld keeps it hidden */
+                    outcome: "upheld" | "overturned";
+                    /** @description Why; shown to the author and published in the transparency log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description Post category */
+                        category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
+                        title: string;
+                        body: string;
+                        author: {
+                            id: number;
+                            displayName: string;
+                            isAgency: boolean;
+                        };
+                        /** @description A location coarsened to an H3 cell (G8) */
+                        location: {
+                            /** @description H3 resolution-9 cell */
+                            cell: string;
+                            /** @description Latitude of the cell centre (never an exact point) */
+                            lat: number;
+                            /** @description Longitude of the cell centre (never an exact point) */
+                            lng: number;
+                        };
+                        person: {
+                            /** @description What the person did */
+                            behaviour: string;
+                            /** @description Clothing */
+                            clothing?: string;
+                            /** @description Vehicle */
+                            vehicle?: string;
+                            /** @description Direction of travel */
+                            directionOfTravel?: string;
+                            /** @description Appearance; never enough on its own */
+                            appearance?: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        commentCount: number;
+                        reactions: {
+                            thanks: number;
+                            helpful: number;
+                            agree: number;
+                            sad: number;
+                        };
+                        myReaction: ("thanks" | "helpful" | "agree" | "sad") | null;
+                        status: "visible" | "hidden";
+                        isMine: boolean;
+                        moderation: {
+                            action: "hide" | "restore";
+                            reason: string;
+                            /** Format: date-time */
+                            decidedAt: string;
+                            appeal: {
+                                status: "pending" | "upheld" | "overturned";
+                                statement: string;
+                                decisionReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                decidedAt: string | null;
+                            } | null;
+                        } | null;
                     };
                 };
             };

@@ -39,6 +39,8 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler());
+  // The API speaks JSON only; Fastify's default text/plain parser would turn a 415 into a confusing 400.
+  app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app);
   app.addSchema(ProblemSchema);
 
@@ -81,7 +83,7 @@ export async function buildApp(
   usersRoutes(app, services);
   postsRoutes(app, services);
   moderationRoutes(app, services);
-  liveRoutes(app, services);
+  liveRoutes(app, services, registry);
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

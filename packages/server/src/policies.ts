@@ -19,6 +19,7 @@ export type Action =
   | 'report.create'
   | 'moderation.queue'
   | 'moderation.decide'
+  | 'appeal.file'
   | 'appeal.decide'
   | 'user.manage';
 
@@ -31,6 +32,7 @@ function roleAllows(role: Role, action: Action): boolean {
     case 'comment.create':
     case 'reaction.set':
     case 'report.create':
+    case 'appeal.file':
       return true;
     case 'moderation.queue':
     case 'moderation.decide':

@@ -1,13 +1,28 @@
 import type { Category, CoarseLocation, ReactionKind, Role } from './api/types';
 
-export const CATEGORIES: readonly { value: Category; label: string; hint: string }[] = [
-  { value: 'crime', label: 'Crime', hint: 'Something illegal happened' },
-  { value: 'suspicious_activity', label: 'Suspicious activity', hint: 'Behaviour that worried you' },
-  { value: 'safety', label: 'Safety', hint: 'Hazards, closures, weather' },
-  { value: 'lost_found_pet', label: 'Lost & found pet', hint: 'Help a pet get home' },
-  { value: 'community', label: 'Community', hint: 'News and notices for neighbours' },
-  { value: 'unexpected_activity', label: 'Unexpected activity', hint: 'Noise, lights, odd events' },
+/** Categories in the order the composer offers them; `colour` is used on the map. */
+export const CATEGORIES: readonly { value: Category; label: string; hint: string; colour: string }[] = [
+  { value: 'crime', label: 'Crime', hint: 'Something illegal happened', colour: '#c0392b' },
+  {
+    value: 'suspicious_activity',
+    label: 'Suspicious activity',
+    hint: 'Behaviour that worried you',
+    colour: '#c2650a',
+  },
+  { value: 'safety', label: 'Safety', hint: 'Hazards, closures, weather', colour: '#1f63c6' },
+  { value: 'lost_found_pet', label: 'Lost & found pet', hint: 'Help a pet get home', colour: '#13804b' },
+  { value: 'community', label: 'Community', hint: 'News and notices for neighbours', colour: '#6941c6' },
+  {
+    value: 'unexpected_activity',
+    label: 'Unexpected activity',
+    hint: 'Noise, lights, odd events',
+    colour: '#0e7490',
+  },
 ];
+
+export function categoryColour(c: Category): string {
+  return CATEGORIES.find((x) => x.value === c)?.colour ?? '#555';
+}
 
 export function categoryLabel(c: Category): string {
   return CATEGORIES.find((x) => x.value === c)?.label ?? c;

@@ -35,19 +35,34 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
 
 type AjvIssue = FastifySchemaValidationError;
 
-/** Turns Ajv validation output into field errors that name the field, e.g. `/body/title`. */
+/**
+ * Turns Ajv validation output into field errors that name the field, e.g. `/body/title`. A choice between
+ * literals (a category, a role) fails once per literal plus once for `anyOf`; that becomes one error listing
+ * the accepted values.
+ */
 function fieldErrors(context: string, issues: AjvIssue[]): FieldError[] {
-  return issues.map((i) => {
+  const unions = new Set(issues.filter((i) => i.keyword === 'anyOf').map((i) => i.instancePath));
+  const choices = new Map<string, string[]>();
+  for (const i of issues) {
+    if (i.keyword === 'const' && unions.has(i.instancePath)) {
+      choices.set(i.instancePath, [...(choices.get(i.instancePath) ?? []), String(i.params.allowedValue)]);
+    }
+  }
+  return issues.flatMap((i) => {
     let field = `/${context}${i.instancePath}`;
     let message = i.message ?? 'is invalid';
-    if (i.keyword === 'additionalProperties') {
+    const allowed = choices.get(i.instancePath);
+    if (i.keyword === 'const' && allowed) return [];
+    if (i.keyword === 'anyOf' && allowed) {
+      message = `must be one of: ${allowed.join(', ')}`;
+    } else if (i.keyword === 'additionalProperties') {
       field += `/${String(i.params.additionalProperty)}`;
       message = 'is not an accepted property';
     } else if (i.keyword === 'required') {
       field += `/${String(i.params.missingProperty)}`;
       message = 'is required';
     }
-    return { field, message };
+    return [{ field, message }];
   });
 }
 

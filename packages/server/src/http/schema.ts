@@ -33,7 +33,10 @@ export function responses<S extends TSchema, C extends number>(status: C, schema
   return { [status]: schema, ...problems } as { [K in C]: S };
 }
 
-export const IdParams = Obj({ id: Type.Integer({ minimum: 1 }) });
+/** Largest id a client may send: bigger numbers lose precision in JSON and overflow `bigint` columns. */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+
+export const IdParams = Obj({ id: Type.Integer({ minimum: 1, maximum: MAX_ID }) });
 
 /** Pagination cursor: opaque to clients. */
 export const CursorQuery = {

@@ -56,3 +56,37 @@ export async function makePost(
   expect(res.response.status, JSON.stringify(res.error)).toBe(201);
   return res.data!;
 }
+
+/** An outbox row as tests read it. */
+export interface EventRow {
+  id: number;
+  type: string;
+  actor_id: number | null;
+  subject_type: string;
+  subject_id: string;
+  data: Record<string, unknown>;
+}
+
+/** The id of the newest outbox event (0 when there is none); pass it to {@link eventsAfter}. */
+export async function lastEventId(t: TestApp): Promise<number> {
+  const res = await t.database.db.query<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM events');
+  return Number(res.rows[0]!.id);
+}
+
+/** Outbox events written after the event `afterId`, oldest first. */
+export async function eventsAfter(t: TestApp, afterId: number): Promise<EventRow[]> {
+  const res = await t.database.db.query<EventRow>(
+    'SELECT id, type, actor_id, subject_type, subject_id, data FROM events WHERE id > $1 ORDER BY id',
+    [afterId],
+  );
+  return res.rows;
+}
+
+/** How many rows a table holds. `table` comes from the test's own code, never from a request. */
+export async function countRows(
+  t: TestApp,
+  table: 'users' | 'posts' | 'comments' | 'reactions' | 'reports' | 'events' | 'sessions',
+): Promise<number> {
+  const res = await t.database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+  return res.rows[0]!.n;
+}

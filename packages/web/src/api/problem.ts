@@ -89,3 +89,20 @@ function humanise(message: string): string {
   if (message.startsWith('must match pattern')) return 'This cannot be blank.';
   return message.charAt(0).toUpperCase() + message.slice(1);
 }
+
+/** A validation error raised before sending, shaped like the server's so forms show it the same way. */
+export function invalidField(field: string, message: string): ApiError {
+  return new ApiError({
+    type: 'about:blank',
+    title: 'The request is not valid',
+    status: 400,
+    detail: message,
+    code: 'validation_failed',
+    errors: [{ field: `/body/${field}`, message }],
+  });
+}
+
+/** An error found in the browser (bad input, a denied permission), shown like a server problem. */
+export function localError(title: string, detail: string): ApiError {
+  return new ApiError({ type: 'about:blank', title, status: 0, detail, code: 'client_error' });
+}

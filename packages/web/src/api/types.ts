@@ -1,6 +1,7 @@
 import type { paths } from '@porchlight/api-client';
 
-type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+/** The JSON body type of an openapi-typescript response or request. */
+export type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 
 export type Session = Json<paths['/api/session']['get']['responses'][200]>;
 export type Me = NonNullable<Session['user']>;
@@ -18,3 +19,7 @@ export type NewPost = NonNullable<paths['/api/posts']['post']['requestBody']>['c
 export type Comment = Json<paths['/api/posts/{id}/comments']['post']['responses'][201]>;
 
 export type UserSummary = Json<paths['/api/admin/users']['get']['responses'][200]>['items'][number];
+
+export type QueueItem = Json<paths['/api/moderation/queue']['get']['responses'][200]>['items'][number];
+export type PendingAppeal = Json<paths['/api/moderation/appeals']['get']['responses'][200]>['items'][number];
+export type ClientConfig = Json<paths['/api/config']['get']['responses'][200]>;

@@ -14,15 +14,15 @@ export type LiveStatus = 'off' | 'connecting' | 'open' | 'reconnecting' | 'unava
 
 interface LiveApi {
   status: LiveStatus;
-  subscribe(listener: (event: LiveEvent) => void): () => void;
+  subscribe: (listener: (event: LiveEvent) => void) => () => void;
 }
 
 const LiveContext = createContext<LiveApi>({ status: 'off', subscribe: () => () => undefined });
 
-function parse<T>(data: unknown): T | undefined {
+function parse(data: unknown): unknown {
   if (typeof data !== 'string') return undefined;
   try {
-    return JSON.parse(data) as T;
+    return JSON.parse(data) as unknown;
   } catch {
     return undefined;
   }
@@ -62,16 +62,17 @@ export function LiveProvider({ user, children }: { user: Me | null; children: Re
         setStatus('reconnecting');
       }
     };
-    const on = <T,>(name: string, wrap: (value: T) => LiveEvent) => {
+    // The stream's payloads are the API's own Post and Comment shapes (see the live module's contract).
+    const on = (name: string, wrap: (value: object) => LiveEvent) => {
       source.addEventListener(name, (e: MessageEvent) => {
-        const value = parse<T>(e.data);
-        if (value !== undefined) emit(wrap(value));
+        const value = parse(e.data);
+        if (typeof value === 'object' && value !== null) emit(wrap(value));
       });
     };
-    on<Post>('post', (post) => ({ type: 'post', post }));
-    on<Post>('post-restored', (post) => ({ type: 'post-restored', post }));
-    on<{ postId: number }>('post-hidden', ({ postId }) => ({ type: 'post-hidden', postId }));
-    on<Comment>('comment', (comment) => ({ type: 'comment', comment }));
+    on('post', (post) => ({ type: 'post', post: post as Post }));
+    on('post-restored', (post) => ({ type: 'post-restored', post: post as Post }));
+    on('post-hidden', (v) => ({ type: 'post-hidden', postId: (v as { postId: number }).postId }));
+    on('comment', (comment) => ({ type: 'comment', comment: comment as Comment }));
     return () => {
       source.close();
     };
@@ -98,5 +99,11 @@ export function useLiveEvents(handler: (event: LiveEvent) => void): void {
   useEffect(() => {
     latest.current = handler;
   });
-  useEffect(() => subscribe((e) => latest.current(e)), [subscribe]);
+  useEffect(
+    () =>
+      subscribe((e) => {
+        latest.current(e);
+      }),
+    [subscribe],
+  );
 }

@@ -10,12 +10,12 @@ interface SessionApi {
   state: SessionState;
   /** The signed-in user, or null while loading, signed out or unreachable. */
   user: Me | null;
-  signIn(email: string, password: string): Promise<Me>;
-  signUp(input: { email: string; password: string; displayName: string }): Promise<Me>;
-  signOut(): Promise<void>;
+  signIn: (email: string, password: string) => Promise<Me>;
+  signUp: (input: { email: string; password: string; displayName: string }) => Promise<Me>;
+  signOut: () => Promise<void>;
   /** Replaces the cached user after a change to it (home, radius). */
-  setUser(user: Me): void;
-  retry(): void;
+  setUser: (user: Me) => void;
+  retry: () => void;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
@@ -39,7 +39,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [attempt]);
 
-  useEffect(() => onSessionLost(() => setState({ status: 'ready', user: null })), []);
+  useEffect(
+    () =>
+      onSessionLost(() => {
+        setState({ status: 'ready', user: null });
+      }),
+    [],
+  );
 
   const signIn = useCallback(async (email: string, password: string) => {
     const s = await call(api.POST('/api/auth/signin', { body: { email, password } }));
@@ -70,7 +76,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       signIn,
       signUp,
       signOut,
-      setUser: (user) => setState({ status: 'ready', user }),
+      setUser: (user) => {
+        setState({ status: 'ready', user });
+      },
       retry: () => {
         setState({ status: 'loading' });
         setAttempt((n) => n + 1);

@@ -7,9 +7,11 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     parsers: { [types.INT8]: (v: string) => Number(v) },
   });
 
+  // PGlite reports affectedRows = 0 for a SELECT; node-postgres counts the rows returned. Match node-postgres,
+  // or `rowCount > 0` checks (migrate's "already applied?") silently differ between the two databases.
   const toResult = <R>(res: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({
     rows: res.rows as R[],
-    rowCount: res.affectedRows ?? res.rows.length,
+    rowCount: Math.max(res.affectedRows ?? 0, res.rows.length),
   });
 
   return {

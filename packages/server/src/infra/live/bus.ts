@@ -43,25 +43,54 @@ export function memoryBus(): LiveBus {
 }
 
 const CHANNEL = 'porchlight_live';
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+const MAX_NOTIFY_BYTES = 7999;
+
+const KINDS: ReadonlySet<string> = new Set(['post.created', 'post.hidden', 'post.restored', 'comment.created']);
+const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+const isCoordinate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * Reads a message from another process. Anything malformed is dropped rather than trusted: a stray NOTIFY on
+ * the channel (an operator's psql, an older API version) must not reach subscribers or crash the listener.
+ */
+export function parseLiveMessage(payload: string): LiveMessage | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const m = v as Record<string, unknown>;
+  if (typeof m.kind !== 'string' || !KINDS.has(m.kind) || !isId(m.postId)) return undefined;
+  if (typeof m.areaCell !== 'string' || !isCoordinate(m.lat) || !isCoordinate(m.lng)) return undefined;
+  const place = { postId: m.postId, areaCell: m.areaCell, lat: m.lat, lng: m.lng };
+  if (m.kind === 'comment.created') {
+    return isId(m.commentId) ? { kind: m.kind, commentId: m.commentId, ...place } : undefined;
+  }
+  return { kind: m.kind as 'post.created' | 'post.hidden' | 'post.restored', ...place };
+}
 
 /**
  * Bus shared by every API process on one PostgreSQL server through LISTEN/NOTIFY. Each process listens once
  * and fans out locally by cell, so the database carries one notification per change, not per subscriber.
+ * A process hears its own notifications too, so local and remote subscribers take the same path.
  */
 export async function postgresBus(db: Database): Promise<LiveBus> {
   const handlers = new Set<(m: LiveMessage) => void>();
   const unlisten = await db.listen(CHANNEL, (payload) => {
-    let message: LiveMessage;
-    try {
-      message = JSON.parse(payload) as LiveMessage;
-    } catch {
-      return;
-    }
+    const message = parseLiveMessage(payload);
+    if (!message) return;
     for (const h of handlers) h(message);
   });
   return {
     async publish(message) {
-      await db.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(message)]);
+      const payload = JSON.stringify(message);
+      if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) {
+        throw new Error(`live message is ${Buffer.byteLength(payload)} bytes; NOTIFY allows 7999`);
+      }
+      await db.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
     },
     subscribe(handler) {
       handlers.add(handler);

@@ -1,5 +1,192 @@
 import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { areaCellsCovering } from '../../geo/cells.js';
+import type { LiveMessage } from '../../infra/live/bus.js';
+import { authorize, type Viewer } from '../../policies.js';
+import { presentComment, presentPost } from '../posts/posts.presenter.js';
+import * as posts from '../posts/posts.repository.js';
+import { findUserById } from '../users/users.repository.js';
+import { LiveHub, type LiveArea } from './live.hub.js';
 
+/** The SSE event names of `GET /api/live`; the web app listens for exactly these. */
+export type LiveEventName = 'post' | 'comment' | 'post-hidden' | 'post-restored';
+
+/** One open stream: who is watching, where, and how to reach them. */
+export interface LiveSubscriber extends LiveArea {
+  /** Refreshed when the stream re-checks its session, so a role change applies to later events. */
+  viewer: Viewer;
+  send(event: LiveEventName, data: string): void;
+  close(): void;
+}
+
+/** Timings of a stream. Tests shorten them; production uses the defaults. */
+export interface LiveSettings {
+  /** Comment sent this often so proxies keep the connection open; the session is re-checked at each. */
+  pingMs: number;
+  /** Reconnect delay suggested to the browser; each stream adds up to as much again as jitter. */
+  retryMs: number;
+  /** A client this far behind is disconnected (it reconnects and re-reads) rather than buffered forever. */
+  maxBufferedBytes: number;
+}
+
+interface WarnLogger {
+  warn(obj: object, msg: string): void;
+}
+
+const noop = (): void => undefined;
+const sameCentre = (a: number, b: number): boolean => Math.abs(a - b) < 1e-9;
+
+/**
+ * Live delivery of changes near each subscriber. Messages arrive from the bus (this process or others),
+ * are matched by area cell in the {@link LiveHub}, read from the database once per message, and presented
+ * per viewer. Delivery keeps the bus order: reads run concurrently, sends happen in arrival order.
+ */
 export class LiveService {
+  readonly hub = new LiveHub<LiveSubscriber>();
+  readonly settings: LiveSettings = { pingMs: 25_000, retryMs: 3_000, maxBufferedBytes: 1 << 20 };
+  private log: WarnLogger = { warn: noop };
+  private stopListening: (() => void) | undefined;
+  private tail: Promise<void> = Promise.resolve();
+
   constructor(private readonly deps: Deps) {}
+
+  /** Sends delivery failures somewhere an operator can see them. */
+  useLogger(log: WarnLogger): void {
+    this.log = log;
+  }
+
+  /**
+   * The area a new stream covers: the viewer's home and radius now. Throws `unauthenticated` or
+   * `home_required` before any byte of the stream is written, so they reach the client as problem documents.
+   */
+  async area(viewer: Viewer | null): Promise<LiveArea & { viewer: Viewer }> {
+    const v = authorize(viewer, 'feed.read');
+    const user = await findUserById(this.deps.db, v.id);
+    if (user?.home_lat == null || user.home_lng == null) throw new AppError('home_required');
+    const home = { lat: user.home_lat, lng: user.home_lng };
+    return { viewer: v, home, radiusM: user.radius_m, areaCells: areaCellsCovering(home, user.radius_m) };
+  }
+
+  /**
+   * Registers a stream. The bus is listened to only while at least one stream is open, so an idle process
+   * does no work per message. Returns the function that unregisters it.
+   */
+  attach(subscriber: LiveSubscriber): () => void {
+    const remove = this.hub.add(subscriber);
+    this.stopListening ??= this.deps.live.subscribe((m) => {
+      this.receive(m);
+    });
+    return () => {
+      remove();
+      if (this.hub.subscriberCount === 0 && this.stopListening) {
+        this.stopListening();
+        this.stopListening = undefined;
+      }
+    };
+  }
+
+  /** Closes every open stream (on shutdown, so the server can stop without waiting for clients). */
+  closeAll(): void {
+    for (const s of this.hub.all()) s.close();
+  }
+
+  /** Resolves once every message received so far has been sent. */
+  settled(): Promise<void> {
+    return this.tail;
+  }
+
+  private receive(m: LiveMessage): void {
+    // Recipients are chosen as the message arrives; only then is the database read, and only if anyone is near.
+    const recipients = this.hub.near(m);
+    if (recipients.length === 0) return;
+    const prepared = this.prepare(m, recipients).catch((err: unknown) => {
+      this.log.warn({ err, message: m }, 'live delivery failed');
+      return noop;
+    });
+    this.tail = this.tail.then(async () => {
+      (await prepared)();
+    });
+  }
+
+  /** Reads what `m` is about and returns the function that sends it to `recipients`. */
+  private async prepare(m: LiveMessage, recipients: LiveSubscriber[]): Promise<() => void> {
+    switch (m.kind) {
+      case 'post.created':
+        return this.preparePost('post', m, recipients);
+      case 'post.restored':
+        return this.preparePost('post-restored', m, recipients);
+      case 'post.hidden': {
+        const data = JSON.stringify({ postId: m.postId });
+        return () => {
+          for (const s of recipients) s.send('post-hidden', data);
+        };
+      }
+      case 'comment.created':
+        return this.prepareComment(m, recipients);
+    }
+  }
+
+  private async preparePost(
+    event: 'post' | 'post-restored',
+    m: LiveMessage,
+    recipients: LiveSubscriber[],
+  ): Promise<() => void> {
+    const row = await this.visiblePostAt(m);
+    if (!row) return noop;
+    const [notices, reactions] = await Promise.all([
+      posts.moderationNotices(this.deps.db, [row.id]),
+      posts.reactionsOf(
+        this.deps.db,
+        row.id,
+        recipients.map((s) => s.viewer.id),
+      ),
+    ]);
+    const notice = notices.get(row.id);
+    return () => {
+      // presentPost depends on the viewer only through isMine, their reaction and their role, so most
+      // neighbours share one serialised payload.
+      const payloads = new Map<string, string>();
+      for (const s of recipients) {
+        const myReaction = reactions.get(s.viewer.id) ?? null;
+        const key = `${row.author_id === s.viewer.id}:${myReaction}:${s.viewer.role}`;
+        let data = payloads.get(key);
+        if (data === undefined) {
+          data = JSON.stringify(presentPost({ ...row, my_reaction: myReaction }, s.viewer, notice));
+          payloads.set(key, data);
+        }
+        s.send(event, data);
+      }
+    };
+  }
+
+  private async prepareComment(
+    m: Extract<LiveMessage, { kind: 'comment.created' }>,
+    recipients: LiveSubscriber[],
+  ): Promise<() => void> {
+    const [post, comment] = await Promise.all([
+      this.visiblePostAt(m),
+      posts.findComment(this.deps.db, m.commentId),
+    ]);
+    if (!post || comment?.post_id !== post.id) return noop;
+    const data = JSON.stringify(presentComment(comment));
+    return () => {
+      for (const s of recipients) s.send('comment', data);
+    };
+  }
+
+  /**
+   * The post a message names, if it is visible (the feed shows no hidden post, so neither does live) and
+   * really is where the message says. Recipients were chosen by the message's place; a publisher that got
+   * the place wrong must not send a post to another neighbourhood.
+   */
+  private async visiblePostAt(m: LiveMessage): Promise<posts.PostRow | undefined> {
+    // Viewer 0 is nobody, so the row carries no one's reaction; callers add each recipient's.
+    const row = await posts.findPost(this.deps.db, 0, m.postId);
+    if (row?.status !== 'visible') return undefined;
+    if (row.area_cell !== m.areaCell || !sameCentre(row.cell_lat, m.lat) || !sameCentre(row.cell_lng, m.lng)) {
+      this.log.warn({ message: m }, 'live message place does not match the post; not sent');
+      return undefined;
+    }
+    return row;
+  }
 }

@@ -25,7 +25,7 @@ export interface PostRow {
 }
 
 /** Columns of a post as presented, for one viewer (`$1` is the viewer's id). */
-const POST_COLUMNS = `
+export const POST_COLUMNS = `
   p.id, p.author_id, p.category, p.title, p.body, p.cell, p.cell_lat, p.cell_lng, p.area_cell, p.person,
   p.status, p.comment_count, p.created_at, u.display_name AS author_name, u.role AS author_role,
   (SELECT jsonb_object_agg(r.kind, r.n) FROM
@@ -76,43 +76,77 @@ export async function findPost(
   return res.rows[0];
 }
 
+export interface FeedQuery {
+  viewerId: number;
+  areaCells: string[];
+  home: { lat: number; lng: number };
+  radiusM: number;
+  beforeId: number | undefined;
+  limit: number;
+  category: Category | undefined;
+}
+
+/** Posts the viewer may see in the feed: visible, in the candidate cells, cell centre within the radius. */
+const FEED_MATCH = `
+  q.area_cell = ANY($1::text[]) AND q.status = 'visible'
+  AND ($2::bigint IS NULL OR q.id < $2)
+  AND ($6::text IS NULL OR q.category = $6)
+  AND 12742017.6 * asin(least(1, sqrt(
+        power(sin(radians(q.cell_lat - $3) / 2), 2)
+      + cos(radians($3)) * cos(radians(q.cell_lat)) * power(sin(radians(q.cell_lng - $4) / 2), 2)))) <= $5`;
+
 /**
  * One page of the feed, newest first: visible posts in the given area cells whose display-cell centre lies
  * within `radiusM` of the viewer's home. Distances use the cell centre, so results reveal nothing finer.
+ *
+ * One index range scan per area cell, each stopping after a page of matches, merged: the cost is bounded by
+ * cells × page size whatever the density. A single newest-first scan is faster where posts are dense but
+ * reads back through every newer post in the city to fill a quiet neighbourhood's page (bench/feed-query.ts).
  */
-export async function feedPage(
-  db: Queryable,
-  q: {
-    viewerId: number;
-    areaCells: string[];
-    home: { lat: number; lng: number };
-    radiusM: number;
-    beforeId: number | undefined;
-    limit: number;
-    category: Category | undefined;
-  },
-): Promise<PostRow[]> {
+export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> {
+  const params = [
+    q.areaCells,
+    q.beforeId ?? null,
+    q.home.lat,
+    q.home.lng,
+    q.radiusM,
+    q.category ?? null,
+    q.limit,
+  ];
+  const ids = (
+    await db.query<{ id: number }>(
+      `SELECT c.id FROM unnest($1::text[]) AS a(cell)
+       CROSS JOIN LATERAL (
+         SELECT q.id FROM posts q WHERE q.area_cell = a.cell AND ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7
+       ) c
+       ORDER BY c.id DESC LIMIT $7`,
+      params,
+    )
+  ).rows.map((r) => r.id);
+  if (ids.length === 0) return [];
   const res = await db.query<PostRow>(
     `SELECT ${POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
-     WHERE p.area_cell = ANY($2::text[]) AND p.status = 'visible'
-       AND ($3::bigint IS NULL OR p.id < $3)
-       AND ($8::text IS NULL OR p.category = $8)
-       AND 12742017.6 * asin(least(1, sqrt(
-             power(sin(radians(p.cell_lat - $4) / 2), 2)
-           + cos(radians($4)) * cos(radians(p.cell_lat)) * power(sin(radians(p.cell_lng - $5) / 2), 2)))) <= $6
-     ORDER BY p.id DESC LIMIT $7`,
-    [
-      q.viewerId,
-      q.areaCells,
-      q.beforeId ?? null,
-      q.home.lat,
-      q.home.lng,
-      q.radiusM,
-      q.limit,
-      q.category ?? null,
-    ],
+     WHERE p.id = ANY($2::bigint[]) ORDER BY p.id DESC`,
+    [q.viewerId, ids],
   );
   return res.rows;
+}
+
+/**
+ * Each listed user's reaction to one post. Lets live fan-out read a post once without a viewer and then
+ * present it to many viewers, instead of one `findPost` per viewer.
+ */
+export async function reactionsOf(
+  db: Queryable,
+  postId: number,
+  userIds: readonly number[],
+): Promise<Map<number, ReactionKind>> {
+  if (userIds.length === 0) return new Map();
+  const res = await db.query<{ user_id: number; kind: ReactionKind }>(
+    'SELECT user_id, kind FROM reactions WHERE post_id = $1 AND user_id = ANY($2::bigint[])',
+    [postId, userIds],
+  );
+  return new Map(res.rows.map((r) => [r.user_id, r.kind]));
 }
 
 export async function postsByAuthor(
@@ -228,7 +262,10 @@ export async function moderationNotices(
     `SELECT DISTINCT ON (d.post_id) d.post_id, d.action, d.reason, d.created_at AS decided_at,
             a.status AS appeal_status, a.statement AS appeal_statement, a.decision_reason AS appeal_reason,
             a.created_at AS appeal_created_at, a.decided_at AS appeal_decided_at
-     FROM moderation_decisions d LEFT JOIN appeals a ON a.post_id = d.post_id
+     FROM moderation_decisions d
+     -- The appeal belongs to the hide it contested, or to the restore that answered it; a later hide starts
+     -- a fresh notice rather than showing the old appeal's outcome under it.
+     LEFT JOIN appeals a ON a.post_id = d.post_id AND (a.decision_id = d.id OR (d.action = 'restore' AND d.id > a.decision_id))
      WHERE d.post_id = ANY($1::bigint[])
      ORDER BY d.post_id, d.id DESC`,
     [postIds],

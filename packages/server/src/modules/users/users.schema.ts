@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { MAX_RADIUS_M, MIN_RADIUS_M } from '../../geo/cells.js';
-import { CoarseLocationSchema, Obj } from '../../http/schema.js';
+import { CoarseLocationSchema, MAX_ID, Obj } from '../../http/schema.js';
 
 export const RoleSchema = Type.Union(
   [Type.Literal('resident'), Type.Literal('agency'), Type.Literal('moderator'), Type.Literal('admin')],
@@ -45,7 +45,7 @@ export const UserSummarySchema = Obj({
 
 export const UserListQuery = Obj({
   q: Type.Optional(Type.String({ maxLength: 100 })),
-  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  after: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ID })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
 });
 

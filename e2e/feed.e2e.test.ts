@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, signIn, type Person } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+/*
+ * Two neighbours and a moderator, each in their own browser profile, against the real built server:
+ * a post reaches the other neighbour live (no reload), a report brings it to the moderator, the moderator
+ * hides it with a reason, and the author reads that reason in "My posts" and appeals.
+ */
+describe('neighbourhood feed, end to end', () => {
+  let server: RunningServer | undefined;
+  const people: Person[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    people.push(...(await Promise.all([openBrowser(), openBrowser(), openBrowser()])));
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(people.map((p) => p.close()));
+    await server?.stop();
+  }, 30_000);
+
+  it('delivers a post live, and shows the author why a moderator hid it', async () => {
+    const [alice, bob, mod] = people as [Person, Person, Person];
+    const url = server!.url;
+    const title = `Found a set of keys by the fountain ${Date.now().toString(36)}`;
+
+    await Promise.all([
+      signIn(alice.page, url, 'alice@demo.porchlight'),
+      signIn(bob.page, url, 'bob@demo.porchlight'),
+      signIn(mod.page, url, 'mod@demo.porchlight'),
+    ]);
+
+    // Bob's feed is open and subscribed to live updates; mark the page so a reload would be noticed.
+    await bob.page.locator('.live--open').waitFor();
+    await bob.page.evaluate(() => {
+      document.documentElement.dataset.e2eNoReload = 'yes';
+    });
+
+    // Alice posts.
+    await alice.page.getByRole('link', { name: 'New post' }).click();
+    await alice.page.getByRole('radio', { name: 'Community' }).check();
+    await alice.page.getByLabel('Title').fill(title);
+    await alice.page
+      .getByLabel('What happened?')
+      .fill('A ring of three keys with a blue tag, on the bench by the fountain. Ask me to describe them.');
+    await alice.page.getByRole('button', { name: 'Post to neighbours' }).click();
+    await alice.page.getByRole('article', { name: title }).waitFor();
+
+    // Bob sees it at the top of his feed without reloading.
+    const bobsPost = bob.page.getByRole('article', { name: title });
+    await bobsPost.waitFor();
+    expect(
+      await bob.page.locator('ol.feed > li').first().getByRole('article').getAttribute('aria-labelledby'),
+    ).toBe(await bobsPost.getAttribute('aria-labelledby'));
+    expect(await bob.page.evaluate(() => document.documentElement.dataset.e2eNoReload)).toBe('yes');
+
+    // Bob reports it.
+    await bobsPost.getByRole('button', { name: 'Report' }).click();
+    const dialog = bob.page.getByRole('dialog');
+    await dialog
+      .getByLabel('Reason for reporting')
+      .fill('Posting where the keys are invites anyone to claim them.');
+    await dialog.getByRole('button', { name: 'Send report' }).click();
+    await bobsPost.getByRole('button', { name: 'Reported' }).waitFor();
+
+    // The moderator hides it from the queue with a reason.
+    const reason = 'Hidden so the owner can claim the keys privately; please message Alice instead.';
+    await mod.page.getByRole('link', { name: 'Moderation' }).click();
+    const queued = mod.page.getByRole('article', { name: title });
+    await queued.getByLabel('Reason for hiding').fill(reason);
+    await queued.getByRole('button', { name: 'Hide post' }).click();
+    await mod.page.getByRole('heading', { name: 'Decided this session' }).waitFor();
+
+    // It leaves Bob's feed live too.
+    await bobsPost.waitFor({ state: 'detached' });
+
+    // Alice finds the reason in My posts and appeals once.
+    await alice.page.getByRole('link', { name: 'My posts' }).click();
+    const mine = alice.page.getByRole('article', { name: title });
+    await mine.getByText('Hidden by a moderator').waitFor();
+    await mine.getByText(reason).waitFor();
+    await mine.getByRole('button', { name: 'Appeal this decision' }).click();
+    await mine
+      .getByLabel('Why should this post be restored?')
+      .fill('The post gives no way to claim the keys without describing them first.');
+    await mine.getByRole('button', { name: 'Send appeal' }).click();
+    await mine.getByText('Your appeal is waiting for a different moderator.').waitFor();
+    expect(await mine.getByRole('button', { name: 'Appeal this decision' }).count()).toBe(0);
+
+    for (const p of people) expect(p.errors).toEqual([]);
+  }, 60_000);
+});

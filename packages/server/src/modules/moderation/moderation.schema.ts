@@ -1,0 +1,61 @@
+import { Type } from 'typebox';
+import { CursorQuery, Obj } from '../../http/schema.js';
+import { PostSchema } from '../posts/posts.schema.js';
+
+const Reason = (description: string) =>
+  Type.String({ minLength: 3, maxLength: 1000, pattern: '\\S', description });
+
+export const QueueQuery = Obj(CursorQuery);
+
+export const QueueItemSchema = Obj({
+  post: PostSchema,
+  reports: Type.Array(Obj({ reason: Type.String(), createdAt: Type.String({ format: 'date-time' }) }), {
+    description: 'Open reports, oldest first (at most 50). Who reported is never shown.',
+  }),
+  reportCount: Type.Integer({ description: 'How many open reports the post has' }),
+});
+
+export const QueuePage = Obj(
+  {
+    items: Type.Array(QueueItemSchema),
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+  },
+  { description: 'Visible posts with open reports; the post with the oldest open report first' },
+);
+
+export const DecisionBody = Obj({
+  action: Type.Union([Type.Literal('hide'), Type.Literal('restore')]),
+  reason: Reason('Why; shown to the author and published in the transparency log'),
+});
+
+export const AppealBody = Obj({
+  statement: Type.String({
+    minLength: 10,
+    maxLength: 2000,
+    pattern: '\\S',
+    description: 'Why the decision was wrong; read by a moderator other than the one who decided',
+  }),
+});
+
+export const AppealSchema = Obj({
+  id: Type.Integer(),
+  post: PostSchema,
+  statement: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  originalDecision: Obj({ reason: Type.String(), decidedAt: Type.String({ format: 'date-time' }) }),
+});
+
+export const AppealList = Obj(
+  { items: Type.Array(AppealSchema) },
+  {
+    description:
+      'Pending appeals the viewer may decide (not on their own decision or post), oldest first, at most 100',
+  },
+);
+
+export const AppealDecisionBody = Obj({
+  outcome: Type.Union([Type.Literal('upheld'), Type.Literal('overturned')], {
+    description: 'overturned restores the post; upheld keeps it hidden',
+  }),
+  reason: Reason('Why; shown to the author and published in the transparency log'),
+});

@@ -1,0 +1,298 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LiveMessage } from '../src/infra/live/bus.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import type { TestUser } from './support/client.js';
+import { makePost, makeUser } from './support/factories.js';
+
+let t: TestApp;
+const live: LiveMessage[] = [];
+beforeAll(async () => {
+  t = await startTestApp();
+  t.deps.live.subscribe((m) => live.push(m));
+});
+afterAll(() => t.close());
+
+// Vitest's asymmetric matchers are typed `any`; typed as unknown they satisfy the type-aware linter.
+const anyString: unknown = expect.any(String);
+const containing = (text: string): unknown => expect.stringContaining(text);
+
+/** Waits until a live message of `kind` about `postId` has been published, and returns it. */
+async function liveMessage(kind: LiveMessage['kind'], postId: number): Promise<LiveMessage> {
+  return vi.waitFor(() => {
+    const m = live.find((x) => x.kind === kind && x.postId === postId);
+    if (!m) throw new Error(`no ${kind} for post ${postId} yet`);
+    return m;
+  });
+}
+
+async function report(user: TestUser, postId: number, reason: string): Promise<void> {
+  const res = await user.api.POST('/api/posts/{id}/reports', {
+    params: { path: { id: postId } },
+    body: { reason },
+  });
+  expect(res.response.status, JSON.stringify(res.error)).toBe(201);
+}
+
+const decide = (mod: TestUser, postId: number, action: 'hide' | 'restore', reason: string) =>
+  mod.api.POST('/api/moderation/posts/{id}/decisions', {
+    params: { path: { id: postId } },
+    body: { action, reason },
+  });
+
+const appeal = (user: TestUser, postId: number, statement: string) =>
+  user.api.POST('/api/posts/{id}/appeal', { params: { path: { id: postId } }, body: { statement } });
+
+const decideAppeal = (mod: TestUser, id: number, outcome: 'upheld' | 'overturned', reason: string) =>
+  mod.api.POST('/api/moderation/appeals/{id}/decision', {
+    params: { path: { id } },
+    body: { outcome, reason },
+  });
+
+async function feedIds(user: TestUser): Promise<number[]> {
+  const res = await user.api.GET('/api/feed', { params: { query: { limit: 100 } } });
+  expect(res.response.status).toBe(200);
+  return res.data!.items.map((p) => p.id);
+}
+
+async function myPost(user: TestUser, postId: number) {
+  const res = await user.api.GET('/api/me/posts', { params: { query: { limit: 100 } } });
+  return res.data!.items.find((p) => p.id === postId);
+}
+
+async function pendingAppealIds(mod: TestUser): Promise<number[]> {
+  const res = await mod.api.GET('/api/moderation/appeals');
+  expect(res.response.status).toBe(200);
+  return res.data!.items.map((a) => a.id);
+}
+
+/** A post by `author`, hidden by `mod` with `reason`. */
+async function hiddenPost(author: TestUser, mod: TestUser, reason = 'Names a neighbour and their address') {
+  const post = await makePost(author);
+  const res = await decide(mod, post.id, 'hide', reason);
+  expect(res.response.status, JSON.stringify(res.error)).toBe(200);
+  return post;
+}
+
+describe('reported post → hidden → appealed → overturned by another moderator', () => {
+  it('walks the whole path as each person sees it', async () => {
+    const author = await makeUser(t, { name: 'Author Ana' });
+    const reporter = await makeUser(t, { name: 'Reporter Rigoberto' });
+    const neighbour = await makeUser(t);
+    const mod1 = await makeUser(t, { role: 'moderator' });
+    const mod2 = await makeUser(t, { role: 'moderator' });
+    const post = await makePost(author, { title: 'Lost cat with a note about 12 Elm St' });
+
+    await report(reporter, post.id, 'Publishes a private address');
+
+    // The queue shows the reason and count, never who reported.
+    const queue = await mod1.api.GET('/api/moderation/queue', { params: { query: { limit: 100 } } });
+    expect(queue.response.status).toBe(200);
+    const entry = queue.data!.items.find((i) => i.post.id === post.id)!;
+    expect(entry.reportCount).toBe(1);
+    expect(entry.reports).toEqual([{ reason: 'Publishes a private address', createdAt: anyString }]);
+    const raw = await mod1.raw('GET', '/api/moderation/queue?limit=100');
+    expect(raw.body).not.toContain('Rigoberto');
+
+    // Hide with a stated reason.
+    const hidden = await decide(mod1, post.id, 'hide', 'Shares a home address of a third person');
+    expect(hidden.response.status).toBe(200);
+    expect(hidden.data).toMatchObject({
+      id: post.id,
+      status: 'hidden',
+      moderation: { action: 'hide', reason: 'Shares a home address of a third person', appeal: null },
+    });
+    // Live subscribers near the post's cell learn to drop it; the message carries the cell centre only.
+    expect(await liveMessage('post.hidden', post.id)).toMatchObject({
+      lat: post.location.lat,
+      lng: post.location.lng,
+    });
+
+    // Gone for other residents, and out of the queue.
+    expect(await feedIds(neighbour)).not.toContain(post.id);
+    const gone = await neighbour.api.GET('/api/posts/{id}', { params: { path: { id: post.id } } });
+    expect(gone.response.status).toBe(404);
+    expect(
+      (await reporter.api.GET('/api/posts/{id}', { params: { path: { id: post.id } } })).response.status,
+    ).toBe(404);
+    const after = await mod1.api.GET('/api/moderation/queue', { params: { query: { limit: 100 } } });
+    expect(after.data!.items.map((i) => i.post.id)).not.toContain(post.id);
+
+    // The author sees why.
+    expect(await myPost(author, post.id)).toMatchObject({
+      status: 'hidden',
+      moderation: { action: 'hide', reason: 'Shares a home address of a third person', appeal: null },
+    });
+
+    // One appeal, ever.
+    const filed = await appeal(author, post.id, 'The address is of a public park, not a home.');
+    expect(filed.response.status).toBe(200);
+    expect(filed.data!.moderation!.appeal).toMatchObject({
+      status: 'pending',
+      statement: 'The address is of a public park, not a home.',
+      decisionReason: null,
+      decidedAt: null,
+    });
+    const again = await appeal(author, post.id, 'Please look at this once more.');
+    expect(again.response.status).toBe(409);
+    expect(again.error).toMatchObject({ code: 'appeal_exists' });
+
+    // The moderator who hid it neither sees nor decides the appeal.
+    const listed = (await mod2.api.GET('/api/moderation/appeals')).data!.items.find(
+      (a) => a.post.id === post.id,
+    )!;
+    expect(listed).toMatchObject({
+      statement: 'The address is of a public park, not a home.',
+      originalDecision: { reason: 'Shares a home address of a third person' },
+      post: { id: post.id, status: 'hidden' },
+    });
+    expect(await pendingAppealIds(mod1)).not.toContain(listed.id);
+    const self = await decideAppeal(mod1, listed.id, 'upheld', 'I stand by it');
+    expect(self.response.status).toBe(403);
+    expect(self.error).toMatchObject({
+      code: 'forbidden',
+      detail: containing('different moderator'),
+    });
+
+    // A different moderator overturns it.
+    const overturned = await decideAppeal(mod2, listed.id, 'overturned', 'The address is a public park');
+    expect(overturned.response.status).toBe(200);
+    expect(overturned.data).toMatchObject({ status: 'visible', moderation: { action: 'restore' } });
+    await liveMessage('post.restored', post.id);
+
+    expect(await feedIds(neighbour)).toContain(post.id);
+    expect(await myPost(author, post.id)).toMatchObject({
+      status: 'visible',
+      moderation: {
+        action: 'restore',
+        reason: 'The address is a public park',
+        appeal: {
+          status: 'overturned',
+          decisionReason: 'The address is a public park',
+          decidedAt: anyString,
+        },
+      },
+    });
+    // Neighbours see the post, not the moderation history.
+    const seen = await neighbour.api.GET('/api/posts/{id}', { params: { path: { id: post.id } } });
+    expect(seen.data!.moderation).toBeNull();
+
+    const twice = await decideAppeal(mod2, listed.id, 'upheld', 'Changed my mind');
+    expect(twice.response.status).toBe(409);
+    expect(await pendingAppealIds(mod2)).not.toContain(listed.id);
+  });
+
+  it('keeps the post hidden when the appeal is upheld, and tells the author why', async () => {
+    const author = await makeUser(t);
+    const neighbour = await makeUser(t);
+    const [mod1, mod2] = [await makeUser(t, { role: 'moderator' }), await makeUser(t, { role: 'admin' })];
+    const post = await hiddenPost(author, mod1);
+    const filed = await appeal(author, post.id, 'I only wanted to warn people nearby.');
+    const appealId = (await mod2.api.GET('/api/moderation/appeals')).data!.items.find(
+      (a) => a.post.id === post.id,
+    )!.id;
+    expect(filed.data!.moderation!.appeal!.status).toBe('pending');
+
+    const upheld = await decideAppeal(mod2, appealId, 'upheld', 'The address still identifies a home');
+    expect(upheld.response.status).toBe(200);
+    expect(upheld.data!.status).toBe('hidden');
+    expect(await myPost(author, post.id)).toMatchObject({
+      status: 'hidden',
+      moderation: {
+        action: 'hide',
+        appeal: { status: 'upheld', decisionReason: 'The address still identifies a home' },
+      },
+    });
+    expect(
+      (await neighbour.api.GET('/api/posts/{id}', { params: { path: { id: post.id } } })).response.status,
+    ).toBe(404);
+  });
+});
+
+describe('hide and restore', () => {
+  it('restores a hidden post directly, and refuses to hide twice or restore a visible post', async () => {
+    const author = await makeUser(t);
+    const mod = await makeUser(t, { role: 'moderator' });
+    const post = await hiddenPost(author, mod);
+
+    const twice = await decide(mod, post.id, 'hide', 'Hiding it again');
+    expect(twice.response.status).toBe(409);
+    expect(twice.error).toMatchObject({
+      code: 'conflict',
+      detail: containing('already hidden'),
+    });
+
+    const restored = await decide(mod, post.id, 'restore', 'Hidden by mistake');
+    expect(restored.data).toMatchObject({
+      status: 'visible',
+      moderation: { action: 'restore', reason: 'Hidden by mistake' },
+    });
+    expect(await feedIds(author)).toContain(post.id);
+
+    const visible = await decide(mod, post.id, 'restore', 'Restoring again');
+    expect(visible.response.status).toBe(409);
+    expect(visible.error).toMatchObject({ code: 'conflict', detail: containing('not hidden') });
+  });
+
+  it('does not restore directly while an appeal waits; the appeal decides', async () => {
+    const author = await makeUser(t);
+    const [mod1, mod2] = [await makeUser(t, { role: 'moderator' }), await makeUser(t, { role: 'moderator' })];
+    const post = await hiddenPost(author, mod1);
+    await appeal(author, post.id, 'This was a genuine safety warning.');
+    for (const mod of [mod1, mod2]) {
+      const res = await decide(mod, post.id, 'restore', 'Looks fine to me');
+      expect(res.response.status).toBe(409);
+      expect(res.error!.detail).toContain('pending appeal');
+    }
+  });
+
+  it('answers 404 for a post that does not exist', async () => {
+    const mod = await makeUser(t, { role: 'moderator' });
+    const res = await decide(mod, 987_654_321, 'hide', 'Does not exist');
+    expect(res.response.status).toBe(404);
+  });
+});
+
+describe('the queue', () => {
+  it('lists the post with the oldest open report first, counts reports, and pages without repeats', async () => {
+    const [author, r1, r2] = [await makeUser(t), await makeUser(t), await makeUser(t)];
+    const mod = await makeUser(t, { role: 'moderator' });
+    const [a, b, c] = [await makePost(author), await makePost(author), await makePost(author)];
+    await report(r1, b.id, 'Reported first');
+    await report(r1, a.id, 'Reported second');
+    await report(r2, a.id, 'Reported third');
+    await report(r1, c.id, 'Reported fourth');
+
+    const seen: { id: number; count: number }[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await mod.api.GET('/api/moderation/queue', {
+        params: { query: { limit: 2, ...(cursor ? { cursor } : {}) } },
+      });
+      expect(res.response.status).toBe(200);
+      seen.push(...res.data!.items.map((i) => ({ id: i.post.id, count: i.reportCount })));
+      cursor = res.data!.nextCursor ?? undefined;
+    } while (cursor);
+
+    const mine = seen.filter((s) => [a.id, b.id, c.id].includes(s.id));
+    expect(mine).toEqual([
+      { id: b.id, count: 1 },
+      { id: a.id, count: 2 },
+      { id: c.id, count: 1 },
+    ]);
+    expect(new Set(seen.map((s) => s.id)).size).toBe(seen.length);
+  });
+
+  it('leaves a moderator’s own reported post to other moderators', async () => {
+    const modAuthor = await makeUser(t, { role: 'moderator' });
+    const other = await makeUser(t, { role: 'moderator' });
+    const reporter = await makeUser(t);
+    const post = await makePost(modAuthor);
+    await report(reporter, post.id, 'Self-promotion');
+    const own = await modAuthor.api.GET('/api/moderation/queue', { params: { query: { limit: 100 } } });
+    expect(own.data!.items.map((i) => i.post.id)).not.toContain(post.id);
+    const theirs = await other.api.GET('/api/moderation/queue', { params: { query: { limit: 100 } } });
+    expect(theirs.data!.items.map((i) => i.post.id)).toContain(post.id);
+    const res = await decide(modAuthor, post.id, 'restore', 'My own post');
+    expect(res.response.status).toBe(403);
+  });
+});

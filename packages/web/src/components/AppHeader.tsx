@@ -1,0 +1,79 @@
+import { useState } from 'react';
+import type { Me } from '../api/types';
+import { Link, navigate, useLocation } from '../router';
+import { useAnnounce } from '../state/announcer';
+import { useSession } from '../state/session';
+import { Logo } from './Logo';
+
+interface NavItem {
+  to: string;
+  label: string;
+}
+
+function navFor(user: Me): NavItem[] {
+  const items: NavItem[] = [
+    { to: '/', label: 'Feed' },
+    { to: '/mine', label: 'My posts' },
+    { to: '/home', label: 'Home area' },
+  ];
+  if (user.role === 'moderator' || user.role === 'admin')
+    items.push({ to: '/moderation', label: 'Moderation' });
+  if (user.role === 'admin') items.push({ to: '/admin', label: 'Admin' });
+  return items;
+}
+
+export function AppHeader({ user }: { user: Me }) {
+  const { path } = useLocation();
+  const { signOut } = useSession();
+  const announce = useAnnounce();
+  const [leaving, setLeaving] = useState(false);
+
+  const leave = async () => {
+    setLeaving(true);
+    try {
+      await signOut();
+      announce('You are signed out.');
+      navigate('/signin');
+    } catch {
+      setLeaving(false);
+    }
+  };
+
+  return (
+    <header className="app-header">
+      <div className="app-header__inner">
+        <Link to="/" className="brand" aria-label="Porchlight, home feed">
+          <Logo />
+          <span className="brand__name">Porchlight</span>
+        </Link>
+        <nav className="app-nav" aria-label="Main">
+          <ul>
+            {navFor(user).map((item) => (
+              <li key={item.to}>
+                <Link to={item.to} aria-current={path === item.to ? 'page' : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="app-header__actions">
+          <Link to="/new" className="button button--primary button--small">
+            <span aria-hidden="true">+</span> New post
+          </Link>
+          <span className="app-header__user" title={user.email}>
+            {user.displayName}
+          </span>
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={() => void leave()}
+            disabled={leaving}
+          >
+            Sign out
+          </button>
+        </div>
+      </div>
+    </header>
+  );
+}

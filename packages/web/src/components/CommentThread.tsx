@@ -1,0 +1,141 @@
+import { useCallback, useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { api } from '../api/client';
+import { call, toApiError, type ApiError } from '../api/problem';
+import type { Comment } from '../api/types';
+import { useLiveEvents } from '../state/live';
+import { AgencyBadge } from './Badges';
+import { TextArea } from './Field';
+import { ProblemAlert } from './ProblemAlert';
+import { RelativeTime } from './RelativeTime';
+
+interface Props {
+  postId: number;
+  myId: number;
+  /** False for hidden posts, which take no comments. */
+  open: boolean;
+  /** Called once per comment that is new to this thread, from the live stream or the form. */
+  onComment: (comment: Comment) => void;
+}
+
+function merge(list: readonly Comment[], more: readonly Comment[]): Comment[] {
+  const known = new Set(list.map((c) => c.id));
+  return [...list, ...more.filter((c) => !known.has(c.id))].sort((a, b) => a.id - b.id);
+}
+
+/** A post's comments, oldest first, with live additions and a form to add one. */
+export function CommentThread({ postId, myId, open, onComment }: Props) {
+  const [comments, setComments] = useState<Comment[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [body, setBody] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const known = useRef(new Set<number>());
+
+  const load = useCallback(
+    async (after: string | null) => {
+      try {
+        const page = await call(
+          api.GET('/api/posts/{id}/comments', {
+            params: { path: { id: postId }, query: after ? { cursor: after } : {} },
+          }),
+        );
+        for (const c of page.items) known.current.add(c.id);
+        setComments((list) => merge(list, page.items));
+        setCursor(page.nextCursor);
+        setStatus('ready');
+      } catch (err) {
+        setLoadError(toApiError(err));
+        setStatus('error');
+      }
+    },
+    [postId],
+  );
+
+  useEffect(() => {
+    void load(null);
+  }, [load]);
+
+  const add = (comment: Comment) => {
+    if (known.current.has(comment.id)) return;
+    known.current.add(comment.id);
+    setComments((list) => merge(list, [comment]));
+    onComment(comment);
+  };
+
+  useLiveEvents((event) => {
+    if (event.type === 'comment' && event.comment.postId === postId) add(event.comment);
+  });
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const comment = await call(
+        api.POST('/api/posts/{id}/comments', { params: { path: { id: postId } }, body: { body } }),
+      );
+      add(comment);
+      setBody('');
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="comments card" aria-labelledby="comments-title">
+      <h2 id="comments-title">
+        Comments <span className="muted">({comments.length})</span>
+      </h2>
+      {status === 'loading' ? <p className="muted">Loading comments…</p> : null}
+      {status === 'error' ? <ProblemAlert error={loadError} focus={false} /> : null}
+      {status === 'ready' && comments.length === 0 ? (
+        <p className="muted">No comments yet{open ? '. Add what you know.' : '.'}</p>
+      ) : null}
+      {comments.length > 0 ? (
+        <ol className="comment-list">
+          {comments.map((c) => (
+            <li key={c.id} className="comment">
+              <p className="comment__meta">
+                <span className="comment__author">{c.author.id === myId ? 'You' : c.author.displayName}</span>
+                {c.author.isAgency ? <AgencyBadge /> : null}
+                <span aria-hidden="true"> · </span>
+                <RelativeTime iso={c.createdAt} />
+              </p>
+              <p className="comment__body">{c.body}</p>
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      {cursor ? (
+        <button type="button" className="button button--small" onClick={() => void load(cursor)}>
+          Show more comments
+        </button>
+      ) : null}
+      {open ? (
+        <form className="comment-form" onSubmit={(e) => void submit(e)} noValidate>
+          <ProblemAlert error={error} placed={['body']} />
+          <TextArea
+            label="Add a comment"
+            value={body}
+            onChange={(e) => {
+              setBody(e.target.value);
+            }}
+            rows={3}
+            maxLength={2000}
+            required
+            error={error?.fields.body}
+          />
+          <button type="submit" className="button button--primary" disabled={busy || body.trim() === ''}>
+            {busy ? 'Posting…' : 'Post comment'}
+          </button>
+        </form>
+      ) : (
+        <p className="muted">This post is hidden, so it takes no new comments.</p>
+      )}
+    </section>
+  );
+}

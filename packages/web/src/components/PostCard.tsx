@@ -1,0 +1,81 @@
+import type { ReactNode } from 'react';
+import type { CoarseLocation, Post } from '../api/types';
+import { describeDistance } from '../format';
+import { Link } from '../router';
+import { AgencyBadge, CategoryBadge } from './Badges';
+import { PersonDetails } from './PersonDetails';
+import { ReactionBar } from './ReactionBar';
+import { RelativeTime } from './RelativeTime';
+import { ReportButton } from './ReportButton';
+
+interface PostCardProps {
+  post: Post;
+  home: CoarseLocation | null;
+  onChange: (post: Post) => void;
+  /** On the post's own page: the title is not a link and the heading is the page's. */
+  standalone?: boolean;
+  /** Arrived live since the feed loaded. */
+  fresh?: boolean;
+  /** Extra content under the body: moderation notices, appeal forms. */
+  children?: ReactNode;
+}
+
+/** One post: category, title, author, when, roughly where, the text, reactions and comments. */
+export function PostCard({
+  post,
+  home,
+  onChange,
+  standalone = false,
+  fresh = false,
+  children,
+}: PostCardProps) {
+  const titleId = `post-${post.id}-title`;
+  const Heading = standalone ? 'h1' : 'h2';
+  const noun = post.commentCount === 1 ? 'comment' : 'comments';
+  return (
+    <article
+      className={`post${fresh ? ' post--fresh' : ''}${post.status === 'hidden' ? ' post--hidden' : ''}`}
+      aria-labelledby={titleId}
+    >
+      <div className="post__tags">
+        <CategoryBadge category={post.category} />
+        {post.author.isAgency ? <AgencyBadge /> : null}
+        {fresh ? <span className="badge badge--new">New</span> : null}
+        {post.status === 'hidden' ? <span className="badge badge--hidden">Hidden</span> : null}
+      </div>
+      <Heading id={titleId} className="post__title" tabIndex={standalone ? -1 : undefined}>
+        {standalone ? post.title : <Link to={`/posts/${post.id}`}>{post.title}</Link>}
+      </Heading>
+      <p className="post__byline">
+        <span className="post__author">{post.isMine ? 'You' : post.author.displayName}</span>
+        <span aria-hidden="true"> · </span>
+        <RelativeTime iso={post.createdAt} />
+        <span aria-hidden="true"> · </span>
+        <span title="Locations are shown as a neighbourhood cell, never an exact address">
+          {describeDistance(home, post.location)}
+        </span>
+      </p>
+      <p className="post__body">{post.body}</p>
+      {post.person ? <PersonDetails person={post.person} /> : null}
+      {children}
+      <div className="post__actions">
+        <ReactionBar post={post} onChange={onChange} />
+        <div className="post__secondary">
+          {standalone ? (
+            <span className="post__comment-count">
+              {post.commentCount} {noun}
+            </span>
+          ) : (
+            <Link className="post__comment-count" to={`/posts/${post.id}`}>
+              <span aria-hidden="true">💬 </span>
+              {post.commentCount}
+              <span className="post__comment-noun"> {noun}</span>
+              <span className="visually-hidden"> on “{post.title}”</span>
+            </Link>
+          )}
+          {!post.isMine && post.status === 'visible' ? <ReportButton post={post} /> : null}
+        </div>
+      </div>
+    </article>
+  );
+}

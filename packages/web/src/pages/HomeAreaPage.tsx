@@ -1,0 +1,173 @@
+import { useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { api } from '../api/client';
+import { call, localError, toApiError, type ApiError } from '../api/problem';
+import {
+  CoordinateInputs,
+  parseCoordinates,
+  toDraft,
+  type CoordinateDraft,
+} from '../components/CoordinateInputs';
+import { ProblemAlert } from '../components/ProblemAlert';
+import { RadiusSlider } from '../components/RadiusSlider';
+import { formatKm } from '../format';
+import { LazyAreaMap } from '../map/LazyAreaMap';
+import { BLANK_STYLE, useMapStyle } from '../map/style';
+import type { LatLng } from '../map/geometry';
+import { Link, useLocation } from '../router';
+import { useAnnounce } from '../state/announcer';
+import { useMe, useSession } from '../state/session';
+
+export function HomeAreaPage() {
+  const me = useMe();
+  const { setUser } = useSession();
+  const announce = useAnnounce();
+  const { query } = useLocation();
+  const [radius, setRadius] = useState(me.radiusM);
+  const [coords, setCoords] = useState<CoordinateDraft>({ lat: '', lng: '' });
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [locating, setLocating] = useState(false);
+  const radiusTimer = useRef<number | undefined>(undefined);
+  const mapStyle = useMapStyle();
+
+  const saveHome = async (point: LatLng) => {
+    setError(null);
+    try {
+      const user = await call(api.PUT('/api/me/home', { body: { ...point, radiusM: radius } }));
+      setUser(user);
+      const message = 'Home area saved. Neighbours only ever see the highlighted cell.';
+      setSaved(message);
+      announce(message);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
+  // Radius changes save after the slider settles, not on every step.
+  const changeRadius = (metres: number) => {
+    setRadius(metres);
+    window.clearTimeout(radiusTimer.current);
+    if (!me.home) return;
+    radiusTimer.current = window.setTimeout(() => {
+      call(api.PUT('/api/me/radius', { body: { radiusM: metres } }))
+        .then((user) => {
+          setUser(user);
+          setSaved(`Feed radius set to ${formatKm(metres)}.`);
+        })
+        .catch((err: unknown) => {
+          setError(toApiError(err));
+        });
+    }, 500);
+  };
+  useEffect(
+    () => () => {
+      window.clearTimeout(radiusTimer.current);
+    },
+    [],
+  );
+
+  const submitCoords = (e: SubmitEvent) => {
+    e.preventDefault();
+    const point = parseCoordinates(coords);
+    if (!point) {
+      setError(
+        localError(
+          'Check the coordinates',
+          'Enter a latitude between −85 and 85 and a longitude between −180 and 180.',
+        ),
+      );
+      return;
+    }
+    void saveHome(point);
+  };
+
+  const locate = () => {
+    setLocating(true);
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        setLocating(false);
+        const point = { lat: pos.coords.latitude, lng: pos.coords.longitude };
+        setCoords(toDraft(point));
+        void saveHome(point);
+      },
+      (err) => {
+        setLocating(false);
+        setError(localError('No location', `Your browser did not share a location: ${err.message}`));
+      },
+      { enableHighAccuracy: false, timeout: 15_000 },
+    );
+  };
+
+  return (
+    <div className="home-layout">
+      <div className="page-head">
+        <h1>Your home area</h1>
+        {query.get('welcome') ? (
+          <p className="lead">Welcome to Porchlight! Set your home to see what’s happening around you.</p>
+        ) : (
+          <p className="muted">Your feed and live alerts cover the area around your home.</p>
+        )}
+      </div>
+      <div className="home-layout__grid">
+        <div className="card card--flush">
+          <LazyAreaMap
+            label="Map of your home area. Click to set your home."
+            home={me.home}
+            radiusM={radius}
+            onPick={(p) => {
+              setCoords(toDraft(p));
+              void saveHome(p);
+            }}
+          />
+          <p className="map-caption muted">
+            {mapStyle !== BLANK_STYLE
+              ? 'Click the map to set your home.'
+              : 'No map tiles are configured on this server, so the map shows only your area’s cells. Type coordinates or use your location.'}
+          </p>
+        </div>
+        <div className="stack">
+          <div className="card">
+            <h2>Home</h2>
+            {me.home ? (
+              <p>
+                Set. Others see the cell <code className="cell-id">{me.home.cell}</code>, about a block wide.
+              </p>
+            ) : (
+              <p>Not set yet.</p>
+            )}
+            <div aria-live="polite">{saved ? <p className="success">{saved}</p> : null}</div>
+            <ProblemAlert error={error} focus={false} />
+            <form onSubmit={submitCoords} noValidate aria-label="Set home by coordinates">
+              <CoordinateInputs value={coords} onChange={setCoords} />
+              <div className="form-actions form-actions--start">
+                <button type="submit" className="button button--primary">
+                  Set home
+                </button>
+                {'geolocation' in navigator ? (
+                  <button type="button" className="button" onClick={locate} disabled={locating}>
+                    {locating ? 'Locating…' : 'Use my location'}
+                  </button>
+                ) : null}
+              </div>
+            </form>
+          </div>
+          <div className="card">
+            <RadiusSlider value={radius} onChange={changeRadius} />
+            {me.home ? (
+              <p>
+                <Link to="/">See your feed →</Link>
+              </p>
+            ) : null}
+          </div>
+          <div className="card card--muted">
+            <h2>What neighbours see</h2>
+            <p>
+              Your exact point stays on the server and is only used to match posts to your radius. Everyone
+              else, including moderators and agencies, sees at most the cell it falls in.
+            </p>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api/client';
+import { call, toApiError, type ApiError } from '../api/problem';
+import type { Post } from '../api/types';
+import { CommentThread } from '../components/CommentThread';
+import { ModerationActions } from '../components/ModerationActions';
+import { ModerationNotice } from '../components/ModerationNotice';
+import { PostCard } from '../components/PostCard';
+import { ProblemAlert } from '../components/ProblemAlert';
+import { Link } from '../router';
+import { useFeedStore } from '../state/feed';
+import { useLiveEvents } from '../state/live';
+import { useMe } from '../state/session';
+
+export function PostPage({ postId }: { postId: number }) {
+  const me = useMe();
+  const store = useFeedStore();
+  const [post, setPost] = useState<Post | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const isModerator = me.role === 'moderator' || me.role === 'admin';
+
+  const load = useCallback(async () => {
+    try {
+      setPost(await call(api.GET('/api/posts/{id}', { params: { path: { id: postId } } })));
+      setError(null);
+    } catch (err) {
+      setPost(null);
+      setError(toApiError(err));
+    }
+  }, [postId]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useLiveEvents((event) => {
+    if ((event.type === 'post-hidden' && event.postId === postId) || event.type === 'resumed') void load();
+    if (event.type === 'post-restored' && event.post.id === postId) setPost(event.post);
+  });
+
+  const update = (p: Post) => {
+    setPost(p);
+    store.replace(p);
+  };
+
+  return (
+    <div className="narrow">
+      <p className="back">
+        <Link to="/">← Back to the feed</Link>
+      </p>
+      {error ? (
+        <div className="card">
+          <h1>{error.code === 'not_found' ? 'This post is not available' : 'Could not load this post'}</h1>
+          <ProblemAlert
+            error={error}
+            title={error.code === 'not_found' ? 'Not found' : undefined}
+            focus={false}
+          />
+          {error.code === 'not_found' ? (
+            <p className="muted">It may have been hidden by a moderator, or the link is wrong.</p>
+          ) : null}
+        </div>
+      ) : null}
+      {!post && !error ? <div className="skeleton" aria-busy="true" aria-label="Loading post" /> : null}
+      {post ? (
+        <>
+          <PostCard post={post} home={me.home} onChange={update} standalone>
+            {post.moderation ? <ModerationNotice notice={post.moderation} asAuthor={post.isMine} /> : null}
+          </PostCard>
+          {isModerator && !post.isMine ? (
+            <section className="card moderation-panel" aria-labelledby="moderate-title">
+              <h2 id="moderate-title">Moderate</h2>
+              <ModerationActions post={post} onDecided={update} />
+            </section>
+          ) : null}
+          <CommentThread
+            postId={post.id}
+            myId={me.id}
+            open={post.status === 'visible'}
+            onComment={(c) => {
+              store.countComment(c);
+              setPost((p) => (p ? { ...p, commentCount: p.commentCount + 1 } : p));
+            }}
+          />
+        </>
+      ) : null}
+    </div>
+  );
+}
