@@ -63,6 +63,13 @@ describe('the feed shows nearby posts', () => {
     await setRadius(viewer, 500);
     expect(await titles(viewer)).toEqual(['150 m']);
   });
+  it('reaches across the antimeridian', async () => {
+    const home = { lat: -17.8, lng: 179.996 };
+    const viewer = await makeUser(t, { home });
+    const author = await makeUser(t, { home });
+    await makePost(author, { title: 'Just across the date line', location: { lat: -17.801, lng: -179.997 } });
+    expect(await titles(viewer)).toEqual(['Just across the date line']);
+  });
 });
 
 describe('radius bounds', () => {

@@ -84,7 +84,7 @@ describe('fan-out cost follows the subscribers near a post, not all subscribers'
       expect(far.every((f) => f.received.length === 0)).toBe(true);
     } finally {
       watch.stop();
-      detach.forEach((d) => d());
+      for (const d of detach) d();
       await Promise.all(streams.map((s) => s.close()));
     }
   });
@@ -110,7 +110,7 @@ describe('fan-out cost follows the subscribers near a post, not all subscribers'
       expect(JSON.parse(near[0]!.received[0]!)).toMatchObject({ id: post.id, isMine: false });
     } finally {
       watch.stop();
-      detach.forEach((d) => d());
+      for (const d of detach) d();
     }
   });
 });

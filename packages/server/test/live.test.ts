@@ -4,7 +4,7 @@ import type { LiveMessage } from '../src/infra/live/bus.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import type { TestUser } from './support/client.js';
 import { HOME, makePost, makeUser, offsetMeters } from './support/factories.js';
-import { listen, openLive, requestLive, watchBus, type LiveStream } from './support/sse.js';
+import { drained, listen, openLive, requestLive, watchBus, type LiveStream } from './support/sse.js';
 
 type Post = Awaited<ReturnType<typeof makePost>>;
 interface Comment {
@@ -42,11 +42,8 @@ async function getPost(user: TestUser, id: number) {
   return res.data!;
 }
 
-/** Waits until this process has received and delivered the bus message for `postId`. */
-async function deliveredFor(watch: ReturnType<typeof watchBus>, kind: LiveMessage['kind'], postId: number) {
-  await watch.until((m) => m.kind === kind && m.postId === postId);
-  await t.services.live.settled();
-}
+/** After this, anything published so far that has not reached a stream is not coming. */
+const drain = () => drained(t.deps.live, t.services.live);
 
 describe('opening the stream', () => {
   it('refuses signed-out clients with 401 and users without a home with 409 home_required', async () => {
@@ -70,7 +67,9 @@ describe('opening the stream', () => {
     const s = await live(u);
     expect(s.response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(s.response.headers['cache-control']).toBe('no-store');
-    await vi.waitFor(() => expect(s.parser.retry).toBeGreaterThanOrEqual(3_000));
+    await vi.waitFor(() => {
+      expect(s.parser.retry).toBeGreaterThanOrEqual(3_000);
+    });
     expect(s.parser.retry).toBeLessThan(6_000);
   });
 });
@@ -81,7 +80,10 @@ describe('posts and comments near you', () => {
     const neighbour = await makeUser(t, { home: offsetMeters(HOME, 900, 300) });
     const s = await live(neighbour);
 
-    const post = await makePost(author, { title: 'Lost cat near the park', location: offsetMeters(HOME, 50, 0) });
+    const post = await makePost(author, {
+      title: 'Lost cat near the park',
+      location: offsetMeters(HOME, 50, 0),
+    });
     const got = await s.next<Post>('post', (p) => p.id === post.id);
 
     expect(got.json).toEqual(await getPost(neighbour, post.id));
@@ -113,22 +115,17 @@ describe('posts and comments near you', () => {
     const far = await makeUser(t, { home: SEATTLE, radiusM: 8000 });
     const wide = await makeUser(t, { home: edgeHome, radiusM: 8000 });
     const [edgeStream, farStream, wideStream] = [await live(edge), await live(far), await live(wide)];
-    const watch = watchBus(t.deps.live);
-    try {
-      const checksBefore = t.services.live.hub.stats.distanceChecks;
-      const post = await makePost(author, { title: 'Just beyond the edge', location: where! });
-      await wideStream.next<Post>('post', (p) => p.id === post.id);
-      await deliveredFor(watch, 'post.created', post.id);
+    const checksBefore = t.services.live.hub.stats.distanceChecks;
+    const post = await makePost(author, { title: 'Just beyond the edge', location: where! });
+    await wideStream.next<Post>('post', (p) => p.id === post.id);
+    await drain();
 
-      expect(edgeStream.received<Post>('post').map((p) => p.id)).not.toContain(post.id);
-      expect(farStream.received<Post>('post').map((p) => p.id)).not.toContain(post.id);
-      // The edge subscriber was a candidate by cell and was refused by distance, as the feed refuses it.
-      expect(t.services.live.hub.stats.distanceChecks - checksBefore).toBeGreaterThanOrEqual(2);
-      const feed = await edge.api.GET('/api/feed');
-      expect(feed.data!.items.map((p) => p.id)).not.toContain(post.id);
-    } finally {
-      watch.stop();
-    }
+    expect(edgeStream.received<Post>('post').map((p) => p.id)).not.toContain(post.id);
+    expect(farStream.received<Post>('post').map((p) => p.id)).not.toContain(post.id);
+    // The edge subscriber was a candidate by cell and was refused by distance, as the feed refuses it.
+    expect(t.services.live.hub.stats.distanceChecks - checksBefore).toBe(2);
+    const feed = await edge.api.GET('/api/feed');
+    expect(feed.data!.items.map((p) => p.id)).not.toContain(post.id);
   });
 
   it('delivers comments to neighbours, as the comment list shows them', async () => {
@@ -200,19 +197,21 @@ describe('moderation', () => {
     });
     await decide(moderator, post.id, 'hide');
     const s = await live(neighbour);
-    const watch = watchBus(t.deps.live);
-    try {
-      // A late or replayed message must not resurrect the post for neighbours.
-      const place = { postId: post.id, areaCell: snap(HOME).areaCell, lat: post.location.lat, lng: post.location.lng };
-      await t.deps.live.publish({ kind: 'post.created', ...place });
-      await t.deps.live.publish({ kind: 'post.restored', ...place });
-      await t.deps.live.publish({ kind: 'comment.created', commentId: comment.data!.id, ...place });
-      await watch.until((m) => m.kind === 'comment.created' && m.postId === post.id);
-      await t.services.live.settled();
-      expect(s.events.filter((e) => e.event !== 'post-hidden')).toEqual([]);
-    } finally {
-      watch.stop();
-    }
+    // A late or replayed message must not resurrect the post for neighbours.
+    const place = {
+      postId: post.id,
+      areaCell: snap(HOME).areaCell,
+      lat: post.location.lat,
+      lng: post.location.lng,
+    };
+    const matchesBefore = t.services.live.hub.stats.matches;
+    await t.deps.live.publish({ kind: 'post.created', ...place });
+    await t.deps.live.publish({ kind: 'post.restored', ...place });
+    await t.deps.live.publish({ kind: 'comment.created', commentId: comment.data!.id, ...place });
+    await drain();
+    // The neighbour was chosen for each message; the post's hidden status is what withheld them.
+    expect(t.services.live.hub.stats.matches - matchesBefore).toBeGreaterThanOrEqual(3);
+    expect(s.events.filter((e) => e.event !== 'post-hidden')).toEqual([]);
   });
 });
 
@@ -222,17 +221,12 @@ describe('routing cannot be fooled', () => {
     const seattle = await makeUser(t, { home: SEATTLE, radiusM: 8000 });
     const post = await makePost(author, { title: 'Portland only' });
     const s = await live(seattle);
-    const watch = watchBus(t.deps.live);
-    try {
-      const there = snap(SEATTLE);
-      await t.deps.live.publish({ kind: 'post.created', postId: post.id, ...there });
-      await watch.until((m) => m.postId === post.id);
-      // The Seattle subscriber was matched by the message's place; the post's real place vetoed it.
-      await t.services.live.settled();
-      expect(s.events).toEqual([]);
-    } finally {
-      watch.stop();
-    }
+    const matchesBefore = t.services.live.hub.stats.matches;
+    await t.deps.live.publish({ kind: 'post.created', postId: post.id, ...snap(SEATTLE) });
+    await drain();
+    // The Seattle subscriber was chosen by the message's place; the post's real place vetoed it.
+    expect(t.services.live.hub.stats.matches - matchesBefore).toBe(1);
+    expect(s.events).toEqual([]);
   });
 });
 
@@ -247,7 +241,10 @@ describe('G8: no exact location leaves the server through live', () => {
       const p1 = await makePost(a, { title: 'Package thief', location: spots[0]! });
       const p2 = await makePost(b, { title: 'Loose dog', location: spots[1]! });
       const p3 = await makePost(b, { title: 'Posted at home' });
-      await b.api.POST('/api/posts/{id}/comments', { params: { path: { id: p1.id } }, body: { body: 'Seen it' } });
+      await b.api.POST('/api/posts/{id}/comments', {
+        params: { path: { id: p1.id } },
+        body: { body: 'Seen it' },
+      });
       for (const s of [sa, sb]) {
         for (const p of [p1, p2, p3]) await s.next<Post>('post', (x) => x.id === p.id);
         await s.next('comment');
@@ -297,7 +294,9 @@ describe('stream lifecycle', () => {
     settings.pingMs = 100;
     try {
       const s = await live(u);
-      await vi.waitFor(() => expect(s.parser.comments).toContain('ping'));
+      await vi.waitFor(() => {
+        expect(s.parser.comments).toContain('ping');
+      });
       await u.api.POST('/api/auth/signout');
       await s.ended;
       expect(t.services.live.hub.subscriberCount).toBe(0);

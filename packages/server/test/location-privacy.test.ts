@@ -87,7 +87,7 @@ function capture(label: string, res: { response: Response; data?: unknown }): vo
   captured.push({ label, json: res.data });
 }
 
-async function resident(name: string, home: LatLng | null, role: Role = 'resident'): Promise<TestUser> {
+async function join(name: string, home: LatLng | null, role: Role = 'resident'): Promise<TestUser> {
   const u = await new TestUser(t.app).begin();
   capture(`${name} session (signed out)`, await u.api.GET('/api/session'));
   const signup = await u.api.POST('/api/auth/signup', {
@@ -112,12 +112,12 @@ async function post(label: string, author: TestUser, body: NewPost): Promise<num
 
 beforeAll(async () => {
   t = await startTestApp();
-  const alice = await resident('alice', HOMES.alice);
-  const bob = await resident('bob', HOMES.bob);
-  const carol = await resident('carol', HOMES.carol, 'admin');
-  const dave = await resident('dave', HOMES.dave, 'moderator');
-  const erin = await resident('erin', HOMES.erin, 'agency');
-  const frank = await resident('frank', null);
+  const alice = await join('alice', HOMES.alice);
+  const bob = await join('bob', HOMES.bob);
+  const carol = await join('carol', HOMES.carol, 'admin');
+  const dave = await join('dave', HOMES.dave, 'moderator');
+  const erin = await join('erin', HOMES.erin, 'agency');
+  const frank = await join('frank', null);
   viewers.anonymous = await new TestUser(t.app).begin();
 
   capture('alice widens radius', await alice.api.PUT('/api/me/radius', { body: { radiusM: 3000 } }));

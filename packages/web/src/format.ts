@@ -45,11 +45,13 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: 'Admin',
 };
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
-const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+// The interface is written in British English; dates and times match it rather than the browser's locale.
+const LOCALE = 'en-GB';
+const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto', style: 'short' });
+const absolute = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(LOCALE, { month: 'short', day: 'numeric' });
 
-/** "just now", "5 min. ago", "3 hr. ago", "yesterday", then a date. */
+/** "just now", "5 min ago", "3 hr ago", "yesterday", then a date such as "28 Feb". */
 export function relativeTime(iso: string, now: number): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   const abs = Math.abs(seconds);

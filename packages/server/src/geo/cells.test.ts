@@ -85,6 +85,8 @@ describe('areaCellsCovering', () => {
         radiusM: 500 + Math.floor(7500 * next()),
       });
     }
+    out.push({ centre: { lat: -17.8, lng: 179.995 }, radiusM: 8000 }); // Fiji, across the antimeridian
+    out.push({ centre: { lat: 85, lng: 42 }, radiusM: 8000 }); // the northernmost home allowed
     out.push({ centre: { lat: 45.5152, lng: -122.6784 }, radiusM: 500 });
     out.push({ centre: { lat: 45.5152, lng: -122.6784 }, radiusM: 8000 });
     return out;
@@ -101,7 +103,7 @@ describe('areaCellsCovering', () => {
       }
     }
     expect(misses).toEqual([]);
-  });
+  }, 60_000);
 
   it('returns only resolution-7 cells, without duplicates, and a modest number of them', () => {
     for (const { centre, radiusM } of cases()) {

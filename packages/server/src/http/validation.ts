@@ -1,6 +1,6 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsImport from 'ajv-formats';
-import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifyValidationResult } from 'fastify';
+import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
@@ -34,7 +34,7 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
   const coercing = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
   return ({ schema, httpPart }) => {
     const validate = (httpPart === 'body' ? strict : coercing).compile(schema as object);
-    const checked: FastifyValidationResult = (data: unknown) => {
+    const checked: ReturnType<FastifySchemaCompiler<unknown>> = (data: unknown) => {
       if (!validate(data)) {
         checked.errors = validate.errors as FastifySchemaValidationError[];
         return false;
@@ -43,7 +43,15 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
       checked.errors =
         at === undefined
           ? null
-          : [{ keyword: 'nul', instancePath: at, schemaPath: '', params: {}, message: 'must not contain NUL' }];
+          : [
+              {
+                keyword: 'nul',
+                instancePath: at,
+                schemaPath: '',
+                params: {},
+                message: 'must not contain NUL',
+              },
+            ];
       return at === undefined;
     };
     return checked;

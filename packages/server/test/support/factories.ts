@@ -70,7 +70,7 @@ export interface EventRow {
 /** The id of the newest outbox event (0 when there is none); pass it to {@link eventsAfter}. */
 export async function lastEventId(t: TestApp): Promise<number> {
   const res = await t.database.db.query<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM events');
-  return Number(res.rows[0]!.id);
+  return res.rows[0]!.id;
 }
 
 /** Outbox events written after the event `afterId`, oldest first. */

@@ -2,6 +2,7 @@ import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '../../src/http/types.js';
 import type { LiveBus, LiveMessage } from '../../src/infra/live/bus.js';
+import type { LiveService } from '../../src/modules/live/live.service.js';
 
 /** One dispatched Server-Sent Events message. */
 export interface SseEvent {
@@ -113,8 +114,8 @@ export class LiveStream {
 
   /** The first event (already received or yet to come) of this name whose data satisfies `match`. */
   async next<T = unknown>(event: string, match: (data: T) => boolean = () => true, timeoutMs = 5_000) {
-    const find = () =>
-      this.events.find((e) => e.event === event && match(JSON.parse(e.data) as T)) as SseEvent | undefined;
+    const find = (): SseEvent | undefined =>
+      this.events.find((e) => e.event === event && match(JSON.parse(e.data) as T));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const hit = find();
@@ -219,4 +220,23 @@ export function watchBus(bus: LiveBus) {
       }
     },
   };
+}
+
+let drains = 0;
+
+/**
+ * Resolves once everything published on `bus` before the call has reached this process and been delivered
+ * to its streams — the point after which an event that has not arrived is not coming. Works by publishing a
+ * marker (to a cell nobody listens in) and waiting for it: notifications arrive in the order they committed.
+ */
+export async function drained(bus: LiveBus, live: LiveService): Promise<void> {
+  const postId = Number.MAX_SAFE_INTEGER - drains++;
+  const watch = watchBus(bus);
+  try {
+    await bus.publish({ kind: 'post.hidden', postId, areaCell: 'no-such-cell', lat: 0, lng: 0 });
+    await watch.until((m) => m.postId === postId);
+  } finally {
+    watch.stop();
+  }
+  await live.settled();
 }

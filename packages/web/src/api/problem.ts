@@ -81,7 +81,7 @@ export function toApiError(err: unknown): ApiError {
 /** Turns the validator's phrasing into something a person would write. */
 function humanise(message: string): string {
   const fewer = /must NOT have fewer than (\d+) characters/.exec(message);
-  if (fewer) return `Use at least ${fewer[1]} characters.`;
+  if (fewer) return fewer[1] === '1' ? 'This is required.' : `Use at least ${fewer[1]} characters.`;
   const more = /must NOT have more than (\d+) characters/.exec(message);
   if (more) return `Use at most ${more[1]} characters.`;
   if (message.startsWith('must match format "email"')) return 'Enter an email address like name@example.org.';

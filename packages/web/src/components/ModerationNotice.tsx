@@ -1,6 +1,12 @@
 import type { ModerationNotice as Notice } from '../api/types';
 import { RelativeTime } from './RelativeTime';
 
+const APPEAL_STATUS_FOR_MODERATORS = {
+  pending: 'Pending.',
+  upheld: 'Upheld.',
+  overturned: 'Overturned.',
+} as const;
+
 const APPEAL_STATUS = {
   pending: 'Your appeal is waiting for a different moderator.',
   upheld: 'Your appeal was reviewed and the decision stands.',
@@ -28,10 +34,11 @@ export function ModerationNotice({ notice, asAuthor }: { notice: Notice; asAutho
       {appeal ? (
         <div className="notice__appeal">
           <p>
-            <strong>Appeal:</strong> {asAuthor ? APPEAL_STATUS[appeal.status] : `${appeal.status}.`}
+            <strong>Appeal:</strong>{' '}
+            {asAuthor ? APPEAL_STATUS[appeal.status] : APPEAL_STATUS_FOR_MODERATORS[appeal.status]}
           </p>
           <blockquote>{appeal.statement}</blockquote>
-          {appeal.decisionReason ? (
+          {appeal.decisionReason && appeal.decisionReason !== notice.reason ? (
             <p>
               <strong>Decision:</strong> {appeal.decisionReason}
             </p>

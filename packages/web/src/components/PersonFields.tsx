@@ -78,7 +78,7 @@ export function PersonFields({
       <div className="person-fields__grid">
         <TextField
           label="Clothing"
-          hint="e.g. red hooded jacket, grey backpack"
+          hint="e.g. red hoodie, backpack"
           value={value.clothing}
           onChange={set('clothing')}
           maxLength={200}
@@ -86,7 +86,7 @@ export function PersonFields({
         />
         <TextField
           label="Vehicle"
-          hint="e.g. white van, bicycle"
+          hint="e.g. white van"
           value={value.vehicle}
           onChange={set('vehicle')}
           maxLength={200}

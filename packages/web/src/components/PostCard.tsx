@@ -18,6 +18,10 @@ interface PostCardProps {
   fresh?: boolean;
   /** Extra content under the body: moderation notices, appeal forms. */
   children?: ReactNode;
+  /** Content under the reactions, e.g. a moderator's decision form. */
+  after?: ReactNode;
+  /** Offer "Report" (default: on others' visible posts). */
+  reportable?: boolean;
 }
 
 /** One post: category, title, author, when, roughly where, the text, reactions and comments. */
@@ -28,6 +32,8 @@ export function PostCard({
   standalone = false,
   fresh = false,
   children,
+  after,
+  reportable = true,
 }: PostCardProps) {
   const titleId = `post-${post.id}-title`;
   const Heading = standalone ? 'h1' : 'h2';
@@ -73,9 +79,10 @@ export function PostCard({
               <span className="visually-hidden"> on “{post.title}”</span>
             </Link>
           )}
-          {!post.isMine && post.status === 'visible' ? <ReportButton post={post} /> : null}
+          {reportable && !post.isMine && post.status === 'visible' ? <ReportButton post={post} /> : null}
         </div>
       </div>
+      {after ? <div className="post__after">{after}</div> : null}
     </article>
   );
 }

@@ -27,9 +27,11 @@ export function ProblemAlert({
   const validation = error.code === 'validation_failed';
   return (
     <div className="alert alert--error" role="alert" tabIndex={-1} ref={ref}>
-      <p className="alert__title">{title ?? error.problem.title}</p>
+      <p className="alert__title">
+        {title ??
+          (validation && loose.length === 0 ? 'Please check the highlighted fields.' : error.problem.title)}
+      </p>
       {!validation && error.problem.detail !== error.problem.title ? <p>{error.problem.detail}</p> : null}
-      {validation && loose.length === 0 ? <p>Check the highlighted fields.</p> : null}
       {validation && loose.length > 0 ? (
         <ul>
           {loose.map(([field, message]) => (

@@ -160,11 +160,11 @@ export function ComposePage() {
                 onChange={(e) => {
                   setDescribesPerson(e.target.checked);
                 }}
-                aria-describedby={fields.person ? 'person-error' : undefined}
+                aria-describedby={fields.person && !describesPerson ? 'person-error' : undefined}
               />
               <span>This post describes a person</span>
             </label>
-            {fields.person ? (
+            {fields.person && !describesPerson ? (
               <p className="field__error" id="person-error">
                 {fields.person}
               </p>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { api } from '../api/client';
 import { call, localError, toApiError, type ApiError } from '../api/problem';
 import {
@@ -43,12 +43,11 @@ export function HomeAreaPage() {
     }
   };
 
-  // Radius changes save after the slider settles, not on every step.
-  const changeRadius = (metres: number) => {
-    setRadius(metres);
-    window.clearTimeout(radiusTimer.current);
-    if (!me.home) return;
-    radiusTimer.current = window.setTimeout(() => {
+  // Radius changes save once the slider settles (or when leaving the page), not on every step.
+  const pendingRadius = useRef<number | null>(null);
+  const saveRadius = useCallback(
+    (metres: number) => {
+      pendingRadius.current = null;
       call(api.PUT('/api/me/radius', { body: { radiusM: metres } }))
         .then((user) => {
           setUser(user);
@@ -57,13 +56,24 @@ export function HomeAreaPage() {
         .catch((err: unknown) => {
           setError(toApiError(err));
         });
+    },
+    [setUser],
+  );
+  const changeRadius = (metres: number) => {
+    setRadius(metres);
+    window.clearTimeout(radiusTimer.current);
+    if (!me.home) return;
+    pendingRadius.current = metres;
+    radiusTimer.current = window.setTimeout(() => {
+      saveRadius(metres);
     }, 500);
   };
   useEffect(
     () => () => {
       window.clearTimeout(radiusTimer.current);
+      if (pendingRadius.current !== null) saveRadius(pendingRadius.current);
     },
-    [],
+    [saveRadius],
   );
 
   const submitCoords = (e: SubmitEvent) => {
@@ -122,7 +132,7 @@ export function HomeAreaPage() {
           <p className="map-caption muted">
             {mapStyle !== BLANK_STYLE
               ? 'Click the map to set your home.'
-              : 'No map tiles are configured on this server, so the map shows only your area’s cells. Type coordinates or use your location.'}
+              : 'This server has no map tiles configured, so the map shows only your area’s cells. Click it, type coordinates or use your location.'}
           </p>
         </div>
         <div className="stack">
@@ -130,7 +140,8 @@ export function HomeAreaPage() {
             <h2>Home</h2>
             {me.home ? (
               <p>
-                Set. Others see the cell <code className="cell-id">{me.home.cell}</code>, about a block wide.
+                Set. Others only ever see the highlighted cell, about a block wide (
+                <code className="cell-id">{me.home.cell}</code>).
               </p>
             ) : (
               <p>Not set yet.</p>

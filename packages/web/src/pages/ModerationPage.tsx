@@ -83,7 +83,13 @@ export function ModerationPage() {
           <ol className="feed" aria-label="Reported posts">
             {queue.state.items.map(({ post, reports, reportCount }) => (
               <li key={post.id}>
-                <PostCard post={post} home={me.home} onChange={updateQueued}>
+                <PostCard
+                  post={post}
+                  home={me.home}
+                  onChange={updateQueued}
+                  reportable={false}
+                  after={<ModerationActions post={post} onDecided={afterDecision} />}
+                >
                   {post.moderation ? <ModerationNotice notice={post.moderation} asAuthor={false} /> : null}
                   <div className="reports">
                     <h3>
@@ -100,7 +106,6 @@ export function ModerationPage() {
                       ))}
                     </ul>
                   </div>
-                  <ModerationActions post={post} onDecided={afterDecision} />
                 </PostCard>
               </li>
             ))}
@@ -122,7 +127,13 @@ export function ModerationPage() {
           <ol className="feed" aria-label="Appeals">
             {appeals.state.items.map((appeal) => (
               <li key={appeal.id}>
-                <PostCard post={appeal.post} home={me.home} onChange={updateAppealed}>
+                <PostCard
+                  post={appeal.post}
+                  home={me.home}
+                  onChange={updateAppealed}
+                  reportable={false}
+                  after={<AppealDecision appeal={appeal} onDecided={afterDecision} />}
+                >
                   <div className="notice notice--hidden">
                     <p>
                       <strong>Original decision</strong> ·{' '}
@@ -134,7 +145,6 @@ export function ModerationPage() {
                     </p>
                     <blockquote>{appeal.statement}</blockquote>
                   </div>
-                  <AppealDecision appeal={appeal} onDecided={afterDecision} />
                 </PostCard>
               </li>
             ))}

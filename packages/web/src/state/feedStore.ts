@@ -1,6 +1,6 @@
 import { api } from '../api/client';
 import { call, toApiError, type ApiError } from '../api/problem';
-import type { Category, Comment, Post } from '../api/types';
+import type { Category, Comment, Post, PostPage } from '../api/types';
 import type { LiveEvent } from './live';
 
 export interface FeedState {
@@ -17,6 +17,16 @@ export interface FeedState {
 }
 
 const PAGE = 20;
+
+/** Reads one page of the feed; the store's only I/O, passed in so tests can replace it. */
+export type FeedReader = (query: { category: Category | null; cursor?: string }) => Promise<PostPage>;
+
+const readFeed: FeedReader = ({ category, cursor }) =>
+  call(
+    api.GET('/api/feed', {
+      params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}), ...(category ? { category } : {}) } },
+    }),
+  );
 
 const initial: FeedState = {
   status: 'idle',
@@ -40,6 +50,8 @@ export class FeedStore {
   /** Bumped by every first-page load so a slow response for an old filter cannot overwrite a newer one. */
   private generation = 0;
 
+  constructor(private readonly read: FeedReader = readFeed) {}
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -58,9 +70,7 @@ export class FeedStore {
     const generation = ++this.generation;
     this.set({ ...initial, status: 'loading', category });
     try {
-      const page = await call(
-        api.GET('/api/feed', { params: { query: { limit: PAGE, ...(category ? { category } : {}) } } }),
-      );
+      const page = await this.read({ category });
       if (generation !== this.generation) return;
       this.set({ ...this.state, status: 'ready', items: page.items, nextCursor: page.nextCursor });
     } catch (err) {
@@ -76,11 +86,7 @@ export class FeedStore {
     const generation = this.generation;
     this.set({ ...this.state, loadingMore: true, error: null });
     try {
-      const page = await call(
-        api.GET('/api/feed', {
-          params: { query: { limit: PAGE, cursor: nextCursor, ...(category ? { category } : {}) } },
-        }),
-      );
+      const page = await this.read({ category, cursor: nextCursor });
       if (generation !== this.generation) return;
       const known = new Set(this.state.items.map((p) => p.id));
       this.set({
@@ -101,11 +107,9 @@ export class FeedStore {
     const { category } = this.state;
     const generation = this.generation;
     try {
-      const page = await call(
-        api.GET('/api/feed', { params: { query: { limit: PAGE, ...(category ? { category } : {}) } } }),
-      );
+      const page = await this.read({ category });
       if (generation !== this.generation) return;
-      for (const post of page.items) this.add(post, false);
+      for (const post of page.items) this.add(post, true);
       for (const post of page.items) this.replace(post);
     } catch {
       // Best effort: the next full load shows everything.

@@ -45,7 +45,7 @@ export function LiveProvider({ user, children }: { user: Me | null; children: Re
     const emit = (event: LiveEvent) => {
       for (const l of listeners.current) l(event);
     };
-    const source = new EventSource('/api/live', { withCredentials: true });
+    const source = new EventSource('/api/live');
     let dropped = false;
     setStatus('connecting');
     source.onopen = () => {

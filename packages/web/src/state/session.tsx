@@ -69,6 +69,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
+  const setUser = useCallback((user: Me) => {
+    setState({ status: 'ready', user });
+  }, []);
+
+  const retry = useCallback(() => {
+    setState({ status: 'loading' });
+    setAttempt((n) => n + 1);
+  }, []);
+
   const value = useMemo<SessionApi>(
     () => ({
       state,
@@ -76,15 +85,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       signIn,
       signUp,
       signOut,
-      setUser: (user) => {
-        setState({ status: 'ready', user });
-      },
-      retry: () => {
-        setState({ status: 'loading' });
-        setAttempt((n) => n + 1);
-      },
+      setUser,
+      retry,
     }),
-    [state, signIn, signUp, signOut],
+    [state, signIn, signUp, signOut, setUser, retry],
   );
 
   return <SessionContext value={value}>{children}</SessionContext>;

@@ -22,18 +22,51 @@ export function openPostgres(connectionString: string, options: { max?: number }
   };
 
   let listener: pg.Client | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  let closed = false;
   const handlers = new Map<string, Set<(payload: string) => void>>();
 
-  const ensureListener = async (): Promise<pg.Client> => {
-    if (listener) return listener;
-    const client = new pg.Client({ connectionString });
-    client.on('notification', (msg) => {
-      for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
-    });
-    client.on('error', () => undefined);
-    await client.connect();
-    listener = client;
-    return client;
+  const ensureListener = (): Promise<pg.Client> => {
+    if (listener) return Promise.resolve(listener);
+    connecting ??= (async () => {
+      const client = new pg.Client({ connectionString });
+      client.on('notification', (msg) => {
+        for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
+      });
+      client.on('error', () => undefined);
+      // A dropped connection (server restart, failover, an idle-connection reaper) would otherwise end every
+      // notification for good. Reconnect and listen again; what was sent in between is lost (best effort).
+      client.once('end', () => {
+        if (listener !== client) return;
+        listener = undefined;
+        if (!closed && handlers.size > 0) relisten(0);
+      });
+      try {
+        await client.connect();
+        for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        listener = client;
+        return client;
+      } catch (err) {
+        await client.end().catch(() => undefined);
+        throw err;
+      } finally {
+        connecting = undefined;
+      }
+    })();
+    return connecting;
+  };
+
+  const relisten = (attempt: number): void => {
+    const timer = setTimeout(
+      () => {
+        if (closed) return;
+        ensureListener().catch(() => {
+          relisten(attempt + 1);
+        });
+      },
+      Math.min(30_000, 100 * 2 ** attempt),
+    );
+    timer.unref();
   };
 
   return {
@@ -80,6 +113,7 @@ export function openPostgres(connectionString: string, options: { max?: number }
       };
     },
     async close() {
+      closed = true;
       await listener?.end().catch(() => undefined);
       await pool.end();
     },

@@ -46,7 +46,12 @@ const CHANNEL = 'porchlight_live';
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_NOTIFY_BYTES = 7999;
 
-const KINDS: ReadonlySet<string> = new Set(['post.created', 'post.hidden', 'post.restored', 'comment.created']);
+const KINDS: ReadonlySet<string> = new Set([
+  'post.created',
+  'post.hidden',
+  'post.restored',
+  'comment.created',
+]);
 const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 const isCoordinate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 

@@ -51,7 +51,9 @@ export function liveRoutes(app: App, { live, auth }: Services, registry: client.
           const session = await auth.resolve(token);
           return session?.viewer.id === area.viewer.id ? session.viewer : undefined;
         },
-        onSent: (event) => sent.inc({ event }),
+        onSent: (event) => {
+          sent.inc({ event });
+        },
       });
       return reply;
     },
