@@ -34,7 +34,8 @@ export async function openBrowser(viewport = { width: 1280, height: 900 }): Prom
     args: ARGS,
     viewport,
   });
-  context.setDefaultTimeout(10_000);
+  // Generous for a loaded CI machine; a passing run takes a fraction of this per step.
+  context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));

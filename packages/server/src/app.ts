@@ -8,7 +8,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import client from 'prom-client';
 import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
-import { registerProblemHandlers, sendProblem } from './http/problem.js';
+import { registerProblemHandlers, routeNotFound } from './http/problem.js';
 import { ProblemSchema } from './http/schema.js';
 import { registerSession } from './http/session.js';
 import type { App } from './http/types.js';
@@ -90,16 +90,13 @@ export async function buildApp(
   if (fs.existsSync(deps.config.webDir)) {
     await app.register(fastifyStatic, { root: deps.config.webDir, wildcard: false, index: 'index.html' });
     // Client-side routes fall back to the SPA shell; unknown API paths stay problem documents.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/log/')) {
-        return reply.sendFile('index.html');
-      }
-      return sendProblem(
-        reply,
-        request,
-        new AppError('not_found', `no route for ${request.method} ${request.url}`),
-      );
-    });
+    app.setNotFoundHandler((request, reply) =>
+      request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/log/')
+        ? reply.sendFile('index.html')
+        : routeNotFound(request, reply),
+    );
+  } else {
+    app.setNotFoundHandler(routeNotFound);
   }
 
   return { app, services };

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { areaCellsCovering, distanceMeters, snap } from '../src/geo/cells.js';
+import { areaCellsCovering, distanceMeters, snap, type LatLng } from '../src/geo/cells.js';
 import type { LiveMessage } from '../src/infra/live/bus.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import type { TestUser } from './support/client.js';
 import { HOME, makePost, makeUser, offsetMeters } from './support/factories.js';
-import { drained, listen, openLive, requestLive, watchBus, type LiveStream } from './support/sse.js';
+import { flushed, listen, openLive, requestLive, watchBus, type LiveStream } from './support/sse.js';
 
 type Post = Awaited<ReturnType<typeof makePost>>;
 interface Comment {
@@ -27,6 +27,10 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(streams.splice(0).map((s) => s.close()));
+  // The server notices a hang-up a moment later; wait, so counts in the next test start from zero.
+  await vi.waitFor(() => {
+    expect(t.services.live.hub.subscriberCount).toBe(0);
+  });
 });
 afterAll(() => t.close());
 
@@ -42,8 +46,8 @@ async function getPost(user: TestUser, id: number) {
   return res.data!;
 }
 
-/** After this, anything published so far that has not reached a stream is not coming. */
-const drain = () => drained(t.deps.live, t.services.live);
+/** After this, anything published so far that has not reached these streams is not coming. */
+const flush = (...streams: [LiveStream, LatLng][]) => flushed(t.deps.live, streams);
 
 describe('opening the stream', () => {
   it('refuses signed-out clients with 401 and users without a home with 409 home_required', async () => {
@@ -118,12 +122,12 @@ describe('posts and comments near you', () => {
     const checksBefore = t.services.live.hub.stats.distanceChecks;
     const post = await makePost(author, { title: 'Just beyond the edge', location: where! });
     await wideStream.next<Post>('post', (p) => p.id === post.id);
-    await drain();
+    // Two candidates by cell, the wide and the edge subscriber; distance refused the edge one.
+    expect(t.services.live.hub.stats.distanceChecks - checksBefore).toBe(2);
+    await flush([edgeStream, edgeHome], [farStream, SEATTLE]);
 
     expect(edgeStream.received<Post>('post').map((p) => p.id)).not.toContain(post.id);
     expect(farStream.received<Post>('post').map((p) => p.id)).not.toContain(post.id);
-    // The edge subscriber was a candidate by cell and was refused by distance, as the feed refuses it.
-    expect(t.services.live.hub.stats.distanceChecks - checksBefore).toBe(2);
     const feed = await edge.api.GET('/api/feed');
     expect(feed.data!.items.map((p) => p.id)).not.toContain(post.id);
   });
@@ -188,7 +192,8 @@ describe('moderation', () => {
 
   it('never sends a hidden post or its comments, even when a message about it arrives', async () => {
     const author = await makeUser(t);
-    const neighbour = await makeUser(t, { home: offsetMeters(HOME, 200, 200) });
+    const neighbourHome = offsetMeters(HOME, 200, 200);
+    const neighbour = await makeUser(t, { home: neighbourHome });
     const moderator = await makeUser(t, { role: 'moderator' });
     const post = await makePost(author, { title: 'Soon hidden' });
     const comment = await author.api.POST('/api/posts/{id}/comments', {
@@ -208,9 +213,9 @@ describe('moderation', () => {
     await t.deps.live.publish({ kind: 'post.created', ...place });
     await t.deps.live.publish({ kind: 'post.restored', ...place });
     await t.deps.live.publish({ kind: 'comment.created', commentId: comment.data!.id, ...place });
-    await drain();
+    await flush([s, neighbourHome]);
     // The neighbour was chosen for each message; the post's hidden status is what withheld them.
-    expect(t.services.live.hub.stats.matches - matchesBefore).toBeGreaterThanOrEqual(3);
+    expect(t.services.live.hub.stats.matches - matchesBefore).toBeGreaterThanOrEqual(4);
     expect(s.events.filter((e) => e.event !== 'post-hidden')).toEqual([]);
   });
 });
@@ -223,10 +228,10 @@ describe('routing cannot be fooled', () => {
     const s = await live(seattle);
     const matchesBefore = t.services.live.hub.stats.matches;
     await t.deps.live.publish({ kind: 'post.created', postId: post.id, ...snap(SEATTLE) });
-    await drain();
+    await flush([s, SEATTLE]);
     // The Seattle subscriber was chosen by the message's place; the post's real place vetoed it.
-    expect(t.services.live.hub.stats.matches - matchesBefore).toBe(1);
-    expect(s.events).toEqual([]);
+    expect(t.services.live.hub.stats.matches - matchesBefore).toBe(2);
+    expect(s.received('post')).toEqual([]);
   });
 });
 
@@ -303,6 +308,22 @@ describe('stream lifecycle', () => {
     } finally {
       settings.pingMs = pingMs;
     }
+  });
+
+  it('drops a client that stops reading instead of buffering for it without limit', async () => {
+    const u = await makeUser(t);
+    const s = await live(u);
+    s.response.pause();
+    const [subscriber] = t.services.live.hub.all();
+    const chunk = JSON.stringify({ postId: 1, padding: 'x'.repeat(64 * 1024) });
+    // Far more than the socket buffers hold, so the backlog lands in the server's memory.
+    for (let i = 0; i < 400 && t.services.live.hub.subscriberCount > 0; i++) {
+      subscriber!.send('post-hidden', chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(t.services.live.hub.subscriberCount).toBe(0);
+    s.response.resume();
+    await s.ended;
   });
 
   it('closes open streams on shutdown instead of waiting for clients to hang up', async () => {

@@ -66,7 +66,10 @@ function fieldErrors(context: string, issues: AjvIssue[]): FieldError[] {
   });
 }
 
-/** Maps every error to a problem document; unknown errors become a generic 500 with a correlation id. */
+/**
+ * Maps every error to a problem document; unknown errors become a generic 500 with a correlation id.
+ * (The not-found handler is set once in app.ts, which knows whether the web app is served.)
+ */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) return sendProblem(reply, request, error);
@@ -98,8 +101,13 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       new AppError('internal', `something went wrong; correlation id ${request.id}`),
     );
   });
+}
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, new AppError('not_found', `no route for ${request.method} ${request.url}`)),
+/** The problem document for a request no route matches. */
+export function routeNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblem(
+    reply,
+    request,
+    new AppError('not_found', `no route for ${request.method} ${request.url}`),
   );
 }

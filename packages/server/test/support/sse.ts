@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '../../src/http/types.js';
 import type { LiveBus, LiveMessage } from '../../src/infra/live/bus.js';
 import type { LiveService } from '../../src/modules/live/live.service.js';
+import { snap, type LatLng } from '../../src/geo/cells.js';
 
 /** One dispatched Server-Sent Events message. */
 export interface SseEvent {
@@ -239,4 +240,18 @@ export async function drained(bus: LiveBus, live: LiveService): Promise<void> {
     watch.stop();
   }
   await live.settled();
+}
+
+/**
+ * Resolves once each stream has received everything published before the call. Publishes a marker
+ * (`post-hidden` for a post id nobody has) where each stream listens and waits for it to arrive: delivery keeps
+ * bus order and a stream is one ordered connection, so anything sent earlier has arrived by then.
+ */
+export async function flushed(bus: LiveBus, streams: [LiveStream, LatLng][]): Promise<number> {
+  const postId = Number.MAX_SAFE_INTEGER - drains++;
+  for (const [, near] of streams) await bus.publish({ kind: 'post.hidden', postId, ...snap(near) });
+  for (const [stream] of streams) {
+    await stream.next<{ postId: number }>('post-hidden', (d) => d.postId === postId);
+  }
+  return postId;
 }

@@ -8,6 +8,7 @@ import { CATEGORIES, formatKm } from '../format';
 import { LazyAreaMap } from '../map/LazyAreaMap';
 import { Link, navigate, useLocation } from '../router';
 import { useFeed, useFeedStore } from '../state/feed';
+import { useLiveStatus } from '../state/live';
 import { useMe } from '../state/session';
 
 function parseCategory(raw: string | null): Category | null {
@@ -20,6 +21,7 @@ export function FeedPage() {
   const feed = useFeed();
   const { query } = useLocation();
   const category = parseCategory(query.get('category'));
+  const live = useLiveStatus();
 
   useEffect(() => {
     if (me.home) store.ensure(category);
@@ -39,6 +41,11 @@ export function FeedPage() {
           <div className="page-head__title">
             <h1>Your neighbourhood</h1>
             <LiveIndicator />
+            {live === 'unavailable' ? (
+              <button type="button" className="button button--small" onClick={() => void store.load()}>
+                Refresh
+              </button>
+            ) : null}
           </div>
           <p className="muted">
             Posts within {formatKm(me.radiusM)} of your home, newest first.{' '}
@@ -105,7 +112,7 @@ export function FeedPage() {
               <span className="swatch swatch--home" aria-hidden="true" /> Your home cell
             </span>
             <span>
-              <span className="swatch swatch--post" aria-hidden="true" /> Post locations
+              <span className="swatch swatch--post" aria-hidden="true" /> Posts, by category
             </span>
             <span>
               <span className="swatch swatch--radius" aria-hidden="true" /> {formatKm(me.radiusM)} radius

@@ -24,6 +24,8 @@ export function liveRoutes(app: App, { live, auth }: Services, registry: client.
   app.get(
     '/api/live',
     {
+      // A HEAD request would otherwise open a stream that sends nothing and never ends.
+      exposeHeadRoute: false,
       schema: {
         operationId: 'streamLive',
         tags: ['feed'],

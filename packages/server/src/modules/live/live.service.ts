@@ -104,7 +104,12 @@ export class LiveService {
       return noop;
     });
     this.tail = this.tail.then(async () => {
-      (await prepared)();
+      try {
+        (await prepared)();
+      } catch (err) {
+        // One bad send must not break the chain every later message waits on.
+        this.log.warn({ err, message: m }, 'live delivery failed');
+      }
     });
   }
 
@@ -184,9 +189,9 @@ export class LiveService {
     const row = await posts.findPost(this.deps.db, 0, m.postId);
     if (row?.status !== 'visible') return undefined;
     if (
-      false && row.area_cell !== m.areaCell ||
-      false && !sameCentre(row.cell_lat, m.lat) ||
-      false
+      row.area_cell !== m.areaCell ||
+      !sameCentre(row.cell_lat, m.lat) ||
+      !sameCentre(row.cell_lng, m.lng)
     ) {
       this.log.warn({ message: m }, 'live message place does not match the post; not sent');
       return undefined;

@@ -59,7 +59,9 @@ export function openLiveStream(o: {
     send(event, data) {
       if (closed) return;
       if (res.writableLength > maxBufferedBytes) {
+        // Ending gracefully would wait to flush the backlog to a client that is not reading it.
         close();
+        res.destroy();
         return;
       }
       nextId += 1;
