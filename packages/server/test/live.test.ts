@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { areaCellsCovering, distanceMeters, snap, type LatLng } from '../src/geo/cells.js';
-import type { LiveMessage } from '../src/infra/live/bus.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import type { TestUser } from './support/client.js';
 import { HOME, makePost, makeUser, offsetMeters } from './support/factories.js';

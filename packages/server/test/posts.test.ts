@@ -183,3 +183,23 @@ describe('anti-profiling composer', () => {
     expect(res.data?.person).toEqual(person);
   });
 });
+
+describe('lengths count what is stored', () => {
+  it('refuses a title and a report reason that are long enough only with surrounding spaces', async () => {
+    const author = await makeUser(t);
+    const title = await author.api.POST('/api/posts', {
+      body: { category: 'community', title: '  ab  ', body: 'Body text' },
+    });
+    expect(title.response.status).toBe(400);
+    expect(title.error).toMatchObject({ code: 'validation_failed', errors: [{ field: '/body/title' }] });
+
+    const post = await makePost(author);
+    const reporter = await makeUser(t);
+    const reason = await reporter.api.POST('/api/posts/{id}/reports', {
+      params: { path: { id: post.id } },
+      body: { reason: '  x   ' },
+    });
+    expect(reason.response.status).toBe(400);
+    expect(reason.error).toMatchObject({ errors: [{ field: '/body/reason' }] });
+  });
+});

@@ -21,7 +21,7 @@ export function injectFetch(app: App, jar = new Map<string, string>()): typeof f
       ...(body ? { payload: body } : {}),
     });
     storeCookies(jar, res);
-    const out = new Response(res.statusCode === 204 ? null : res.rawPayload, {
+    const out = new Response(res.statusCode === 204 ? null : new Uint8Array(res.rawPayload), {
       status: res.statusCode,
       headers: Object.entries(res.headers).flatMap(([k, v]) =>
         v === undefined ? [] : (Array.isArray(v) ? v : [String(v)]).map((x) => [k, x] as [string, string]),

@@ -51,6 +51,11 @@ describe('checkComposition accepts', () => {
       suspicious('A white van idled for an hour', 'It sat on Elm St. with the engine running.'),
     ],
     ['a black car', crime('Black car hit a parked car', 'It drove off fast towards the bridge.')],
+    [
+      'a business named for a cuisine',
+      crime('Break-in at the Mexican bakery', 'The back window was smashed.'),
+    ],
+    ['a street name', crime('Catalytic converter stolen', 'On Indian Creek Rd, overnight.')],
     ['a crime post that describes no person', crime('Bike stolen from porch', 'Blue Trek, taken overnight.')],
     [
       'a community post, which is not checked',
@@ -82,6 +87,8 @@ describe('checkComposition refuses', () => {
     ['a skin-tone description', crime('Break-in on Elm', 'A dark-skinned guy did it.')],
     ['an ethnicity on its own', suspicious('Someone hanging around', 'Probably Hispanic.')],
     ['an ethnicity in the title', crime('Middle Eastern teens by the school', 'Be careful.')],
+    ['a colour with a word between', suspicious('Two black teenage boys', 'Looking at houses.')],
+    ['an ethnic noun', crime('Car broken into', 'I think it was a Mexican.')],
   ])('%s without a person description, with the race explanation', (_label, composition) => {
     const problem = checkComposition(composition);
     expect(problem?.explanation).toMatch(RACE);

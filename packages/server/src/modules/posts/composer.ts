@@ -30,11 +30,23 @@ const PROFILED_CATEGORIES: ReadonlySet<Category> = new Set(['crime', 'suspicious
 const PERSON_NOUN =
   '(?:m[ae]n|wom[ae]n|guys?|dudes?|lad(?:y|ies)|males?|females?|boys?|girls?|teens?|teenagers?|kids?|youths?|suspects?|persons?|people|individuals?|couple)';
 
-// Colour words count as race only next to a person noun ("black man"), so "a white van" is fine.
+const VEHICLE = '(?:van|car|truck|suv|sedan|pickup|hatchback|bike|motorbike|scooter)\\b';
+
+const ETHNIC_ADJECTIVE =
+  '(?:black|white|brown|dark|light|(?:dark|light|brown)[- ]skinned|african[- ]american|african|afro|caucasian|' +
+  'hispanic|latin[oax]|latinx|asian|arab|middle[- ]eastern|mexican|indian|native[- ]american|indigenous|' +
+  'chinese|korean|vietnamese|filipino|somali|muslim|jewish|gypsy|roma|romani|ethnic)';
+
+// Ethnic and colour words count as describing a person next to a person noun ("a Hispanic male", "two Black
+// teenage boys") or as nouns for people ("a Latino", "some Asians"). So "a white van", "white van man", "the
+// Mexican bakery" and "Indian Creek Rd" are not read as race.
 const RACE_OR_ETHNICITY = new RegExp(
   [
-    `\\b(?:black|white|brown|dark|light)(?:[- ]skinned)?\\s+${PERSON_NOUN}\\b`,
-    '\\b(?:african[- ]american|african|afro|caucasian|hispanic|latin[oax]|latinx|asian|arab|middle[- ]eastern|mexican|indian|native american|indigenous|chinese|korean|vietnamese|filipino|somali|muslim|jewish|gypsy|roma|romani|ethnic)\\b',
+    `\\b${ETHNIC_ADJECTIVE}(?:\\s+(?!${VEHICLE})[a-z-]+)?\\s+${PERSON_NOUN}\\b`,
+    '\\b(?:an?|one|two|three|some|several|group of|pair of)\\s+(?:african[- ]american|caucasian|hispanic|latin[oa]|asian|arab|mexican|somali|gypsy)s?\\b',
+    // Words used almost only of people count on their own ("probably Hispanic").
+    '\\b(?:hispanic|latin[oax]|latinx|caucasian|african[- ]american)\\b',
+    '\\b(?:african[- ]americans|caucasians|hispanics|latin[oa]s|asians|arabs|blacks|whites|mexicans|somalis|gypsies)\\b',
     '\\b(?:dark|light|brown)[- ]skinned\\b',
   ].join('|'),
   'i',

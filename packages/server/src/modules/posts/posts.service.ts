@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, invalid, notFound } from '../../errors.js';
 import { areaCellsCovering, snap } from '../../geo/cells.js';
 import { decodeCursor, page } from '../../http/cursor.js';
 import { authorize, type Viewer } from '../../policies.js';
@@ -59,6 +59,9 @@ export class PostsService {
     },
   ) {
     const v = authorize(viewer, 'post.create');
+    // Lengths are checked on what is stored: surrounding spaces don't count.
+    if (input.title.trim().length < 3)
+      throw invalid('/body/title', 'must have at least 3 characters besides spaces');
     const problem = checkComposition(input);
     if (problem) throw new AppError('profiling_risk', problem.explanation, problem.errors);
 
@@ -178,6 +181,8 @@ export class PostsService {
 
   async report(viewer: Viewer | null, postId: number, reason: string) {
     const v = authorize(viewer, 'report.create');
+    if (reason.trim().length < 3)
+      throw invalid('/body/reason', 'must have at least 3 characters besides spaces');
     const post = await this.visible(v, postId);
     if (post.author_id === v.id) throw new AppError('forbidden', 'you cannot report your own post');
     await this.deps.db.transaction(async (tx) => {
