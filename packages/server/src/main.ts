@@ -40,6 +40,12 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    // An idle keep-alive connection can hold server.close() for its whole timeout; don't wait that long.
+    setTimeout(() => {
+      app.log.warn('shutdown took over 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+    app.server.closeIdleConnections();
     await app.close();
     await live.close();
     await db.close();
