@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 const resolve = {
   alias: {
     '@porchlight/api-client': fileURLToPath(new URL('packages/api-client/src/index.ts', import.meta.url)),
+    '@porchlight/tlog': fileURLToPath(new URL('packages/tlog/src/index.ts', import.meta.url)),
   },
 };
 
