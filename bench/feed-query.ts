@@ -16,7 +16,7 @@ import type { Database } from '../packages/server/src/infra/db/index.js';
 import { migrate } from '../packages/server/src/infra/db/migrate.js';
 import { openPglite } from '../packages/server/src/infra/db/pglite.js';
 import { openPostgres } from '../packages/server/src/infra/db/postgres.js';
-import { feedPage } from '../packages/server/src/modules/posts/posts.repository.js';
+import { feedPage, postsByIds } from '../packages/server/src/modules/posts/posts.repository.js';
 
 const POSTS = Number(process.argv[2] ?? 100_000);
 const QUERIES = Number(process.argv[3] ?? 200);
@@ -82,7 +82,14 @@ async function baselinePage(
      ORDER BY p.id DESC LIMIT 21`,
     [home.lat, home.lng, radiusM],
   );
-  return res.rowCount;
+  // The same second step as the real query: the page's rows as the viewer sees them.
+  return (
+    await postsByIds(
+      db,
+      1,
+      res.rows.map((r) => r.id),
+    )
+  ).length;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

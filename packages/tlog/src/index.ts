@@ -1,2 +1,52 @@
 // The public surface of @porchlight/tlog. Each module re-exports only what callers need.
 export {};
+export {
+  generateSigner,
+  formatSignerKey,
+  formatVerifierKey,
+  keyId,
+  parseSignerKey,
+  parseVerifierKey,
+  SIGNATURE_TYPE_COSIGNATURE,
+  SIGNATURE_TYPE_ED25519,
+} from './vkey.js';
+export type { SignerKey, VerifierKey } from './vkey.js';
+export {
+  ed25519Signer,
+  ed25519Verifier,
+  formatNote,
+  formatSignatureLine,
+  MAX_SIGNATURES,
+  parseNote,
+  signNote,
+  verifyNote,
+} from './note.js';
+export type { Note, NoteSignature, NoteSigner, NoteVerifier, VerifiedNote } from './note.js';
+export { formatCheckpoint, parseCheckpoint, verifyCheckpoint } from './checkpoint.js';
+export type { Checkpoint, VerifiedCheckpoint } from './checkpoint.js';
+export {
+  cosignatureSigner,
+  cosignatureTimestamp,
+  cosignatureVerifier,
+  cosignedMessage,
+} from './cosignature.js';
+export type { CosignatureSignerOptions } from './cosignature.js';
+export { emptyRoot, HASH_SIZE, leafHash, nodeHash } from './hash.js';
+export { CompactTree, MemoryTree, readTreeRoot, rootFromLeafHashes } from './tree.js';
+export type { HashReader, NodeId, StoredNode } from './tree.js';
+export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proof.js';
+export {
+  appendLeaves,
+  entriesPath,
+  newTiles,
+  parseEntriesPath,
+  parseTilePath,
+  tileContents,
+  tileHashReader,
+  tilePath,
+  tilesForSize,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+} from './tiles.js';
+export type { AppendResult, Tile, TileData, TileReader } from './tiles.js';
+export { decodeEntryBundle, encodeEntryBundle, MAX_ENTRY_SIZE } from './bundle.js';

@@ -95,13 +95,18 @@ const FEED_MATCH = `
         power(sin(radians(q.cell_lat - $3) / 2), 2)
       + cos(radians($3)) * cos(radians(q.cell_lat)) * power(sin(radians(q.cell_lng - $4) / 2), 2)))) <= $5`;
 
+/** How many of the newest posts the first plan reads before falling back to per-cell scans. */
+const RECENT_WINDOW = 4000;
+
 /**
  * One page of the feed, newest first: visible posts in the given area cells whose display-cell centre lies
  * within `radiusM` of the viewer's home. Distances use the cell centre, so results reveal nothing finer.
  *
- * One index range scan per area cell, each stopping after a page of matches, merged: the cost is bounded by
- * cells × page size whatever the density. A single newest-first scan is faster where posts are dense but
- * reads back through every newer post in the city to fill a quiet neighbourhood's page (bench/feed-query.ts).
+ * Two plans, each with bounded cost (bench/feed-query.ts). First, the newest few thousand posts anywhere are
+ * filtered: where posts are dense that fills a page cheaply. If it doesn't, one index range scan per area
+ * cell, each stopping after a page of matches, is merged: cost bounded by cells × page size, where a plain
+ * newest-first scan would read back through every newer post in the city to fill a quiet neighbourhood's page.
+ * Any match outside the window is older than every post in it, so a full page from the window is exact.
  */
 export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> {
   const params = [
@@ -113,21 +118,41 @@ export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> 
     q.category ?? null,
     q.limit,
   ];
-  const ids = (
+  let ids = (
     await db.query<{ id: number }>(
-      `SELECT c.id FROM unnest($1::text[]) AS a(cell)
-       CROSS JOIN LATERAL (
-         SELECT q.id FROM posts q WHERE q.area_cell = a.cell AND ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7
-       ) c
-       ORDER BY c.id DESC LIMIT $7`,
+      `SELECT q.id FROM (
+         SELECT id, area_cell, status, category, cell_lat, cell_lng FROM posts
+         WHERE ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT ${RECENT_WINDOW}
+       ) q WHERE ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7`,
       params,
     )
   ).rows.map((r) => r.id);
+  if (ids.length < q.limit) {
+    ids = (
+      await db.query<{ id: number }>(
+        `SELECT c.id FROM unnest($1::text[]) AS a(cell)
+         CROSS JOIN LATERAL (
+           SELECT q.id FROM posts q WHERE q.area_cell = a.cell AND ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7
+         ) c
+         ORDER BY c.id DESC LIMIT $7`,
+        params,
+      )
+    ).rows.map((r) => r.id);
+  }
+  return postsByIds(db, q.viewerId, ids);
+}
+
+/** Posts by id, newest first, presented for `viewerId`. */
+export async function postsByIds(
+  db: Queryable,
+  viewerId: number,
+  ids: readonly number[],
+): Promise<PostRow[]> {
   if (ids.length === 0) return [];
   const res = await db.query<PostRow>(
     `SELECT ${POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
      WHERE p.id = ANY($2::bigint[]) ORDER BY p.id DESC`,
-    [q.viewerId, ids],
+    [viewerId, ids],
   );
   return res.rows;
 }

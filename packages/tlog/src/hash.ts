@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+
+/** Size in bytes of every Merkle tree hash (SHA-256). */
+export const HASH_SIZE = 32;
+
+const LEAF_PREFIX = Uint8Array.of(0x00);
+const NODE_PREFIX = Uint8Array.of(0x01);
+
+/** Returns the RFC 6962 leaf hash SHA-256(0x00 || data). */
+export function leafHash(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(LEAF_PREFIX).update(data).digest());
+}
+
+/** Returns the RFC 6962 interior node hash SHA-256(0x01 || left || right). */
+export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest());
+}
+
+/** Returns the root of the empty tree, SHA-256(""). */
+export function emptyRoot(): Uint8Array {
+  return new Uint8Array(createHash('sha256').digest());
+}
+
+/** Reports whether two byte strings are equal. Hashes here are public, so timing does not matter. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
