@@ -54,6 +54,24 @@ describe('each action writes exactly one event', () => {
     expectOne(events, { type: 'user.signed_up', actor_id: id, subject_type: 'user', subject_id: String(id) });
   });
 
+  it('sign-in and sign-out: user.signed_in and user.signed_out; a failed sign-in writes none', async () => {
+    const u = await makeUser(t);
+    const email = (await u.api.GET('/api/me')).data!.email;
+    const anon = await new TestUser(t.app).begin();
+    expect(
+      await eventsOf(() =>
+        anon.api.POST('/api/auth/signin', { body: { email, password: 'wrong password' } }),
+      ),
+    ).toEqual([]);
+    const signedIn = await eventsOf(() =>
+      anon.api.POST('/api/auth/signin', { body: { email, password: PASSWORD } }),
+    );
+    expectOne(signedIn, { type: 'user.signed_in', actor_id: u.id, subject_id: String(u.id) });
+    const signedOut = await eventsOf(() => anon.api.POST('/api/auth/signout'));
+    expectOne(signedOut, { type: 'user.signed_out', actor_id: u.id });
+    expect(await eventsOf(() => anon.api.POST('/api/auth/signout'))).toEqual([]);
+  });
+
   it('setting a home: user.home_set, recording that it was set but not where', async () => {
     const u = await makeUser(t, { home: null });
     const events = await eventsOf(() => u.api.PUT('/api/me/home', { body: { lat: 45.51, lng: -122.67 } }));

@@ -213,7 +213,7 @@ describe('reading hashes from tiles', () => {
     tree.append(...leavesOf(300));
     const store = await publish(tree, 300);
     await expect(tileHashReader(300, store).readHashes([{ level: 0, index: 300 }])).rejects.toThrow('node not in tree');
-    await expect(tileHashReader(300, store).readHashes([{ level: 2, index: 74 }])).rejects.toThrow('node not in tree');
+    await expect(tileHashReader(300, store).readHashes([{ level: 2, index: 75 }])).rejects.toThrow('node not in tree');
     const short = { readTiles: () => Promise.resolve([new Uint8Array(64)]) };
     await expect(tileHashReader(300, short).readHashes([{ level: 0, index: 0 }])).rejects.toThrow('tile has wrong size');
   });

@@ -1,5 +1,5 @@
 import { HASH_SIZE } from './hash.js';
-import { checkCount, CompactTree, foldRange, type HashReader, type NodeId, readChecked } from './tree.js';
+import { checkCount, CompactTree, type HashReader, type NodeId, readChecked, rootFromLeafHashes } from './tree.js';
 
 /** Tree levels spanned by one tile (C2SP tlog-tiles fixes it at 8). */
 export const TILE_HEIGHT = 8;
@@ -51,7 +51,7 @@ function decodePath(rest: string): { index: number; width: number } {
   const index = Number(match[1]!.replaceAll(/[x/]/g, ''));
   const width = match[2] === undefined ? TILE_WIDTH : Number(match[2]);
   // Only the canonical spelling is accepted, so each tile has exactly one path.
-  if (!Number.isSafeInteger(index) || width < 1 || width >= TILE_WIDTH || encodePath(index, width) !== rest) {
+  if (!Number.isSafeInteger(index) || width < 1 || width > TILE_WIDTH || encodePath(index, width) !== rest) {
     throw new Error('malformed tile path');
   }
   return { index, width };
@@ -174,7 +174,7 @@ export function tileHashReader(size: number, reader: TileReader): HashReader {
         const hashes = Array.from({ length: span }, (_, i) =>
           tile.subarray((offset + i) * HASH_SIZE, (offset + i + 1) * HASH_SIZE),
         );
-        return span === 1 ? hashes[0]!.slice() : foldRange(hashes);
+        return span === 1 ? hashes[0]!.slice() : rootFromLeafHashes(hashes);
       });
     },
   };

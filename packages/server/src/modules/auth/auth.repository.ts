@@ -27,8 +27,13 @@ export async function findSession(
   return { csrf_token, user };
 }
 
-export async function deleteSession(db: Queryable, tokenHash: string): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+/** Deletes a session; returns its user, or undefined when there was no such session. */
+export async function deleteSession(db: Queryable, tokenHash: string): Promise<number | undefined> {
+  const res = await db.query<{ user_id: number }>(
+    'DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id',
+    [tokenHash],
+  );
+  return res.rows[0]?.user_id;
 }
 
 export async function deleteExpiredSessions(db: Queryable, now: Date): Promise<number> {

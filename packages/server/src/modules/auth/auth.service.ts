@@ -59,12 +59,31 @@ export class AuthService {
     this.dummyHash ??= this.hashPassword(randomToken());
     const ok = await argon2.verify(row?.password_hash ?? (await this.dummyHash), input.password);
     if (!row || !ok) throw new AppError('invalid_credentials');
-    const session = await this.startSession(this.deps.db, row.id);
+    const session = await this.deps.db.transaction(async (tx) => {
+      await insertEvent(tx, {
+        type: 'user.signed_in',
+        actorId: row.id,
+        subjectType: 'user',
+        subjectId: row.id,
+      });
+      return this.startSession(tx, row.id);
+    });
     return { ...session, user: presentMe(row) };
   }
 
   async signOut(token: string | undefined): Promise<void> {
-    if (token) await sessions.deleteSession(this.deps.db, hashToken(token));
+    if (!token) return;
+    await this.deps.db.transaction(async (tx) => {
+      const userId = await sessions.deleteSession(tx, hashToken(token));
+      if (userId !== undefined) {
+        await insertEvent(tx, {
+          type: 'user.signed_out',
+          actorId: userId,
+          subjectType: 'user',
+          subjectId: userId,
+        });
+      }
+    });
   }
 
   /** Looks up a session cookie. Expired or unknown tokens resolve to undefined. */

@@ -3,6 +3,8 @@ import type { Queryable } from '../../infra/db/index.js';
 /** Every event type the outbox records. The transparency log publishes the accountability ones. */
 export type EventType =
   | 'user.signed_up'
+  | 'user.signed_in'
+  | 'user.signed_out'
   | 'user.home_set'
   | 'user.role_changed'
   | 'post.created'
