@@ -75,7 +75,7 @@ async function baselinePage(
   home: { lat: number; lng: number },
   radiusM: number,
 ): Promise<number> {
-  const res = await db.query(
+  const res = await db.query<{ id: number }>(
     `SELECT p.id FROM posts p WHERE p.status = 'visible'
        AND 12742017.6 * asin(least(1, sqrt(power(sin(radians(p.cell_lat - $1) / 2), 2)
          + cos(radians($1)) * cos(radians(p.cell_lat)) * power(sin(radians(p.cell_lng - $2) / 2), 2)))) <= $3
