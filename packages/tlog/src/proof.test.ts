@@ -46,9 +46,13 @@ interface ConsistencyProbe {
 // API rejects; those probes all want an error, which the test asserts rather than skips.
 describe('transparency-dev/merkle inclusion probes', () => {
   const all = probes<InclusionProbe>('inclusion');
-  it('loads every probe', () => expect(all.length).toBe(98));
+  it('loads every probe', () => {
+    expect(all.length).toBe(98);
+  });
   it.each(all)('%s', (_, p) => {
-    const verify = () => verifyInclusion(p.leafIdx, p.treeSize, b64(p.leafHash), proofOf(p.proof), b64(p.root));
+    const verify = () => {
+      verifyInclusion(p.leafIdx, p.treeSize, b64(p.leafHash), proofOf(p.proof), b64(p.root));
+    };
     if (p.wantErr) expect(verify).toThrow();
     else expect(verify).not.toThrow();
   });
@@ -56,16 +60,23 @@ describe('transparency-dev/merkle inclusion probes', () => {
 
 describe('transparency-dev/merkle consistency probes', () => {
   const all = probes<ConsistencyProbe>('consistency');
-  it('loads every probe', () => expect(all.length).toBe(98));
+  it('loads every probe', () => {
+    expect(all.length).toBe(98);
+  });
   it.each(all)('%s', (_, p) => {
-    const verify = () => verifyConsistency(p.size1, p.size2, proofOf(p.proof), b64(p.root1), b64(p.root2));
+    const verify = () => {
+      verifyConsistency(p.size1, p.size2, proofOf(p.proof), b64(p.root1), b64(p.root2));
+    };
     if (p.wantErr) expect(verify).toThrow();
     else expect(verify).not.toThrow();
   });
 });
 
 const vectors = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../../../shared/vectors/tlog/rfc6962-8leaf-tree.json', import.meta.url)), 'utf8'),
+  readFileSync(
+    fileURLToPath(new URL('../../../../shared/vectors/tlog/rfc6962-8leaf-tree.json', import.meta.url)),
+    'utf8',
+  ),
 ) as { leafInputsHex: string[] };
 
 function treeOf(leaves: number): MemoryTree {
@@ -75,7 +86,9 @@ function treeOf(leaves: number): MemoryTree {
 }
 
 function flipped(proof: Uint8Array[], at: number, bit: number): Uint8Array[] {
-  return proof.map((h, i) => (i === at ? h.map((byte, j) => (j === bit >> 3 ? byte ^ (1 << (bit & 7)) : byte)) : h));
+  return proof.map((h, i) =>
+    i === at ? h.map((byte, j) => (j === bit >> 3 ? byte ^ (1 << (bit & 7)) : byte)) : h,
+  );
 }
 
 describe('proof generation', () => {
@@ -88,7 +101,9 @@ describe('proof generation', () => {
       const proof = await inclusionProof(p.leafIdx, p.treeSize, tree);
       expect(proof.map((h) => Buffer.from(h).toString('base64'))).toEqual(p.proof ?? []);
     }
-    const consistent = probes<ConsistencyProbe>('consistency').filter(([f, p]) => /^\w+\/\d\//.test(f) && !p.wantErr);
+    const consistent = probes<ConsistencyProbe>('consistency').filter(
+      ([f, p]) => /^\w+\/\d\//.test(f) && !p.wantErr,
+    );
     expect(consistent.length).toBeGreaterThan(0);
     for (const [, p] of consistent) {
       const proof = await consistencyProof(p.size1, p.size2, tree);
@@ -111,7 +126,9 @@ describe('proof generation', () => {
   it('inclusion proofs verify, and any flipped bit fails them', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 600 }).chain((size) => fc.tuple(fc.constant(size), fc.nat(size - 1), fc.nat())),
+        fc
+          .integer({ min: 1, max: 600 })
+          .chain((size) => fc.tuple(fc.constant(size), fc.nat(size - 1), fc.nat())),
         async ([size, index, seed]) => {
           const tree = treeOf(size);
           const root = await tree.root();
@@ -121,10 +138,16 @@ describe('proof generation', () => {
           const flip = seed % 256;
           if (proof.length > 0) {
             const bad = flipped(proof, seed % proof.length, flip);
-            expect(() => verifyInclusion(index, size, leaf, bad, root)).toThrow('root mismatch');
+            expect(() => {
+              verifyInclusion(index, size, leaf, bad, root);
+            }).toThrow('root mismatch');
           }
-          expect(() => verifyInclusion(index, size, flipped([leaf], 0, flip)[0]!, proof, root)).toThrow();
-          expect(() => verifyInclusion(index, size, leaf, proof, flipped([root], 0, flip)[0]!)).toThrow();
+          expect(() => {
+            verifyInclusion(index, size, flipped([leaf], 0, flip)[0]!, proof, root);
+          }).toThrow();
+          expect(() => {
+            verifyInclusion(index, size, leaf, proof, flipped([root], 0, flip)[0]!);
+          }).toThrow();
         },
       ),
       { numRuns: 200 },
@@ -134,7 +157,9 @@ describe('proof generation', () => {
   it('consistency proofs verify, and any flipped bit fails them', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 600 }).chain((size2) => fc.tuple(fc.integer({ min: 1, max: size2 }), fc.constant(size2), fc.nat())),
+        fc
+          .integer({ min: 1, max: 600 })
+          .chain((size2) => fc.tuple(fc.integer({ min: 1, max: size2 }), fc.constant(size2), fc.nat())),
         async ([size1, size2, seed]) => {
           const tree = treeOf(size2);
           const [root1, root2] = [await tree.root(size1), await tree.root(size2)];
@@ -142,12 +167,16 @@ describe('proof generation', () => {
           verifyConsistency(size1, size2, proof, root1, root2);
           const flip = seed % 256;
           if (proof.length > 0) {
-            expect(() => verifyConsistency(size1, size2, flipped(proof, seed % proof.length, flip), root1, root2)).toThrow(
-              'root mismatch',
-            );
+            expect(() => {
+              verifyConsistency(size1, size2, flipped(proof, seed % proof.length, flip), root1, root2);
+            }).toThrow('root mismatch');
           }
-          expect(() => verifyConsistency(size1, size2, proof, flipped([root1], 0, flip)[0]!, root2)).toThrow();
-          expect(() => verifyConsistency(size1, size2, proof, root1, flipped([root2], 0, flip)[0]!)).toThrow();
+          expect(() => {
+            verifyConsistency(size1, size2, proof, flipped([root1], 0, flip)[0]!, root2);
+          }).toThrow();
+          expect(() => {
+            verifyConsistency(size1, size2, proof, root1, flipped([root2], 0, flip)[0]!);
+          }).toThrow();
         },
       ),
       { numRuns: 200 },
@@ -155,9 +184,14 @@ describe('proof generation', () => {
   });
 
   it('rejects a proof for a different tree size', async () => {
-    const tree = treeOf(10);
+    const [tree, bigger] = [treeOf(10), treeOf(11)];
     const proof = await inclusionProof(3, 10, tree);
-    expect(() => verifyInclusion(3, 11, tree.hash({ level: 0, index: 3 }), proof, treeOf(11).hash({ level: 0, index: 0 }))).toThrow();
+    const leaf = tree.hash({ level: 0, index: 3 });
+    const root11 = await bigger.root();
+    expect(() => {
+      verifyInclusion(3, 11, leaf, proof, root11);
+    }).toThrow();
+    verifyInclusion(3, 11, leaf, await inclusionProof(3, 11, bigger), root11);
   });
 
   it.each([

@@ -64,7 +64,11 @@ export async function inclusionProof(index: number, size: number, reader: HashRe
  * Returns the consistency proof between the trees of `size1` and `size2` leaves (RFC 9162 §2.1.4.1),
  * reading node hashes from `reader`. The proof is empty when the sizes are equal.
  */
-export async function consistencyProof(size1: number, size2: number, reader: HashReader): Promise<Uint8Array[]> {
+export async function consistencyProof(
+  size1: number,
+  size2: number,
+  reader: HashReader,
+): Promise<Uint8Array[]> {
   checkCount(size1, 'tree size');
   checkCount(size2, 'tree size');
   if (size1 > size2) throw new Error('size1 greater than size2');
@@ -128,7 +132,10 @@ export function verifyInclusion(
   checkProofHashes(proof);
   const [inner, border] = decompose(BigInt(index), BigInt(size));
   if (proof.length !== inner + border) throw new Error('wrong proof size');
-  const computed = chainBorderRight(chainInner(leafHash, proof.slice(0, inner), BigInt(index)), proof.slice(inner));
+  const computed = chainBorderRight(
+    chainInner(leafHash, proof.slice(0, inner), BigInt(index)),
+    proof.slice(inner),
+  );
   if (!bytesEqual(computed, root)) throw new Error('root mismatch');
 }
 

@@ -29,7 +29,10 @@ interface GoTilePath {
 }
 
 const vectors = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../../../shared/vectors/tlog/tile-path-vectors.json', import.meta.url)), 'utf8'),
+  readFileSync(
+    fileURLToPath(new URL('../../../../shared/vectors/tlog/tile-path-vectors.json', import.meta.url)),
+    'utf8',
+  ),
 ) as {
   c2sp_tlog_tiles: {
     indexEncoding: { index: number; pathElements: string }[];
@@ -40,7 +43,8 @@ const vectors = JSON.parse(
 };
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const leavesOf = (n: number) => Array.from({ length: n }, (_, i) => leafHash(Uint8Array.of(i & 0xff, i >> 8, i >> 16)));
+const leavesOf = (n: number) =>
+  Array.from({ length: n }, (_, i) => leafHash(Uint8Array.of(i & 0xff, i >> 8, i >> 16)));
 
 /** A tile store: what a log publishes, keyed by path, and a TileReader that fails on any other path. */
 class TileStore implements TileReader {
@@ -58,7 +62,8 @@ class TileStore implements TileReader {
 
 async function publish(tree: MemoryTree, size: number): Promise<TileStore> {
   const store = new TileStore();
-  for (const tile of tilesForSize(size)) store.files.set(tilePath(tile.level, tile.index, tile.width), await tileContents(tile, tree));
+  for (const tile of tilesForSize(size))
+    store.files.set(tilePath(tile.level, tile.index, tile.width), await tileContents(tile, tree));
   return store;
 }
 
@@ -95,10 +100,15 @@ describe('C2SP tile paths', () => {
 
   it('round-trips any tile', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 63 }), fc.maxSafeNat(), fc.integer({ min: 1, max: 256 }), (level, index, width) => {
-        expect(parseTilePath(tilePath(level, index, width))).toEqual({ level, index, width });
-        expect(parseEntriesPath(entriesPath(index, width))).toEqual({ index, width });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 63 }),
+        fc.maxSafeNat(),
+        fc.integer({ min: 1, max: 256 }),
+        (level, index, width) => {
+          expect(parseTilePath(tilePath(level, index, width))).toEqual({ level, index, width });
+          expect(parseEntriesPath(entriesPath(index, width))).toEqual({ index, width });
+        },
+      ),
     );
   });
 
@@ -136,12 +146,16 @@ describe('C2SP tile paths', () => {
       const [, , level, ...rest] = v.path.split('/');
       const c2sp = `tile/${level === 'data' ? 'entries' : level}/${rest.join('/')}`;
       if (v.invalid === true) {
-        it(`rejects ${v.path} as ${c2sp}`, () => expect(() => parseTilePath(c2sp)).toThrow('malformed tile path'));
+        it(`rejects ${v.path} as ${c2sp}`, () => {
+          expect(() => parseTilePath(c2sp)).toThrow('malformed tile path');
+        });
       } else {
         it(`encodes N=${v.N} as in ${v.path}`, () => {
           const parsed = level === 'data' ? parseEntriesPath(c2sp) : parseTilePath(c2sp);
           expect(parsed.index).toBe(v.N);
-          expect(level === 'data' ? entriesPath(v.N!, parsed.width) : tilePath(v.L!, v.N!, parsed.width)).toBe(c2sp);
+          expect(
+            level === 'data' ? entriesPath(v.N!, parsed.width) : tilePath(v.L!, v.N!, parsed.width),
+          ).toBe(c2sp);
         });
       }
     }
@@ -197,25 +211,39 @@ describe('reading hashes from tiles', () => {
     expect(hex(await readTreeRoot(size, reader))).toBe(hex(await tree.root()));
   });
 
-  it.each([0, 1, 255, 256, 257, 65535, 65536, 65537])('gives the same roots and proofs as the tree at %i leaves', async (size) => {
-    const tree = new MemoryTree();
-    tree.append(...leavesOf(size));
-    const reader = tileHashReader(size, await publish(tree, size));
-    expect(hex(await readTreeRoot(size, reader))).toBe(hex(await tree.root()));
-    for (const index of new Set([0, 1, 254, 255, 256, 257, 65534, 65535, 65536, size - 1].filter((i) => i >= 0 && i < size))) {
-      const [fromTiles, fromTree] = [await inclusionProof(index, size, reader), await inclusionProof(index, size, tree)];
-      expect(fromTiles.map(hex)).toEqual(fromTree.map(hex));
-    }
-  });
+  it.each([0, 1, 255, 256, 257, 65535, 65536, 65537])(
+    'gives the same roots and proofs as the tree at %i leaves',
+    async (size) => {
+      const tree = new MemoryTree();
+      tree.append(...leavesOf(size));
+      const reader = tileHashReader(size, await publish(tree, size));
+      expect(hex(await readTreeRoot(size, reader))).toBe(hex(await tree.root()));
+      for (const index of new Set(
+        [0, 1, 254, 255, 256, 257, 65534, 65535, 65536, size - 1].filter((i) => i >= 0 && i < size),
+      )) {
+        const [fromTiles, fromTree] = [
+          await inclusionProof(index, size, reader),
+          await inclusionProof(index, size, tree),
+        ];
+        expect(fromTiles.map(hex)).toEqual(fromTree.map(hex));
+      }
+    },
+  );
 
   it('refuses nodes outside the tree and tiles of the wrong size', async () => {
     const tree = new MemoryTree();
     tree.append(...leavesOf(300));
     const store = await publish(tree, 300);
-    await expect(tileHashReader(300, store).readHashes([{ level: 0, index: 300 }])).rejects.toThrow('node not in tree');
-    await expect(tileHashReader(300, store).readHashes([{ level: 2, index: 75 }])).rejects.toThrow('node not in tree');
+    await expect(tileHashReader(300, store).readHashes([{ level: 0, index: 300 }])).rejects.toThrow(
+      'node not in tree',
+    );
+    await expect(tileHashReader(300, store).readHashes([{ level: 2, index: 75 }])).rejects.toThrow(
+      'node not in tree',
+    );
     const short = { readTiles: () => Promise.resolve([new Uint8Array(64)]) };
-    await expect(tileHashReader(300, short).readHashes([{ level: 0, index: 0 }])).rejects.toThrow('tile has wrong size');
+    await expect(tileHashReader(300, short).readHashes([{ level: 0, index: 0 }])).rejects.toThrow(
+      'tile has wrong size',
+    );
   });
 });
 
@@ -232,7 +260,8 @@ describe('appending batches', () => {
       expect(result.size).toBe(tree.size);
       expect(hex(result.root)).toBe(hex(await tree.root()));
       expect(result.tiles.map((t) => t.tile)).toEqual(newTiles(oldSize, tree.size));
-      for (const { tile, data } of result.tiles) store.files.set(tilePath(tile.level, tile.index, tile.width), data);
+      for (const { tile, data } of result.tiles)
+        store.files.set(tilePath(tile.level, tile.index, tile.width), data);
       for (const tile of tilesForSize(tree.size)) {
         const path = tilePath(tile.level, tile.index, tile.width);
         expect(hex(store.files.get(path) ?? new Uint8Array())).toBe(hex(await tileContents(tile, tree)));

@@ -1,5 +1,12 @@
 import { HASH_SIZE } from './hash.js';
-import { checkCount, CompactTree, type HashReader, type NodeId, readChecked, rootFromLeafHashes } from './tree.js';
+import {
+  checkCount,
+  CompactTree,
+  type HashReader,
+  type NodeId,
+  readChecked,
+  rootFromLeafHashes,
+} from './tree.js';
 
 /** Tree levels spanned by one tile (C2SP tlog-tiles fixes it at 8). */
 export const TILE_HEIGHT = 8;
@@ -39,7 +46,8 @@ function checkTile(level: number, index: number, width: number): void {
 function encodePath(index: number, width: number): string {
   const group = (n: number) => String(n % 1000).padStart(3, '0');
   let n = group(index);
-  for (let rest = Math.floor(index / 1000); rest > 0; rest = Math.floor(rest / 1000)) n = `x${group(rest)}/${n}`;
+  for (let rest = Math.floor(index / 1000); rest > 0; rest = Math.floor(rest / 1000))
+    n = `x${group(rest)}/${n}`;
   return width === TILE_WIDTH ? n : `${n}.p/${width}`;
 }
 
@@ -122,7 +130,10 @@ export function newTiles(oldSize: number, newSize: number): Tile[] {
 /** The tree nodes stored in a tile, in order. */
 function tileNodes(tile: Tile): NodeId[] {
   const first = tile.index * TILE_WIDTH;
-  return Array.from({ length: tile.width }, (_, i) => ({ level: tile.level * TILE_HEIGHT, index: first + i }));
+  return Array.from({ length: tile.width }, (_, i) => ({
+    level: tile.level * TILE_HEIGHT,
+    index: first + i,
+  }));
 }
 
 /** Returns the contents of `tile`: its hashes read from `reader`, concatenated. */
@@ -133,7 +144,9 @@ export async function tileContents(tile: Tile, reader: HashReader): Promise<Uint
 
 function concat(hashes: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(hashes.length * HASH_SIZE);
-  hashes.forEach((hash, i) => out.set(hash, i * HASH_SIZE));
+  hashes.forEach((hash, i) => {
+    out.set(hash, i * HASH_SIZE);
+  });
   return out;
 }
 
@@ -208,13 +221,17 @@ export async function appendLeaves(
   const nodes = tiles.map(tileNodes);
   const old = nodes.flat().filter((n) => !fresh.has(`${n.level}/${n.index}`));
   const oldHashes = new Map<string, Uint8Array>();
-  (await readChecked(reader, old)).forEach((hash, i) => oldHashes.set(`${old[i]!.level}/${old[i]!.index}`, hash));
+  (await readChecked(reader, old)).forEach((hash, i) =>
+    oldHashes.set(`${old[i]!.level}/${old[i]!.index}`, hash),
+  );
   return {
     size: tree.size,
     root: tree.root(),
     tiles: tiles.map((tile, i) => ({
       tile,
-      data: concat(nodes[i]!.map((n) => fresh.get(`${n.level}/${n.index}`) ?? oldHashes.get(`${n.level}/${n.index}`)!)),
+      data: concat(
+        nodes[i]!.map((n) => fresh.get(`${n.level}/${n.index}`) ?? oldHashes.get(`${n.level}/${n.index}`)!),
+      ),
     })),
   };
 }

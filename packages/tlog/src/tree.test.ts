@@ -6,8 +6,15 @@ import { emptyRoot, leafHash, nodeHash } from './hash.js';
 import { CompactTree, MemoryTree, readTreeRoot, rootFromLeafHashes } from './tree.js';
 
 const vectors = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../../../shared/vectors/tlog/rfc6962-8leaf-tree.json', import.meta.url)), 'utf8'),
-) as { leafInputsHex: string[]; rootHashesBySizeHex: Record<string, string>; nodeHashesByLevelHex: string[][] };
+  readFileSync(
+    fileURLToPath(new URL('../../../../shared/vectors/tlog/rfc6962-8leaf-tree.json', import.meta.url)),
+    'utf8',
+  ),
+) as {
+  leafInputsHex: string[];
+  rootHashesBySizeHex: Record<string, string>;
+  nodeHashesByLevelHex: string[][];
+};
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const leaves = vectors.leafInputsHex.map((h) => leafHash(Buffer.from(h, 'hex')));
@@ -39,9 +46,11 @@ describe('tree heads (RFC 6962 8-leaf vectors)', () => {
   it('stores every node hash of the 8-leaf tree', () => {
     const tree = new MemoryTree();
     tree.append(...leaves);
-    vectors.nodeHashesByLevelHex.forEach((level, l) =>
-      level.forEach((want, index) => expect(hex(tree.hash({ level: l, index }))).toBe(want)),
-    );
+    vectors.nodeHashesByLevelHex.forEach((level, l) => {
+      level.forEach((want, index) => {
+        expect(hex(tree.hash({ level: l, index }))).toBe(want);
+      });
+    });
     expect(() => tree.hash({ level: 4, index: 0 })).toThrow('node not in tree');
   });
 });
@@ -49,17 +58,24 @@ describe('tree heads (RFC 6962 8-leaf vectors)', () => {
 describe('CompactTree', () => {
   it('matches the from-scratch root after every append, in any batches', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 12 }), fc.nat(255), (batches, salt) => {
-        const all = leavesOf(batches.reduce((a, b) => a + b, 0), salt);
-        const tree = CompactTree.empty();
-        let at = 0;
-        for (const batch of batches) {
-          for (const leaf of all.slice(at, at + batch)) tree.append(leaf);
-          at += batch;
-          expect(tree.size).toBe(at);
-          expect(hex(tree.root())).toBe(hex(mth(all.slice(0, at))));
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 12 }),
+        fc.nat(255),
+        (batches, salt) => {
+          const all = leavesOf(
+            batches.reduce((a, b) => a + b, 0),
+            salt,
+          );
+          const tree = CompactTree.empty();
+          let at = 0;
+          for (const batch of batches) {
+            for (const leaf of all.slice(at, at + batch)) tree.append(leaf);
+            at += batch;
+            expect(tree.size).toBe(at);
+            expect(hex(tree.root())).toBe(hex(mth(all.slice(0, at))));
+          }
+        },
+      ),
     );
   });
 
@@ -78,15 +94,19 @@ describe('CompactTree', () => {
 
   it('resumes from a stored tree and keeps agreeing with it', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 }), async (size, more) => {
-        const all = leavesOf(size + more);
-        const memory = new MemoryTree();
-        memory.append(...all.slice(0, size));
-        const tree = await CompactTree.load(size, memory);
-        expect(hex(tree.root())).toBe(hex(await readTreeRoot(size, memory)));
-        for (const leaf of all.slice(size)) tree.append(leaf);
-        expect(hex(tree.root())).toBe(hex(mth(all)));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 300 }),
+        async (size, more) => {
+          const all = leavesOf(size + more);
+          const memory = new MemoryTree();
+          memory.append(...all.slice(0, size));
+          const tree = await CompactTree.load(size, memory);
+          expect(hex(tree.root())).toBe(hex(await readTreeRoot(size, memory)));
+          for (const leaf of all.slice(size)) tree.append(leaf);
+          expect(hex(tree.root())).toBe(hex(mth(all)));
+        },
+      ),
       { numRuns: 50 },
     );
   });
