@@ -1,5 +1,4 @@
 // The public surface of @porchlight/tlog. Each module re-exports only what callers need.
-export {};
 export {
   generateSigner,
   formatSignerKey,
@@ -50,3 +49,12 @@ export {
 } from './tiles.js';
 export type { AppendResult, Tile, TileData, TileReader } from './tiles.js';
 export { decodeEntryBundle, encodeEntryBundle, MAX_ENTRY_SIZE } from './bundle.js';
+export {
+  canonicalJson,
+  decodeEntry,
+  encodeEntry,
+  ENTRY_SCHEMA,
+  ENTRY_TYPES,
+  validateEntry,
+} from './entries.js';
+export type { Entry, EntryData, EntryType } from './entries.js';

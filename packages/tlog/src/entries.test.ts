@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import {
+  canonicalJson,
+  decodeEntry,
+  encodeEntry,
+  ENTRY_SCHEMA,
+  validateEntry,
+  type Entry,
+} from './entries.js';
+
+const hidden: Entry = {
+  schema: ENTRY_SCHEMA,
+  seq: 7,
+  type: 'moderation.hidden',
+  time: '2026-11-28T20:00:00Z',
+  data: { post: 12, moderator: 3, reason: 'doxxing' },
+};
+
+describe('log entries', () => {
+  it('encodes canonically and decodes back', () => {
+    const bytes = encodeEntry(hidden);
+    expect(new TextDecoder().decode(bytes)).toBe(
+      '{"data":{"moderator":3,"post":12,"reason":"doxxing"},"schema":"porchlight.org/log-entry/v1","seq":7,"time":"2026-11-28T20:00:00Z","type":"moderation.hidden"}',
+    );
+    expect(decodeEntry(bytes)).toEqual(hidden);
+  });
+
+  it('names every problem with an invalid entry', () => {
+    expect(
+      validateEntry({
+        ...hidden,
+        seq: 0,
+        data: { post: 'x', moderator: 3, reason: '', home: [45.5, -122.6] },
+      }),
+    ).toEqual([
+      'seq must be a positive integer',
+      'data.home is not a field of moderation.hidden',
+      'data.post must be a positive integer',
+      'data.reason must be 1–2000 characters',
+    ]);
+    expect(validateEntry({ ...hidden, type: 'user.signed_up' })[0]).toMatch(/^type must be one of/);
+    expect(validateEntry({ ...hidden, extra: 1 })[0]).toMatch(/^entry must have exactly/);
+  });
+
+  it('refuses bytes that are valid JSON but not canonical', () => {
+    const spaced = new TextEncoder().encode(JSON.stringify(hidden, null, 1));
+    expect(() => decodeEntry(spaced)).toThrow('not in canonical form');
+  });
+
+  it('sorts keys by code unit and escapes strings as JSON does', () => {
+    expect(canonicalJson({ b: 1, a: 'é"\n', A: null })).toBe('{"A":null,"a":"é\\"\\n","b":1}');
+    expect(() => canonicalJson({ x: 1.5 })).toThrow('only safe integers');
+  });
+});
