@@ -18,6 +18,7 @@ import { liveRoutes } from './modules/live/live.routes.js';
 import { moderationRoutes } from './modules/moderation/moderation.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
+import { transparencyRoutes } from './modules/transparency/transparency.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { createServices, type Services } from './services.js';
 
@@ -84,6 +85,9 @@ export async function buildApp(
   postsRoutes(app, services);
   moderationRoutes(app, services);
   liveRoutes(app, services, registry);
+  transparencyRoutes(app, services);
+  // The sequencer is started by main.ts; whoever started it, it must finish before the database closes.
+  app.addHook('onClose', () => services.transparency.stop());
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

@@ -23,6 +23,10 @@ export interface Config {
   sessionTtlDays: number;
   /** Directory of the built web app; served at `/` when it exists. */
   webDir: string;
+  /** The transparency log's C2SP origin (schema-less, e.g. `porchlight.example/log`); also its key name. */
+  logOrigin: string;
+  /** Milliseconds between sequencer runs that publish new outbox events to the log. */
+  logIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +99,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (logLevel !== logRaw)
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logRaw}")`);
 
+  // C2SP origins carry no scheme; the key name is the origin, so it must also be a valid note key name.
+  const publicHost = URL.canParse(publicUrl) ? new URL(publicUrl).host : 'localhost';
+  const logOrigin = env.PORCHLIGHT_LOG_ORIGIN || `${publicHost}/log`;
+  if (!/^[^\s+]+$/.test(logOrigin) || logOrigin.includes('://')) {
+    problems.push(
+      `PORCHLIGHT_LOG_ORIGIN must be a schema-less name without spaces or "+" (got "${logOrigin}")`,
+    );
+  }
+
   const config: Config = {
     port,
     host,
@@ -110,6 +123,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     authRateLimit: int('AUTH_RATE_LIMIT', 10, 1, 10_000),
     sessionTtlDays: int('SESSION_TTL_DAYS', 30, 1, 365),
     webDir: path.resolve(env.PORCHLIGHT_WEB_DIR || path.join(import.meta.dirname, '../../web/dist')),
+    logOrigin,
+    logIntervalMs: int('PORCHLIGHT_LOG_INTERVAL_MS', 1000, 10, 3_600_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

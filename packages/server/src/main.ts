@@ -35,6 +35,10 @@ async function main(): Promise<void> {
   }, 3_600_000);
   pruner.unref();
 
+  // Publishes accountability events to the transparency log now (creating the log on first start) and then
+  // on an interval. Stopped by app.close() (an onClose hook) before the database closes.
+  services.transparency.start(app.log);
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -3,6 +3,7 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { LiveService } from './modules/live/live.service.js';
 import { ModerationService } from './modules/moderation/moderation.service.js';
 import { PostsService } from './modules/posts/posts.service.js';
+import { TransparencyService } from './modules/transparency/transparency.service.js';
 import { UsersService } from './modules/users/users.service.js';
 
 /** Every domain service, built once per app from the same infrastructure. */
@@ -12,6 +13,7 @@ export interface Services {
   posts: PostsService;
   moderation: ModerationService;
   live: LiveService;
+  transparency: TransparencyService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -21,5 +23,6 @@ export function createServices(deps: Deps): Services {
     posts: new PostsService(deps),
     moderation: new ModerationService(deps),
     live: new LiveService(deps),
+    transparency: new TransparencyService(deps),
   };
 }

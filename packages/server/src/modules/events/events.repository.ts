@@ -15,12 +15,14 @@ export type EventType =
   | 'moderation.hidden'
   | 'moderation.restored'
   | 'appeal.filed'
-  | 'appeal.decided';
+  | 'appeal.decided'
+  /** Written by the transparency log itself when it starts (transparency.repository.ts). */
+  | 'instance.created';
 
 export interface NewEvent {
   type: EventType;
   actorId: number | null;
-  subjectType: 'user' | 'post' | 'comment' | 'appeal';
+  subjectType: 'user' | 'post' | 'comment' | 'appeal' | 'log';
   subjectId: number | string;
   /** Facts about the action. Never an exact location. */
   data?: Record<string, unknown>;

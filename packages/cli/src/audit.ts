@@ -1,0 +1,361 @@
+import {
+  consistencyProof,
+  cosignatureVerifier,
+  decodeEntry,
+  ed25519Verifier,
+  leafHash,
+  parseCheckpoint,
+  parseNote,
+  parseVerifierKey,
+  readTreeRoot,
+  rootFromLeafHashes,
+  SIGNATURE_TYPE_COSIGNATURE,
+  tileHashReader,
+  tilePath,
+  tilesForSize,
+  TILE_WIDTH,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyNote,
+} from '@porchlight/tlog';
+import type { Checkpoint, HashReader, NoteVerifier, Tile, TileReader } from '@porchlight/tlog';
+import { LogClient, LogFormatError, mapLimit } from './fetch-log.js';
+import type { Fetch } from './fetch-log.js';
+import type { AuditState, StateStore } from './state.js';
+import { StatsCounter } from './stats.js';
+import type { LogStats } from './stats.js';
+
+/** What {@link audit} needs. Everything with side effects is passed in, so tests need no network or disk. */
+export interface AuditOptions {
+  /** Base URL of the log: `<url>/checkpoint`, `<url>/tile/…`, `<url>/key`. */
+  readonly url: string;
+  readonly fetch: Fetch;
+  readonly store: StateStore;
+  /** The log's verifier key, obtained out of band. Without it the key the server publishes is trusted on first use. */
+  readonly key?: string;
+  /** Witness verifier keys; the checkpoint must carry a valid cosignature from each. */
+  readonly witnesses?: readonly string[];
+  /** Most requests in flight at once (default 8). */
+  readonly concurrency?: number;
+  readonly now?: () => Date;
+  /** Called after each tile or entry bundle arrives. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Called with warnings the user must see even when the audit passes. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** The outcome of an audit that passed. */
+export interface AuditReport {
+  readonly origin: string;
+  readonly size: number;
+  /** Base64 root hash, as in the checkpoint. */
+  readonly root: string;
+  readonly key: string;
+  /** `given` when the key came from the caller, `server` when trusted on first use. */
+  readonly keySource: 'given' | 'server';
+  readonly witnesses: readonly string[];
+  /** The checkpoint this audit was checked against for consistency, if any. */
+  readonly previous?: { readonly size: number; readonly seenAt: string };
+  readonly stats: LogStats;
+}
+
+/** The log is not what it claims to be. `problems` says exactly what is wrong, one item each (exit code 1). */
+export class AuditFailure extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'AuditFailure';
+  }
+}
+
+const HASH_SIZE = 32;
+
+/**
+ * Audits a C2SP tlog-tiles log: verifies the checkpoint's signature and required cosignatures, downloads every
+ * tile and entry bundle, recomputes the tree from the entries and checks the tiles and the checkpoint agree with
+ * it, validates every entry, and checks the log is consistent with the last checkpoint this store saw. Saves the
+ * new checkpoint only if everything passes.
+ *
+ * Throws {@link AuditFailure} when the log is wrong, `HttpError` when it cannot be read.
+ */
+export async function audit(options: AuditOptions): Promise<AuditReport> {
+  const client = new LogClient(options.url, options.fetch);
+  const now = options.now ?? (() => new Date());
+  const keySource = options.key === undefined ? 'server' : 'given';
+  if (options.key === undefined) {
+    options.onWarning?.(
+      `no --key given: trusting the verifier key served by ${client.url('key')} itself (trust on first use). ` +
+        'A server that lies to everyone can pass this audit; get the key from a source you trust and pass --key.',
+    );
+  }
+  const key = options.key ?? (await client.key());
+  const logVerifier = verifierFor(key, 'log');
+  const origin = logVerifier.name;
+
+  const state = await options.store.load(origin);
+  if (state !== undefined && state.key !== key) {
+    fail(
+      `verifier key for ${origin} changed since it was first trusted: was ${state.key}, now ${key}. ` +
+        `If the operator rotated its key (check the log.key_rotated entry), delete ${options.store.describe(origin)}`,
+    );
+  }
+
+  const note = await client.checkpoint();
+  const checkpoint = checkSignatures(note, key, logVerifier, options.witnesses ?? []);
+  const previous = previousCheckpoint(state);
+  if (previous !== undefined && checkpoint.size < previous.checkpoint.size) {
+    fail(
+      `log truncated: size ${checkpoint.size} < previously seen ${previous.checkpoint.size} (on ${previous.seenAt})`,
+    );
+  }
+
+  const tiles = await downloadTiles(client, checkpoint.size, options);
+  const reader = tileHashReader(checkpoint.size, tiles.reader);
+  const problems = [...tiles.problems, ...(await checkTree(checkpoint, tiles))];
+  if (problems.length > 0) throw new AuditFailure(problems);
+  if (previous !== undefined) await checkConsistency(previous, checkpoint, reader);
+
+  await options.store.save(origin, { key, checkpoint: note, seenAt: now().toISOString() });
+  return {
+    origin,
+    size: checkpoint.size,
+    root: Buffer.from(checkpoint.rootHash).toString('base64'),
+    key,
+    keySource,
+    witnesses: (options.witnesses ?? []).map((w) => verifierFor(w, 'witness').name),
+    ...(previous && { previous: { size: previous.checkpoint.size, seenAt: previous.seenAt } }),
+    stats: tiles.stats.result(),
+  };
+}
+
+function fail(problem: string): never {
+  throw new AuditFailure([problem]);
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function verifierFor(vkey: string, role: 'log' | 'witness'): NoteVerifier {
+  try {
+    const { signatureType } = parseVerifierKey(vkey);
+    return role === 'witness' && signatureType === SIGNATURE_TYPE_COSIGNATURE
+      ? cosignatureVerifier(vkey)
+      : ed25519Verifier(vkey);
+  } catch (err) {
+    return fail(`${role} key ${JSON.stringify(vkey)} is not a usable verifier key: ${message(err)}`);
+  }
+}
+
+/** Checks the log signature, the origin and every required cosignature; returns the parsed checkpoint. */
+function checkSignatures(
+  note: string,
+  key: string,
+  logVerifier: NoteVerifier,
+  witnesses: readonly string[],
+): Checkpoint {
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = parseCheckpoint(parseNote(note).text);
+  } catch (err) {
+    return fail(`checkpoint is malformed: ${message(err)}`);
+  }
+  if (checkpoint.origin !== logVerifier.name) {
+    fail(`checkpoint origin "${checkpoint.origin}" does not match the key name "${logVerifier.name}"`);
+  }
+  requireSignature(note, logVerifier, `checkpoint signature does not verify with key ${key}`);
+  const witnessVerifiers = witnesses.map((w) => {
+    const verifier = verifierFor(w, 'witness');
+    requireSignature(note, verifier, `checkpoint has no valid cosignature from witness ${w}`);
+    return verifier;
+  });
+  try {
+    return verifyCheckpoint(note, checkpoint.origin, [logVerifier, ...witnessVerifiers]).checkpoint;
+  } catch (err) {
+    return fail(`checkpoint does not verify: ${message(err)}`);
+  }
+}
+
+function requireSignature(note: string, verifier: NoteVerifier, problem: string): void {
+  try {
+    verifyNote(note, [verifier]);
+  } catch (err) {
+    const reason = message(err) === 'no verifiable signatures' ? 'no signature by that key' : message(err);
+    fail(`${problem} (${reason})`);
+  }
+}
+
+interface Previous {
+  readonly checkpoint: Checkpoint;
+  readonly seenAt: string;
+}
+
+function previousCheckpoint(state: AuditState | undefined): Previous | undefined {
+  if (state?.checkpoint === undefined) return undefined;
+  try {
+    return {
+      checkpoint: parseCheckpoint(parseNote(state.checkpoint).text),
+      seenAt: state.seenAt ?? 'an earlier run',
+    };
+  } catch (err) {
+    return fail(`the saved checkpoint is unreadable (${message(err)}); delete it to start over`);
+  }
+}
+
+/** Everything downloaded for a tree, and what the entries said on the way. */
+interface Downloaded {
+  readonly tiles: Map<string, { tile: Tile; data: Uint8Array }>;
+  readonly reader: TileReader;
+  /** Leaf hashes recomputed from the entries, in order. */
+  readonly leaves: Uint8Array[];
+  readonly stats: StatsCounter;
+  readonly problems: string[];
+}
+
+const tileKey = (level: number, index: number) => `${level}/${index}`;
+
+async function downloadTiles(client: LogClient, size: number, options: AuditOptions): Promise<Downloaded> {
+  const hashTiles = tilesForSize(size);
+  const bundles = hashTiles.filter((t) => t.level === 0);
+  const total = hashTiles.length + bundles.length;
+  let done = 0;
+  const progress = () => options.onProgress?.(++done, total);
+  options.onProgress?.(0, total);
+
+  const tiles = new Map<string, { tile: Tile; data: Uint8Array }>();
+  const bundleEntries: Uint8Array[][] = [];
+  const jobs: (() => Promise<void>)[] = [
+    ...hashTiles.map((tile) => async () => {
+      tiles.set(tileKey(tile.level, tile.index), { tile, data: await fetchChecked(() => client.tile(tile)) });
+      progress();
+    }),
+    ...bundles.map((tile) => async () => {
+      bundleEntries[tile.index] = await fetchChecked(() => client.entries(tile.index, tile.width));
+      progress();
+    }),
+  ];
+  await mapLimit(jobs, options.concurrency ?? 8, (job) => job());
+
+  const stats = new StatsCounter();
+  const problems: string[] = [];
+  const leaves: Uint8Array[] = [];
+  let lastSeq = 0;
+  for (const entry of bundleEntries.flat()) {
+    const index = leaves.length;
+    leaves.push(leafHash(entry));
+    try {
+      const decoded = decodeEntry(entry);
+      if (decoded.seq <= lastSeq) {
+        problems.push(
+          `entry ${index}: seq ${decoded.seq} is not greater than the previous entry's seq ${lastSeq}`,
+        );
+      }
+      lastSeq = decoded.seq;
+      stats.add(decoded);
+    } catch (err) {
+      problems.push(`entry ${index}: ${message(err)}`);
+    }
+  }
+  const reader: TileReader = {
+    readTiles: (wanted) =>
+      Promise.resolve(
+        wanted.map(({ level, index, width }) => {
+          const found = tiles.get(tileKey(level, index));
+          if (found?.tile.width !== width)
+            throw new Error(`tile ${tilePath(level, index, width)} not downloaded`);
+          return found.data;
+        }),
+      ),
+  };
+  return { tiles, reader, leaves, stats, problems };
+}
+
+/** Malformed tiles and bundles are a property of the log, so they are audit failures, not network errors. */
+async function fetchChecked<T>(get: () => Promise<T>): Promise<T> {
+  try {
+    return await get();
+  } catch (err) {
+    if (err instanceof LogFormatError) fail(err.message);
+    throw err;
+  }
+}
+
+/**
+ * Checks every published hash against the tree recomputed from the entries, level by level, and both the
+ * entries' root and the tiles' root against the checkpoint. Each mismatch is reported where it is.
+ */
+async function checkTree(checkpoint: Checkpoint, downloaded: Downloaded): Promise<string[]> {
+  const problems: string[] = [];
+  let expected = downloaded.leaves;
+  // A hash above a reported mismatch is wrong as a consequence; report it only when everything under it is right.
+  let dirtyBelow: boolean[] = [];
+  for (let level = 0; expected.length > 0; level++) {
+    const dirty = expected.map((_, i) =>
+      dirtyBelow.slice(i * TILE_WIDTH, (i + 1) * TILE_WIDTH).includes(true),
+    );
+    for (let index = 0; index * TILE_WIDTH < expected.length; index++) {
+      const found = downloaded.tiles.get(tileKey(level, index));
+      if (found === undefined) continue;
+      const path = tilePath(level, index, found.tile.width);
+      for (let i = 0; i < found.tile.width; i++) {
+        const position = index * TILE_WIDTH + i;
+        const hash = found.data.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+        if (Buffer.compare(hash, expected[position]!) === 0 || dirty[position]) continue;
+        dirty[position] = true;
+        problems.push(
+          level === 0
+            ? `entry ${position}: ${path} hash does not match the entry`
+            : `${path}: hash ${i} does not match the tree recomputed from the entries`,
+        );
+      }
+    }
+    dirtyBelow = dirty;
+    expected = parentLevel(expected);
+  }
+  if (Buffer.compare(rootFromLeafHashes(downloaded.leaves), checkpoint.rootHash) !== 0) {
+    problems.push(
+      `root recomputed from the entries does not match the checkpoint root for size ${checkpoint.size}`,
+    );
+  }
+  const tileRoot = await readTreeRoot(checkpoint.size, tileHashReader(checkpoint.size, downloaded.reader));
+  if (Buffer.compare(tileRoot, checkpoint.rootHash) !== 0) {
+    problems.push(
+      `root computed from the hash tiles does not match the checkpoint root for size ${checkpoint.size}`,
+    );
+  }
+  return problems;
+}
+
+/** The hashes one tile level up: one per complete group of 256. */
+function parentLevel(hashes: readonly Uint8Array[]): Uint8Array[] {
+  const parents: Uint8Array[] = [];
+  for (let i = 0; i + TILE_WIDTH <= hashes.length; i += TILE_WIDTH) {
+    parents.push(rootFromLeafHashes(hashes.slice(i, i + TILE_WIDTH)));
+  }
+  return parents;
+}
+
+/**
+ * Checks the verified tree extends the one last seen: the old root recomputed from today's tiles must be the
+ * one signed then, and a consistency proof built from the tiles must verify between the two checkpoints.
+ */
+async function checkConsistency(
+  previous: Previous,
+  checkpoint: Checkpoint,
+  reader: HashReader,
+): Promise<void> {
+  const old = previous.checkpoint;
+  if (old.size === 0) return;
+  const oldRoot = await readTreeRoot(old.size, reader);
+  if (Buffer.compare(oldRoot, old.rootHash) !== 0) {
+    fail(`fork: root for size ${old.size} differs from the one seen on ${previous.seenAt}`);
+  }
+  try {
+    const proof = await consistencyProof(old.size, checkpoint.size, reader);
+    verifyConsistency(old.size, checkpoint.size, proof, old.rootHash, checkpoint.rootHash);
+  } catch (err) {
+    fail(
+      `fork: checkpoint of size ${checkpoint.size} is not consistent with the one of size ${old.size} ` +
+        `seen on ${previous.seenAt} (${message(err)})`,
+    );
+  }
+}

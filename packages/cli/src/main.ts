@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { audit, AuditFailure } from './audit.js';
+import type { AuditReport } from './audit.js';
+import { HttpError } from './fetch-log.js';
+import { defaultStateDir, fileStateStore } from './state.js';
+import { formatStats } from './stats.js';
+
+const EXIT = { ok: 0, failed: 1, unreachable: 2, internal: 3, usage: 64 } as const;
+const MAX_PROBLEMS_SHOWN = 50;
+
+const HELP = `usage: porchlight audit <url> [options]
+
+Audits a Porchlight transparency log (C2SP tlog-tiles) served under <url>, e.g.
+https://porchlight.example.org/log. It:
+
+  - fetches <url>/checkpoint and verifies its Ed25519 signature with the log's
+    verifier key, and that the checkpoint's origin is the key's name;
+  - verifies a cosignature from every --witness key;
+  - downloads every hash tile and entry bundle, recomputes each entry's leaf
+    hash and the whole tree from the entries, and checks every tile hash and
+    the checkpoint root against it (an edited entry or an edited tile is
+    caught, and reported where it is);
+  - validates every entry against its schema and checks seq strictly increases;
+  - checks the log is consistent with the last checkpoint this machine saw:
+    a smaller tree is a truncation, a different old root is a fork;
+  - only if all of that passes, remembers the new checkpoint, and prints
+    statistics recomputed from the entries: counts by type and by month.
+
+options:
+  --key <vkey>          the log's verifier key (<name>+<id>+<base64>), obtained
+                        from a source you trust. Without --key or --key-file the
+                        key is fetched from <url>/key: trust on first use, with a
+                        warning. Either way the key is remembered, and a later
+                        run fails if the log's key has changed.
+  --key-file <file>     read the verifier key from a file
+  --witness <vkey>      require a valid cosignature by this witness key
+                        (repeatable; cosignature/v1 or Ed25519 keys)
+  --state-dir <dir>     where to remember keys and checkpoints
+                        (default ~/.porchlight/audit; one subdirectory per log)
+  --concurrency <n>     downloads in flight at once (default 8)
+  --json                print the result as JSON on stdout
+  --progress            show download progress on stderr even when it is not
+                        a terminal (shown by default on a terminal)
+  -h, --help            show this help
+
+exit status:
+  0   the log verified
+  1   the log is wrong: every problem is printed (signature, key change,
+      tampered entry or tile, truncation, fork, invalid entry)
+  2   the log could not be read (network error or HTTP status; the URL is
+      printed) or local state could not be written
+  3   internal error
+  64  bad command line
+`;
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        key: { type: 'string' },
+        'key-file': { type: 'string' },
+        witness: { type: 'string', multiple: true, default: [] },
+        'state-dir': { type: 'string' },
+        concurrency: { type: 'string', default: '8' },
+        json: { type: 'boolean', default: false },
+        progress: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    return usage(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  const [command, url, ...extra] = positionals;
+  if (command !== 'audit')
+    return usage(command === undefined ? 'missing command' : `unknown command ${command}`);
+  if (url === undefined) return usage('missing <url>');
+  if (extra.length > 0) return usage(`unexpected argument ${extra[0]!}`);
+  if (!/^https?:\/\//.test(url)) return usage(`<url> must be an http or https URL, got ${url}`);
+  if (values.key !== undefined && values['key-file'] !== undefined)
+    return usage('give --key or --key-file, not both');
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    return usage('--concurrency must be an integer from 1 to 64');
+  }
+  let key = values.key;
+  if (values['key-file'] !== undefined) {
+    try {
+      key = (await readFile(values['key-file'], 'utf8')).trim();
+    } catch (err) {
+      return usage(`cannot read --key-file: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  const showProgress = values.progress || process.stderr.isTTY;
+  try {
+    const report = await audit({
+      url,
+      fetch: (u, init) => fetch(u, init),
+      store: fileStateStore(values['state-dir'] ?? defaultStateDir()),
+      key,
+      witnesses: values.witness,
+      concurrency,
+      onWarning: (m) => process.stderr.write(`WARNING: ${m}\n`),
+      ...(showProgress && { onProgress: progressBar() }),
+    });
+    process.stdout.write(
+      values.json ? `${JSON.stringify({ ok: true, url, ...report }, null, 2)}\n` : formatReport(report),
+    );
+    return EXIT.ok;
+  } catch (err) {
+    return reportError(err, url, values.json);
+  }
+}
+
+function usage(problem: string): number {
+  process.stderr.write(`porchlight: ${problem}\n\n${HELP}`);
+  return EXIT.usage;
+}
+
+function reportError(err: unknown, url: string, json: boolean): number {
+  if (err instanceof AuditFailure) {
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ ok: false, url, problems: err.problems }, null, 2)}\n`);
+    } else {
+      const shown = err.problems.slice(0, MAX_PROBLEMS_SHOWN);
+      const more = err.problems.length - shown.length;
+      process.stderr.write(
+        `audit FAILED for ${url}:\n${shown.map((p) => `  - ${p}\n`).join('')}` +
+          (more > 0 ? `  … and ${more} more problems (use --json to see all)\n` : ''),
+      );
+    }
+    return EXIT.failed;
+  }
+  const io = err instanceof HttpError || isSystemError(err);
+  const error = err instanceof Error ? err.message : String(err);
+  if (json) {
+    const status = err instanceof HttpError ? err.status : undefined;
+    process.stdout.write(`${JSON.stringify({ ok: false, url, error, status }, null, 2)}\n`);
+  } else {
+    process.stderr.write(`porchlight: ${io ? 'cannot read the log: ' : 'internal error: '}${error}\n`);
+  }
+  return io ? EXIT.unreachable : EXIT.internal;
+}
+
+function isSystemError(err: unknown): boolean {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
+}
+
+function formatReport(report: AuditReport): string {
+  const lines = [
+    `audit passed: ${report.origin}`,
+    `  tree size   ${report.size}`,
+    `  root        ${report.root}`,
+    `  key         ${report.key}${report.keySource === 'server' ? ' (from the server: trust on first use)' : ''}`,
+    `  witnesses   ${report.witnesses.length > 0 ? report.witnesses.join(', ') : 'none required'}`,
+    report.previous
+      ? `  consistent  with size ${report.previous.size} seen on ${report.previous.seenAt}`
+      : '  consistent  first audit of this log here; checkpoint remembered',
+    `  entries     ${report.stats.total}`,
+  ];
+  return `${lines.join('\n')}\n${formatStats(report.stats)}`;
+}
+
+/** Renders "tiles fetched / total" on stderr: rewritten in place on a terminal, every 10% otherwise. */
+function progressBar(): (done: number, total: number) => void {
+  const tty = process.stderr.isTTY;
+  let lastDecile = -1;
+  return (done, total) => {
+    if (total === 0) return;
+    const text = `fetched ${done}/${total} tiles and entry bundles`;
+    if (tty) {
+      process.stderr.write(`\r${text}${done === total ? '\n' : ''}`);
+      return;
+    }
+    const decile = Math.floor((done * 10) / total);
+    if (decile !== lastDecile) {
+      lastDecile = decile;
+      process.stderr.write(`${text}\n`);
+    }
+  };
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,44 @@
+import type { Entry } from '@porchlight/tlog';
+
+/** Statistics recomputed from a log's entries, the numbers Porchlight's dashboard publishes. */
+export interface LogStats {
+  readonly total: number;
+  /** Entries per type, types in alphabetical order. */
+  readonly byType: Readonly<Record<string, number>>;
+  /** Entries per UTC month (`YYYY-MM`), in order. */
+  readonly byMonth: Readonly<Record<string, number>>;
+}
+
+/** Accumulates {@link LogStats} one entry at a time, so an audit never holds every entry. */
+export class StatsCounter {
+  #total = 0;
+  readonly #byType = new Map<string, number>();
+  readonly #byMonth = new Map<string, number>();
+
+  add(entry: Entry): void {
+    this.#total++;
+    this.#byType.set(entry.type, (this.#byType.get(entry.type) ?? 0) + 1);
+    // Entry times are validated as `YYYY-MM-DDTHH:MM:SSZ`, so the month is the first seven characters.
+    const month = entry.time.slice(0, 7);
+    this.#byMonth.set(month, (this.#byMonth.get(month) ?? 0) + 1);
+  }
+
+  result(): LogStats {
+    return { total: this.#total, byType: sorted(this.#byType), byMonth: sorted(this.#byMonth) };
+  }
+}
+
+function sorted(counts: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Renders statistics as aligned text tables. */
+export function formatStats(stats: LogStats): string {
+  const table = (title: string, counts: Readonly<Record<string, number>>) => {
+    const rows = Object.entries(counts);
+    if (rows.length === 0) return `${title}: none\n`;
+    const width = Math.max(...rows.map(([k]) => k.length));
+    return `${title}:\n${rows.map(([k, n]) => `  ${k.padEnd(width)}  ${String(n).padStart(8)}\n`).join('')}`;
+  };
+  return `${table('entries by type', stats.byType)}${table('entries by month', stats.byMonth)}`;
+}
