@@ -6,16 +6,10 @@
  *
  *   npx tsx bench/feed-query.ts [posts=100000] [queries=200]
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { areaCellsCovering, snap } from '../packages/server/src/geo/cells.js';
 import type { Database } from '../packages/server/src/infra/db/index.js';
+import { withPglite, withScratchPostgres } from './support/databases.js';
 import { migrate } from '../packages/server/src/infra/db/migrate.js';
-import { openPglite } from '../packages/server/src/infra/db/pglite.js';
-import { openPostgres } from '../packages/server/src/infra/db/postgres.js';
 import { feedPage, postsByIds } from '../packages/server/src/modules/posts/posts.repository.js';
 
 const POSTS = Number(process.argv[2] ?? 100_000);
@@ -150,30 +144,8 @@ async function run(kind: string, db: Database): Promise<string[]> {
 
 async function main(): Promise<void> {
   const lines: string[] = [];
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'porchlight-bench-'));
-  const lite = await openPglite(dir);
-  try {
-    lines.push(...(await run('PGlite', lite)));
-  } finally {
-    await lite.close();
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-
-  const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `porchlight_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const server = openPostgres(url.toString());
-  try {
-    lines.push(...(await run('PostgreSQL 15', server)));
-  } finally {
-    await server.close();
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  lines.push(...(await withPglite((db) => run('PGlite', db))));
+  lines.push(...(await withScratchPostgres({}, (db) => run('PostgreSQL 15', db))));
 
   process.stdout.write(
     `posts: ${POSTS} over ~40×40 km; ${QUERIES} feed pages per cell; times in ms\n\n` +

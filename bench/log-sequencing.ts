@@ -8,16 +8,10 @@
  *
  *   npx tsx bench/log-sequencing.ts [seconds=10] [writers=4]
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../packages/server/src/config.js';
 import type { Database } from '../packages/server/src/infra/db/index.js';
+import { withPglite, withScratchPostgres } from './support/databases.js';
 import { migrate } from '../packages/server/src/infra/db/migrate.js';
-import { openPglite } from '../packages/server/src/infra/db/pglite.js';
-import { openPostgres } from '../packages/server/src/infra/db/postgres.js';
 import { memoryBus } from '../packages/server/src/infra/live/bus.js';
 import { insertEvent } from '../packages/server/src/modules/events/events.repository.js';
 import { TransparencyService } from '../packages/server/src/modules/transparency/transparency.service.js';
@@ -126,31 +120,15 @@ async function drain(kind: string, db: Database, n: number): Promise<string> {
 async function main(): Promise<void> {
   const rows: string[] = [];
   const drains: string[] = [];
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'porchlight-logbench-'));
-  const lite = await openPglite(dir);
-  try {
-    rows.push(await run('PGlite', lite, 1));
-    drains.push(await drain('PGlite', lite, 50_000));
-  } finally {
-    await lite.close();
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-  const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `porchlight_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const server = openPostgres(url.toString(), { max: WRITERS + 4 });
-  try {
-    rows.push(await run('PostgreSQL 15', server, WRITERS));
-    drains.push(await drain('PostgreSQL 15', server, 50_000));
-  } finally {
-    await server.close();
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  await withPglite(async (db) => {
+    rows.push(await run('PGlite', db, 1));
+    drains.push(await drain('PGlite', db, 50_000));
+  });
+  await withScratchPostgres({ max: WRITERS + 4 }, async (db) => {
+    rows.push(await run('PostgreSQL 15', db, WRITERS));
+    drains.push(await drain('PostgreSQL 15', db, 50_000));
+  });
+
   process.stdout.write(
     `${SECONDS} s of writes per database; outbox transactions of ${BATCH} events; sequencer back to back\n\n` +
       '| database | writers | events committed | entries published | entries/s | time-to-checkpoint p50 ms | p99 ms | max ms |\n' +
