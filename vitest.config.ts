@@ -5,6 +5,7 @@ const resolve = {
   alias: {
     '@porchlight/api-client': fileURLToPath(new URL('packages/api-client/src/index.ts', import.meta.url)),
     '@porchlight/tlog': fileURLToPath(new URL('packages/tlog/src/index.ts', import.meta.url)),
+    '@porchlight/age': fileURLToPath(new URL('packages/age/src/index.ts', import.meta.url)),
   },
 };
 
@@ -27,6 +28,15 @@ export default defineConfig({
       { resolve, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'] } },
       server('api:pglite', 'pglite'),
       server('api:postgres', 'postgres'),
+      {
+        resolve,
+        test: {
+          name: 'hub',
+          include: ['packages/hub/test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'e2e',
