@@ -5,6 +5,9 @@ const resolve = {
   alias: {
     '@porchlight/api-client': fileURLToPath(new URL('packages/api-client/src/index.ts', import.meta.url)),
     '@porchlight/tlog': fileURLToPath(new URL('packages/tlog/src/index.ts', import.meta.url)),
+    // Subpaths first: a bare '@porchlight/age' alias would also capture '@porchlight/age/node'.
+    '@porchlight/age/node': fileURLToPath(new URL('packages/age/src/node.ts', import.meta.url)),
+    '@porchlight/age/browser': fileURLToPath(new URL('packages/age/src/browser.ts', import.meta.url)),
     '@porchlight/age': fileURLToPath(new URL('packages/age/src/index.ts', import.meta.url)),
   },
 };

@@ -22,7 +22,9 @@ export async function checkPrerequisites(): Promise<void> {
     ['age', 'age'],
   ] as const) {
     if (!onPath(tool)) {
-      problems.push(`${tool} not found on PATH. Install it with:\n    sudo apt-get update && sudo apt-get install -y ${pkg}`);
+      problems.push(
+        `${tool} not found on PATH. Install it with:\n    sudo apt-get update && sudo apt-get install -y ${pkg}`,
+      );
     }
   }
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });

@@ -11,6 +11,8 @@ const WEB_INDEX = path.join(ROOT, 'packages/web/dist/index.html');
 
 export interface RunningServer {
   url: string;
+  /** The server's PORCHLIGHT_DATA directory (database, blobs), for tests that inspect what was stored. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -96,7 +98,7 @@ export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
     }
     try {
       const res = await fetch(`${url}/readyz`);
-      if (res.ok) return { url, stop };
+      if (res.ok) return { url, dataDir, stop };
     } catch {
       // Not listening yet.
     }

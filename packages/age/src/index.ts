@@ -1,1 +1,33 @@
-export {};
+/**
+ * `@porchlight/age`: standard age v1 (https://age-encryption.org/v1) for clips and wrapped keys. This is the Node
+ * build: payload chunks use OpenSSL's ChaCha20-Poly1305 through `node:crypto`. Browsers resolve `browser.ts`,
+ * which exports the same surface on `@noble/ciphers`; both produce identical bytes.
+ */
+import { createAge } from './age.js';
+import { nodeBackend } from './backend-node.js';
+
+const age = createAge(nodeBackend);
+
+/** Encrypts `plaintext` to every `age1…` recipient. */
+export const encrypt = age.encrypt;
+/** Decrypts an age file with any of `identities`; throws {@link AgeError} on any fault, never partial output. */
+export const decrypt = age.decrypt;
+/** A WHATWG transform from plaintext to an age file for `recipients`, holding at most ~64 KiB. */
+export const encryptStream = age.encryptStream;
+/** A WHATWG transform from an age file to plaintext; errors with {@link AgeError} on any fault. */
+export const decryptStream = age.decryptStream;
+/** The identity encrypted under `passphrase` (age scrypt, default work factor 2^18), ASCII-armored. */
+export const wrapIdentity = age.wrapIdentity;
+/** The identity inside a {@link wrapIdentity} result; throws {@link AgeError} `wrong passphrase`. */
+export const unwrapIdentity = age.unwrapIdentity;
+/** A random-access reader for the file whose first bytes (header + 16-byte nonce) are `head`. */
+export const openPayload = age.openPayload;
+/** A random-access writer: a fresh header for `recipients` and chunk encryption on demand. */
+export const createEncryptor = age.createEncryptor;
+
+export { armor, dearmor } from './armor.js';
+export { AgeError } from './errors.js';
+export { generateIdentity, identityToRecipient, isRecipient } from './identity.js';
+export { parseHeader } from './parse.js';
+export type { Age } from './age.js';
+export type { CiphertextRange, PayloadReader, PayloadWriter } from './payload.js';

@@ -426,6 +426,415 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/transparency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The log’s origin, size, latest checkpoint, verifier key, witnesses and entry counts; public */
+        get: operations["getTransparency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transparency/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Log entries newest first; filter by type, free text over the entry JSON and time; public, paginated */
+        get: operations["listTransparencyEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered agencies with their jurisdiction and standing; public, members never shown */
+        get: operations["listAgencies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agencies/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agency the signed-in agency member belongs to, and whether it may act */
+        get: operations["getMyAgency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/agencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listAgenciesAdmin"];
+        put?: never;
+        /** Register a verified agency in a jurisdiction with a published policy; logged publicly */
+        post: operations["registerAgency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/agencies/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend an agency: its members cannot act for it; logged publicly */
+        post: operations["suspendAgency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/agencies/{id}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reinstate a suspended agency; logged publicly */
+        post: operations["reinstateAgency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/agencies/{id}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Link an agency-role account to the agency (the log records the change, not the account) */
+        put: operations["addAgencyMember"];
+        post?: never;
+        /** Unlink an account from the agency */
+        delete: operations["removeAgencyMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jurisdictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every jurisdiction with its request policy in force; public */
+        get: operations["listJurisdictions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jurisdictions/{slug}/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A version of a jurisdiction’s request policy (default: current); public */
+        get: operations["getJurisdictionPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jurisdictions/{slug}/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a jurisdiction’s request policy, newest first; public */
+        get: operations["listJurisdictionPolicyVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jurisdictions/{slug}/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish the next version of a jurisdiction’s request policy (the first creates the jurisdiction); logged publicly */
+        post: operations["publishJurisdictionPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vault/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your vault recipient and wrapped identity (unwrap it with your passphrase, in the browser) */
+        get: operations["getVaultKeys"];
+        /** Set up your vault keys, once */
+        put: operations["setVaultKeys"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vault/keys/wrapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the passphrase-wrapped identity (passphrase change) */
+        put: operations["rewrapVaultIdentity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listCameras"];
+        put?: never;
+        /** Register a camera (needs vault keys) */
+        post: operations["createCamera"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getCamera"];
+        put?: never;
+        post?: never;
+        /** Delete a camera and every clip it has */
+        delete: operations["deleteCamera"];
+        options?: never;
+        head?: never;
+        /** Change a camera; a new retention recomputes its clips’ expiry */
+        patch: operations["updateCamera"];
+        trace?: never;
+    };
+    "/api/devices/pairing-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use code (10 minutes) to pair a home hub with your vault */
+        post: operations["createPairingCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/pair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange a pairing code for a device token (used by the hub) */
+        post: operations["pairDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a hub: its token stops working at once */
+        delete: operations["revokeDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hub/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recipient and cameras a paired hub works with (device token) */
+        get: operations["getHubConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your clips, newest first; filter by camera and time */
+        get: operations["listClips"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clips/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getClip"];
+        put?: never;
+        post?: never;
+        delete: operations["deleteClip"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clips/{id}/ciphertext": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The clip’s age ciphertext (Range supported; ETag is its sha256) */
+        get: operations["getClipCiphertext"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2785,6 +3194,2193 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    getTransparency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The public transparency log at a glance */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The log’s C2SP origin line */
+                        origin: string;
+                        /** @description Base URL of the C2SP tlog-tiles resources */
+                        logUrl: string;
+                        /** @description Entries covered by the latest checkpoint */
+                        size: number;
+                        /** @description The latest signed checkpoint note, with any witness cosignatures; null before the first */
+                        checkpoint: string | null;
+                        verifierKey: string | null;
+                        witnesses: {
+                            name: string;
+                            /** @description The witness’s verifier key (C2SP vkey) */
+                            vkey: string;
+                            url: string;
+                        }[];
+                        /** @description Entries by type */
+                        counts: {
+                            type: string;
+                            count: number;
+                        }[];
+                        /** @description How anyone can verify the log from outside */
+                        auditCommand: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTransparencyEntries: {
+        parameters: {
+            query?: {
+                /** @description A log entry type (porchlight.org/log-entry/v1) */
+                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed";
+                /** @description Text to find anywhere in the entry JSON */
+                q?: string;
+                /** @description Entries at or after this time */
+                from?: string;
+                /** @description Entries before this time */
+                to?: string;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Log entries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Leaf index in the log */
+                            index: number;
+                            type: string;
+                            /** Format: date-time */
+                            time: string;
+                            entry: {
+                                schema: string;
+                                seq: number;
+                                type: string;
+                                time: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            /** @description Hex RFC 6962 leaf hash of the entry’s bytes */
+                            leafHash: string;
+                            /** @description Path of the entry’s inclusion proof (c2sp.org/tlog-proof) */
+                            proof: string;
+                        }[];
+                        nextCursor: string | null;
+                        /** @description The log size this page was read at */
+                        size: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAgencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                            jurisdiction: string;
+                            /** @description suspended agencies and their members cannot act as an agency */
+                            status: "verified" | "suspended";
+                            /** Format: date-time */
+                            verifiedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agency the signed-in agency member belongs to */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                        jurisdiction: string;
+                        /** @description suspended agencies and their members cannot act as an agency */
+                        status: "verified" | "suspended";
+                        /** Format: date-time */
+                        verifiedAt: string;
+                        contact: string;
+                        statusReason: string;
+                        /** @description false while the agency is suspended: its members cannot act for it */
+                        active: boolean;
+                        memberCount: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAgenciesAdmin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                            jurisdiction: string;
+                            /** @description suspended agencies and their members cannot act as an agency */
+                            status: "verified" | "suspended";
+                            /** Format: date-time */
+                            verifiedAt: string;
+                            contact: string;
+                            /** @description The reason given for the latest status change */
+                            statusReason: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            members: {
+                                id: number;
+                                displayName: string;
+                                email: string;
+                                /** Format: date-time */
+                                addedAt: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registerAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                    jurisdiction: string;
+                    /** @description Official contact (records office email or phone); not published */
+                    contact: string;
+                    /** @description How the agency was verified; published in the transparency log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description An agency as an admin sees it, with its member accounts */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                        jurisdiction: string;
+                        /** @description suspended agencies and their members cannot act as an agency */
+                        status: "verified" | "suspended";
+                        /** Format: date-time */
+                        verifiedAt: string;
+                        contact: string;
+                        /** @description The reason given for the latest status change */
+                        statusReason: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        members: {
+                            id: number;
+                            displayName: string;
+                            email: string;
+                            /** Format: date-time */
+                            addedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suspendAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why; published in the transparency log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description An agency as an admin sees it, with its member accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                        jurisdiction: string;
+                        /** @description suspended agencies and their members cannot act as an agency */
+                        status: "verified" | "suspended";
+                        /** Format: date-time */
+                        verifiedAt: string;
+                        contact: string;
+                        /** @description The reason given for the latest status change */
+                        statusReason: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        members: {
+                            id: number;
+                            displayName: string;
+                            email: string;
+                            /** Format: date-time */
+                            addedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reinstateAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why; published in the transparency log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description An agency as an admin sees it, with its member accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                        jurisdiction: string;
+                        /** @description suspended agencies and their members cannot act as an agency */
+                        status: "verified" | "suspended";
+                        /** Format: date-time */
+                        verifiedAt: string;
+                        contact: string;
+                        /** @description The reason given for the latest status change */
+                        statusReason: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        members: {
+                            id: number;
+                            displayName: string;
+                            email: string;
+                            /** Format: date-time */
+                            addedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addAgencyMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An agency as an admin sees it, with its member accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                        jurisdiction: string;
+                        /** @description suspended agencies and their members cannot act as an agency */
+                        status: "verified" | "suspended";
+                        /** Format: date-time */
+                        verifiedAt: string;
+                        contact: string;
+                        /** @description The reason given for the latest status change */
+                        statusReason: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        members: {
+                            id: number;
+                            displayName: string;
+                            email: string;
+                            /** Format: date-time */
+                            addedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeAgencyMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An agency as an admin sees it, with its member accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                        jurisdiction: string;
+                        /** @description suspended agencies and their members cannot act as an agency */
+                        status: "verified" | "suspended";
+                        /** Format: date-time */
+                        verifiedAt: string;
+                        contact: string;
+                        /** @description The reason given for the latest status change */
+                        statusReason: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        members: {
+                            id: number;
+                            displayName: string;
+                            email: string;
+                            /** Format: date-time */
+                            addedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listJurisdictions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                            slug: string;
+                            name: string;
+                            currentVersion: number;
+                            /** @description One published, immutable version of a jurisdiction’s request policy */
+                            current: {
+                                /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                                jurisdiction: string;
+                                /** @description The jurisdiction’s name when this version was published */
+                                name: string;
+                                version: number;
+                                /** @description A jurisdiction request policy (G4) */
+                                policy: {
+                                    /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
+                                    maxAreaM2: number;
+                                    /** @description Longest time window one request may cover, in hours */
+                                    maxWindowHours: number;
+                                    /** @description A request must give a case number */
+                                    caseNumberRequired: boolean;
+                                    /** @description A request must cite one of allowedLegalBases */
+                                    legalBasisRequired: boolean;
+                                    /** @description Legal bases a request may cite, e.g. warrant, consent (snake_case terms; stored sorted) */
+                                    allowedLegalBases: string[];
+                                    /** @description Purposes a request may never serve, e.g. immigration_enforcement (snake_case terms; stored sorted) */
+                                    prohibitedPurposes: string[];
+                                    /** @description Most requests one case may file */
+                                    maxRequestsPerCase: number;
+                                    /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
+                                    eligibleAgencyJurisdictions: string[];
+                                    /**
+                                     * @description Days a disclosed copy lives unless a logged legal hold names a case (default 90)
+                                     * @default 90
+                                     */
+                                    disclosureRetentionDays: number;
+                                };
+                                /** @description Hex SHA-256 of the policy’s canonical JSON, as logged */
+                                sha256: string;
+                                reason: string;
+                                /** Format: date-time */
+                                publishedAt: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getJurisdictionPolicy: {
+        parameters: {
+            query?: {
+                /** @description Default: current */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One published, immutable version of a jurisdiction’s request policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                        jurisdiction: string;
+                        /** @description The jurisdiction’s name when this version was published */
+                        name: string;
+                        version: number;
+                        /** @description A jurisdiction request policy (G4) */
+                        policy: {
+                            /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
+                            maxAreaM2: number;
+                            /** @description Longest time window one request may cover, in hours */
+                            maxWindowHours: number;
+                            /** @description A request must give a case number */
+                            caseNumberRequired: boolean;
+                            /** @description A request must cite one of allowedLegalBases */
+                            legalBasisRequired: boolean;
+                            /** @description Legal bases a request may cite, e.g. warrant, consent (snake_case terms; stored sorted) */
+                            allowedLegalBases: string[];
+                            /** @description Purposes a request may never serve, e.g. immigration_enforcement (snake_case terms; stored sorted) */
+                            prohibitedPurposes: string[];
+                            /** @description Most requests one case may file */
+                            maxRequestsPerCase: number;
+                            /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
+                            eligibleAgencyJurisdictions: string[];
+                            /**
+                             * @description Days a disclosed copy lives unless a logged legal hold names a case (default 90)
+                             * @default 90
+                             */
+                            disclosureRetentionDays: number;
+                        };
+                        /** @description Hex SHA-256 of the policy’s canonical JSON, as logged */
+                        sha256: string;
+                        reason: string;
+                        /** Format: date-time */
+                        publishedAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listJurisdictionPolicyVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every version of the policy, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                            jurisdiction: string;
+                            /** @description The jurisdiction’s name when this version was published */
+                            name: string;
+                            version: number;
+                            /** @description A jurisdiction request policy (G4) */
+                            policy: {
+                                /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
+                                maxAreaM2: number;
+                                /** @description Longest time window one request may cover, in hours */
+                                maxWindowHours: number;
+                                /** @description A request must give a case number */
+                                caseNumberRequired: boolean;
+                                /** @description A request must cite one of allowedLegalBases */
+                                legalBasisRequired: boolean;
+                                /** @description Legal bases a request may cite, e.g. warrant, consent (snake_case terms; stored sorted) */
+                                allowedLegalBases: string[];
+                                /** @description Purposes a request may never serve, e.g. immigration_enforcement (snake_case terms; stored sorted) */
+                                prohibitedPurposes: string[];
+                                /** @description Most requests one case may file */
+                                maxRequestsPerCase: number;
+                                /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
+                                eligibleAgencyJurisdictions: string[];
+                                /**
+                                 * @description Days a disclosed copy lives unless a logged legal hold names a case (default 90)
+                                 * @default 90
+                                 */
+                                disclosureRetentionDays: number;
+                            };
+                            /** @description Hex SHA-256 of the policy’s canonical JSON, as logged */
+                            sha256: string;
+                            reason: string;
+                            /** Format: date-time */
+                            publishedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishJurisdictionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The jurisdiction’s display name; required for its first version, optional after */
+                    name?: string;
+                    /** @description A jurisdiction request policy (G4) */
+                    policy: {
+                        /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
+                        maxAreaM2: number;
+                        /** @description Longest time window one request may cover, in hours */
+                        maxWindowHours: number;
+                        /** @description A request must give a case number */
+                        caseNumberRequired: boolean;
+                        /** @description A request must cite one of allowedLegalBases */
+                        legalBasisRequired: boolean;
+                        /** @description Legal bases a request may cite, e.g. warrant, consent (snake_case terms; stored sorted) */
+                        allowedLegalBases: string[];
+                        /** @description Purposes a request may never serve, e.g. immigration_enforcement (snake_case terms; stored sorted) */
+                        prohibitedPurposes: string[];
+                        /** @description Most requests one case may file */
+                        maxRequestsPerCase: number;
+                        /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
+                        eligibleAgencyJurisdictions: string[];
+                        /**
+                         * @description Days a disclosed copy lives unless a logged legal hold names a case (default 90)
+                         * @default 90
+                         */
+                        disclosureRetentionDays: number;
+                    };
+                    /** @description Why this version; published in the transparency log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description One published, immutable version of a jurisdiction’s request policy */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Lowercase words joined by hyphens, e.g. portland-or */
+                        jurisdiction: string;
+                        /** @description The jurisdiction’s name when this version was published */
+                        name: string;
+                        version: number;
+                        /** @description A jurisdiction request policy (G4) */
+                        policy: {
+                            /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
+                            maxAreaM2: number;
+                            /** @description Longest time window one request may cover, in hours */
+                            maxWindowHours: number;
+                            /** @description A request must give a case number */
+                            caseNumberRequired: boolean;
+                            /** @description A request must cite one of allowedLegalBases */
+                            legalBasisRequired: boolean;
+                            /** @description Legal bases a request may cite, e.g. warrant, consent (snake_case terms; stored sorted) */
+                            allowedLegalBases: string[];
+                            /** @description Purposes a request may never serve, e.g. immigration_enforcement (snake_case terms; stored sorted) */
+                            prohibitedPurposes: string[];
+                            /** @description Most requests one case may file */
+                            maxRequestsPerCase: number;
+                            /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
+                            eligibleAgencyJurisdictions: string[];
+                            /**
+                             * @description Days a disclosed copy lives unless a logged legal hold names a case (default 90)
+                             * @default 90
+                             */
+                            disclosureRetentionDays: number;
+                        };
+                        /** @description Hex SHA-256 of the policy’s canonical JSON, as logged */
+                        sha256: string;
+                        reason: string;
+                        /** Format: date-time */
+                        publishedAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVaultKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Vault keys: the public recipient and the identity, wrapped (the server cannot unwrap it) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description age X25519 recipient (age1…) */
+                        recipient: string;
+                        /** @description The age identity encrypted under the owner’s passphrase with age's scrypt recipient, ASCII-armored */
+                        wrappedIdentity: string;
+                        /** @description The age identity encrypted under the recovery code with age's scrypt recipient, ASCII-armored */
+                        recoveryWrappedIdentity: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setVaultKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description age X25519 recipient (age1…) */
+                    recipient: string;
+                    /** @description The age identity encrypted under the owner’s passphrase with age's scrypt recipient, ASCII-armored */
+                    wrappedIdentity: string;
+                    /** @description The age identity encrypted under the recovery code with age's scrypt recipient, ASCII-armored */
+                    recoveryWrappedIdentity: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Vault keys: the public recipient and the identity, wrapped (the server cannot unwrap it) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description age X25519 recipient (age1…) */
+                        recipient: string;
+                        /** @description The age identity encrypted under the owner’s passphrase with age's scrypt recipient, ASCII-armored */
+                        wrappedIdentity: string;
+                        /** @description The age identity encrypted under the recovery code with age's scrypt recipient, ASCII-armored */
+                        recoveryWrappedIdentity: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rewrapVaultIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The age identity encrypted under the new passphrase with age's scrypt recipient, ASCII-armored */
+                    wrappedIdentity: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Vault keys: the public recipient and the identity, wrapped (the server cannot unwrap it) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description age X25519 recipient (age1…) */
+                        recipient: string;
+                        /** @description The age identity encrypted under the owner’s passphrase with age's scrypt recipient, ASCII-armored */
+                        wrappedIdentity: string;
+                        /** @description The age identity encrypted under the recovery code with age's scrypt recipient, ASCII-armored */
+                        recoveryWrappedIdentity: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCameras: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            /** @description A location coarsened to an H3 cell (G8) */
+                            location: {
+                                /** @description H3 resolution-9 cell */
+                                cell: string;
+                                /** @description Latitude of the cell centre (never an exact point) */
+                                lat: number;
+                                /** @description Longitude of the cell centre (never an exact point) */
+                                lng: number;
+                            };
+                            privacyZones: string[];
+                            retentionDays: number;
+                            acceptAgencyRequests: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCamera: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    location: {
+                        lat: number;
+                        lng: number;
+                    };
+                    privacyZones: string[];
+                    /**
+                     * @description Days a clip is kept after it ends (1–180)
+                     * @default 30
+                     */
+                    retentionDays?: number;
+                    /** @default false */
+                    acceptAgencyRequests?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description A camera. Its location is shown as an H3 cell centre, never the exact point (G8). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @description A location coarsened to an H3 cell (G8) */
+                        location: {
+                            /** @description H3 resolution-9 cell */
+                            cell: string;
+                            /** @description Latitude of the cell centre (never an exact point) */
+                            lat: number;
+                            /** @description Longitude of the cell centre (never an exact point) */
+                            lng: number;
+                        };
+                        privacyZones: string[];
+                        retentionDays: number;
+                        acceptAgencyRequests: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCamera: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A camera. Its location is shown as an H3 cell centre, never the exact point (G8). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @description A location coarsened to an H3 cell (G8) */
+                        location: {
+                            /** @description H3 resolution-9 cell */
+                            cell: string;
+                            /** @description Latitude of the cell centre (never an exact point) */
+                            lat: number;
+                            /** @description Longitude of the cell centre (never an exact point) */
+                            lng: number;
+                        };
+                        privacyZones: string[];
+                        retentionDays: number;
+                        acceptAgencyRequests: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCamera: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCamera: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    location?: {
+                        lat: number;
+                        lng: number;
+                    };
+                    privacyZones?: string[];
+                    /** @description Days a clip is kept after it ends (1–180) */
+                    retentionDays?: number;
+                    acceptAgencyRequests?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description A camera. Its location is shown as an H3 cell centre, never the exact point (G8). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @description A location coarsened to an H3 cell (G8) */
+                        location: {
+                            /** @description H3 resolution-9 cell */
+                            cell: string;
+                            /** @description Latitude of the cell centre (never an exact point) */
+                            lat: number;
+                            /** @description Longitude of the cell centre (never an exact point) */
+                            lng: number;
+                        };
+                        privacyZones: string[];
+                        retentionDays: number;
+                        acceptAgencyRequests: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPairingCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Type this into the hub; single use, valid for 10 minutes */
+                        code: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pairDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description A paired home hub */
+                        device: {
+                            id: number;
+                            name: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            lastSeenAt: string | null;
+                            revokedAt: string | null;
+                        };
+                        /** @description The device token: send as `Authorization: Bearer <token>`. Shown once. */
+                        token: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            lastSeenAt: string | null;
+                            revokedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHubConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Encrypt clips to this age recipient */
+                        recipient: string;
+                        cameras: {
+                            id: number;
+                            name: string;
+                            privacyZones: string[];
+                            retentionDays: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listClips: {
+        parameters: {
+            query?: {
+                cameraId?: number;
+                /** @description Clips that end at or after this */
+                from?: string;
+                /** @description Clips that start before this */
+                to?: string;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            cameraId: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            endedAt: string;
+                            /** @description Ciphertext size */
+                            sizeBytes: number;
+                            /** @description SHA-256 of the ciphertext, hex */
+                            sha256: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description endedAt + the camera’s retention
+                             */
+                            expiresAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getClip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An age-encrypted clip in your vault */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        cameraId: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        /** Format: date-time */
+                        endedAt: string;
+                        /** @description Ciphertext size */
+                        sizeBytes: number;
+                        /** @description SHA-256 of the ciphertext, hex */
+                        sha256: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description endedAt + the camera’s retention
+                         */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteClip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getClipCiphertext: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Default Response */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,4 +1,15 @@
-import { generateSigner, SIGNATURE_TYPE_COSIGNATURE, encodeEntry, canonicalJson } from '@porchlight/tlog';
+import {
+  canonicalJson,
+  ed25519Signer,
+  encodeEntry,
+  formatCheckpoint,
+  generateSigner,
+  leafHash,
+  MemoryTree,
+  signNote,
+  SIGNATURE_TYPE_COSIGNATURE,
+} from '@porchlight/tlog';
+import type { Entry } from '@porchlight/tlog';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audit, AuditFailure } from './audit.js';
 import type { AuditOptions } from './audit.js';
@@ -214,9 +225,9 @@ describe('signatures and keys', () => {
     serving = await buildLog(makeEntries(700), { keys: rotated });
     const [problem] = await problems(run({ key: undefined }));
     expect(problem).toContain(
-      `verifier key for ${ORIGIN} changed since it was first trusted: was ${keys.vkey}`,
+      `verifier key for ${ORIGIN} changed from ${keys.vkey} (trusted since an earlier audit) to ${rotated.vkey}`,
     );
-    expect(problem).toContain(`now ${rotated.vkey}`);
+    expect(problem).toContain(`no log.key_rotated entry from ${keys.vkey}: refusing the new key`);
   });
 
   it('requires a valid cosignature from every witness given', async () => {
@@ -279,5 +290,126 @@ describe('network', () => {
     const err: unknown = await auditor(() => files)().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect(err).toMatchObject({ url: `${BASE}/tile/1/000.p/2`, status: 404 });
+  });
+});
+
+describe('key rotation', () => {
+  let next: LogKeys;
+  let rotatedLog: LogFiles;
+  let transitionNote: Uint8Array;
+  // After the 600 entries `good` has, which an earlier audit saw under the old key.
+  const ROTATION_AT = 650;
+
+  /** A log whose entry ROTATION_AT announces `next`, with a transition checkpoint signed by `signers`. */
+  async function rotatingLog(signers: string[], announced = next.vkey) {
+    const entries: Entry[] = makeEntries(700);
+    const { schema, seq, time } = entries[ROTATION_AT]!;
+    entries[ROTATION_AT] = {
+      schema,
+      seq,
+      time,
+      type: 'log.key_rotated',
+      data: { old: keys.vkey, new: announced },
+    };
+    const tree = new MemoryTree();
+    tree.append(...entries.slice(0, ROTATION_AT + 1).map((e) => leafHash(encodeEntry(e))));
+    const text = formatCheckpoint({
+      origin: ORIGIN,
+      size: ROTATION_AT + 1,
+      rootHash: await tree.root(),
+      extensions: [],
+    });
+    const files = await buildLog(entries, { keys: next });
+    return {
+      files,
+      transition: utf8(
+        signNote(
+          text,
+          signers.map((k) => ed25519Signer(k)),
+        ),
+      ),
+    };
+  }
+
+  beforeAll(async () => {
+    next = logKeys();
+    ({ files: rotatedLog, transition: transitionNote } = await rotatingLog([keys.skey, next.skey]));
+  });
+
+  /** An auditor that saw the old log under the old key, now looking at `files`. */
+  async function pinnedThen(files: LogFiles) {
+    const store = memoryStateStore();
+    let serving = good;
+    const run = auditor(() => serving, store);
+    await run();
+    serving = files;
+    return run;
+  }
+
+  it('follows a log.key_rotated entry whose transition checkpoint both keys signed, then trusts the new key', async () => {
+    const files = new Map(rotatedLog).set(`checkpoints/${ROTATION_AT + 1}`, transitionNote);
+    const run = await pinnedThen(files);
+    const report = await run({ key: undefined });
+    expect(report.rotations).toEqual([{ index: ROTATION_AT, from: keys.vkey, to: next.vkey }]);
+    expect(report.key).toBe(next.vkey);
+    // The new key is now the pinned one: no rotation to follow on the next run.
+    expect((await run({ key: next.vkey })).rotations).toBeUndefined();
+  });
+
+  it('refuses the new key when the transition checkpoint is missing', async () => {
+    const run = await pinnedThen(rotatedLog);
+    expect(await problems(run({ key: next.vkey }))).toEqual([
+      `log.key_rotated entry ${ROTATION_AT} (to ${next.vkey}) has no transition checkpoint at ${BASE}/checkpoints/${ROTATION_AT + 1}`,
+    ]);
+  });
+
+  it('refuses the new key when only the new key signed the transition', async () => {
+    const { files, transition } = await rotatingLog([next.skey]);
+    const run = await pinnedThen(new Map(files).set(`checkpoints/${ROTATION_AT + 1}`, transition));
+    const [problem] = await problems(run({ key: next.vkey }));
+    expect(problem).toMatch(/transition checkpoint .* is not signed by the old key/);
+    expect(problem).toContain(`refusing the new key ${next.vkey}`);
+  });
+
+  it('refuses the new key when the old key did not sign the new one in', async () => {
+    const { files, transition } = await rotatingLog([keys.skey]);
+    const run = await pinnedThen(new Map(files).set(`checkpoints/${ROTATION_AT + 1}`, transition));
+    const [problem] = await problems(run({ key: next.vkey }));
+    expect(problem).toMatch(/is not signed by the new key/);
+  });
+
+  it('refuses a transition checkpoint that is not part of the audited tree', async () => {
+    // Signed by both keys, but for another history: the entry it covers differs.
+    const other = await rotatingLog([keys.skey, next.skey]);
+    const forkedEntries = makeEntries(ROTATION_AT + 1, 1, 'another history');
+    const tree = new MemoryTree();
+    tree.append(...forkedEntries.map((e) => leafHash(encodeEntry(e))));
+    const text = formatCheckpoint({
+      origin: ORIGIN,
+      size: ROTATION_AT + 1,
+      rootHash: await tree.root(),
+      extensions: [],
+    });
+    const forged = utf8(signNote(text, [ed25519Signer(keys.skey), ed25519Signer(next.skey)]));
+    const run = await pinnedThen(new Map(other.files).set(`checkpoints/${ROTATION_AT + 1}`, forged));
+    const [problem] = await problems(run({ key: next.vkey }));
+    expect(problem).toContain(`does not match the log's tree at size ${ROTATION_AT + 1}: a fork`);
+  });
+});
+
+describe('a log started on an instance with history', () => {
+  it('accepts older events after instance.created, and checks order from the second entry on', async () => {
+    const history = makeEntries(10, 1);
+    const created = {
+      ...makeEntries(1, 11)[0]!,
+      type: 'instance.created',
+      data: { origin: ORIGIN, key: keys.vkey },
+    } as Entry;
+    const files = await buildLog([created, ...history], { keys });
+    expect((await auditor(() => files)()).size).toBe(11);
+    const swapped = await buildLog([created, history[1]!, history[0]!, ...history.slice(2)], { keys });
+    expect(await problems(auditor(() => swapped)())).toEqual([
+      "entry 2: seq 1 is not greater than the previous entry's seq 2",
+    ]);
   });
 });

@@ -20,6 +20,8 @@ import {
 } from '@porchlight/tlog';
 import type { Checkpoint, HashReader, NoteVerifier, Tile, TileReader } from '@porchlight/tlog';
 import { LogClient, LogFormatError, mapLimit } from './fetch-log.js';
+import { followRotations, RotationRefused } from './key-rotation.js';
+import type { KeyRotation, LoggedRotation } from './key-rotation.js';
 import type { Fetch } from './fetch-log.js';
 import type { AuditState, StateStore } from './state.js';
 import { StatsCounter } from './stats.js';
@@ -44,6 +46,8 @@ export interface AuditOptions {
   readonly onWarning?: (message: string) => void;
 }
 
+export type { KeyRotation } from './key-rotation.js';
+
 /** The outcome of an audit that passed. */
 export interface AuditReport {
   readonly origin: string;
@@ -56,6 +60,8 @@ export interface AuditReport {
   readonly witnesses: readonly string[];
   /** The checkpoint this audit was checked against for consistency, if any. */
   readonly previous?: { readonly size: number; readonly seenAt: string };
+  /** Key rotations followed from the key pinned by an earlier audit to today's, in order. */
+  readonly rotations?: readonly KeyRotation[];
   readonly stats: LogStats;
 }
 
@@ -92,12 +98,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const origin = logVerifier.name;
 
   const state = await options.store.load(origin);
-  if (state !== undefined && state.key !== key) {
-    fail(
-      `verifier key for ${origin} changed since it was first trusted: was ${state.key}, now ${key}. ` +
-        `If the operator rotated its key (check the log.key_rotated entry), delete ${options.store.describe(origin)}`,
-    );
-  }
+  // A changed key is accepted only by following log.key_rotated entries from the pinned one (below).
+  const pinned = state !== undefined && state.key !== key ? state.key : undefined;
 
   const note = await client.checkpoint();
   const checkpoint = checkSignatures(note, key, logVerifier, options.witnesses ?? []);
@@ -113,6 +115,24 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const problems = [...tiles.problems, ...(await checkTree(checkpoint, tiles))];
   if (problems.length > 0) throw new AuditFailure(problems);
   if (previous !== undefined) await checkConsistency(previous, checkpoint, reader);
+  let rotations: KeyRotation[] = [];
+  if (pinned !== undefined) {
+    try {
+      rotations = await followRotations({
+        fetch: options.fetch,
+        url: (path) => client.url(path),
+        origin,
+        pinned,
+        key,
+        rotations: tiles.rotations,
+        reader,
+        stateLocation: options.store.describe(origin),
+      });
+    } catch (err) {
+      if (err instanceof RotationRefused) fail(err.message);
+      throw err;
+    }
+  }
 
   await options.store.save(origin, { key, checkpoint: note, seenAt: now().toISOString() });
   return {
@@ -123,6 +143,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     keySource,
     witnesses: (options.witnesses ?? []).map((w) => verifierFor(w, 'witness').name),
     ...(previous && { previous: { size: previous.checkpoint.size, seenAt: previous.seenAt } }),
+    ...(rotations.length > 0 && { rotations }),
     stats: tiles.stats.result(),
   };
 }
@@ -209,6 +230,8 @@ interface Downloaded {
   readonly leaves: Uint8Array[];
   readonly stats: StatsCounter;
   readonly problems: string[];
+  /** Every `log.key_rotated` entry, in log order. */
+  readonly rotations: LoggedRotation[];
 }
 
 const tileKey = (level: number, index: number) => `${level}/${index}`;
@@ -238,6 +261,7 @@ async function downloadTiles(client: LogClient, size: number, options: AuditOpti
   const stats = new StatsCounter();
   const problems: string[] = [];
   const leaves: Uint8Array[] = [];
+  const rotations: Downloaded['rotations'] = [];
   let lastSeq = 0;
   for (const entry of bundleEntries.flat()) {
     const index = leaves.length;
@@ -249,8 +273,11 @@ async function downloadTiles(client: LogClient, size: number, options: AuditOpti
           `entry ${index}: seq ${decoded.seq} is not greater than the previous entry's seq ${lastSeq}`,
         );
       }
-      lastSeq = decoded.seq;
+      // The log's first entry is written when the log starts, so on an instance that already had a history
+      // older events (smaller seq) follow it; order is checked from the second entry on.
+      lastSeq = index === 0 && decoded.type === 'instance.created' ? 0 : decoded.seq;
       stats.add(decoded);
+      if (decoded.type === 'log.key_rotated') rotations.push({ index, ...decoded.data });
     } catch (err) {
       problems.push(`entry ${index}: ${message(err)}`);
     }
@@ -266,7 +293,7 @@ async function downloadTiles(client: LogClient, size: number, options: AuditOpti
         }),
       ),
   };
-  return { tiles, reader, leaves, stats, problems };
+  return { tiles, reader, leaves, stats, problems, rotations };
 }
 
 /** Malformed tiles and bundles are a property of the log, so they are audit failures, not network errors. */

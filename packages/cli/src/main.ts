@@ -6,6 +6,8 @@ import type { AuditReport } from './audit.js';
 import { HttpError } from './fetch-log.js';
 import { defaultStateDir, fileStateStore } from './state.js';
 import { formatStats } from './stats.js';
+import { proofMain } from './proof.js';
+import { witnessMain } from './witness.js';
 
 const EXIT = { ok: 0, failed: 1, unreachable: 2, internal: 3, usage: 64 } as const;
 const MAX_PROBLEMS_SHOWN = 50;
@@ -33,7 +35,10 @@ options:
                         from a source you trust. Without --key or --key-file the
                         key is fetched from <url>/key: trust on first use, with a
                         warning. Either way the key is remembered, and a later
-                        run fails if the log's key has changed.
+                        run fails if the log's key has changed, unless the
+                        log rotated it: a log.key_rotated entry naming the new
+                        key, in a transition checkpoint signed by the old key
+                        and the new one (<url>/checkpoints/<size>).
   --key-file <file>     read the verifier key from a file
   --witness <vkey>      require a valid cosignature by this witness key
                         (repeatable; cosignature/v1 or Ed25519 keys)
@@ -53,10 +58,19 @@ exit status:
       printed) or local state could not be written
   3   internal error
   64  bad command line
+
+Run an independent witness that cosigns a log's checkpoints: porchlight witness --help
+Fetch or check an inclusion proof (c2sp.org/tlog-proof) for one entry:
+  porchlight proof <url> <index> [--out <file>]
+  porchlight verify-proof <file> --key <vkey|file> [--entry <file>]   (see porchlight proof --help)
 `;
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // `witness` has its own options and help (witness.ts).
+  if (argv[0] === 'witness') return witnessMain(argv.slice(1));
+  // `proof` and `verify-proof` too (proof.ts).
+  if (argv[0] === 'proof' || argv[0] === 'verify-proof') return proofMain(argv);
   let parsed;
   try {
     parsed = parseArgs({
@@ -167,6 +181,9 @@ function formatReport(report: AuditReport): string {
     report.previous
       ? `  consistent  with size ${report.previous.size} seen on ${report.previous.seenAt}`
       : '  consistent  first audit of this log here; checkpoint remembered',
+    ...(report.rotations ?? []).map(
+      (r) => `  key rotated at entry ${r.index}: ${r.from} -> ${r.to} (signed by both; new key now trusted)`,
+    ),
     `  entries     ${report.stats.total}`,
   ];
   return `${lines.join('\n')}\n${formatStats(report.stats)}`;

@@ -13,13 +13,23 @@ import { ProblemSchema } from './http/schema.js';
 import { registerSession } from './http/session.js';
 import type { App } from './http/types.js';
 import { validatorCompiler } from './http/validation.js';
+import { agenciesRoutes } from './modules/agencies/agencies.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { liveRoutes } from './modules/live/live.routes.js';
 import { moderationRoutes } from './modules/moderation/moderation.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
+import { requestPoliciesRoutes } from './modules/policies/policies.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
+import { transparencyPublicRoutes } from './modules/transparency/transparency-public.routes.js';
+import { registerLogMetrics } from './modules/transparency/transparency.metrics.js';
 import { transparencyRoutes } from './modules/transparency/transparency.routes.js';
+import { registerWitnessMetrics } from './modules/transparency/transparency.witnesses.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { camerasRoutes } from './modules/cameras/cameras.routes.js';
+import { clipsRoutes } from './modules/clips/clips.routes.js';
+import { uploadsRoutes } from './modules/clips/uploads.routes.js';
+import { devicesRoutes } from './modules/devices/devices.routes.js';
+import { vaultRoutes } from './modules/vault/vault.routes.js';
 import { createServices, type Services } from './services.js';
 
 export interface BuiltApp {
@@ -58,6 +68,7 @@ export async function buildApp(
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'pl_session' },
           csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+          device: { type: 'http', scheme: 'bearer', description: 'A paired hub’s device token' },
         },
       },
     },
@@ -86,6 +97,18 @@ export async function buildApp(
   moderationRoutes(app, services);
   liveRoutes(app, services, registry);
   transparencyRoutes(app, services);
+  registerLogMetrics(registry, services.transparency);
+  registerWitnessMetrics(registry, services.transparency.witnesses);
+  transparencyPublicRoutes(app, services);
+  agenciesRoutes(app, services);
+  requestPoliciesRoutes(app, services);
+  vaultRoutes(app, services);
+  camerasRoutes(app, services);
+  devicesRoutes(app, services, deps.config);
+  clipsRoutes(app, services);
+  uploadsRoutes(app, services);
+  // Started by main.ts like the sequencer; a retention run in flight finishes before the database closes.
+  app.addHook('onClose', () => services.retention.stop());
   // The sequencer is started by main.ts; whoever started it, it must finish before the database closes.
   app.addHook('onClose', () => services.transparency.stop());
 

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { generateSigner, SIGNATURE_TYPE_COSIGNATURE } from '@porchlight/tlog';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -131,5 +134,149 @@ describe('loadConfig errors', () => {
       expect(loadConfig({ TRUST_PROXY: yes }).trustProxy).toBe(true);
     for (const no of ['0', 'false', 'No', 'off'])
       expect(loadConfig({ TRUST_PROXY: no }).trustProxy).toBe(false);
+  });
+});
+
+describe('loadConfig: the transparency log', () => {
+  let dir: string;
+  const write = (name: string, text: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text, { mode: 0o600 });
+    return file;
+  };
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-config-'));
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the log after the public host by default, and takes an interval and a key file', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://porchlight.example' })).toMatchObject({
+      logOrigin: 'porchlight.example/log',
+      logIntervalMs: 1000,
+      logKeyFile: undefined,
+    });
+    const key = write('log.key', `${generateSigner('porchlight.example/log').skey}\n`);
+    const config = loadConfig(
+      {
+        PORCHLIGHT_LOG_ORIGIN: 'porchlight.example/log',
+        PORCHLIGHT_LOG_INTERVAL_MS: '250',
+        PORCHLIGHT_LOG_KEY_FILE: 'log.key',
+      },
+      dir,
+    );
+    expect(config).toMatchObject({
+      logOrigin: 'porchlight.example/log',
+      logIntervalMs: 250,
+      logKeyFile: key,
+    });
+  });
+
+  it.each([
+    ['an origin with a scheme', { PORCHLIGHT_LOG_ORIGIN: 'https://porchlight.example/log' }, 'schema-less'],
+    ['an origin with a space', { PORCHLIGHT_LOG_ORIGIN: 'porchlight example/log' }, 'without spaces'],
+    ['an origin with a plus sign', { PORCHLIGHT_LOG_ORIGIN: 'porchlight+example/log' }, '"+"'],
+    ['a sequencing interval below 10 ms', { PORCHLIGHT_LOG_INTERVAL_MS: '5' }, 'from 10 to 3600000'],
+    ['a sequencing interval that is not a number', { PORCHLIGHT_LOG_INTERVAL_MS: 'soon' }, '"soon"'],
+  ])('refuses %s, naming the variable', (_label, env, detail) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${Object.keys(env)[0]!} `));
+    expect(problems[0]).toContain(detail);
+  });
+
+  it('refuses a key file that is missing, not a key, a witness key, or named for another log', () => {
+    const origin = 'porchlight.example/log';
+    const cases: [string, string][] = [
+      [path.join(dir, 'missing.key'), 'cannot be read'],
+      [write('garbage.key', 'not a key at all\n'), 'is not a signed-note private key'],
+      [write('vkey.key', `${generateSigner(origin).vkey}\n`), 'is not a signed-note private key'],
+      [
+        write('witness.key', generateSigner(origin, SIGNATURE_TYPE_COSIGNATURE).skey),
+        'not an Ed25519 note key',
+      ],
+      [write('other.key', generateSigner('elsewhere.example/log').skey), 'named "elsewhere.example/log"'],
+    ];
+    for (const [file, detail] of cases) {
+      const problems = problemsOf({ PORCHLIGHT_LOG_ORIGIN: origin, PORCHLIGHT_LOG_KEY_FILE: file });
+      expect(problems, file).toHaveLength(1);
+      expect(problems[0]).toMatch(/^PORCHLIGHT_LOG_KEY_FILE /);
+      expect(problems[0]).toContain(detail);
+    }
+  });
+
+  it('names a bad key file together with the other bad variables', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      PORCHLIGHT_LOG_INTERVAL_MS: '0',
+      PORCHLIGHT_LOG_KEY_FILE: path.join(dir, 'missing.key'),
+    });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'PORCHLIGHT_LOG_INTERVAL_MS',
+      'PORCHLIGHT_LOG_KEY_FILE',
+      'PORT',
+    ]);
+  });
+});
+
+describe('loadConfig: the clip vault', () => {
+  const s3 = {
+    PORCHLIGHT_BLOB_STORE: 's3',
+    PORCHLIGHT_S3_ENDPOINT: 'http://minio.internal:9000',
+    PORCHLIGHT_S3_BUCKET: 'clips',
+    PORCHLIGHT_S3_ACCESS_KEY_ID: 'AKIA',
+    PORCHLIGHT_S3_SECRET_ACCESS_KEY: 'secret',
+  };
+
+  it('stores clips on the filesystem by default, up to 2 GiB each, with hourly retention', () => {
+    expect(loadConfig({}, '/srv/porchlight')).toMatchObject({
+      blobStore: 'fs',
+      s3: undefined,
+      maxClipBytes: 2 * 1024 ** 3,
+      retentionIntervalMs: 3_600_000,
+    });
+  });
+
+  it('takes an S3-compatible bucket, with path-style addressing on request', () => {
+    const config = loadConfig({
+      ...s3,
+      PORCHLIGHT_S3_FORCE_PATH_STYLE: 'true',
+      PORCHLIGHT_S3_REGION: 'eu-1',
+    });
+    expect(config.s3).toEqual({
+      endpoint: 'http://minio.internal:9000',
+      bucket: 'clips',
+      region: 'eu-1',
+      accessKeyId: 'AKIA',
+      secretAccessKey: 'secret',
+      forcePathStyle: true,
+    });
+    expect(loadConfig(s3).s3).toMatchObject({ region: 'us-east-1', forcePathStyle: false });
+  });
+
+  it('names every missing S3 setting and every bad vault variable at once', () => {
+    const problems = problemsOf({
+      PORCHLIGHT_BLOB_STORE: 's3',
+      PORCHLIGHT_S3_ENDPOINT: 'minio:9000',
+      PORCHLIGHT_S3_FORCE_PATH_STYLE: 'sometimes',
+      PORCHLIGHT_MAX_CLIP_BYTES: '-1',
+      PORCHLIGHT_RETENTION_INTERVAL_MS: '1.5',
+    });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'PORCHLIGHT_MAX_CLIP_BYTES',
+      'PORCHLIGHT_RETENTION_INTERVAL_MS',
+      'PORCHLIGHT_S3_ACCESS_KEY_ID',
+      'PORCHLIGHT_S3_BUCKET',
+      'PORCHLIGHT_S3_ENDPOINT',
+      'PORCHLIGHT_S3_FORCE_PATH_STYLE',
+      'PORCHLIGHT_S3_SECRET_ACCESS_KEY',
+    ]);
+  });
+
+  it('refuses an unknown blob store', () => {
+    expect(problemsOf({ PORCHLIGHT_BLOB_STORE: 'ftp' })).toEqual([
+      'PORCHLIGHT_BLOB_STORE must be "fs" or "s3" (got "ftp")',
+    ]);
   });
 });

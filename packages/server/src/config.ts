@@ -1,4 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import {
+  parseSignerKey,
+  parseVerifierKey,
+  SIGNATURE_TYPE_COSIGNATURE,
+  SIGNATURE_TYPE_ED25519,
+} from '@porchlight/tlog';
 
 /** Validated runtime configuration. Parsed once at start; nothing else reads `process.env`. */
 export interface Config {
@@ -27,6 +34,35 @@ export interface Config {
   logOrigin: string;
   /** Milliseconds between sequencer runs that publish new outbox events to the log. */
   logIntervalMs: number;
+  /**
+   * Witnesses (c2sp.org/tlog-witness) asked to cosign each new checkpoint: the witness key's name, its
+   * cosignature/v1 verifier key, and its submission prefix URL (`POST <url>/add-checkpoint`).
+   */
+  witnesses: { name: string; vkey: string; url: string }[];
+  /**
+   * A signed-note private key file holding the log's signing key; when set the database holds no private key.
+   * Checked at start to be a readable Ed25519 note key named `logOrigin`.
+   */
+  logKeyFile: string | undefined;
+  /** Where clip ciphertext is stored: the filesystem under `dataDir/blobs`, or an S3-compatible bucket. */
+  blobStore: 'fs' | 's3';
+  /** The S3 bucket and credentials; set exactly when `blobStore` is `s3`. */
+  s3: S3Config | undefined;
+  /** Largest clip (ciphertext bytes) an upload may declare. */
+  maxClipBytes: number;
+  /** Milliseconds between retention runs (expired clips, abandoned uploads). */
+  retentionIntervalMs: number;
+}
+
+export interface S3Config {
+  /** Endpoint URL for S3-compatible stores (MinIO, Ceph RGW); undefined means AWS S3 itself. */
+  endpoint: string | undefined;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** `https://host/bucket/key` rather than `https://bucket.host/key`; most self-hosted stores need it. */
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +144,31 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     );
   }
 
+  const blobRaw = env.PORCHLIGHT_BLOB_STORE || 'fs';
+  let blobStore: Config['blobStore'] = 'fs';
+  if (blobRaw === 'fs' || blobRaw === 's3') blobStore = blobRaw;
+  else problems.push(`PORCHLIGHT_BLOB_STORE must be "fs" or "s3" (got "${blobRaw}")`);
+  let s3: S3Config | undefined;
+  if (blobStore === 's3') {
+    const required = (name: string): string => {
+      const raw = env[name];
+      if (!raw) problems.push(`${name} is required when PORCHLIGHT_BLOB_STORE=s3`);
+      return raw ?? '';
+    };
+    s3 = {
+      endpoint: url('PORCHLIGHT_S3_ENDPOINT', ['http:', 'https:']),
+      bucket: required('PORCHLIGHT_S3_BUCKET'),
+      region: env.PORCHLIGHT_S3_REGION || 'us-east-1',
+      accessKeyId: required('PORCHLIGHT_S3_ACCESS_KEY_ID'),
+      secretAccessKey: required('PORCHLIGHT_S3_SECRET_ACCESS_KEY'),
+      forcePathStyle: bool('PORCHLIGHT_S3_FORCE_PATH_STYLE', false),
+    };
+  }
+
+  const logKeyFile = env.PORCHLIGHT_LOG_KEY_FILE ? path.resolve(cwd, env.PORCHLIGHT_LOG_KEY_FILE) : undefined;
+  const keyProblem = logKeyFile === undefined ? undefined : logKeyFileProblem(logKeyFile, logOrigin);
+  if (keyProblem) problems.push(`PORCHLIGHT_LOG_KEY_FILE ${keyProblem}`);
+
   const config: Config = {
     port,
     host,
@@ -125,7 +186,66 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webDir: path.resolve(env.PORCHLIGHT_WEB_DIR || path.join(import.meta.dirname, '../../web/dist')),
     logOrigin,
     logIntervalMs: int('PORCHLIGHT_LOG_INTERVAL_MS', 1000, 10, 3_600_000),
+    witnesses: parseWitnesses(env.PORCHLIGHT_WITNESSES ?? '', problems),
+    logKeyFile,
+    blobStore,
+    s3,
+    maxClipBytes: int('PORCHLIGHT_MAX_CLIP_BYTES', 2 * 1024 ** 3, 1024, 5 * 1024 ** 4),
+    retentionIntervalMs: int('PORCHLIGHT_RETENTION_INTERVAL_MS', 3_600_000, 100, 86_400_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Parses `PORCHLIGHT_WITNESSES`: entries `<vkey> <url>` separated by `;` or newlines. Each vkey must be a
+ * cosignature/v1 (type 0x04) key and each URL http(s); every bad entry is named in `problems`.
+ */
+function parseWitnesses(raw: string, problems: string[]): Config['witnesses'] {
+  const witnesses: Config['witnesses'] = [];
+  const entries = raw
+    .split(/[;\n]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  entries.forEach((entry, i) => {
+    const bad = (why: string) => problems.push(`PORCHLIGHT_WITNESSES entry ${i + 1} ("${entry}") ${why}`);
+    const [vkey = '', url = '', ...extra] = entry.split(/\s+/);
+    if (url === '' || extra.length > 0) return bad('must be "<vkey> <url>"');
+    let key;
+    try {
+      key = parseVerifierKey(vkey);
+    } catch (err) {
+      return bad(`has an invalid verifier key: ${(err as Error).message}`);
+    }
+    if (key.signatureType !== SIGNATURE_TYPE_COSIGNATURE) {
+      return bad('has a verifier key that is not a cosignature/v1 (witness) key');
+    }
+    if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) {
+      return bad(`has a URL that is not http(s): "${url}"`);
+    }
+    if (witnesses.some((w) => w.name === key.name)) return bad(`repeats the witness "${key.name}"`);
+    witnesses.push({ name: key.name, vkey, url: url.replace(/\/+$/, '') });
+  });
+  return witnesses;
+}
+
+/** What is wrong with a log key file, if anything: unreadable, not an Ed25519 note key, or named otherwise. */
+function logKeyFileProblem(file: string, origin: string): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    return `cannot be read (${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  let key;
+  try {
+    key = parseSignerKey(text.trim());
+  } catch (err) {
+    return `${file} is not a signed-note private key (PRIVATE+KEY+<name>+<id>+<key>): ${(err as Error).message}`;
+  }
+  if (key.signatureType !== SIGNATURE_TYPE_ED25519) return `${file} is not an Ed25519 note key`;
+  if (key.name !== origin) {
+    return `${file} holds a key named "${key.name}", but the log's origin (PORCHLIGHT_LOG_ORIGIN) is "${origin}"`;
+  }
+  return undefined;
 }

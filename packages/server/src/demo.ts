@@ -1,5 +1,5 @@
 import type { Database } from './infra/db/index.js';
-import type { Role } from './policies.js';
+import type { Role, Viewer } from './policies.js';
 import type { Services } from './services.js';
 
 /** The demo neighbourhood: central Portland, Oregon. Accounts are listed in the README. */
@@ -34,6 +34,32 @@ export const DEMO_ACCOUNTS: { email: string; displayName: string; role: Role; of
     offset: [0, 0],
   },
 ];
+
+/** The demo jurisdiction's request policy and verified agency, with the demo agency account as its member. */
+async function seedDemoGovernance(services: Services, admin: Viewer, member: Viewer): Promise<void> {
+  await services.requestPolicies.publish(admin, 'portland-or', {
+    name: 'Portland, Oregon',
+    policy: {
+      maxAreaM2: 2_000_000,
+      maxWindowHours: 72,
+      caseNumberRequired: true,
+      legalBasisRequired: true,
+      allowedLegalBases: ['consent', 'exigent_circumstances', 'warrant'],
+      prohibitedPurposes: ['face_recognition', 'immigration_enforcement', 'protest_monitoring'],
+      maxRequestsPerCase: 3,
+      eligibleAgencyJurisdictions: ['portland-or'],
+      disclosureRetentionDays: 90,
+    },
+    reason: 'Demo policy, modelled on a city surveillance ordinance',
+  });
+  const agency = await services.agencies.register(admin, {
+    name: 'Portland Police Bureau, Central Precinct',
+    jurisdiction: 'portland-or',
+    contact: 'records@central-precinct.demo.porchlight',
+    reason: 'Demo agency',
+  });
+  await services.agencies.addMember(admin, agency.id, member.id);
+}
 
 /**
  * Seeds demo accounts with homes and a few posts into an empty database. Returns false (and does nothing)
@@ -76,5 +102,6 @@ export async function seedDemo(services: Services, db: Database): Promise<boolea
       directionOfTravel: 'Heading north towards the park',
     },
   });
+  await seedDemoGovernance(services, viewers[4]!, agency!);
   return true;
 }

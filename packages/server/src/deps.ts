@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { BlobStore } from './infra/blob/index.js';
 import type { Clock } from './infra/clock.js';
 import type { Database } from './infra/db/index.js';
 import type { LiveBus } from './infra/live/bus.js';
@@ -9,4 +10,6 @@ export interface Deps {
   db: Database;
   live: LiveBus;
   clock: Clock;
+  /** Clip ciphertext storage; when absent, the configured one (`openBlobStore(config)`). */
+  blobs?: BlobStore;
 }

@@ -38,6 +38,8 @@ async function main(): Promise<void> {
   // Publishes accountability events to the transparency log now (creating the log on first start) and then
   // on an interval. Stopped by app.close() (an onClose hook) before the database closes.
   services.transparency.start(app.log);
+  // Deletes expired clips and abandoned uploads every PORCHLIGHT_RETENTION_INTERVAL_MS; stopped by app.close().
+  services.retention.start(app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -21,7 +21,15 @@ export type Action =
   | 'moderation.decide'
   | 'appeal.file'
   | 'appeal.decide'
-  | 'user.manage';
+  | 'user.manage'
+  /** Verify, suspend and reinstate agencies and link their members. */
+  | 'agency.manage'
+  /** Publish a new version of a jurisdiction's request policy. */
+  | 'policy.publish'
+  /** Act as an agency member; services also check the agency is verified, not suspended. */
+  | 'agency.act'
+  /** Keys, cameras, devices and clips of one's own vault. Nobody, of any role, reaches another's vault. */
+  | 'vault.own';
 
 /** Whether a role may perform an action at all. Resource rules (own post, different moderator) are in services. */
 function roleAllows(role: Role, action: Action): boolean {
@@ -33,13 +41,18 @@ function roleAllows(role: Role, action: Action): boolean {
     case 'reaction.set':
     case 'report.create':
     case 'appeal.file':
+    case 'vault.own':
       return true;
     case 'moderation.queue':
     case 'moderation.decide':
     case 'appeal.decide':
       return role === 'moderator' || role === 'admin';
     case 'user.manage':
+    case 'agency.manage':
+    case 'policy.publish':
       return role === 'admin';
+    case 'agency.act':
+      return role === 'agency';
   }
 }
 

@@ -11,6 +11,7 @@ import type { Role } from '../src/policies.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { TestUser } from './support/client.js';
 import { PASSWORD } from './support/factories.js';
+import { setUpVault } from './support/vault.js';
 
 /** Odd coordinates, each well away from its cell's centre, so a leak cannot hide as a coincidence. */
 const HOMES = {
@@ -26,7 +27,12 @@ const POST_POINTS = [
   { lat: 45.515_791_7, lng: -122.679_001_1 },
   { lat: 45.522_222_9, lng: -122.670_313_7 },
 ] as const;
-const EXACT: LatLng[] = [...Object.values(HOMES), ...POST_POINTS];
+/** Where alice's camera is, then where she moves it. Exact only server-side, for footage-request matching. */
+const CAMERA_POINTS = [
+  { lat: 45.517_303_9, lng: -122.676_644_7 },
+  { lat: 45.514_508_3, lng: -122.682_257_1 },
+] as const;
+const EXACT: LatLng[] = [...Object.values(HOMES), ...POST_POINTS, ...CAMERA_POINTS];
 
 /** About one metre, per axis, at this latitude. */
 const TOLERANCE = { lat: 1e-5, lng: 1.4e-5 };
@@ -80,6 +86,7 @@ let t: TestApp;
 const captured: Captured[] = [];
 const viewers: Record<string, TestUser> = {};
 const postIds: number[] = [];
+const cameraIds: number[] = [];
 
 /** Keeps a successful typed-client result's parsed body for the crawl's checks. */
 function capture(label: string, res: { response: Response; data?: unknown }): void {
@@ -195,6 +202,20 @@ beforeAll(async () => {
       body: { role: 'moderator', reason: 'Volunteered to moderate' },
     }),
   );
+
+  await setUpVault(alice);
+  const camera = await alice.api.POST('/api/cameras', {
+    body: { name: 'Porch', location: CAMERA_POINTS[0], privacyZones: [], acceptAgencyRequests: true },
+  });
+  capture('alice registers a camera', camera);
+  cameraIds.push(camera.data!.id);
+  capture(
+    'alice moves her camera',
+    await alice.api.PATCH('/api/cameras/{id}', {
+      params: { path: { id: camera.data!.id } },
+      body: { location: CAMERA_POINTS[1] },
+    }),
+  );
 });
 afterAll(() => t.close());
 
@@ -221,7 +242,7 @@ describe('G8: exact locations never leave the server', () => {
 
   it('no response to any viewer contains an exact point, and every location shown is a cell centre', async () => {
     const answered = new Set<string>();
-    const ids = [...new Set([...postIds, ...Object.values(viewers).map((v) => v.id), 1, 2, 3])];
+    const ids = [...new Set([...postIds, ...cameraIds, ...Object.values(viewers).map((v) => v.id), 1, 2, 3])];
     for (const [name, viewer] of Object.entries(viewers)) {
       for (const path of jsonGetPaths()) {
         const urls = path.includes('{') ? ids.map((id) => path.replace(/\{[^}]+\}/g, String(id))) : [path];
@@ -243,6 +264,8 @@ describe('G8: exact locations never leave the server', () => {
       '/api/posts/{id}',
       '/api/posts/{id}/comments',
       '/api/admin/users',
+      '/api/cameras',
+      '/api/cameras/{id}',
     ]) {
       expect(answered, `crawled ${path}`).toContain(path);
     }
@@ -286,7 +309,7 @@ describe('G8: exact locations never leave the server', () => {
     expect(rows.rows.flatMap((r) => leakedPoints(r.data))).toEqual([]);
   });
 
-  it('keeps exact points out of every table except the owner’s own home columns', async () => {
+  it('keeps exact points out of every table except the owner’s own home and camera columns', async () => {
     const tables = await t.database.db.query<{ name: string }>(
       `SELECT table_name AS name FROM information_schema.tables
        WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
@@ -295,7 +318,8 @@ describe('G8: exact locations never leave the server', () => {
     const leaks: string[] = [];
     for (const { name } of tables.rows) {
       const rows = await t.database.db.query<{ row: string }>(
-        `SELECT (to_jsonb(x) - 'home_lat' - 'home_lng')::text AS row FROM "${name}" x`,
+        `SELECT (to_jsonb(x) - 'home_lat' - 'home_lng'${name === 'cameras' ? " - 'lat' - 'lng'" : ''})::text
+         AS row FROM "${name}" x`,
       );
       for (const r of rows.rows)
         leaks.push(...leakedPoints(r.row).map((p) => `${name}: ${JSON.stringify(p)}`));

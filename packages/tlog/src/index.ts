@@ -35,6 +35,13 @@ export { CompactTree, MemoryTree, readTreeRoot, rootFromLeafHashes } from './tre
 export type { HashReader, NodeId, StoredNode } from './tree.js';
 export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proof.js';
 export {
+  formatProofDocument,
+  parseProofDocument,
+  PROOF_DOCUMENT_HEADER,
+  verifyProofDocument,
+} from './proof-document.js';
+export type { ProofDocument, ProofPolicy, VerifiedProof } from './proof-document.js';
+export {
   appendLeaves,
   entriesPath,
   newTiles,
@@ -50,11 +57,32 @@ export {
 export type { AppendResult, Tile, TileData, TileReader } from './tiles.js';
 export { decodeEntryBundle, encodeEntryBundle, MAX_ENTRY_SIZE } from './bundle.js';
 export {
+  acceptCosignatures,
+  cosignCheckpoint,
+  decideAddCheckpoint,
+  formatAddCheckpoint,
+  formatTreeSize,
+  MAX_CONSISTENCY_PROOF_LINES,
+  parseAddCheckpoint,
+  parseTreeSize,
+  TREE_SIZE_CONTENT_TYPE,
+} from './witness.js';
+export type {
+  AddCheckpointRequest,
+  WitnessDecision,
+  WitnessedCheckpoint,
+  WitnessedLog,
+  WitnessRefusalStatus,
+} from './witness.js';
+export {
   canonicalJson,
   decodeEntry,
   encodeEntry,
   ENTRY_SCHEMA,
   ENTRY_TYPES,
+  policyDigest,
   validateEntry,
 } from './entries.js';
 export type { Entry, EntryData, EntryType } from './entries.js';
+export { JURISDICTION_SLUG, POLICY_LIMITS, POLICY_TERM, validateRequestPolicy } from './policy.js';
+export type { RequestPolicy } from './policy.js';

@@ -1,6 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { AppHeader } from './components/AppHeader';
 import { AdminPage } from './pages/AdminPage';
+import { AgenciesAdminPage } from './pages/AgenciesAdminPage';
+import { isOpenPath, OpenPage, PublicLayout } from './pages/OpenPages';
+import { PoliciesAdminPage } from './pages/PoliciesAdminPage';
 import { ComposePage } from './pages/ComposePage';
 import { FeedPage } from './pages/FeedPage';
 import { HomeAreaPage } from './pages/HomeAreaPage';
@@ -10,6 +13,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { PostPage } from './pages/PostPage';
 import { SignInPage } from './pages/SignInPage';
 import { SignUpPage } from './pages/SignUpPage';
+import { VaultPage, vaultSection } from './pages/VaultPage';
 import { navigate, useLocation } from './router';
 import { AnnouncerProvider } from './state/announcer';
 import { FeedProvider } from './state/feed';
@@ -34,7 +38,8 @@ function Shell() {
   const { path } = useLocation();
   useFocusOnNavigation(path);
 
-  const signedOutOnPrivatePage = state.status === 'ready' && !user && !PUBLIC_PATHS.has(path);
+  const signedOutOnPrivatePage =
+    state.status === 'ready' && !user && !PUBLIC_PATHS.has(path) && !isOpenPath(path);
   const signedInOnPublicPage = user !== null && PUBLIC_PATHS.has(path);
   useEffect(() => {
     if (signedOutOnPrivatePage) {
@@ -78,6 +83,8 @@ function Shell() {
             </main>
           </FeedProvider>
         </LiveProvider>
+      ) : isOpenPath(path) ? (
+        <PublicLayout path={path} />
       ) : (
         <main id="main" className="main main--narrow" tabIndex={-1}>
           {path === '/signup' ? <SignUpPage /> : <SignInPage />}
@@ -90,6 +97,9 @@ function Shell() {
 function SignedInRoutes({ path, user }: { path: string; user: Me }) {
   const postId = /^\/posts\/(\d+)$/.exec(path)?.[1];
   if (postId) return <PostPage key={postId} postId={Number(postId)} />;
+  if (isOpenPath(path)) return <OpenPage path={path} />;
+  const vault = vaultSection(path);
+  if (vault) return <VaultPage section={vault} />;
   switch (path) {
     case '/':
       return <FeedPage />;
@@ -103,6 +113,10 @@ function SignedInRoutes({ path, user }: { path: string; user: Me }) {
       return user.role === 'moderator' || user.role === 'admin' ? <ModerationPage /> : <NotFoundPage />;
     case '/admin':
       return user.role === 'admin' ? <AdminPage /> : <NotFoundPage />;
+    case '/admin/agencies':
+      return user.role === 'admin' ? <AgenciesAdminPage /> : <NotFoundPage />;
+    case '/admin/policies':
+      return user.role === 'admin' ? <PoliciesAdminPage /> : <NotFoundPage />;
     case '/signin':
     case '/signup':
       return null;

@@ -16,6 +16,12 @@ declare module 'fastify' {
     /** The CSRF token bound to this request's session or pre-session cookie. */
     csrfToken: string | undefined;
   }
+  interface FastifyContextConfig {
+    /** The route accepts `Authorization: Bearer <device token>` and authenticates it itself. */
+    deviceAuth?: boolean;
+    /** `false` for a route that uses no ambient credential (hub pairing): CSRF cannot apply to it. */
+    csrf?: boolean;
+  }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -36,10 +42,14 @@ export function registerSession(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('csrfToken', undefined);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
+    const route = request.routeOptions.config;
+    // A device-token request carries no ambient credential (a browser never adds Authorization on its own),
+    // so it is neither CSRF-checked nor mixed with a session: the route authenticates the token itself.
+    if (route.deviceAuth === true && /^Bearer\s/i.test(request.headers.authorization ?? '')) return;
     const session = await auth.resolve(request.cookies[SESSION_COOKIE]);
     request.viewer = session?.viewer ?? null;
     request.csrfToken = session?.csrfToken ?? request.cookies[CSRF_COOKIE];
-    if (SAFE_METHODS.has(request.method)) return;
+    if (SAFE_METHODS.has(request.method) || route.csrf === false) return;
     const header = request.headers[CSRF_HEADER];
     if (typeof header !== 'string' || !request.csrfToken || !equal(header, request.csrfToken)) {
       throw new AppError('csrf_failed', `send the token from GET /api/session in the ${CSRF_HEADER} header`);

@@ -1,6 +1,10 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
+import { fsBlobStore, type BlobStore } from '../../src/infra/blob/index.js';
 import type { Clock } from '../../src/infra/clock.js';
 import { memoryBus, postgresBus, type LiveBus } from '../../src/infra/live/bus.js';
 import type { App } from '../../src/http/types.js';
@@ -30,7 +34,14 @@ export function testClock(start = new Date()): Clock & { set(d: Date): void; adv
  * `env` overrides configuration as an operator would.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; clock?: Clock; database?: TestDatabase; live?: LiveBus } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    database?: TestDatabase;
+    live?: LiveBus;
+    /** Clip storage; by default a filesystem store in a fresh temporary directory, removed on close. */
+    blobs?: BlobStore;
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config: Config = loadConfig({
@@ -39,7 +50,15 @@ export async function startTestApp(
     ...options.env,
   });
   const live = options.live ?? (database.kind === 'postgres' ? await postgresBus(database.db) : memoryBus());
-  const deps: Deps = { config, db: database.db, live, clock: options.clock ?? { now: () => new Date() } };
+  const blobDir = options.blobs ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'porchlight-blobs-'));
+  const blobs = options.blobs ?? fsBlobStore(blobDir!);
+  const deps: Deps = {
+    config,
+    db: database.db,
+    live,
+    clock: options.clock ?? { now: () => new Date() },
+    blobs,
+  };
   const { app, services } = await buildApp(deps, { logger: false });
   await app.ready();
   return {
@@ -51,6 +70,7 @@ export async function startTestApp(
       await app.close();
       await live.close();
       if (!options.database) await database.drop();
+      if (blobDir) await fs.rm(blobDir, { recursive: true, force: true });
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Me } from '../api/types';
 import { Link, navigate, useLocation } from '../router';
 import { useAnnounce } from '../state/announcer';
 import { useSession } from '../state/session';
+import { lockVault } from '../vault/vaultStore';
 import { Logo } from './Logo';
 
 interface NavItem {
@@ -15,10 +16,12 @@ function navFor(user: Me): NavItem[] {
     { to: '/', label: 'Feed' },
     { to: '/mine', label: 'My posts' },
     { to: '/home', label: 'Home area' },
+    { to: '/vault', label: 'Vault' },
   ];
   if (user.role === 'moderator' || user.role === 'admin')
     items.push({ to: '/moderation', label: 'Moderation' });
   if (user.role === 'admin') items.push({ to: '/admin', label: 'Admin' });
+  items.push({ to: '/transparency', label: 'Transparency' }, { to: '/policies', label: 'Policies' });
   return items;
 }
 
@@ -31,6 +34,8 @@ export function AppHeader({ user }: { user: Me }) {
   const leave = async () => {
     setLeaving(true);
     try {
+      // The vault key must not outlive the session in this tab (or in the service worker).
+      lockVault();
       await signOut();
       announce('You are signed out.');
       navigate('/signin');

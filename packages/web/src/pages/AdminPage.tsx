@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
 import { api } from '../api/client';
 import { call, toApiError, type ApiError } from '../api/problem';
 import type { Role, UserSummary } from '../api/types';
+import { AdminTabs } from '../components/AdminTabs';
 import { SelectField, TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { RelativeTime } from '../components/RelativeTime';
@@ -37,6 +38,7 @@ export function AdminPage() {
 
   return (
     <div className="narrow">
+      <AdminTabs />
       <div className="page-head">
         <h1>People and roles</h1>
         <p className="muted">Role changes are published in the transparency log with your reason.</p>

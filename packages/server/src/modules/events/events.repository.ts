@@ -17,12 +17,32 @@ export type EventType =
   | 'appeal.filed'
   | 'appeal.decided'
   /** Written by the transparency log itself when it starts (transparency.repository.ts). */
-  | 'instance.created';
+  | 'instance.created'
+  /** Agency verification and jurisdiction request policies (all published to the log). */
+  | 'agency.verified'
+  | 'agency.suspended'
+  | 'agency.reinstated'
+  | 'agency.member_added'
+  | 'agency.member_removed'
+  | 'policy.published'
+  /** Clip vault (private to the owner: never published to the log). */
+  | 'vault.keys_set'
+  | 'vault.rewrapped'
+  | 'camera.created'
+  | 'camera.updated'
+  | 'camera.deleted'
+  | 'device.pairing_code_created'
+  | 'device.paired'
+  | 'device.revoked'
+  | 'clip.created'
+  | 'clip.deleted'
+  | 'clip.expired';
 
 export interface NewEvent {
   type: EventType;
   actorId: number | null;
-  subjectType: 'user' | 'post' | 'comment' | 'appeal' | 'log';
+  subjectType:
+    'user' | 'post' | 'comment' | 'appeal' | 'log' | 'camera' | 'device' | 'clip' | 'agency' | 'jurisdiction';
   subjectId: number | string;
   /** Facts about the action. Never an exact location. */
   data?: Record<string, unknown>;

@@ -6,11 +6,18 @@ import { ENTRY_SCHEMA, encodeEntry, type Entry } from '@porchlight/tlog';
  */
 export const LOGGED_EVENT_TYPES = [
   'instance.created',
+  'log.key_rotated',
   'moderation.hidden',
   'moderation.restored',
   'appeal.filed',
   'appeal.decided',
   'user.role_changed',
+  'agency.verified',
+  'agency.suspended',
+  'agency.reinstated',
+  'agency.member_added',
+  'agency.member_removed',
+  'policy.published',
 ] as const;
 
 /** An outbox row as the sequencer reads it; `time` is already RFC 3339 UTC to the second. */
@@ -48,6 +55,8 @@ export function entryForEvent(e: OutboxEvent): Entry {
   switch (e.type) {
     case 'instance.created':
       return { ...base, type: 'instance.created', data: { origin: d.origin, key: d.key } } as Entry;
+    case 'log.key_rotated':
+      return { ...base, type: 'log.key_rotated', data: { old: d.old, new: d.new } } as Entry;
     case 'moderation.hidden':
     case 'moderation.restored':
       return {
@@ -68,6 +77,38 @@ export function entryForEvent(e: OutboxEvent): Entry {
         ...base,
         type: 'role.changed',
         data: { admin: actor(e), from: d.from, to: d.to, reason: d.reason },
+      } as Entry;
+    case 'agency.verified':
+    case 'agency.suspended':
+    case 'agency.reinstated':
+      return {
+        ...base,
+        type: e.type,
+        data: {
+          agency: d.agencyId,
+          name: d.name,
+          jurisdiction: d.jurisdiction,
+          admin: actor(e),
+          reason: d.reason,
+        },
+      } as Entry;
+    // Which account joined or left stays out: the log shows that an agency's membership changed, and who did it.
+    case 'agency.member_added':
+    case 'agency.member_removed':
+      return { ...base, type: e.type, data: { agency: d.agencyId, admin: actor(e) } } as Entry;
+    case 'policy.published':
+      return {
+        ...base,
+        type: 'policy.changed',
+        data: {
+          jurisdiction: d.jurisdiction,
+          name: d.name,
+          version: d.version,
+          sha256: d.sha256,
+          policy: d.policy,
+          admin: actor(e),
+          reason: d.reason,
+        },
       } as Entry;
     default:
       throw new UnpublishableEventError(e.id, `type ${e.type} is not published`);

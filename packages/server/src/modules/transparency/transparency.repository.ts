@@ -14,7 +14,8 @@ const bytes = (value: Uint8Array): Uint8Array => new Uint8Array(value);
 
 export interface LogKeyRow {
   origin: string;
-  skey: string;
+  /** Null when the private key is kept outside the database (PORCHLIGHT_LOG_KEY_FILE) or the key is retired. */
+  skey: string | null;
   vkey: string;
 }
 
@@ -197,4 +198,124 @@ export async function insertCheckpoint(tx: Queryable, c: CheckpointRow & { creat
     `INSERT INTO log_checkpoints (size, root, note, created_at) VALUES ($1, decode($2, 'hex'), $3, $4)`,
     [c.size, hex(c.root), c.note, c.createdAt],
   );
+}
+
+/** The signed checkpoint of exactly `size` leaves, if the log ever signed one. */
+export async function checkpointAt(q: Queryable, size: number): Promise<string | undefined> {
+  const res = await q.query<{ note: string }>('SELECT note FROM log_checkpoints WHERE size = $1', [size]);
+  return res.rows[0]?.note;
+}
+
+/** Every key the log has signed with, oldest first (the active one last). */
+export async function keyHistory(q: Queryable): Promise<string[]> {
+  const res = await q.query<{ vkey: string }>('SELECT vkey FROM log_keys ORDER BY id');
+  return res.rows.map((r) => r.vkey);
+}
+
+/** Erases the active key's private half: it is kept in a key file from now on. */
+export async function forgetActivePrivateKey(tx: Queryable): Promise<void> {
+  await tx.query('UPDATE log_keys SET skey = NULL WHERE active');
+}
+
+/** Retires the active key (erasing its private half) at the transition checkpoint of `transitionSize`. */
+export async function retireActiveKey(tx: Queryable, at: Date, transitionSize: number): Promise<void> {
+  await tx.query(
+    'UPDATE log_keys SET active = false, skey = NULL, retired_at = $1, transition_size = $2 WHERE active',
+    [at, transitionSize],
+  );
+}
+
+/** Writes the outbox event announcing a key rotation; returns its id. */
+export async function insertKeyRotatedEvent(
+  tx: Queryable,
+  e: { origin: string; old: string; new: string; createdAt: Date },
+): Promise<number> {
+  const res = await tx.query<{ id: number }>(
+    `INSERT INTO events (type, actor_id, subject_type, subject_id, data, created_at)
+     VALUES ('log.key_rotated', NULL, 'log', $1, $2, $3) RETURNING id`,
+    [e.origin, JSON.stringify({ old: e.old, new: e.new }), e.createdAt],
+  );
+  return res.rows[0]!.id;
+}
+
+/**
+ * Waits until every transaction that has written to the outbox has finished, and keeps new writers out until
+ * `tx` ends, so every event id below the caller's is settled. For the short key-rotation transaction only.
+ */
+export async function holdOutbox(tx: Queryable): Promise<void> {
+  await tx.query('LOCK TABLE events IN SHARE MODE');
+}
+
+/** What /metrics reports about the log. */
+export interface LogMetricsRow {
+  size: number;
+  /** Seconds since the newest checkpoint was signed; null before the first. */
+  checkpointAge: number | null;
+  /** Accountability events committed but not yet in the log. */
+  waiting: number;
+}
+
+export async function logMetrics(q: Queryable, types: readonly string[]): Promise<LogMetricsRow> {
+  const res = await q.query<{ size: string | null; age: number | null; waiting: string }>(
+    `WITH head AS (SELECT size, created_at FROM log_checkpoints ORDER BY size DESC LIMIT 1),
+          cursor AS (SELECT coalesce(max(event_id), 0) AS id FROM log_entries WHERE index > 0)
+     SELECT (SELECT size FROM head) AS size,
+            (SELECT extract(epoch FROM now() - created_at)::float8 FROM head) AS age,
+            (SELECT count(*) FROM events e, cursor
+              WHERE e.id > cursor.id AND e.type = ANY($1::text[])
+                AND NOT EXISTS (SELECT 1 FROM log_entries l WHERE l.event_id = e.id)) AS waiting`,
+    [types],
+  );
+  const row = res.rows[0]!;
+  return { size: Number(row.size ?? 0), checkpointAge: row.age, waiting: Number(row.waiting) };
+}
+
+/** A verified witness cosignature on the checkpoint of `size` (see transparency.witnesses.ts). */
+export interface CosignatureRow {
+  size: number;
+  witness: string;
+  keyId: number;
+  /** The note signature line, with its final newline. */
+  line: string;
+  cosignedAt: Date;
+}
+
+/** Stores cosignatures; one already stored for the same checkpoint and witness key is kept. */
+export async function insertCosignatures(
+  q: Queryable,
+  rows: readonly CosignatureRow[],
+  receivedAt: Date,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query(
+    `INSERT INTO log_cosignatures (size, witness, key_id, line, cosigned_at, received_at)
+     SELECT * , $6::timestamptz FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[])
+     ON CONFLICT (size, witness, key_id) DO NOTHING`,
+    [
+      rows.map((r) => r.size),
+      rows.map((r) => r.witness),
+      rows.map((r) => r.keyId),
+      rows.map((r) => r.line),
+      rows.map((r) => r.cosignedAt.toISOString()),
+      receivedAt,
+    ],
+  );
+}
+
+/** The cosignature lines collected for the checkpoint of `size`, in a stable order. */
+export async function cosignatureLines(q: Queryable, size: number): Promise<string[]> {
+  const res = await q.query<{ line: string }>(
+    'SELECT line FROM log_cosignatures WHERE size = $1 ORDER BY witness, key_id',
+    [size],
+  );
+  return res.rows.map((r) => r.line);
+}
+
+/** The largest checkpoint size `witness` (a key name) has cosigned, if any. */
+export async function latestCosignedSize(q: Queryable, witness: string): Promise<number | undefined> {
+  const res = await q.query<{ size: number | null }>(
+    'SELECT max(size) AS size FROM log_cosignatures WHERE witness = $1',
+    [witness],
+  );
+  return res.rows[0]?.size ?? undefined;
 }

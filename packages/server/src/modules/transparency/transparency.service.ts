@@ -3,8 +3,11 @@ import {
   ed25519Signer,
   encodeEntryBundle,
   formatCheckpoint,
-  generateSigner,
+  formatProofDocument,
+  inclusionProof,
   leafHash,
+  parseCheckpoint,
+  parseNote,
   readTreeRoot,
   signNote,
   tileHashReader,
@@ -16,7 +19,18 @@ import type { Deps } from '../../deps.js';
 import { notFound } from '../../errors.js';
 import type { Queryable } from '../../infra/db/index.js';
 import { encodeEventEntry, LOGGED_EVENT_TYPES, UnpublishableEventError } from './transparency.entries.js';
+import { loadLogKey, LogKeyError, type KeyPair, type LogKey } from './transparency.keys.js';
 import * as repo from './transparency.repository.js';
+import { LogWitnesses } from './transparency.witnesses.js';
+
+/** What a key rotation did: the keys, and the transition checkpoint (size) whose last entry announced it. */
+export interface KeyRotation {
+  old: string;
+  new: string;
+  /** Leaf index of the log.key_rotated entry. */
+  index: number;
+  size: number;
+}
 
 /** Most entries one sequencing transaction appends; a longer backlog is drained in several. */
 export const SEQUENCE_BATCH = 5000;
@@ -51,11 +65,16 @@ function tileInTree(tile: Tile, size: number): boolean {
  * One process sequences at a time (an advisory lock); the others serve reads.
  */
 export class TransparencyService {
-  #key: { origin: string; vkey: string; signer: NoteSigner } | undefined;
+  #key: LogKey | undefined;
   #running: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: Deps) {}
+  /** Collects witness cosignatures on new checkpoints in the background. */
+  readonly witnesses: LogWitnesses;
+
+  constructor(private readonly deps: Deps) {
+    this.witnesses = new LogWitnesses(deps);
+  }
 
   /**
    * Publishes every settled, unpublished accountability event, creating the log key and the
@@ -66,11 +85,17 @@ export class TransparencyService {
   sequenceNow(): Promise<SequenceResult> {
     const run = this.#running.then(() => this.#drain());
     this.#running = run.catch(() => undefined);
+    // Whether or not this run signed anything, a witness may still lack the newest checkpoint (a failed
+    // submission, a restart, another process sequenced). Never awaited: witnesses must not slow the log.
+    void this.#running.then(() => {
+      this.witnesses.submitLatest();
+    });
     return run;
   }
 
   /** Runs the sequencer now and then every `config.logIntervalMs` until {@link stop}. */
   start(log: SequencerLog): void {
+    this.witnesses.useLog(log);
     const tick = () => {
       this.sequenceNow().catch((err: unknown) => {
         log.error({ err }, 'transparency log sequencing failed');
@@ -86,13 +111,17 @@ export class TransparencyService {
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running;
+    await this.witnesses.stop();
   }
 
-  /** The latest signed checkpoint note. */
+  /**
+   * The latest signed checkpoint note, with every witness cosignature collected for it so far appended. It is
+   * served as soon as it is signed; cosignature lines join it as the witnesses answer.
+   */
   async checkpoint(): Promise<string> {
     const head = await repo.latestCheckpoint(this.deps.db);
     if (!head) throw notFound('checkpoint');
-    return head.note;
+    return head.note + (await repo.cosignatureLines(this.deps.db, head.size)).join('');
   }
 
   /** The log's verifier key (C2SP vkey). */
@@ -110,6 +139,21 @@ export class TransparencyService {
     return data!;
   }
 
+  /**
+   * A c2sp.org/tlog-proof@v1 document proving entry `index` is in the tree of the checkpoint `/log/checkpoint`
+   * serves now. Its extra data is the entry itself, so the document alone shows what was logged.
+   */
+  async proofDocument(index: number): Promise<string> {
+    const note = await this.checkpoint();
+    const { size } = parseCheckpoint(parseNote(note).text);
+    if (index >= size) throw notFound(`log entry ${index} (the log has ${size})`);
+    const db = this.deps.db;
+    const reader = tileHashReader(size, { readTiles: (tiles) => repo.readTiles(db, tiles) });
+    const [entry] = await repo.readEntries(db, index, 1);
+    const proof = await inclusionProof(index, size, reader);
+    return formatProofDocument({ ...(entry && { extra: entry }), index, proof, checkpoint: note });
+  }
+
   /** The entry bundle at `index` with `width` entries; not found beyond the current tree. */
   async entryBundle(index: number, width: number): Promise<Uint8Array> {
     const head = await repo.latestCheckpoint(this.deps.db);
@@ -120,13 +164,19 @@ export class TransparencyService {
   }
 
   async #drain(): Promise<SequenceResult> {
-    const key = await this.#ensureKey();
+    let key = await this.#ensureKey();
     let appended = 0;
     for (;;) {
       const watermark = await repo.settledEventWatermark(this.deps.db, WATERMARK_LOCK_TIMEOUT_MS);
       const step = await this.deps.db.transaction((tx) => this.#step(tx, key, watermark));
       appended += step.appended;
       if (step.blocked) throw step.blocked;
+      if (step.keyChanged) {
+        // Rotated by another process (rotate-log-key): sign with the new key from now on, never the old one.
+        this.#key = undefined;
+        key = await this.#ensureKey();
+        continue;
+      }
       if (!step.more) return { appended, size: step.size, busy: step.busy };
     }
   }
@@ -134,10 +184,13 @@ export class TransparencyService {
   /** One sequencing transaction; see the class comment. */
   async #step(
     tx: Queryable,
-    key: { origin: string; signer: NoteSigner },
+    key: { origin: string; vkey: string; signer: NoteSigner; cosigners?: readonly NoteSigner[] },
     watermark: number,
-  ): Promise<SequenceResult & { more: boolean; blocked?: UnpublishableEventError }> {
+  ): Promise<SequenceResult & { more: boolean; blocked?: UnpublishableEventError; keyChanged?: boolean }> {
     if (!(await repo.tryLockSequencer(tx))) return { appended: 0, size: 0, busy: true, more: false };
+    if ((await repo.findActiveKey(tx))?.vkey !== key.vkey) {
+      return { appended: 0, size: 0, busy: false, more: false, keyChanged: true };
+    }
     const head = await repo.latestCheckpoint(tx);
     const size = head?.size ?? 0;
     // A log always begins by naming itself and its key, whatever the outbox held before it existed.
@@ -188,7 +241,7 @@ export class TransparencyService {
     await repo.insertCheckpoint(tx, {
       size: next.size,
       root: next.root,
-      note: signNote(text, [key.signer]),
+      note: signNote(text, [key.signer, ...(key.cosigners ?? [])]),
       createdAt: this.deps.clock.now(),
     });
     // A full batch, or a step that only started the log, leaves more to publish.
@@ -196,28 +249,79 @@ export class TransparencyService {
     return { appended: entries.length, size: next.size, busy: false, more, ...(blocked && { blocked }) };
   }
 
-  /**
-   * Loads the signing key, creating it and the log's first event on the instance's first start. Under the
-   * sequencer lock, so two processes starting together create one key.
-   */
-  async #ensureKey(): Promise<{ origin: string; vkey: string; signer: NoteSigner }> {
-    if (this.#key) return this.#key;
-    const origin = this.deps.config.logOrigin;
-    const row = await this.deps.db.transaction(async (tx) => {
-      await repo.lockSequencer(tx);
-      const existing = await repo.findActiveKey(tx);
-      if (existing) return existing;
-      const { skey, vkey } = generateSigner(origin);
-      const createdAt = this.deps.clock.now();
-      await repo.insertKey(tx, { origin, skey, vkey, createdAt });
-      await repo.insertInstanceCreatedEvent(tx, { origin, key: vkey, createdAt });
-      return { origin, skey, vkey };
-    });
-    // A log's origin is its identity: verifiers pin it, so it cannot silently change with the configuration.
-    if (row.origin !== origin) {
-      throw new Error(`PORCHLIGHT_LOG_ORIGIN is "${origin}" but this instance's log is "${row.origin}"`);
-    }
-    this.#key = { origin, vkey: row.vkey, signer: ed25519Signer(row.skey) };
+  /** The signing key (see {@link loadLogKey}), loaded once and again after a rotation. */
+  async #ensureKey(): Promise<LogKey> {
+    this.#key ??= await loadLogKey(this.deps);
     return this.#key;
+  }
+
+  /**
+   * Rotates the log's signing key. Publishes the backlog, then in one transaction appends a `log.key_rotated`
+   * entry naming the old and the new key, and signs the checkpoint that ends with it with BOTH keys: whoever
+   * trusts the old key can follow the log to the new one, and nobody holding only the new key could have
+   * announced it. Later checkpoints are signed by the new key alone; the old key is retired and its private half
+   * erased from the database.
+   */
+  async rotateKey(next: { pair: KeyPair; storeInDb: boolean }): Promise<KeyRotation> {
+    await this.sequenceNow();
+    const run = this.#running.then(async () => {
+      const old = await this.#ensureKey();
+      if (old.vkey === next.pair.vkey) throw new LogKeyError(`${old.vkey} is already the log's key`);
+      const at = this.deps.clock.now();
+      const rotation = await this.deps.db.transaction(async (tx) => {
+        await repo.lockSequencer(tx);
+        if ((await repo.findActiveKey(tx))?.vkey !== old.vkey) {
+          throw new LogKeyError("the log's key changed while rotating; run the rotation again");
+        }
+        const eventId = await repo.insertKeyRotatedEvent(tx, {
+          origin: old.origin,
+          old: old.vkey,
+          new: next.pair.vkey,
+          createdAt: at,
+        });
+        // Everything before the rotation event must be settled, so the transition checkpoint ends with it.
+        await repo.holdOutbox(tx);
+        const signers = { ...old, cosigners: [ed25519Signer(next.pair.skey)] };
+        let step;
+        do {
+          step = await this.#step(tx, signers, eventId);
+          if (step.blocked) throw step.blocked;
+        } while (step.more);
+        if ((await repo.publishedEventCursor(tx)) !== eventId) {
+          throw new Error('the key rotation entry did not end the transition checkpoint');
+        }
+        await repo.retireActiveKey(tx, at, step.size);
+        await repo.insertKey(tx, {
+          origin: old.origin,
+          skey: next.storeInDb ? next.pair.skey : null,
+          vkey: next.pair.vkey,
+          createdAt: at,
+        });
+        return { old: old.vkey, new: next.pair.vkey, index: step.size - 1, size: step.size };
+      });
+      this.#key = undefined;
+      return rotation;
+    });
+    this.#running = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Every verifier key the log has used, oldest first; the last is the active one. */
+  async keyHistory(): Promise<string[]> {
+    const keys = await repo.keyHistory(this.deps.db);
+    if (keys.length === 0) throw notFound('log key');
+    return keys;
+  }
+
+  /** The checkpoint the log signed at exactly `size` (a key rotation's transition checkpoint, say). */
+  async checkpointAt(size: number): Promise<string> {
+    const note = await repo.checkpointAt(this.deps.db, size);
+    if (note === undefined) throw notFound(`checkpoint of size ${size}`);
+    return note;
+  }
+
+  /** Log size, events waiting to be sequenced and seconds since the last checkpoint, for /metrics. */
+  metrics(): Promise<repo.LogMetricsRow> {
+    return repo.logMetrics(this.deps.db, LOGGED_EVENT_TYPES);
   }
 }

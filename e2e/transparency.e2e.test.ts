@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, signIn, type Person } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+/*
+ * An admin publishes a new version of the demo jurisdiction's request policy and verifies, then suspends, an
+ * agency in the admin pages. A visitor with no account reads the policy and the agency's standing on /policies,
+ * finds their entries on /transparency by searching, opens an entry's inclusion proof, and follows a policy's
+ * link to its entry.
+ */
+describe('public policies and transparency log, end to end', () => {
+  let server: RunningServer | undefined;
+  const people: Person[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    people.push(...(await Promise.all([openBrowser(), openBrowser()])));
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(people.map((p) => p.close()));
+    await server?.stop();
+  }, 30_000);
+
+  it('shows a new policy version and an agency’s suspension, and their log entries, to a visitor without an account', async () => {
+    const [admin, visitor] = people as [Person, Person];
+    const url = server!.url;
+    const tag = Date.now().toString(36);
+    const reason = `Adopted by council resolution ${tag}`;
+
+    await signIn(admin.page, url, 'admin@demo.porchlight');
+    await admin.page.getByRole('link', { name: 'Admin' }).click();
+    await admin.page.getByRole('link', { name: 'Request policies' }).click();
+    const form = admin.page.getByRole('form', { name: 'Publish a policy' });
+    // The demo instance has version 1 of Portland's policy; the admin starts from it.
+    await admin.page.getByRole('button', { name: 'Edit Portland, Oregon (v1)' }).click();
+    expect(await form.getByLabel('Jurisdiction slug').inputValue()).toBe('portland-or');
+    await form.getByLabel('Longest time window (hours)').fill('48');
+    await form.getByLabel('Reason for this version').fill(reason);
+    await form.getByRole('button', { name: 'Publish new version' }).click();
+    await form.getByRole('status').filter({ hasText: 'Published version 2 of Portland, Oregon' }).waitFor();
+
+    // The admin verifies an agency, then suspends it; both are public, by name.
+    const sheriff = `Multnomah County Sheriff ${tag}`;
+    await admin.page
+      .getByRole('navigation', { name: 'Admin' })
+      .getByRole('link', { name: 'Agencies' })
+      .click();
+    const verify = admin.page.getByRole('form', { name: 'Verify an agency' });
+    await verify.getByLabel('Agency name').fill(sheriff);
+    await verify.getByLabel('Official contact').fill('records@sheriff.example');
+    await verify.getByLabel('How it was verified').fill('Confirmed with the county records office');
+    await verify.getByRole('button', { name: 'Verify agency' }).click();
+    const agencyCard = admin.page.getByRole('article', { name: sheriff });
+    await agencyCard.getByLabel('Reason for suspending').fill('Requests outside its jurisdiction');
+    await agencyCard.getByRole('button', { name: 'Suspend agency' }).click();
+    await agencyCard.getByRole('button', { name: 'Reinstate agency' }).waitFor();
+
+    // A visitor with no account reads the policy in force.
+    await visitor.page.goto(`${url}/policies`);
+    const card = visitor.page.getByRole('region', { name: 'Portland, Oregon' });
+    await card.waitFor();
+    await card.getByText('48 hours').waitFor();
+    await card.getByText(reason).waitFor();
+    await card.getByText('Portland Police Bureau, Central Precinct').waitFor();
+    await card.getByRole('listitem').filter({ hasText: sheriff }).getByText('suspended').waitFor();
+    expect(await visitor.page.getByText('records@sheriff.example').count()).toBe(0);
+    await card.getByText('Version history (2 versions)').click();
+    await card
+      .getByRole('list', { name: 'Versions of portland-or' })
+      .getByText(/Demo policy/)
+      .waitFor();
+    expect(await visitor.page.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
+
+    // …and finds its entry in the log. The sequencer publishes within a second or so; search until it has.
+    await visitor.page
+      .getByRole('navigation', { name: 'Public' })
+      .getByRole('link', { name: 'Transparency log' })
+      .click();
+    await visitor.page.getByRole('heading', { name: 'Transparency log', level: 1 }).waitFor();
+    const search = visitor.page.getByRole('search', { name: 'Search the log' });
+    await search.getByLabel('Search entries').fill(`resolution ${tag}`);
+    const entries = visitor.page.getByRole('list', { name: 'Log entries' });
+    const entry = entries.getByRole('article', { name: /Policy published/ });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      await search.getByRole('button', { name: 'Search' }).click();
+      await visitor.page.waitForFunction(
+        () => document.querySelector('[aria-label="Log entries"]')?.getAttribute('aria-busy') === 'false',
+      );
+      if ((await entry.count()) > 0 || Date.now() > deadline) break;
+      await visitor.page.waitForTimeout(500);
+    }
+    await entry.waitFor();
+    expect(await entries.getByRole('article').count()).toBe(1);
+    await entry.getByText(reason, { exact: true }).waitFor();
+    await entry.getByText('portland-or', { exact: true }).waitFor();
+
+    // The log's facts are shown, with how to audit it.
+    expect(Number(await visitor.page.getByTestId('log-size').textContent())).toBeGreaterThanOrEqual(2);
+    await visitor.page.getByText(`npx porchlight audit ${url}/log`).waitFor();
+
+    // The entry's proof link serves a c2sp.org/tlog-proof document.
+    const href = await entry.getByRole('link', { name: 'Inclusion proof' }).getAttribute('href');
+    const proof = await visitor.page.request.get(`${url}${href!}`);
+    expect(proof.status()).toBe(200);
+    expect(await proof.text()).toContain('c2sp.org/tlog-proof');
+
+    // The agency's verification and suspension are in the log under its name.
+    await search.getByLabel('Search entries').fill(sheriff);
+    await search.getByRole('button', { name: 'Search' }).click();
+    await entries.getByRole('article', { name: /Agency suspended/ }).waitFor();
+    await entries.getByRole('article', { name: /Agency verified/ }).waitFor();
+    expect(await entries.getByRole('article').count()).toBe(2);
+
+    // From the policy, a link leads straight to its entry in the log.
+    await visitor.page.goto(`${url}/policies`);
+    await card.getByRole('link', { name: 'Version 2 in the transparency log' }).click();
+    await visitor.page.getByRole('heading', { name: 'Transparency log', level: 1 }).waitFor();
+    await entries
+      .getByRole('article', { name: /Policy published/ })
+      .getByText(reason, { exact: true })
+      .waitFor();
+    expect(await entries.getByRole('article').count()).toBe(1);
+
+    for (const p of people) expect(p.errors).toEqual([]);
+  }, 90_000);
+});

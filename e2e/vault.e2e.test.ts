@@ -1,0 +1,424 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeFrigate, type FakeFrigate } from '../packages/hub/test/support/fake-frigate.js';
+import { openBrowser, signIn, type Person } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '..');
+/** The `porchlight-hub` CLI, run from source as its own process. */
+const HUB = [process.execPath, '--import', 'tsx', 'packages/hub/src/main.ts'] as const;
+
+/*
+ * A resident's clip vault in real Chromium against the real built server: the key is made and wrapped in
+ * the page, a clip is encrypted in the page and uploaded over tus (surviving a dropped PATCH), played and
+ * sought through the decrypting service worker, downloaded byte-identical, and deleted — while the server
+ * only ever stores age ciphertext.
+ */
+describe('clip vault in the browser, end to end', () => {
+  let server: RunningServer | undefined;
+  let person: Person | undefined;
+  let work = '';
+  let video = '';
+  let videoBytes = Buffer.alloc(0);
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(tmpdir(), 'porchlight-e2e-vault-'));
+    video = path.join(work, 'porch.mp4');
+    await run('ffmpeg', [
+      ...[
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=duration=5:size=640x360:rate=25',
+      ],
+      ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', video],
+    ]);
+    videoBytes = await readFile(video);
+    [server, person] = await Promise.all([startServer(), openBrowser()]);
+    // Key wrapping (scrypt) and software-rendered video are slow on a busy CI machine.
+    person.context.setDefaultTimeout(45_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await person?.close();
+    await server?.stop();
+    await rm(work, { recursive: true, force: true });
+  }, 30_000);
+
+  it('sets up keys, uploads encrypted, plays, locks, unlocks, recovers, downloads and deletes', async () => {
+    const { page } = person!;
+    const url = server!.url;
+    const passphrase = 'lantern hedgehog quietly orbit';
+    await signIn(page, url, 'alice@demo.porchlight');
+    // Everything the page sends, to show no secret ever leaves it.
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      sent.push(`${r.method()} ${r.url()} ${JSON.stringify(r.headers())} ${r.postData() ?? ''}`);
+    });
+
+    // --- Key setup: the recovery code is shown once, and only after confirming does the vault open.
+    await page.getByRole('link', { name: 'Vault' }).click();
+    await page.getByRole('heading', { name: 'Set up your clip vault' }).waitFor();
+    await page.getByLabel('Vault passphrase', { exact: true }).fill('short');
+    await page.getByLabel('Repeat the passphrase', { exact: true }).fill('short');
+    await page.getByRole('button', { name: 'Create my vault' }).click();
+    await page.getByText('Use at least 12 characters.').first().waitFor();
+    await page.getByLabel('Vault passphrase', { exact: true }).fill(passphrase);
+    await page.getByLabel('Repeat the passphrase', { exact: true }).fill(passphrase);
+    await page.getByRole('button', { name: 'Create my vault' }).click();
+    const codeBox = page.getByLabel('Recovery code', { exact: true });
+    await codeBox.waitFor({ timeout: 60_000 });
+    const recoveryCode = (await codeBox.textContent())!.trim();
+    expect(recoveryCode).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){5}$/);
+    expect(await page.getByRole('button', { name: 'Open my vault' }).isDisabled()).toBe(true);
+    await page.getByLabel('I have saved my recovery code somewhere safe').check();
+    await page.getByRole('button', { name: 'Open my vault' }).click();
+    await page.getByText('Unlocked in this tab').waitFor();
+    expect(await page.content()).not.toContain(recoveryCode);
+
+    // The key lives in memory only: nothing in storage, and a reload finds the vault locked.
+    const stored = await page.evaluate(async () => ({
+      local: Object.keys(localStorage).length,
+      session: Object.keys(sessionStorage).length,
+      databases: (await indexedDB.databases()).length,
+      cookies: document.cookie,
+    }));
+    expect({ ...stored, cookies: undefined }).toEqual({
+      local: 0,
+      session: 0,
+      databases: 0,
+      cookies: undefined,
+    });
+    expect(stored.cookies).not.toContain('AGE-');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Unlock your vault' }).waitFor();
+    await unlock(page, 'not my passphrase at all');
+    await page.getByRole('alert').getByText('Wrong passphrase').waitFor({ timeout: 60_000 });
+    await unlock(page, passphrase);
+    await page.getByText('Unlocked in this tab').waitFor({ timeout: 60_000 });
+
+    // --- A camera: an invalid privacy zone is named; the saved location comes back coarse.
+    await page.getByRole('link', { name: 'Cameras' }).click();
+    await page.getByRole('button', { name: 'Add a camera' }).click();
+    await page.getByLabel('Name').fill('Front door');
+    await page.getByLabel('Latitude').fill('45.523064');
+    await page.getByLabel('Longitude').fill('-122.676483');
+    await page.getByLabel('Keep clips for (days)').fill('14');
+    await page.getByLabel('Paste zones').fill('0,0,1.5,0,1,1');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('Value 3 (1.5) is outside 0–1.').waitFor();
+    await page.getByLabel('Zone 1', { exact: true }).fill('0,0,0.3,0,0.3,0.2');
+    // A second zone drawn on the 16:9 frame (bottom right corner).
+    const frame = page.getByRole('img', { name: /^Camera frame with 1 privacy zone/ });
+    const box = (await frame.boundingBox())!;
+    for (const [x, y] of [
+      [0.85, 0.85],
+      [0.95, 0.85],
+      [0.95, 0.95],
+    ] as const) {
+      await frame.click({ position: { x: x * box.width, y: y * box.height } });
+    }
+    await page.getByRole('button', { name: 'Finish zone (3 corners)' }).click();
+    const drawn = await page.getByLabel('Zone 2', { exact: true }).inputValue();
+    const corners = drawn.split(',').map(Number);
+    expect(corners).toHaveLength(6);
+    [0.85, 0.85, 0.95, 0.85, 0.95, 0.95].forEach((n, k) => {
+      expect(corners[k]).toBeCloseTo(n, 1);
+    });
+    expect(
+      await page.getByLabel('Let me know about agency footage requests near this camera').isChecked(),
+    ).toBe(false);
+    await page.getByRole('button', { name: 'Add camera' }).click();
+    const camera = page.getByRole('article', { name: 'Front door' });
+    await camera.waitFor();
+    const shown = (await camera.getByText('the cell around').textContent()) ?? '';
+    expect(shown).not.toContain('45.523064');
+    expect(shown).not.toContain('-122.676483');
+
+    // --- Upload from the page; the first PATCH is dropped and the upload resumes by itself.
+    let dropped = 0;
+    await page.route('**/api/uploads/**', async (route) => {
+      if (route.request().method() === 'PATCH' && dropped === 0) {
+        dropped += 1;
+        await route.abort('connectionreset');
+      } else await route.continue();
+    });
+    await page.getByRole('link', { name: 'Upload' }).click();
+    await page.getByLabel('Video file').setInputFiles(video);
+    await expect.poll(() => page.getByLabel('Starts').inputValue()).not.toBe('');
+    await page.getByRole('button', { name: 'Encrypt and upload' }).click();
+    await page.getByText('Uploaded and encrypted.').waitFor({ timeout: 60_000 });
+    expect(dropped).toBe(1);
+    await page.unroute('**/api/uploads/**');
+
+    // The server holds age ciphertext only.
+    const blobs = await filesUnder(path.join(server!.dataDir, 'blobs'));
+    expect(blobs).toHaveLength(1);
+    const blob = await readFile(blobs[0]!);
+    expect(blob.subarray(0, 21).toString()).toBe('age-encryption.org/v1');
+    for (const at of [0, 4096, Math.floor(videoBytes.length / 2)]) {
+      expect(blob.indexOf(videoBytes.subarray(at, at + 32))).toBe(-1);
+    }
+
+    // --- The clip appears, plays and seeks through the service worker.
+    await page.getByRole('link', { name: 'See it in your clips' }).click();
+    const clip = page.getByRole('article', { name: /^Clip from Front door/ });
+    await clip.getByRole('button', { name: 'Play' }).click();
+    const player = clip.locator('video');
+    await expectPlays(player);
+    const stream = (await player.getAttribute('src'))!;
+    expect(stream).toMatch(/^\/vault\/stream\/\d+$/);
+
+    // --- Lock, then unlock with the passphrase. Locked, the worker no longer decrypts (423).
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByRole('heading', { name: 'Unlock your vault' }).waitFor();
+    const lockedStatus = await page.evaluate(
+      async (src) => (await fetch(src, { headers: { Range: 'bytes=0-99' } })).status,
+      stream,
+    );
+    expect(lockedStatus).toBe(423);
+    await unlock(page, passphrase);
+    await page.getByText('Unlocked in this tab').waitFor({ timeout: 60_000 });
+
+    // --- Recovery code (typed sloppily) then a new passphrase; the old one stops working.
+    const newPassphrase = 'copper meadow violin seventeen';
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByRole('button', { name: 'Forgot it? Use your recovery code' }).click();
+    await page
+      .getByLabel('Recovery code', { exact: true })
+      .fill(recoveryCode.toLowerCase().replaceAll('-', ' '));
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('heading', { name: 'Choose a new passphrase' }).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Vault passphrase', { exact: true }).fill(newPassphrase);
+    await page.getByLabel('Repeat the passphrase', { exact: true }).fill(newPassphrase);
+    await page.getByRole('button', { name: 'Save passphrase and unlock' }).click();
+    await page.getByText('Unlocked in this tab').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await unlock(page, passphrase);
+    await page.getByRole('alert').getByText('Wrong passphrase').waitFor({ timeout: 60_000 });
+    await unlock(page, newPassphrase);
+    await page.getByText('Unlocked in this tab').waitFor({ timeout: 60_000 });
+
+    // --- The worker is stopped (as the browser does to idle workers) and loses the key; the page gives it
+    // back when asked, and the download is byte-identical to the original.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      clip.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    const saved = path.join(work, 'downloaded.mp4');
+    await download.saveAs(saved);
+    expect(sha256(await readFile(saved))).toBe(sha256(videoBytes));
+    expect(download.suggestedFilename()).toMatch(/^porchlight-clip-.+\.mp4$/);
+
+    // --- No passphrase, recovery code or identity in any request, nor anywhere in the server's data.
+    const secrets = [passphrase, newPassphrase, recoveryCode, recoveryCode.toLowerCase(), 'AGE-SECRET-KEY-1'];
+    for (const secret of secrets) expect(sent.filter((r) => r.includes(secret))).toEqual([]);
+    for (const file of await filesUnder(server!.dataDir)) {
+      const bytes = await readFile(file);
+      for (const secret of secrets) expect(bytes.indexOf(secret), `${secret} in ${file}`).toBe(-1);
+    }
+
+    // --- Delete: gone from the list and from blob storage.
+    await clip.getByRole('button', { name: 'Delete' }).click();
+    await clip.getByRole('button', { name: 'Delete clip' }).click();
+    await clip.waitFor({ state: 'detached' });
+    await page.getByText('No clips here yet.').waitFor();
+    await expect.poll(() => filesUnder(path.join(server!.dataDir, 'blobs'))).toHaveLength(0);
+
+    expect(person!.errors).toEqual([]);
+  }, 480_000);
+
+  // Continues from the vault and camera set up above.
+  it('pairs a home hub from the page; a Frigate review reaches the vault zoned and plays', async () => {
+    const { page } = person!;
+    const url = server!.url;
+    let frigate: FakeFrigate | undefined;
+    let hub: ChildProcess | undefined;
+    const hubLog: string[] = [];
+    const stateDir = path.join(work, 'hub-state');
+    try {
+      await page.getByRole('link', { name: 'Cameras' }).click();
+      const camera = page.getByRole('article', { name: 'Front door' });
+      const cameraId = (
+        (await camera.locator('dt:text-is("Camera id") + dd code').textContent()) ?? ''
+      ).trim();
+      expect(cameraId).toMatch(/^\d+$/);
+      // Editing keeps the camera and its zones; the hub reads the new settings.
+      await camera.getByRole('button', { name: 'Edit' }).click();
+      await page.getByLabel('Keep clips for (days)').fill('7');
+      await page.getByRole('button', { name: 'Save camera' }).click();
+      await camera.getByText('7 days').waitFor();
+
+      // Pairing: the page shows the exact command; run it.
+      await page.getByRole('link', { name: 'Hubs' }).click();
+      await page.getByRole('button', { name: 'Pair a hub' }).click();
+      const command = ((await page.getByLabel('Pairing command').textContent()) ?? '').trim();
+      const match = /^npx porchlight-hub pair --server (\S+) --code (\S+)$/.exec(command);
+      expect(match?.[1]).toBe(url);
+      const paired = await run(
+        HUB[0],
+        [
+          ...HUB.slice(1),
+          '--state-dir',
+          stateDir,
+          'pair',
+          '--server',
+          match![1]!,
+          '--code',
+          match![2]!,
+          '--name',
+          'Porch hub',
+        ],
+        { cwd: ROOT },
+      );
+      expect(paired.stdout).toContain('paired as "Porch hub"');
+      await page.getByRole('link', { name: 'Clips' }).click();
+      await page.getByRole('link', { name: 'Hubs' }).click();
+      await page.getByRole('article', { name: 'Porch hub' }).waitFor();
+
+      // The hub runs against a fake Frigate (HTTP API + MQTT) and picks up a review.
+      frigate = await startFakeFrigate({ width: 640, height: 360 });
+      const config = path.join(work, 'hub.json');
+      await writeFile(
+        config,
+        JSON.stringify({
+          sources: [
+            {
+              type: 'frigate',
+              url: frigate.url,
+              mqtt: frigate.mqttUrl,
+              cameras: { front_door: cameraId },
+              pollSeconds: 0,
+            },
+          ],
+        }),
+      );
+      hub = spawn(HUB[0], [...HUB.slice(1), '--state-dir', stateDir, 'run', '--config', config], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      for (const stream of [hub.stdout!, hub.stderr!])
+        stream.on('data', (b: Buffer) => hubLog.push(b.toString()));
+      await frigate.subscribed();
+      await frigate.addReview({ camera: 'front_door', seconds: 4 });
+
+      // The clip appears in the vault and plays in Chromium.
+      await page.getByRole('link', { name: 'Clips' }).click();
+      const clip = page.getByRole('article', { name: /^Clip from Front door/ });
+      await expect
+        .poll(
+          async () => {
+            await page.getByRole('button', { name: 'Refresh' }).click();
+            return clip.count();
+          },
+          { timeout: 90_000, interval: 2000 },
+        )
+        .toBe(1);
+      // Filtering by time hides it; by camera shows it.
+      await page.getByLabel('From', { exact: true }).fill('2099-01-01T00:00');
+      await page.getByText('No clips here yet.').waitFor();
+      await page.getByLabel('From', { exact: true }).fill('');
+      await page.getByLabel('Camera', { exact: true }).selectOption({ label: 'Front door' });
+      await clip.waitFor();
+      await clip.getByRole('button', { name: 'Play' }).click();
+      const player = clip.locator('video');
+      await expectPlays(player, 4);
+
+      // The privacy zone (top-left 30 % × 20 %) was burned in at home: black there, the test pattern elsewhere.
+      const luma = await player.evaluate((v: HTMLVideoElement) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = v.videoWidth;
+        canvas.height = v.videoHeight;
+        const g = canvas.getContext('2d')!;
+        g.drawImage(v, 0, 0);
+        const mean = (x: number, y: number, w: number, h: number) => {
+          const d = g.getImageData(x, y, w, h).data;
+          let sum = 0;
+          for (let i = 0; i < d.length; i += 4) sum += 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
+          return sum / (d.length / 4);
+        };
+        return { zone: mean(10, 10, 150, 40), outside: mean(320, 150, 200, 150) };
+      });
+      expect(luma.zone).toBeLessThan(20);
+      expect(luma.outside).toBeGreaterThan(60);
+
+      // Revoking the hub from the page stops it.
+      await page.getByRole('link', { name: 'Hubs' }).click();
+      const card = page.getByRole('article', { name: 'Porch hub' });
+      await card.getByRole('button', { name: 'Revoke' }).click();
+      await card.getByRole('button', { name: 'Revoke hub' }).click();
+      await card.getByText('Revoked').waitFor();
+      expect(person!.errors).toEqual([]);
+    } catch (err) {
+      throw new Error(`${String(err)}\nhub output:\n${hubLog.join('')}`, { cause: err });
+    } finally {
+      if (hub && hub.exitCode === null) {
+        const exited = new Promise((resolve) => hub!.once('exit', resolve));
+        hub.kill('SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      }
+      await frigate?.close();
+    }
+  }, 300_000);
+});
+
+async function unlock(page: Page, passphrase: string): Promise<void> {
+  await page.getByLabel('Vault passphrase', { exact: true }).fill(passphrase);
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+}
+
+/** The <video> decodes frames, has a picture, advances when played, and can seek. */
+async function expectPlays(player: Locator, seconds = 5): Promise<void> {
+  await expect
+    .poll(() => player.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(2);
+  expect(await player.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight])).toEqual([640, 360]);
+  expect(await player.evaluate((v: HTMLVideoElement) => Math.round(v.duration))).toBe(seconds);
+  await player.evaluate(async (v: HTMLVideoElement) => {
+    v.muted = true;
+    await v.play();
+  });
+  await expect
+    .poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 15_000 })
+    .toBeGreaterThan(0.3);
+  const seeked = await player.evaluate(
+    (v: HTMLVideoElement) =>
+      new Promise<number>((resolve) => {
+        v.pause();
+        v.addEventListener(
+          'seeked',
+          () => {
+            resolve(v.currentTime);
+          },
+          { once: true },
+        );
+        v.currentTime = 2.5;
+      }),
+  );
+  expect(seeked).toBeCloseTo(2.5, 0);
+  await expect
+    .poll(() => player.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(2);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,0 +1,191 @@
+import { readFile } from 'node:fs/promises';
+import { HubError } from './errors.js';
+import type { EncodeOptions } from './ffmpeg.js';
+import type { FolderSourceConfig } from './sources/folder.js';
+import type { FrigateSourceConfig } from './sources/frigate.js';
+import type { HomeAssistantSourceConfig } from './sources/homeassistant.js';
+import type { RtspSourceConfig } from './sources/rtsp.js';
+
+export type SourceConfig =
+  FrigateSourceConfig | HomeAssistantSourceConfig | RtspSourceConfig | FolderSourceConfig;
+
+/** The daemon's config file (JSON), documented in `porchlight-hub run --help`. */
+export interface HubFileConfig {
+  sources: SourceConfig[];
+  /** x264 settings for the privacy-zone burn-in. */
+  encoder?: EncodeOptions;
+  /** Base delay (ms) before retrying a clip after a network failure; doubles per attempt up to 5 minutes. */
+  retryBaseMs?: number;
+}
+
+type Check = (value: unknown, at: string, problems: string[]) => void;
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A check that reports `${at} ${message}` when `ok` fails. */
+const rule =
+  (ok: (v: unknown) => boolean, message: string): Check =>
+  (v, at, p) => {
+    if (!ok(v)) p.push(`${at} ${message}`);
+  };
+const str = rule((v) => typeof v === 'string' && v.length > 0, 'must be a non-empty string');
+const cameraId = rule(
+  (v) => (typeof v === 'string' && /^\S+$/.test(v)) || (Number.isInteger(v) && (v as number) > 0),
+  'must be a Porchlight camera id (e.g. 3 or "3")',
+);
+const url =
+  (...protocols: string[]): Check =>
+  (v, at, p) => {
+    try {
+      const u = new URL(String(v));
+      if (!protocols.includes(u.protocol))
+        p.push(`${at} must be a ${protocols.join(' or ')} URL, not ${JSON.stringify(v)}`);
+    } catch {
+      p.push(`${at} must be a ${protocols.join(' or ')} URL, not ${JSON.stringify(v)}`);
+    }
+  };
+const int = (min: number, max: number): Check =>
+  rule(
+    (v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max,
+    `must be a whole number from ${min} to ${max}`,
+  );
+const oneOf = (...values: string[]): Check =>
+  rule((v) => values.includes(v as string), `must be one of ${values.map((x) => `"${x}"`).join(', ')}`);
+
+const SCHEMAS: Record<
+  SourceConfig['type'],
+  { required: Record<string, Check>; optional: Record<string, Check> }
+> = {
+  frigate: {
+    required: {
+      url: url('http:', 'https:'),
+      cameras: (v, at, p) => {
+        if (!isObj(v) || Object.keys(v).length === 0)
+          p.push(`${at} must map Frigate camera names to Porchlight camera ids`);
+        else for (const [k, id] of Object.entries(v)) cameraId(id, `${at}.${k}`, p);
+      },
+    },
+    optional: {
+      mqtt: url('mqtt:', 'mqtts:', 'ws:', 'wss:'),
+      topicPrefix: str,
+      severity: (v, at, p) => {
+        if (!Array.isArray(v) || v.length === 0) p.push(`${at} must be a list of "alert" and/or "detection"`);
+        else
+          v.forEach((s, i) => {
+            oneOf('alert', 'detection')(s, `${at}[${i}]`, p);
+          });
+      },
+      pollSeconds: int(0, 86_400),
+      lookbackMinutes: int(0, 7 * 24 * 60),
+      clipRetryDelays: rule(
+        (v) => Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0),
+        'must be a list of milliseconds',
+      ),
+    },
+  },
+  homeassistant: {
+    required: {
+      token: rule(
+        (v) => typeof v === 'string' && v.length >= 16,
+        'must be a secret of at least 16 characters',
+      ),
+    },
+    optional: {
+      listen: rule(
+        (v) => typeof v === 'string' && /^[^\s]*:\d{1,5}$/.test(v),
+        'must be host:port, e.g. "0.0.0.0:8765"',
+      ),
+      path: rule((v) => typeof v === 'string' && v.startsWith('/'), 'must be a path starting with "/"'),
+    },
+  },
+  rtsp: {
+    required: { camera: cameraId, url: url('rtsp:', 'rtsps:') },
+    optional: {
+      name: str,
+      seconds: int(1, 600),
+      trigger: oneOf('homeassistant', 'interval'),
+      everySeconds: int(10, 86_400),
+    },
+  },
+  folder: {
+    required: { path: str, camera: cameraId },
+    optional: { pattern: str, stableMs: int(100, 600_000) },
+  },
+};
+
+/** Validates a parsed config file; the error lists every problem with its JSON path. */
+export function validateConfig(value: unknown, file = 'config'): HubFileConfig {
+  const problems: string[] = [];
+  if (!isObj(value) || !Array.isArray(value.sources) || value.sources.length === 0) {
+    throw new HubError(`${file}: must be a JSON object with a non-empty "sources" list`);
+  }
+  value.sources.forEach((source: unknown, i) => {
+    const at = `sources[${i}]`;
+    if (!isObj(source) || !(String(source.type) in SCHEMAS)) {
+      problems.push(
+        `${at}.type must be one of ${Object.keys(SCHEMAS)
+          .map((t) => `"${t}"`)
+          .join(', ')}`,
+      );
+      return;
+    }
+    const schema = SCHEMAS[source.type as SourceConfig['type']];
+    for (const [key, check] of Object.entries(schema.required)) {
+      if (source[key] === undefined) problems.push(`${at}.${key} is required`);
+      else check(source[key], `${at}.${key}`, problems);
+    }
+    for (const [key, v] of Object.entries(source)) {
+      if (key === 'type' || key in schema.required) continue;
+      const check = schema.optional[key];
+      if (!check) problems.push(`${at}.${key} is not a ${String(source.type)} option`);
+      else check(v, `${at}.${key}`, problems);
+    }
+  });
+  if (value.encoder !== undefined) {
+    if (!isObj(value.encoder)) problems.push('encoder must be an object');
+    else {
+      if (value.encoder.preset !== undefined)
+        oneOf(
+          'ultrafast',
+          'superfast',
+          'veryfast',
+          'faster',
+          'fast',
+          'medium',
+          'slow',
+        )(value.encoder.preset, 'encoder.preset', problems);
+      if (value.encoder.crf !== undefined) int(0, 51)(value.encoder.crf, 'encoder.crf', problems);
+    }
+  }
+  if (value.retryBaseMs !== undefined) int(10, 600_000)(value.retryBaseMs, 'retryBaseMs', problems);
+  if (problems.length > 0)
+    throw new HubError(`${file} has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+  // Camera ids may be written as numbers; the hub handles them as strings throughout.
+  for (const source of value.sources as Record<string, unknown>[]) {
+    if (isObj(source.cameras)) {
+      source.cameras = Object.fromEntries(Object.entries(source.cameras).map(([k, id]) => [k, String(id)]));
+    }
+    if (typeof source.camera === 'number') source.camera = String(source.camera);
+  }
+  return value as unknown as HubFileConfig;
+}
+
+/** Reads and validates the config file at `file`. */
+export async function loadConfig(file: string): Promise<HubFileConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new HubError(
+      `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'unreadable',
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new HubError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  return validateConfig(parsed, file);
+}

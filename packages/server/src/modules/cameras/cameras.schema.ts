@@ -1,0 +1,59 @@
+import { Type } from 'typebox';
+import { CoarseLocationSchema, Obj } from '../../http/schema.js';
+import { MAX_ZONES } from './zones.js';
+
+export const MIN_RETENTION_DAYS = 1;
+export const MAX_RETENTION_DAYS = 180;
+export const DEFAULT_RETENTION_DAYS = 30;
+
+const Name = Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' });
+const Point = Obj({
+  lat: Type.Number({ minimum: -85, maximum: 85 }),
+  lng: Type.Number({ minimum: -180, maximum: 180 }),
+});
+const Zones = Type.Array(
+  Type.String({
+    maxLength: 2000,
+    description: 'Frigate polygon: normalised x1,y1,x2,y2,... (at least 3 points, each 0–1)',
+  }),
+  { maxItems: MAX_ZONES },
+);
+const Retention = Type.Integer({
+  minimum: MIN_RETENTION_DAYS,
+  maximum: MAX_RETENTION_DAYS,
+  description: 'Days a clip is kept after it ends (1–180)',
+});
+
+export const CameraSchema = Obj(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    location: CoarseLocationSchema,
+    privacyZones: Type.Array(Type.String()),
+    retentionDays: Type.Integer(),
+    acceptAgencyRequests: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { description: 'A camera. Its location is shown as an H3 cell centre, never the exact point (G8).' },
+);
+
+export const CameraList = Obj({ items: Type.Array(CameraSchema) });
+
+export const CreateCameraBody = Obj({
+  name: Name,
+  location: Point,
+  privacyZones: Zones,
+  retentionDays: Type.Optional({ ...Retention, default: DEFAULT_RETENTION_DAYS }),
+  acceptAgencyRequests: Type.Optional(Type.Boolean({ default: false })),
+});
+
+export const UpdateCameraBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    location: Type.Optional(Point),
+    privacyZones: Type.Optional(Zones),
+    retentionDays: Type.Optional(Retention),
+    acceptAgencyRequests: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);

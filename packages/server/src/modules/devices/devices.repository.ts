@@ -1,0 +1,84 @@
+import type { Queryable } from '../../infra/db/index.js';
+
+export interface DeviceRow {
+  id: number;
+  owner_id: number;
+  name: string;
+  created_at: Date;
+  last_seen_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const columns = 'id, owner_id, name, created_at, last_seen_at, revoked_at';
+
+export async function insertPairingCode(
+  db: Queryable,
+  c: { codeHash: string; ownerId: number; expiresAt: Date },
+): Promise<void> {
+  await db.query('INSERT INTO device_pairing_codes (code_hash, owner_id, expires_at) VALUES ($1, $2, $3)', [
+    c.codeHash,
+    c.ownerId,
+    c.expiresAt,
+  ]);
+}
+
+/** Uses up a pairing code: returns its owner when it was valid, unused and unexpired; it can't be used again. */
+export async function consumePairingCode(
+  db: Queryable,
+  codeHash: string,
+  now: Date,
+): Promise<number | undefined> {
+  const res = await db.query<{ owner_id: number }>(
+    `UPDATE device_pairing_codes SET used_at = $2
+     WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING owner_id`,
+    [codeHash, now],
+  );
+  return res.rows[0]?.owner_id;
+}
+
+export async function insertDevice(
+  db: Queryable,
+  d: { ownerId: number; name: string; tokenHash: string },
+): Promise<DeviceRow> {
+  const res = await db.query<DeviceRow>(
+    `INSERT INTO devices (owner_id, name, token_hash) VALUES ($1, $2, $3) RETURNING ${columns}`,
+    [d.ownerId, d.name, d.tokenHash],
+  );
+  return res.rows[0]!;
+}
+
+export async function devicesOf(db: Queryable, ownerId: number): Promise<DeviceRow[]> {
+  const res = await db.query<DeviceRow>(`SELECT ${columns} FROM devices WHERE owner_id = $1 ORDER BY id`, [
+    ownerId,
+  ]);
+  return res.rows;
+}
+
+/** Revokes the owner's device; undefined when it is not theirs. Revoking twice is harmless. */
+export async function revokeDevice(
+  db: Queryable,
+  ownerId: number,
+  id: number,
+  now: Date,
+): Promise<DeviceRow | undefined> {
+  const res = await db.query<DeviceRow>(
+    `UPDATE devices SET revoked_at = coalesce(revoked_at, $3) WHERE id = $1 AND owner_id = $2
+     RETURNING ${columns}`,
+    [id, ownerId, now],
+  );
+  return res.rows[0];
+}
+
+/** The device a token belongs to, revoked or not, marking it seen. */
+export async function touchDeviceByToken(
+  db: Queryable,
+  tokenHash: string,
+  now: Date,
+): Promise<DeviceRow | undefined> {
+  const res = await db.query<DeviceRow>(
+    `UPDATE devices SET last_seen_at = CASE WHEN revoked_at IS NULL THEN $2 ELSE last_seen_at END
+     WHERE token_hash = $1 RETURNING ${columns}`,
+    [tokenHash, now],
+  );
+  return res.rows[0];
+}

@@ -1,0 +1,53 @@
+import { Logo } from '../components/Logo';
+import { Link } from '../router';
+import { PoliciesPage } from './PoliciesPage';
+import { TransparencyPage } from './TransparencyPage';
+
+/** Pages anyone may read, signed in or not: the public's view of what agencies and staff do (G3, G4). */
+const OPEN_PATHS = new Set(['/transparency', '/policies']);
+
+export const isOpenPath = (path: string): boolean => OPEN_PATHS.has(path);
+
+/** The open page at `path`; render only when {@link isOpenPath} says it is one. */
+export function OpenPage({ path }: { path: string }) {
+  return path === '/policies' ? <PoliciesPage /> : <TransparencyPage />;
+}
+
+/** An open page for a visitor without an account: a slim header with the public links and sign-in. */
+export function PublicLayout({ path }: { path: string }) {
+  const links = [
+    { to: '/transparency', label: 'Transparency log' },
+    { to: '/policies', label: 'Policies' },
+  ];
+  return (
+    <>
+      <header className="app-header">
+        <div className="app-header__inner">
+          <Link to="/transparency" className="brand" aria-label="Porchlight, transparency log">
+            <Logo />
+            <span className="brand__name">Porchlight</span>
+          </Link>
+          <nav className="app-nav" aria-label="Public">
+            <ul>
+              {links.map((l) => (
+                <li key={l.to}>
+                  <Link to={l.to} aria-current={path === l.to ? 'page' : undefined}>
+                    {l.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="app-header__actions">
+            <Link to="/signin" className="button button--primary button--small">
+              Sign in
+            </Link>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        <OpenPage path={path} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,163 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api/client';
+import { call, toApiError, type ApiError } from '../api/problem';
+import { ProblemAlert } from '../components/ProblemAlert';
+import { RelativeTime } from '../components/RelativeTime';
+import { useAnnounce } from '../state/announcer';
+import { send } from './send';
+import type { Device, PairingCode } from './types';
+
+/** The command a resident runs at home to pair a hub with `code`. */
+export function pairCommand(server: string, code: string): string {
+  return `npx porchlight-hub pair --server ${server} --code ${code}`;
+}
+
+/** Home hubs: make a single-use pairing code, list paired hubs, revoke one (its token stops working). */
+export function HubsPanel() {
+  const announce = useAnnounce();
+  const [devices, setDevices] = useState<Device[] | null>(null);
+  const [pairing, setPairing] = useState<PairingCode | null>(null);
+  const [confirming, setConfirming] = useState<Device['id'] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setDevices((await call(api.GET('/api/devices'))).items);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const createCode = async () => {
+    setError(null);
+    setCopied(false);
+    try {
+      setPairing(await call(api.POST('/api/devices/pairing-codes')));
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
+  const revoke = async (device: Device) => {
+    setError(null);
+    try {
+      await send(api.DELETE('/api/devices/{id}', { params: { path: { id: device.id } } }));
+      setConfirming(null);
+      announce(`${device.name} revoked. It can no longer upload.`);
+      await load();
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
+  const command = pairing ? pairCommand(window.location.origin, pairing.code) : '';
+
+  return (
+    <section aria-labelledby="hubs-title" className="stack">
+      <div className="vault-section-head">
+        <h2 id="hubs-title">Home hubs</h2>
+        <button type="button" className="button button--primary" onClick={() => void createCode()}>
+          Pair a hub
+        </button>
+      </div>
+      <p className="muted">
+        A hub runs at home next to Frigate, Home Assistant or your cameras. It blacks out your privacy zones,
+        encrypts each clip to your vault key and uploads it. It never holds your passphrase.
+      </p>
+      <ProblemAlert error={error} />
+      {pairing ? (
+        <div className="card vault-card" aria-labelledby="pairing-title">
+          <h3 id="pairing-title">Pairing code</h3>
+          <p className="pairing-code">
+            <code aria-label="Pairing code">{pairing.code}</code>
+          </p>
+          <p>
+            On the computer that will run the hub, run this within 10 minutes (until{' '}
+            {new Date(pairing.expiresAt).toLocaleTimeString()}). The code works once.
+          </p>
+          <pre className="command" aria-label="Pairing command">
+            <code>{command}</code>
+          </pre>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() =>
+              void navigator.clipboard.writeText(command).then(
+                () => {
+                  setCopied(true);
+                },
+                () => undefined,
+              )
+            }
+          >
+            {copied ? 'Copied' : 'Copy command'}
+          </button>
+        </div>
+      ) : null}
+      {devices === null ? (
+        <p aria-busy="true">Loading hubs…</p>
+      ) : devices.length === 0 ? (
+        <div className="card empty">
+          <p>No hubs paired yet.</p>
+        </div>
+      ) : (
+        <ul className="vault-list" aria-label="Paired hubs">
+          {devices.map((d) => (
+            <li key={d.id}>
+              <article className="card vault-item" aria-label={d.name}>
+                <h3>{d.name}</h3>
+                <p className="muted">
+                  Paired <RelativeTime iso={d.createdAt} />
+                  {d.lastSeenAt ? (
+                    <>
+                      {' '}
+                      · last seen <RelativeTime iso={d.lastSeenAt} />
+                    </>
+                  ) : null}
+                </p>
+                {d.revokedAt ? (
+                  <p>
+                    <span className="badge badge--hidden">Revoked</span> <RelativeTime iso={d.revokedAt} />
+                  </p>
+                ) : confirming === d.id ? (
+                  <div className="alert alert--warning" role="group" aria-label={`Revoke ${d.name}?`}>
+                    <p>Revoke {d.name}? It stops uploading at once; pair it again to undo.</p>
+                    <div className="form-actions form-actions--start">
+                      <button type="button" className="button button--danger" onClick={() => void revoke(d)}>
+                        Revoke hub
+                      </button>
+                      <button
+                        type="button"
+                        className="button button--ghost"
+                        onClick={() => {
+                          setConfirming(null);
+                        }}
+                      >
+                        Keep it
+                      </button>
+                    </div>
+                  </div>
+                ) : (
+                  <button
+                    type="button"
+                    className="button button--small button--quiet"
+                    onClick={() => {
+                      setConfirming(d.id);
+                    }}
+                  >
+                    Revoke
+                  </button>
+                )}
+              </article>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
