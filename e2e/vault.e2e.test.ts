@@ -373,6 +373,93 @@ describe('clip vault in the browser, end to end', () => {
       await frigate?.close();
     }
   }, 300_000);
+
+  // Continues from the unlocked vault and the camera set up above.
+  it('imports a file the age CLI encrypted to the owner: sent as is, stored byte for byte, plays', async () => {
+    const { page } = person!;
+    const mp4 = path.join(work, 'cli.mp4');
+    await run('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i'],
+      ...['testsrc2=duration=3:size=640x360:rate=25', '-c:v', 'libx264', '-pix_fmt', 'yuv420p'],
+      ...['-movflags', '+faststart', mp4],
+    ]);
+    const plaintext = await readFile(mp4);
+    const uploads: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/uploads')) uploads.push(r.method());
+    });
+
+    // The owner's recipient, as the page knows it; the upload form shows it too.
+    await page.getByRole('link', { name: 'Upload' }).click();
+    const { recipient } = await page.evaluate(
+      async () => (await (await fetch('/api/vault/keys')).json()) as { recipient: string },
+    );
+    expect(recipient).toMatch(/^age1[0-9a-z]{58}$/);
+    await page.getByText(recipient).waitFor();
+
+    // A file for someone else is refused in the page, before any byte is sent.
+    const keygen = await run('age-keygen', []);
+    const stranger = /# public key: (age1\S+)/.exec(keygen.stdout)![1]!;
+    const foreign = path.join(work, 'foreign.age');
+    await run('age', ['-r', stranger, '-o', foreign, mp4]);
+    await page.getByLabel('Video file').setInputFiles(foreign);
+    await page.getByRole('alert').getByText('This file is encrypted to someone else').waitFor();
+    await page.getByRole('button', { name: 'Upload as is' }).click();
+    await page.getByRole('alert').getByText('This file is encrypted to someone else').waitFor();
+    expect(uploads).toEqual([]);
+
+    // The owner's file: recognised, verified with the unlocked key, and sent unchanged — surviving a dropped PATCH.
+    const encrypted = path.join(work, 'clip.age');
+    await run('age', ['-r', recipient, '-o', encrypted, mp4]);
+    const cliBytes = await readFile(encrypted);
+    let dropped = 0;
+    await page.route('**/api/uploads/**', async (route) => {
+      if (route.request().method() === 'PATCH' && dropped === 0) {
+        dropped += 1;
+        await route.abort('connectionreset');
+      } else await route.continue();
+    });
+    await page.getByLabel('Video file').setInputFiles(encrypted);
+    await page.getByText('already encrypted with age — uploading as is').waitFor();
+    await expect.poll(() => page.getByLabel('Starts').inputValue()).not.toBe('');
+    expect(await page.getByRole('button', { name: 'Encrypt and upload' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Upload as is' }).click();
+    await page.getByText('Uploaded as is, already encrypted with age.').waitFor({ timeout: 60_000 });
+    expect(dropped).toBe(1);
+    expect(uploads.filter((m) => m === 'PATCH').length).toBeGreaterThanOrEqual(2);
+    await page.unroute('**/api/uploads/**');
+
+    // Stored byte for byte: the API's hash is the CLI file's, and the blob on disk is that file.
+    const { items } = await page.evaluate(
+      async () =>
+        (await (await fetch('/api/clips')).json()) as {
+          items: { id: number; sha256: string; sizeBytes: number; startedAt: string }[];
+        },
+    );
+    const imported = items.find((c) => c.sha256 === sha256(cliBytes));
+    expect(imported, JSON.stringify(items)).toBeDefined();
+    expect(imported!.sizeBytes).toBe(cliBytes.length);
+    const blobs = await filesUnder(path.join(server!.dataDir, 'blobs'));
+    const stored = await Promise.all(blobs.map((f) => readFile(f)));
+    expect(stored.filter((b) => b.equals(cliBytes))).toHaveLength(1);
+    // It appears and plays in Chromium through the decrypting service worker.
+    await page.getByRole('link', { name: 'See it in your clips' }).click();
+    const clip = page
+      .getByRole('article', { name: /^Clip from Front door/ })
+      .filter({ has: page.locator(`time[datetime="${imported!.startedAt}"]`) });
+    await clip.getByRole('button', { name: 'Play' }).click();
+    const player = clip.locator('video');
+    await expectPlays(player, 3);
+    // Decrypted in the browser with the key the CLI encrypted to, it is the original video.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      clip.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    const saved = path.join(work, 'imported.mp4');
+    await download.saveAs(saved);
+    expect(sha256(await readFile(saved))).toBe(sha256(plaintext));
+    expect(person!.errors).toEqual([]);
+  }, 240_000);
 });
 
 async function unlock(page: Page, passphrase: string): Promise<void> {

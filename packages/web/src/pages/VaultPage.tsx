@@ -131,6 +131,7 @@ export function VaultPage({ section }: { section: VaultSection }) {
       <UploadPanel
         cameras={cameras}
         recipient={vault.recipient}
+        identity={vault.identity}
         onUploaded={() => {
           announce('Clip uploaded.');
         }}

@@ -4,15 +4,24 @@ import { call, invalidField, localError, toApiError, type ApiError } from '../ap
 import { SelectField, TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Link } from '../router';
+import { AgeImportError, prepareAgeImport, type AgeImport } from './ageImport';
 import { formatBytes, fromLocalInput, toLocalInput } from './time';
 import type { Camera } from './types';
 import { uploadClip, type ClipUpload } from './upload';
 
 type Progress =
   | { state: 'idle' }
-  | { state: 'encrypting'; sent: number; total: number }
+  | { state: 'sending'; sent: number; total: number }
   | { state: 'stalled'; sent: number; total: number; message: string }
-  | { state: 'done'; clipId: string };
+  | { state: 'done'; clipId: string; asIs: boolean };
+
+/** What the picked file is: a video to encrypt here, or an age file for this vault to send unchanged. */
+type Picked =
+  | { kind: 'none' }
+  | { kind: 'checking' }
+  | { kind: 'video' }
+  | { kind: 'age'; age: AgeImport }
+  | { kind: 'refused'; error: ApiError; age: boolean };
 
 /** How long a local video plays, read from its metadata in the page (the file is not sent anywhere). */
 function probeDuration(file: File): Promise<number | null> {
@@ -37,17 +46,25 @@ function probeDuration(file: File): Promise<number | null> {
 /**
  * Uploads a video from this computer into the vault. It is encrypted here, chunk by chunk as tus asks for
  * bytes, so the plaintext never leaves the page; a dropped connection resumes where the server stopped.
+ * A file that is already age ciphertext (e.g. from `age -r <recipient>`) is checked to open with this
+ * vault's key and then sent as is, so the stored clip is byte for byte that file.
  */
 export function UploadPanel({
   cameras,
   recipient,
+  identity,
   onUploaded,
 }: {
   cameras: Camera[];
   recipient: string;
+  /** The unlocked identity, to check that an age file picked for import is one this vault can play. */
+  identity: string;
   onUploaded: () => void;
 }) {
   const [file, setFile] = useState<File | null>(null);
+  const [kind, setKind] = useState<Picked>({ kind: 'none' });
+  // Only the latest pick may set the form; an earlier, slower check is dropped.
+  const pickCount = useRef(0);
   const [picked, setCameraId] = useState('');
   // Until one is picked, the first camera; the list can arrive after this form first renders.
   const cameraId = picked || (cameras[0] ? String(cameras[0].id) : '');
@@ -66,10 +83,27 @@ export function UploadPanel({
   );
 
   const pick = async (picked: File | null) => {
+    const turn = ++pickCount.current;
     setFile(picked);
     setProgress({ state: 'idle' });
+    setError(null);
+    setKind({ kind: picked ? 'checking' : 'none' });
     if (!picked) return;
-    const seconds = (await probeDuration(picked)) ?? 60;
+    let age: AgeImport | null;
+    try {
+      age = await prepareAgeImport(picked, identity);
+    } catch (err) {
+      if (turn !== pickCount.current) return;
+      const refused = err instanceof AgeImportError ? localError(err.title, err.detail) : toApiError(err);
+      setKind({ kind: 'refused', error: refused, age: err instanceof AgeImportError });
+      setError(refused);
+      return;
+    }
+    if (turn !== pickCount.current) return;
+    setKind(age ? { kind: 'age', age } : { kind: 'video' });
+    // An encrypted file's length is unknown without decrypting it all; a minute is a guess to correct.
+    const seconds = (age ? null : await probeDuration(picked)) ?? 60;
+    if (turn !== pickCount.current) return;
     const end = picked.lastModified || Date.now();
     setEndedAt(toLocalInput(end));
     setStartedAt(toLocalInput(end - Math.ceil(seconds) * 1000));
@@ -90,34 +124,36 @@ export function UploadPanel({
             : Date.parse(end) < Date.parse(start)
               ? invalidField('endedAt', 'The clip cannot end before it starts.')
               : null;
-    setError(invalid);
-    if (invalid || !file || !start || !end) return;
+    // A refused file is the problem to fix first: no date makes it uploadable.
+    const refused = kind.kind === 'refused' ? kind.error : null;
+    setError(refused ?? invalid);
+    if (invalid || refused || kind.kind === 'checking' || !file || !start || !end) return;
+    const asIs = kind.kind === 'age' ? kind.age.body : null;
     try {
       const { csrfToken } = await call(api.GET('/api/session'));
-      setProgress({ state: 'encrypting', sent: 0, total: file.size });
+      setProgress({ state: 'sending', sent: 0, total: asIs?.size ?? file.size });
       const upload = await uploadClip(
         {
           file,
-          recipient,
+          body: asIs ? { asIs } : { encryptTo: recipient },
           cameraId,
           startedAt: start,
           endedAt: end,
           csrfToken,
           onProgress: (sent, total) => {
-            setProgress({ state: 'encrypting', sent, total });
+            setProgress({ state: 'sending', sent, total });
           },
         },
         (err) => {
-          setProgress((p) =>
-            p.state === 'encrypting' ? { ...p, state: 'stalled', message: err.message } : p,
-          );
+          setProgress((p) => (p.state === 'sending' ? { ...p, state: 'stalled', message: err.message } : p));
         },
       );
       running.current = upload;
       const clipId = await upload.done;
       running.current = null;
-      setProgress({ state: 'done', clipId });
+      setProgress({ state: 'done', clipId, asIs: asIs !== null });
       setFile(null);
+      setKind({ kind: 'none' });
       onUploaded();
     } catch (err) {
       if (err instanceof Error && err.message === 'cancelled') return;
@@ -127,7 +163,9 @@ export function UploadPanel({
   };
 
   const fields = error?.fields ?? {};
-  const busy = progress.state === 'encrypting' || progress.state === 'stalled';
+  const busy = progress.state === 'sending' || progress.state === 'stalled';
+  // A refused age file is still one: it would never be encrypted again, so the button does not say so.
+  const sendAsIs = kind.kind === 'age' || (kind.kind === 'refused' && kind.age);
   const percent =
     'total' in progress && progress.total > 0 ? Math.floor((progress.sent / progress.total) * 100) : 0;
 
@@ -142,16 +180,19 @@ export function UploadPanel({
   return (
     <form className="card vault-card" onSubmit={(e) => void submit(e)} noValidate aria-label="Upload a clip">
       <h2>Upload a clip</h2>
-      <p className="muted">The video is encrypted in this page before any of it is sent.</p>
+      <p className="muted">
+        The video is encrypted in this page before any of it is sent. A file you already encrypted with age to
+        your vault recipient (<code className="mono">{recipient}</code>) is checked here and sent as is.
+      </p>
       <ProblemAlert error={error} placed={['file', 'cameraId', 'startedAt', 'endedAt']} />
       <TextField
         label="Video file"
         type="file"
-        accept="video/*"
+        accept="video/*,.age"
         disabled={busy}
         onChange={(e) => void pick(e.target.files?.[0] ?? null)}
         error={fields.file}
-        hint={file ? `${file.name}, ${formatBytes(file.size)}` : undefined}
+        hint={file ? <PickedHint file={file} picked={kind} /> : undefined}
       />
       <SelectField
         label="Camera"
@@ -196,7 +237,12 @@ export function UploadPanel({
         <div className="upload-progress">
           <label>
             <span>
-              {progress.state === 'stalled' ? 'Upload paused' : 'Encrypting and uploading'} — {percent}%
+              {progress.state === 'stalled'
+                ? 'Upload paused'
+                : sendAsIs
+                  ? 'Uploading as is'
+                  : 'Encrypting and uploading'}{' '}
+              — {percent}%
             </span>
             <progress max={100} value={percent} aria-label="Upload progress" />
           </label>
@@ -207,7 +253,7 @@ export function UploadPanel({
                 type="button"
                 className="button button--small"
                 onClick={() => {
-                  setProgress({ ...progress, state: 'encrypting' });
+                  setProgress({ ...progress, state: 'sending' });
                   running.current?.resume();
                 }}
               >
@@ -220,13 +266,14 @@ export function UploadPanel({
       <div aria-live="polite">
         {progress.state === 'done' ? (
           <p className="success">
-            Uploaded and encrypted. <Link to="/vault">See it in your clips</Link>
+            {progress.asIs ? 'Uploaded as is, already encrypted with age.' : 'Uploaded and encrypted.'}{' '}
+            <Link to="/vault">See it in your clips</Link>
           </p>
         ) : null}
       </div>
       <div className="form-actions form-actions--start">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          Encrypt and upload
+        <button type="submit" className="button button--primary" disabled={busy || kind.kind === 'checking'}>
+          {sendAsIs ? 'Upload as is' : 'Encrypt and upload'}
         </button>
         {busy ? (
           <button
@@ -245,4 +292,21 @@ export function UploadPanel({
       </div>
     </form>
   );
+}
+
+/** The picked file, and which path it takes: encrypted here, or already age ciphertext sent unchanged. */
+function PickedHint({ file, picked }: { file: File; picked: Picked }) {
+  const what = `${file.name}, ${formatBytes(file.size)}`;
+  if (picked.kind === 'checking') return <>{what} — checking…</>;
+  if (picked.kind === 'age') {
+    const armored = picked.age.kind === 'armored' ? ' (ASCII armor, decoded in this page)' : '';
+    return (
+      <>
+        {what} — <strong>already encrypted with age — uploading as is</strong>
+        {armored}. It opens with your vault key; {formatBytes(picked.age.plaintextSize)} of video inside.
+      </>
+    );
+  }
+  if (picked.kind === 'video') return <>{what} — will be encrypted in this page</>;
+  return <>{what}</>;
 }

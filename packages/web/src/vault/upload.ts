@@ -1,9 +1,13 @@
 import { Upload, type DetailedError } from 'tus-js-client';
-import { encryptedSource, PATCH_SIZE } from './encryptedSource';
+import { encryptedSource, PATCH_SIZE, type EncryptedSource } from './encryptedSource';
 
 export interface ClipUploadInput {
   file: File;
-  recipient: string;
+  /**
+   * How the bytes reach the server: encrypted in the page to `recipient`, or `asIs` — an age file already
+   * checked to open with the owner's key (see `ageImport.ts`), sent unchanged.
+   */
+  body: { encryptTo: string } | { asIs: Blob };
   cameraId: string;
   startedAt: string;
   endedAt: string;
@@ -20,11 +24,14 @@ export interface ClipUpload {
 }
 
 /**
- * Encrypts `file` to the owner's recipient in this page and uploads the ciphertext over tus. Nothing of the
- * plaintext leaves the page: tus-js-client only ever sees the encrypted source.
+ * Uploads a clip over tus. A video is encrypted to the owner's recipient in this page, so nothing of the
+ * plaintext leaves it: tus-js-client only ever sees the encrypted source. An age file is sent byte for byte.
  */
 export async function uploadClip(input: ClipUploadInput, onError: (err: Error) => void): Promise<ClipUpload> {
-  const source = await encryptedSource(input.file, input.recipient);
+  const source =
+    'asIs' in input.body
+      ? blobSource(input.body.asIs)
+      : await encryptedSource(input.file, input.body.encryptTo);
   let resolveDone!: (id: string) => void;
   let rejectDone!: (err: Error) => void;
   const done = new Promise<string>((resolve, reject) => {
@@ -65,6 +72,15 @@ export async function uploadClip(input: ClipUploadInput, onError: (err: Error) =
       await upload.abort(true);
       rejectDone(new Error('cancelled'));
     },
+  };
+}
+
+/** A tus file source over bytes that are already what the server should store. */
+export function blobSource(blob: Blob): EncryptedSource {
+  return {
+    size: blob.size,
+    slice: (start, end) => Promise.resolve({ value: blob.slice(start, end), done: end >= blob.size }),
+    close: () => undefined,
   };
 }
 
