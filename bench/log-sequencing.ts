@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/log-sequencing.ts [seconds=10] [writers=4]
  */
+import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../packages/server/src/config.js';
 import type { Database } from '../packages/server/src/infra/db/index.js';
 import { withPglite, withScratchPostgres } from './support/databases.js';
@@ -23,7 +24,11 @@ const BATCH = 50;
 const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? NaN;
 
-async function run(kind: string, db: Database, writers: number): Promise<string> {
+/**
+ * Sustained run with `writers` Node writer connections; returns one Markdown table row. Exported so
+ * bench/log-sequencing-pgbench.ts can run it as its baseline.
+ */
+export async function run(kind: string, db: Database, writers: number, seconds = SECONDS): Promise<string> {
   await migrate(db);
   const user = await db.query<{ id: number }>(
     `INSERT INTO users (email, display_name, password_hash, role) VALUES ('m@example.test', 'M', 'x', 'moderator') RETURNING id`,
@@ -40,7 +45,7 @@ async function run(kind: string, db: Database, writers: number): Promise<string>
   // Commit time of each event id, in ms since the start.
   const committedAt = new Map<number, number>();
   const start = performance.now();
-  const deadline = start + SECONDS * 1000;
+  const deadline = start + seconds * 1000;
   let stop = false;
 
   const writer = async () => {
@@ -140,4 +145,5 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+// Run only as a script, not when log-sequencing-pgbench.ts imports `run` for its baseline.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
