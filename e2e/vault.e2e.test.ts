@@ -460,6 +460,100 @@ describe('clip vault in the browser, end to end', () => {
     expect(sha256(await readFile(saved))).toBe(sha256(plaintext));
     expect(person!.errors).toEqual([]);
   }, 240_000);
+
+  // Continues from the vault (passphrase changed above) and camera set up above.
+  it('a reload mid-upload loses nothing: after unlocking, the same file resumes to one byte-identical clip', async () => {
+    const { page } = person!;
+    // Several MB of noise, so the upload takes several ~1 MiB PATCHes.
+    const big = path.join(work, 'driveway.mp4');
+    await run('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i'],
+      ...['testsrc=duration=4:size=640x360:rate=25', '-vf', 'noise=alls=40:allf=t+u'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '24', '-pix_fmt', 'yuv420p'],
+      ...['-movflags', '+faststart', big],
+    ]);
+    const plaintext = await readFile(big);
+    expect(plaintext.length).toBeGreaterThan(4 * 1024 * 1024);
+    const listClips = () =>
+      page.evaluate(
+        async () =>
+          (await (await fetch('/api/clips')).json()) as {
+            items: { id: number; sizeBytes: number; startedAt: string }[];
+          },
+      );
+    const before = (await listClips()).items.map((c) => c.id);
+    const blobsBefore = await filesUnder(path.join(server!.dataDir, 'blobs'));
+
+    // Slow PATCHes, so the reload lands mid-upload; note every offset the page sends from.
+    const offsets: number[] = [];
+    let acked = 0;
+    await page.route('**/api/uploads/**', async (route) => {
+      if (route.request().method() === 'PATCH') {
+        offsets.push(Number(route.request().headers()['upload-offset']));
+        await new Promise((r) => setTimeout(r, 400));
+      }
+      await route.continue();
+    });
+    page.on('response', (r) => {
+      if (r.request().method() === 'PATCH' && r.url().includes('/api/uploads/') && r.status() === 204)
+        acked += 1;
+    });
+    await page.getByRole('link', { name: 'Upload' }).click();
+    await page.getByLabel('Video file').setInputFiles(big);
+    await expect.poll(() => page.getByLabel('Starts').inputValue()).not.toBe('');
+    await page.getByRole('button', { name: 'Encrypt and upload' }).click();
+    await expect.poll(() => acked, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    const pending = await page.evaluate(() => localStorage.getItem('porchlight.vault.pendingUpload'));
+    expect(pending).toContain('driveway.mp4');
+    expect(pending).not.toContain('AGE-SECRET-KEY');
+    await page.reload();
+    expect(offsets.length).toBeLessThan(Math.ceil(plaintext.length / (1024 * 1024)));
+    const sentBefore = offsets.length;
+
+    // Locked after the reload; unlocked, the page offers to continue — but only with the same file.
+    await page.getByRole('heading', { name: 'Unlock your vault' }).waitFor();
+    await unlock(page, 'copper meadow violin seventeen');
+    await page.getByText('Unlocked in this tab').waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'Upload' }).click();
+    const notice = page.getByRole('status', { name: 'Interrupted upload' });
+    await notice.getByText(/The upload of driveway\.mp4 stopped at \d+%/).waitFor();
+    await page.getByLabel('Video file').setInputFiles(video);
+    await expect.poll(() => page.getByLabel('Starts').inputValue()).not.toBe('');
+    await page.getByRole('button', { name: 'Encrypt and upload' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Resume / }).count()).toBe(0);
+    await page.getByLabel('Video file').setInputFiles(big);
+    await notice.getByText(/Ready to resume driveway\.mp4 \((\d+)%\)/).waitFor();
+    await page.getByRole('button', { name: 'Resume driveway.mp4' }).click();
+    await page.getByText('Uploaded and encrypted.').waitFor({ timeout: 120_000 });
+    await page.unroute('**/api/uploads/**');
+    // It continued where the server stopped instead of starting over.
+    const resumed = offsets.slice(sentBefore);
+    expect(resumed.length).toBeGreaterThan(0);
+    expect(resumed[0]).toBeGreaterThan(0);
+    expect(await page.evaluate(() => localStorage.getItem('porchlight.vault.pendingUpload'))).toBeNull();
+    expect(await notice.count()).toBe(0);
+
+    // One new clip and one new blob; decrypted in the page it is the original video, and it plays.
+    const added = (await listClips()).items.filter((c) => !before.includes(c.id));
+    expect(added).toHaveLength(1);
+    await expect
+      .poll(async () => (await filesUnder(path.join(server!.dataDir, 'blobs'))).length)
+      .toBe(blobsBefore.length + 1);
+    await page.getByRole('link', { name: 'See it in your clips' }).click();
+    const clip = page
+      .getByRole('article', { name: /^Clip from Front door/ })
+      .filter({ has: page.locator(`time[datetime="${added[0]!.startedAt}"]`) });
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      clip.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    const saved = path.join(work, 'resumed.mp4');
+    await download.saveAs(saved);
+    expect(sha256(await readFile(saved))).toBe(sha256(plaintext));
+    await clip.getByRole('button', { name: 'Play' }).click();
+    await expectPlays(clip.locator('video'), 4);
+    expect(person!.errors).toEqual([]);
+  }, 300_000);
 });
 
 async function unlock(page: Page, passphrase: string): Promise<void> {

@@ -36,6 +36,7 @@ export interface Age {
   unwrapIdentity: (armored: string, passphrase: string) => Promise<string>;
   openPayload: (head: Uint8Array, identities: string[]) => Promise<PayloadReader>;
   createEncryptor: (recipients: string[]) => Promise<PayloadWriter>;
+  resumeEncryptor: (head: Uint8Array, identities: string[]) => Promise<PayloadWriter>;
 }
 
 function sealAll(backend: Backend, session: Session, plaintext: Uint8Array): Uint8Array {
@@ -111,6 +112,14 @@ export function createAge(backend: Backend): Age {
       settle(() => {
         const session = sealToRecipients(backend, recipients);
         return payloadWriter(backend, session.key, session.head);
+      }),
+    resumeEncryptor: (head, identities) =>
+      settle(() => {
+        // Only the head is public; the payload key comes back from the identity, and the header MAC must hold.
+        const header = requireHeader(head);
+        const session = openSession(header, head, unlock(header, identities));
+        if (head.length !== session.head.length) throw new AgeError('trailing data after payload nonce');
+        return payloadWriter(backend, session.key, session.head.slice());
       }),
   };
 }

@@ -24,6 +24,11 @@ export const unwrapIdentity = age.unwrapIdentity;
 export const openPayload = age.openPayload;
 /** A random-access writer: a fresh header for `recipients` and chunk encryption on demand. */
 export const createEncryptor = age.createEncryptor;
+/**
+ * The {@link createEncryptor} writer again, from its public `head` and an identity for one of its recipients: it
+ * encrypts every chunk to the same bytes, so an interrupted upload continues without the payload key being stored.
+ */
+export const resumeEncryptor = age.resumeEncryptor;
 
 export { armor, dearmor } from './armor.js';
 export { AgeError } from './errors.js';

@@ -28,6 +28,8 @@ export interface ClipRecord {
   cipherPath?: string;
   uploadUrl?: string;
   clipId?: string;
+  /** The server already held this clip (same clientRef) when the upload finished: nothing was stored twice. */
+  duplicate?: boolean;
   attempts: number;
   error?: string;
   updatedAt: string;

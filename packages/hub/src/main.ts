@@ -179,7 +179,9 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
       );
       if (result.stage === 'failed') throw new HubError(result.error ?? 'upload failed');
       print(
-        result.clipId ? `uploaded: clip ${result.clipId}` : 'uploaded (the server already had this clip)',
+        result.duplicate
+          ? `uploaded (the server already had this clip${result.clipId ? `: clip ${result.clipId}` : ''})`
+          : `uploaded: clip ${result.clipId ?? '?'}`,
       );
     });
   return root;

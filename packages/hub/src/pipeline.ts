@@ -118,12 +118,12 @@ export async function processClip(initial: ClipRecord, opts: PipelineOptions): P
             ...(opts.uploadRetryDelays ? { retryDelays: opts.uploadRetryDelays } : {}),
             ...(opts.signal ? { signal: opts.signal } : {}),
           });
-          await save({ stage: 'done', clipId: result.clipId, error: undefined });
+          await save({ stage: 'done', clipId: result.clipId, duplicate: result.duplicate, error: undefined });
           await rm(record.cipherPath!, { force: true });
           reporter.stage(
             record.ref,
             result.duplicate
-              ? 'already on the server — done'
+              ? `already on the server${result.clipId ? ` as clip ${result.clipId}` : ''} — done`
               : `uploaded${result.clipId ? ` as clip ${result.clipId}` : ''}`,
           );
           return record;

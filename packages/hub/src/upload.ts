@@ -41,7 +41,8 @@ function problemOf(
       status,
       code: str('code'),
       detail: str('detail'),
-      clipId: str('clipId') ?? str('existingClipId'),
+      // The server names the clip that already holds this clientRef in a header (problem bodies stay generic).
+      clipId: err.originalResponse.getHeader('Porchlight-Clip-Id') ?? str('clipId'),
     };
   } catch {
     return { status };

@@ -144,7 +144,8 @@ describe('crash and restart', () => {
     expect(
       await main(['upload', file, '--camera', String(server.camera.id), '--state-dir', second], sink),
     ).toBe(0);
-    expect(out.join('')).toContain('uploaded (the server already had this clip)');
+    const firstId = /uploaded: clip (\d+)/.exec(out.join(''))?.[1];
+    expect(out.join('')).toContain(`uploaded (the server already had this clip: clip ${firstId})`);
     expect(await server.clips()).toHaveLength(before + 1);
   });
 });

@@ -5,9 +5,10 @@ import { SelectField, TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Link } from '../router';
 import { AgeImportError, prepareAgeImport, type AgeImport } from './ageImport';
+import { clearPending, loadPending, percentOf, sameFile, type PendingUpload } from './pendingUpload';
 import { formatBytes, fromLocalInput, toLocalInput } from './time';
 import type { Camera } from './types';
-import { uploadClip, type ClipUpload } from './upload';
+import { discardUpload, uploadClip, type ClipUpload } from './upload';
 
 type Progress =
   | { state: 'idle' }
@@ -73,10 +74,14 @@ export function UploadPanel({
   const [progress, setProgress] = useState<Progress>({ state: 'idle' });
   const [error, setError] = useState<ApiError | null>(null);
   const running = useRef<ClipUpload | null>(null);
+  // An upload a reload interrupted: it continues once the same file is picked again.
+  const [pending, setPending] = useState<PendingUpload | null>(() => loadPending());
+  const resumable = pending && file && kind.kind === 'video' && sameFile(pending, file) ? pending : null;
 
   useEffect(
     () => () => {
-      // Leaving the page stops sending; the partial upload expires on the server.
+      // Leaving the page stops sending; the partial upload expires on the server. (A reload runs no
+      // cleanup, so the pending record survives it.)
       void running.current?.cancel().catch(() => undefined);
     },
     [],
@@ -101,6 +106,14 @@ export function UploadPanel({
     }
     if (turn !== pickCount.current) return;
     setKind(age ? { kind: 'age', age } : { kind: 'video' });
+    const saved = loadPending();
+    if (!age && saved && sameFile(saved, picked)) {
+      // The clip's details were fixed when it started; the server already has them.
+      setCameraId(saved.cameraId);
+      setStartedAt(toLocalInput(Date.parse(saved.startedAt)));
+      setEndedAt(toLocalInput(Date.parse(saved.endedAt)));
+      return;
+    }
     // An encrypted file's length is unknown without decrypting it all; a minute is a guess to correct.
     const seconds = (age ? null : await probeDuration(picked)) ?? 60;
     if (turn !== pickCount.current) return;
@@ -129,16 +142,17 @@ export function UploadPanel({
     setError(refused ?? invalid);
     if (invalid || refused || kind.kind === 'checking' || !file || !start || !end) return;
     const asIs = kind.kind === 'age' ? kind.age.body : null;
+    const resume = resumable;
     try {
       const { csrfToken } = await call(api.GET('/api/session'));
       setProgress({ state: 'sending', sent: 0, total: asIs?.size ?? file.size });
       const upload = await uploadClip(
         {
           file,
-          body: asIs ? { asIs } : { encryptTo: recipient },
-          cameraId,
-          startedAt: start,
-          endedAt: end,
+          body: asIs ? { asIs } : resume ? { resume, identity } : { encryptTo: recipient },
+          cameraId: resume?.cameraId ?? cameraId,
+          startedAt: resume?.startedAt ?? start,
+          endedAt: resume?.endedAt ?? end,
           csrfToken,
           onProgress: (sent, total) => {
             setProgress({ state: 'sending', sent, total });
@@ -151,6 +165,7 @@ export function UploadPanel({
       running.current = upload;
       const clipId = await upload.done;
       running.current = null;
+      setPending(null);
       setProgress({ state: 'done', clipId, asIs: asIs !== null });
       setFile(null);
       setKind({ kind: 'none' });
@@ -164,6 +179,7 @@ export function UploadPanel({
 
   const fields = error?.fields ?? {};
   const busy = progress.state === 'sending' || progress.state === 'stalled';
+  const locked = busy || resumable !== null;
   // A refused age file is still one: it would never be encrypted again, so the button does not say so.
   const sendAsIs = kind.kind === 'age' || (kind.kind === 'refused' && kind.age);
   const percent =
@@ -185,6 +201,34 @@ export function UploadPanel({
         your vault recipient (<code className="mono">{recipient}</code>) is checked here and sent as is.
       </p>
       <ProblemAlert error={error} placed={['file', 'cameraId', 'startedAt', 'endedAt']} />
+      {pending && !busy ? (
+        <div className="alert" role="status" aria-label="Interrupted upload">
+          <p>
+            {resumable ? (
+              <>
+                Ready to resume <strong>{pending.file.name}</strong> ({percentOf(pending)}%): it continues
+                where the server stopped.
+              </>
+            ) : (
+              <>
+                The upload of <strong>{pending.file.name}</strong> stopped at {percentOf(pending)}%. Pick the
+                same file again to resume it.
+              </>
+            )}
+          </p>
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            onClick={() => {
+              discardUpload(pending.uploadUrl);
+              clearPending();
+              setPending(null);
+            }}
+          >
+            Discard it
+          </button>
+        </div>
+      ) : null}
       <TextField
         label="Video file"
         type="file"
@@ -197,7 +241,7 @@ export function UploadPanel({
       <SelectField
         label="Camera"
         value={cameraId}
-        disabled={busy}
+        disabled={locked}
         onChange={(e) => {
           setCameraId(e.target.value);
         }}
@@ -215,7 +259,7 @@ export function UploadPanel({
           type="datetime-local"
           step={1}
           value={startedAt}
-          disabled={busy}
+          disabled={locked}
           onChange={(e) => {
             setStartedAt(e.target.value);
           }}
@@ -226,7 +270,7 @@ export function UploadPanel({
           type="datetime-local"
           step={1}
           value={endedAt}
-          disabled={busy}
+          disabled={locked}
           onChange={(e) => {
             setEndedAt(e.target.value);
           }}
@@ -273,7 +317,7 @@ export function UploadPanel({
       </div>
       <div className="form-actions form-actions--start">
         <button type="submit" className="button button--primary" disabled={busy || kind.kind === 'checking'}>
-          {sendAsIs ? 'Upload as is' : 'Encrypt and upload'}
+          {sendAsIs ? 'Upload as is' : resumable ? `Resume ${resumable.file.name}` : 'Encrypt and upload'}
         </button>
         {busy ? (
           <button
@@ -282,6 +326,7 @@ export function UploadPanel({
             onClick={() => {
               void running.current?.cancel().catch(() => undefined);
               running.current = null;
+              setPending(null);
               setProgress({ state: 'idle' });
               setError(localError('Upload cancelled', 'Nothing was kept on the server.'));
             }}

@@ -1,4 +1,4 @@
-import { createEncryptor } from '@porchlight/age';
+import { createEncryptor, type PayloadWriter } from '@porchlight/age';
 import { CHUNK, chunkCount, filePieces } from './layout';
 
 /** Bytes per tus PATCH: 16 sealed age chunks (~1 MiB). Memory use stays near this whatever the file size. */
@@ -6,6 +6,8 @@ export const PATCH_SIZE = 16 * (CHUNK + 16);
 
 /** How a tus `FileSource` looks to tus-js-client (its type is not exported). */
 export interface EncryptedSource {
+  /** The age head (header + nonce) when this page encrypts; a reload needs it to resume. */
+  head?: Uint8Array;
   size: number;
   slice(start: number, end: number): Promise<{ value: Blob; done: boolean }>;
   close(): void;
@@ -14,10 +16,11 @@ export interface EncryptedSource {
 /**
  * The age file for `file`, produced on demand: tus-js-client asks for byte ranges and only the chunks in
  * them are read and encrypted. The same payload key encrypts a chunk to the same bytes every time, so after a
- * dropped connection the upload resumes at the server's offset without keeping any ciphertext around.
+ * dropped connection the upload resumes at the server's offset without keeping any ciphertext around. Given a
+ * writer (from `resumeEncryptor` after a reload) instead of a recipient, it continues that file's exact bytes.
  */
-export async function encryptedSource(file: Blob, recipient: string): Promise<EncryptedSource> {
-  const writer = await createEncryptor([recipient]);
+export async function encryptedSource(file: Blob, to: string | PayloadWriter): Promise<EncryptedSource> {
+  const writer = typeof to === 'string' ? await createEncryptor([to]) : to;
   const head = writer.head;
   const size = writer.ciphertextSize(file.size);
   const last = chunkCount(file.size) - 1;
@@ -31,6 +34,7 @@ export async function encryptedSource(file: Blob, recipient: string): Promise<En
     return cached.sealed;
   };
   return {
+    head,
     size,
     async slice(start, end) {
       const parts: Uint8Array[] = [];
