@@ -3,6 +3,7 @@ import type { Me } from '../api/types';
 import { Link, navigate, useLocation } from '../router';
 import { useAnnounce } from '../state/announcer';
 import { useSession } from '../state/session';
+import { clearPending } from '../vault/pendingUpload';
 import { lockVault } from '../vault/vaultStore';
 import { Logo } from './Logo';
 
@@ -34,8 +35,10 @@ export function AppHeader({ user }: { user: Me }) {
   const leave = async () => {
     setLeaving(true);
     try {
-      // The vault key must not outlive the session in this tab (or in the service worker).
+      // The vault key must not outlive the session in this tab (or in the service worker), and the next person
+      // at this browser must not see which file was being uploaded.
       lockVault();
+      clearPending();
       await signOut();
       announce('You are signed out.');
       navigate('/signin');
