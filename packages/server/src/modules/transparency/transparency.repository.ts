@@ -130,17 +130,34 @@ export async function unpublishedEvents(
   return res.rows;
 }
 
-/** Appends entries at leaf indexes `first`, `first + 1`, … */
+/**
+ * Appends entries at leaf indexes `first`, `first + 1`, … with their type and time indexed, and adds them to
+ * the per-type counts in the same statement (so the counts cover exactly the entries of the checkpoint signed
+ * in this transaction; see migration 0007).
+ */
 export async function insertEntries(
   tx: Queryable,
   first: number,
   entries: readonly { eventId: number; data: Uint8Array }[],
 ): Promise<void> {
+  const decoded = entries.map(
+    (e) => JSON.parse(Buffer.from(e.data).toString('utf8')) as Record<string, unknown>,
+  );
   await tx.query(
-    `INSERT INTO log_entries (index, event_id, data)
-     SELECT $1::bigint + n - 1, e, decode(d, 'hex')
-       FROM unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS t (e, d, n)`,
-    [first, entries.map((e) => e.eventId), entries.map((e) => hex(e.data))],
+    `WITH added AS (
+       INSERT INTO log_entries (index, event_id, data, type, time)
+       SELECT $1::bigint + n - 1, e, decode(d, 'hex'), ty, ti
+         FROM unnest($2::bigint[], $3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS t (e, d, ty, ti, n)
+       RETURNING type)
+     INSERT INTO log_entry_counts AS c (type, count) SELECT type, count(*) FROM added GROUP BY type
+     ON CONFLICT (type) DO UPDATE SET count = c.count + excluded.count`,
+    [
+      first,
+      entries.map((e) => e.eventId),
+      entries.map((e) => hex(e.data)),
+      decoded.map((e) => e.type),
+      decoded.map((e) => e.time),
+    ],
   );
 }
 
