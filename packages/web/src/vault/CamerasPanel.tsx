@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { call, toApiError, type ApiError } from '../api/problem';
+import { ConfirmPrompt } from '../components/ConfirmPrompt';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useAnnounce } from '../state/announcer';
 import { CameraForm } from './CameraForm';
@@ -100,23 +101,16 @@ export function CamerasPanel() {
                   <dd>{c.privacyZones.length === 0 ? 'None' : c.privacyZones.length}</dd>
                 </dl>
                 {confirming === c.id ? (
-                  <div className="alert alert--warning" role="group" aria-label={`Delete ${c.name}?`}>
-                    <p>Delete {c.name}? Its clips are deleted too, and this cannot be undone.</p>
-                    <div className="form-actions form-actions--start">
-                      <button type="button" className="button button--danger" onClick={() => void remove(c)}>
-                        Delete camera
-                      </button>
-                      <button
-                        type="button"
-                        className="button button--ghost"
-                        onClick={() => {
-                          setConfirming(null);
-                        }}
-                      >
-                        Keep it
-                      </button>
-                    </div>
-                  </div>
+                  <ConfirmPrompt
+                    label={`Delete ${c.name}?`}
+                    confirmText="Delete camera"
+                    onConfirm={() => void remove(c)}
+                    onCancel={() => {
+                      setConfirming(null);
+                    }}
+                  >
+                    Delete {c.name}? Its clips are deleted too, and this cannot be undone.
+                  </ConfirmPrompt>
                 ) : (
                   <div className="form-actions form-actions--start">
                     <button

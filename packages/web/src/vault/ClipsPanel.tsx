@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { call, localError, toApiError, type ApiError } from '../api/problem';
+import { ConfirmPrompt } from '../components/ConfirmPrompt';
 import { SelectField, TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { absoluteTime } from '../format';
@@ -155,27 +156,16 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
                     <ClipPlayer clipId={String(clip.id)} label={`Clip from ${name}`} />
                   ) : null}
                   {confirming === clip.id ? (
-                    <div className="alert alert--warning" role="group" aria-label="Delete this clip?">
-                      <p>Delete this clip for good? It cannot be recovered.</p>
-                      <div className="form-actions form-actions--start">
-                        <button
-                          type="button"
-                          className="button button--danger"
-                          onClick={() => void remove(clip)}
-                        >
-                          Delete clip
-                        </button>
-                        <button
-                          type="button"
-                          className="button button--ghost"
-                          onClick={() => {
-                            setConfirming(null);
-                          }}
-                        >
-                          Keep it
-                        </button>
-                      </div>
-                    </div>
+                    <ConfirmPrompt
+                      label="Delete this clip?"
+                      confirmText="Delete clip"
+                      onConfirm={() => void remove(clip)}
+                      onCancel={() => {
+                        setConfirming(null);
+                      }}
+                    >
+                      Delete this clip for good? It cannot be recovered.
+                    </ConfirmPrompt>
                   ) : (
                     <div className="form-actions form-actions--start">
                       <button

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { call, toApiError, type ApiError } from '../api/problem';
+import { ConfirmPrompt } from '../components/ConfirmPrompt';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { RelativeTime } from '../components/RelativeTime';
 import { useAnnounce } from '../state/announcer';
@@ -125,23 +126,16 @@ export function HubsPanel() {
                     <span className="badge badge--hidden">Revoked</span> <RelativeTime iso={d.revokedAt} />
                   </p>
                 ) : confirming === d.id ? (
-                  <div className="alert alert--warning" role="group" aria-label={`Revoke ${d.name}?`}>
-                    <p>Revoke {d.name}? It stops uploading at once; pair it again to undo.</p>
-                    <div className="form-actions form-actions--start">
-                      <button type="button" className="button button--danger" onClick={() => void revoke(d)}>
-                        Revoke hub
-                      </button>
-                      <button
-                        type="button"
-                        className="button button--ghost"
-                        onClick={() => {
-                          setConfirming(null);
-                        }}
-                      >
-                        Keep it
-                      </button>
-                    </div>
-                  </div>
+                  <ConfirmPrompt
+                    label={`Revoke ${d.name}?`}
+                    confirmText="Revoke hub"
+                    onConfirm={() => void revoke(d)}
+                    onCancel={() => {
+                      setConfirming(null);
+                    }}
+                  >
+                    Revoke {d.name}? It stops uploading at once; pair it again to undo.
+                  </ConfirmPrompt>
                 ) : (
                   <button
                     type="button"
