@@ -415,7 +415,8 @@ export interface paths {
          * @description Server-Sent Events for the signed-in user's home and radius as they were at connect time.
          *     Events: `post` (a Post, as GET /api/posts/{id} returns it to you), `comment` (a Comment),
          *     `post-hidden` (`{"postId": n}`), `post-restored` (a Post). A `: ping` comment keeps the connection open.
-         *     Event ids are not resumable: after a reconnect, re-read the feed.
+         *     Event ids are not resumable: after a reconnect, re-read the feed. One account may hold a limited number of
+         *     open streams per API process (8); beyond that the request gets 429 `rate_limited`.
          */
         get: operations["streamLive"];
         put?: never;
@@ -3188,6 +3189,15 @@ export interface operations {
             };
             /** @description RFC 9457 problem details */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

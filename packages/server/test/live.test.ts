@@ -65,6 +65,34 @@ describe('opening the stream', () => {
     expect(t.services.live.hub.subscriberCount).toBe(0);
   });
 
+  it('caps the streams one account holds open, and frees a place when one closes', async () => {
+    const { settings } = t.services.live;
+    const limit = settings.maxStreamsPerUser;
+    settings.maxStreamsPerUser = 2;
+    try {
+      const u = await makeUser(t);
+      const other = await makeUser(t);
+      const first = await live(u);
+      await live(u);
+      const third = await requestLive(origin, u.jar);
+      expect(third.status).toBe(429);
+      expect(third.headers['content-type']).toContain('application/problem+json');
+      expect(JSON.parse(third.body)).toMatchObject({
+        code: 'rate_limited',
+        detail: expect.stringContaining('2 live streams open') as unknown,
+      });
+      // The cap is per account: a neighbour is not affected.
+      await live(other);
+      await first.close();
+      await vi.waitFor(async () => {
+        const again = await requestLive(origin, u.jar);
+        expect(again.status).toBe(200);
+      });
+    } finally {
+      settings.maxStreamsPerUser = limit;
+    }
+  });
+
   it('answers with an uncached event stream and a reconnect hint', async () => {
     const u = await makeUser(t);
     const s = await live(u);

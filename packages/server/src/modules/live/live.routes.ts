@@ -8,7 +8,8 @@ import { openLiveStream } from './live.stream.js';
 const DESCRIPTION = `Server-Sent Events for the signed-in user's home and radius as they were at connect time.
 Events: \`post\` (a Post, as GET /api/posts/{id} returns it to you), \`comment\` (a Comment),
 \`post-hidden\` (\`{"postId": n}\`), \`post-restored\` (a Post). A \`: ping\` comment keeps the connection open.
-Event ids are not resumable: after a reconnect, re-read the feed.`;
+Event ids are not resumable: after a reconnect, re-read the feed. One account may hold a limited number of
+open streams per API process (8); beyond that the request gets 429 \`rate_limited\`.`;
 
 /** `GET /api/live`, plus gauges of open streams for `/metrics`. */
 export function liveRoutes(app: App, { live, auth }: Services, registry: client.Registry): void {
@@ -39,6 +40,7 @@ export function liveRoutes(app: App, { live, auth }: Services, registry: client.
           400: Type.Ref('Problem'),
           401: Type.Ref('Problem'),
           409: Type.Ref('Problem'),
+          429: Type.Ref('Problem'),
         },
       },
     },

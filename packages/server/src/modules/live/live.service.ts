@@ -27,6 +27,11 @@ export interface LiveSettings {
   retryMs: number;
   /** A client this far behind is disconnected (it reconnects and re-reads) rather than buffered forever. */
   maxBufferedBytes: number;
+  /**
+   * Open streams one account may hold in this process (tabs and devices). Each stream holds a socket and a
+   * session check; without a cap one account could exhaust them.
+   */
+  maxStreamsPerUser: number;
 }
 
 interface WarnLogger {
@@ -43,7 +48,14 @@ const sameCentre = (a: number, b: number): boolean => Math.abs(a - b) < 1e-9;
  */
 export class LiveService {
   readonly hub = new LiveHub<LiveSubscriber>();
-  readonly settings: LiveSettings = { pingMs: 25_000, retryMs: 3_000, maxBufferedBytes: 1 << 20 };
+  readonly settings: LiveSettings = {
+    pingMs: 25_000,
+    retryMs: 3_000,
+    maxBufferedBytes: 1 << 20,
+    maxStreamsPerUser: 8,
+  };
+  /** Open streams per account id in this process. */
+  private readonly streamsByUser = new Map<number, number>();
   private log: WarnLogger = { warn: noop };
   private stopListening: (() => void) | undefined;
   private tail: Promise<void> = Promise.resolve();
@@ -63,6 +75,14 @@ export class LiveService {
     const v = authorize(viewer, 'feed.read');
     const user = await findUserById(this.deps.db, v.id);
     if (user?.home_lat == null || user.home_lng == null) throw new AppError('home_required');
+    // Checked last, after the only await, so the count is as fresh as it can be when the stream attaches.
+    const open = this.streamsByUser.get(v.id) ?? 0;
+    if (open >= this.settings.maxStreamsPerUser) {
+      throw new AppError(
+        'rate_limited',
+        `you already have ${open} live streams open (the limit is ${this.settings.maxStreamsPerUser}); close a tab or device first`,
+      );
+    }
     const home = { lat: user.home_lat, lng: user.home_lng };
     return { viewer: v, home, radiusM: user.radius_m, areaCells: areaCellsCovering(home, user.radius_m) };
   }
@@ -73,11 +93,19 @@ export class LiveService {
    */
   attach(subscriber: LiveSubscriber): () => void {
     const remove = this.hub.add(subscriber);
+    const userId = subscriber.viewer.id;
+    this.streamsByUser.set(userId, (this.streamsByUser.get(userId) ?? 0) + 1);
     this.stopListening ??= this.deps.live.subscribe((m) => {
       this.receive(m);
     });
+    let detached = false;
     return () => {
+      if (detached) return;
+      detached = true;
       remove();
+      const left = (this.streamsByUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.streamsByUser.set(userId, left);
+      else this.streamsByUser.delete(userId);
       if (this.hub.subscriberCount === 0 && this.stopListening) {
         this.stopListening();
         this.stopListening = undefined;
