@@ -1,11 +1,15 @@
+import { canonicalBoundary, DEFAULT_POLICY, type Polygon } from '@porchlight/policy';
 import {
+  boundaryDigest,
   canonicalJson,
   ed25519Signer,
   encodeEntry,
+  ENTRY_SCHEMA,
   formatCheckpoint,
   generateSigner,
   leafHash,
   MemoryTree,
+  policyDigest,
   signNote,
   SIGNATURE_TYPE_COSIGNATURE,
 } from '@porchlight/tlog';
@@ -410,6 +414,63 @@ describe('a log started on an instance with history', () => {
     const swapped = await buildLog([created, history[1]!, history[0]!, ...history.slice(2)], { keys });
     expect(await problems(auditor(() => swapped)())).toEqual([
       "entry 2: seq 1 is not greater than the previous entry's seq 2",
+    ]);
+  });
+});
+
+describe('boundaries of policy.changed entries', () => {
+  const boundary: Polygon = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [-122.7, 45.5],
+        [-122.6, 45.5],
+        [-122.6, 45.6],
+        [-122.7, 45.5],
+      ],
+    ],
+  };
+  const sha = boundaryDigest(boundary);
+  const policy = { ...DEFAULT_POLICY, eligibleAgencyJurisdictions: ['portland-or'] };
+  const changed: Entry = {
+    schema: ENTRY_SCHEMA,
+    seq: 21,
+    type: 'policy.changed',
+    time: '2026-05-01T12:00:00Z',
+    data: {
+      jurisdiction: 'portland-or',
+      name: 'Portland, Oregon',
+      version: 1,
+      sha256: policyDigest(policy),
+      policy,
+      boundarySha256: sha,
+      admin: 1,
+      reason: 'Adopted by council',
+    },
+  };
+  let log: LogFiles;
+  beforeAll(async () => {
+    log = await buildLog([...makeEntries(20), changed], { keys });
+  });
+
+  it('passes when the log serves each logged boundary as the bytes that hash to it', async () => {
+    const served = new Map(log).set(`boundary/${sha}`, utf8(canonicalBoundary(boundary)));
+    const fetch = memoryFetch(BASE, () => served);
+    await audit({ url: BASE, fetch, store: memoryStateStore(), key: keys.vkey });
+    expect(fetch.requests).toContain(`boundary/${sha}`);
+  });
+
+  it('fails, naming the entry, when a boundary is missing or is not the one logged', async () => {
+    expect(await problems(auditor(() => log)())).toEqual([
+      expect.stringMatching(/^entry 20 \(policy\.changed\): its boundary is not served: .*404/),
+    ]);
+    const moved: Polygon = {
+      type: 'Polygon',
+      coordinates: [boundary.coordinates[0]!.map(([x, y]) => [x + 0.01, y] as [number, number])],
+    };
+    const swapped = new Map(log).set(`boundary/${sha}`, utf8(canonicalBoundary(moved)));
+    expect(await problems(auditor(() => swapped)())).toEqual([
+      expect.stringContaining(`entry 20 (policy.changed): ${BASE}/boundary/${sha} hashes to`),
     ]);
   });
 });

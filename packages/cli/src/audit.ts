@@ -19,6 +19,7 @@ import {
   verifyNote,
 } from '@porchlight/tlog';
 import type { Checkpoint, HashReader, NoteVerifier, Tile, TileReader } from '@porchlight/tlog';
+import { createHash } from 'node:crypto';
 import { LogClient, LogFormatError, mapLimit } from './fetch-log.js';
 import { followRotations, RotationRefused } from './key-rotation.js';
 import type { KeyRotation, LoggedRotation } from './key-rotation.js';
@@ -114,6 +115,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const reader = tileHashReader(checkpoint.size, tiles.reader);
   const problems = [...tiles.problems, ...(await checkTree(checkpoint, tiles))];
   if (problems.length > 0) throw new AuditFailure(problems);
+  const boundaryProblems = await checkBoundaries(client, tiles.boundaries, options.concurrency ?? 8);
+  if (boundaryProblems.length > 0) throw new AuditFailure(boundaryProblems);
   if (previous !== undefined) await checkConsistency(previous, checkpoint, reader);
   let rotations: KeyRotation[] = [];
   if (pinned !== undefined) {
@@ -232,6 +235,8 @@ interface Downloaded {
   readonly problems: string[];
   /** Every `log.key_rotated` entry, in log order. */
   readonly rotations: LoggedRotation[];
+  /** The boundary hash of every `policy.changed` entry that logs one. */
+  readonly boundaries: { index: number; sha256: string }[];
 }
 
 const tileKey = (level: number, index: number) => `${level}/${index}`;
@@ -262,6 +267,7 @@ async function downloadTiles(client: LogClient, size: number, options: AuditOpti
   const problems: string[] = [];
   const leaves: Uint8Array[] = [];
   const rotations: Downloaded['rotations'] = [];
+  const boundaries: Downloaded['boundaries'] = [];
   let lastSeq = 0;
   for (const entry of bundleEntries.flat()) {
     const index = leaves.length;
@@ -278,6 +284,8 @@ async function downloadTiles(client: LogClient, size: number, options: AuditOpti
       lastSeq = index === 0 && decoded.type === 'instance.created' ? 0 : decoded.seq;
       stats.add(decoded);
       if (decoded.type === 'log.key_rotated') rotations.push({ index, ...decoded.data });
+      if (decoded.type === 'policy.changed' && decoded.data.boundarySha256 !== undefined)
+        boundaries.push({ index, sha256: decoded.data.boundarySha256 });
     } catch (err) {
       problems.push(`entry ${index}: ${message(err)}`);
     }
@@ -293,7 +301,37 @@ async function downloadTiles(client: LogClient, size: number, options: AuditOpti
         }),
       ),
   };
-  return { tiles, reader, leaves, stats, problems, rotations };
+  return { tiles, reader, leaves, stats, problems, rotations, boundaries };
+}
+
+/**
+ * A `policy.changed` entry logs its boundary by hash only (a boundary may exceed an entry's size limit); the
+ * log serves each boundary at `boundary/<sha256>` as the exact bytes hashed. Each must be there and hash to
+ * what was logged, so anyone can recompute which area a policy governed from the log alone.
+ */
+async function checkBoundaries(
+  client: LogClient,
+  boundaries: Downloaded['boundaries'],
+  concurrency: number,
+): Promise<string[]> {
+  const first = new Map<string, number>();
+  for (const b of boundaries) if (!first.has(b.sha256)) first.set(b.sha256, b.index);
+  const problems: string[] = [];
+  await mapLimit([...first], concurrency, async ([sha256, index]) => {
+    let body: Uint8Array;
+    try {
+      body = await client.boundary(sha256);
+    } catch (err) {
+      problems.push(`entry ${index} (policy.changed): its boundary is not served: ${message(err)}`);
+      return;
+    }
+    const got = createHash('sha256').update(body).digest('hex');
+    if (got !== sha256)
+      problems.push(
+        `entry ${index} (policy.changed): ${client.url(`boundary/${sha256}`)} hashes to ${got}, not the logged ${sha256}`,
+      );
+  });
+  return problems.sort();
 }
 
 /** Malformed tiles and bundles are a property of the log, so they are audit failures, not network errors. */

@@ -100,6 +100,11 @@ export class LogClient {
     }
   }
 
+  /** A jurisdiction boundary by the hash a `policy.changed` entry logs: the exact bytes that were hashed. */
+  boundary(sha256: string): Promise<Uint8Array> {
+    return this.#get(`boundary/${sha256}`);
+  }
+
   async #get(path: string): Promise<Uint8Array> {
     const url = this.url(path);
     let response: Response;

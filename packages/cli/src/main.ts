@@ -6,6 +6,7 @@ import type { AuditReport } from './audit.js';
 import { HttpError } from './fetch-log.js';
 import { defaultStateDir, fileStateStore } from './state.js';
 import { formatStats } from './stats.js';
+import { evidenceMain } from './evidence.js';
 import { proofMain } from './proof.js';
 import { witnessMain } from './witness.js';
 
@@ -25,6 +26,8 @@ https://porchlight.example.org/log. It:
     the checkpoint root against it (an edited entry or an edited tile is
     caught, and reported where it is);
   - validates every entry against its schema and checks seq strictly increases;
+  - fetches <url>/boundary/<hash> for every policy.changed entry that logs a
+    boundarySha256 and checks the served boundary hashes to it;
   - checks the log is consistent with the last checkpoint this machine saw:
     a smaller tree is a truncation, a different old root is a fork;
   - only if all of that passes, remembers the new checkpoint, and prints
@@ -63,6 +66,8 @@ Run an independent witness that cosigns a log's checkpoints: porchlight witness 
 Fetch or check an inclusion proof (c2sp.org/tlog-proof) for one entry:
   porchlight proof <url> <index> [--out <file>]
   porchlight verify-proof <file> --key <vkey|file> [--entry <file>]   (see porchlight proof --help)
+Verify a footage request's evidence archive offline:
+  porchlight evidence verify <archive.tar> --key <vkey|file>   (see porchlight evidence --help)
 `;
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -71,6 +76,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'witness') return witnessMain(argv.slice(1));
   // `proof` and `verify-proof` too (proof.ts).
   if (argv[0] === 'proof' || argv[0] === 'verify-proof') return proofMain(argv);
+  // `evidence verify` checks a footage request's evidence archive offline (evidence.ts).
+  if (argv[0] === 'evidence') return evidenceMain(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

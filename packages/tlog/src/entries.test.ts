@@ -35,11 +35,20 @@ describe('log entries', () => {
     ).toEqual([
       'seq must be a positive integer',
       'data.home is not a field of moderation.hidden',
-      'data.post must be a positive integer',
+      'data.post must be a post id (po_ and 22 base64url characters, or a positive integer before public ids)',
       'data.reason must be 1–2000 characters',
     ]);
     expect(validateEntry({ ...hidden, type: 'user.signed_up' })[0]).toMatch(/^type must be one of/);
     expect(validateEntry({ ...hidden, extra: 1 })[0]).toMatch(/^entry must have exactly/);
+  });
+
+  it('names a post by its public id, and still accepts the numbers of entries published before public ids', () => {
+    expect(validateEntry({ ...hidden, data: { ...hidden.data, post: 'po_Zx3-_9aQ1bC2dE3fG4hI5j' } })).toEqual(
+      [],
+    );
+    expect(validateEntry(hidden)).toEqual([]);
+    for (const post of ['ca_Zx3-_9aQ1bC2dE3fG4hI5j', 'po_short', 0, -1, 1.5])
+      expect(validateEntry({ ...hidden, data: { ...hidden.data, post } }), String(post)).toHaveLength(1);
   });
 
   it('refuses bytes that are valid JSON but not canonical', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from './crypto.js';
 
 /** Size in bytes of every Merkle tree hash (SHA-256). */
 export const HASH_SIZE = 32;
@@ -8,17 +8,17 @@ const NODE_PREFIX = Uint8Array.of(0x01);
 
 /** Returns the RFC 6962 leaf hash SHA-256(0x00 || data). */
 export function leafHash(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(LEAF_PREFIX).update(data).digest());
+  return sha256(LEAF_PREFIX, data);
 }
 
 /** Returns the RFC 6962 interior node hash SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest());
+  return sha256(NODE_PREFIX, left, right);
 }
 
 /** Returns the root of the empty tree, SHA-256(""). */
 export function emptyRoot(): Uint8Array {
-  return new Uint8Array(createHash('sha256').digest());
+  return sha256();
 }
 
 /** Reports whether two byte strings are equal. Hashes here are public, so timing does not matter. */

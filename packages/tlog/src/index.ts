@@ -1,88 +1,10 @@
-// The public surface of @porchlight/tlog. Each module re-exports only what callers need.
-export {
-  generateSigner,
-  formatSignerKey,
-  formatVerifierKey,
-  keyId,
-  parseSignerKey,
-  parseVerifierKey,
-  SIGNATURE_TYPE_COSIGNATURE,
-  SIGNATURE_TYPE_ED25519,
-} from './vkey.js';
-export type { SignerKey, VerifierKey } from './vkey.js';
-export {
-  ed25519Signer,
-  ed25519Verifier,
-  formatNote,
-  formatSignatureLine,
-  MAX_SIGNATURES,
-  parseNote,
-  signNote,
-  verifyNote,
-} from './note.js';
-export type { Note, NoteSignature, NoteSigner, NoteVerifier, VerifiedNote } from './note.js';
-export { formatCheckpoint, parseCheckpoint, verifyCheckpoint } from './checkpoint.js';
-export type { Checkpoint, VerifiedCheckpoint } from './checkpoint.js';
-export {
-  cosignatureSigner,
-  cosignatureTimestamp,
-  cosignatureVerifier,
-  cosignedMessage,
-} from './cosignature.js';
-export type { CosignatureSignerOptions } from './cosignature.js';
-export { emptyRoot, HASH_SIZE, leafHash, nodeHash } from './hash.js';
-export { CompactTree, MemoryTree, readTreeRoot, rootFromLeafHashes } from './tree.js';
-export type { HashReader, NodeId, StoredNode } from './tree.js';
-export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proof.js';
-export {
-  formatProofDocument,
-  parseProofDocument,
-  PROOF_DOCUMENT_HEADER,
-  verifyProofDocument,
-} from './proof-document.js';
-export type { ProofDocument, ProofPolicy, VerifiedProof } from './proof-document.js';
-export {
-  appendLeaves,
-  entriesPath,
-  newTiles,
-  parseEntriesPath,
-  parseTilePath,
-  tileContents,
-  tileHashReader,
-  tilePath,
-  tilesForSize,
-  TILE_HEIGHT,
-  TILE_WIDTH,
-} from './tiles.js';
-export type { AppendResult, Tile, TileData, TileReader } from './tiles.js';
-export { decodeEntryBundle, encodeEntryBundle, MAX_ENTRY_SIZE } from './bundle.js';
-export {
-  acceptCosignatures,
-  cosignCheckpoint,
-  decideAddCheckpoint,
-  formatAddCheckpoint,
-  formatTreeSize,
-  MAX_CONSISTENCY_PROOF_LINES,
-  parseAddCheckpoint,
-  parseTreeSize,
-  TREE_SIZE_CONTENT_TYPE,
-} from './witness.js';
-export type {
-  AddCheckpointRequest,
-  WitnessDecision,
-  WitnessedCheckpoint,
-  WitnessedLog,
-  WitnessRefusalStatus,
-} from './witness.js';
-export {
-  canonicalJson,
-  decodeEntry,
-  encodeEntry,
-  ENTRY_SCHEMA,
-  ENTRY_TYPES,
-  policyDigest,
-  validateEntry,
-} from './entries.js';
-export type { Entry, EntryData, EntryType } from './entries.js';
-export { JURISDICTION_SLUG, POLICY_LIMITS, POLICY_TERM, validateRequestPolicy } from './policy.js';
-export type { RequestPolicy } from './policy.js';
+/**
+ * `@porchlight/tlog` for Node: the surface in `api.ts`, hashing and signing with Node's native crypto. Browsers
+ * resolve `browser.ts` (the package's `browser` export condition): the same surface and bytes on `@noble/*`.
+ */
+import { useCrypto } from './crypto.js';
+import { nodeCrypto } from './crypto-node.js';
+
+useCrypto(nodeCrypto);
+
+export * from './api.js';

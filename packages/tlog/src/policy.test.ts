@@ -1,5 +1,7 @@
+import { DEFAULT_POLICY, type Polygon } from '@porchlight/policy';
 import { describe, expect, it } from 'vitest';
 import {
+  boundaryDigest,
   decodeEntry,
   encodeEntry,
   ENTRY_SCHEMA,
@@ -123,6 +125,53 @@ describe('agency entries', () => {
     ).toEqual(['data.user is not a field of agency.member_added']);
     expect(validateEntry({ ...verified, data: { ...verified.data, members: [7] } })).toEqual([
       'data.members is not a field of agency.verified',
+    ]);
+  });
+});
+
+describe('policy.changed with a v2 policy and its boundary', () => {
+  const v2 = { ...DEFAULT_POLICY, eligibleAgencyJurisdictions: ['portland-or'] };
+  const boundary: Polygon = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [-122.8, 45.4],
+        [-122.5, 45.4],
+        [-122.5, 45.65],
+        [-122.8, 45.65],
+        [-122.8, 45.4],
+      ],
+    ],
+  };
+  const withBoundary = (p: unknown, boundarySha256?: string) => {
+    const e = changed(p);
+    return { ...e, data: { ...e.data, boundarySha256 } };
+  };
+
+  it('accepts a v2 policy with its boundary hash, and round-trips it', () => {
+    const entry = withBoundary(v2, boundaryDigest(boundary));
+    expect(validateEntry(entry)).toEqual([]);
+    expect(decodeEntry(encodeEntry(entry as Entry))).toEqual(entry);
+    expect(boundaryDigest(boundary)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('still accepts a v1 entry as it was written, so old logs audit', () => {
+    expect(validateEntry(changed(policy))).toEqual([]);
+  });
+
+  it('binds a v2 policy to a boundary, and only a v2 policy', () => {
+    expect(validateEntry(withBoundary(v2))).toEqual(['data.boundarySha256 is required with a v2 policy']);
+    expect(validateEntry(withBoundary(policy, boundaryDigest(boundary)))).toEqual([
+      'data.boundarySha256 comes only with a v2 policy',
+    ]);
+    expect(validateEntry(withBoundary(v2, 'nope'))).toEqual([
+      'data.boundarySha256 must be a lowercase hex SHA-256',
+    ]);
+  });
+
+  it('refuses a v2 policy that breaks its schema, naming the field', () => {
+    expect(validateEntry(withBoundary({ ...v2, monthlyRequestCap: 0 }, boundaryDigest(boundary)))).toEqual([
+      'data.policy is not a request policy: monthlyRequestCap must be an integer from 1 to 100000',
     ]);
   });
 });

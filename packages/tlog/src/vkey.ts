@@ -1,5 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import * as crypto from './crypto.js';
 
 /** Signature type byte for plain Ed25519 note signatures (c2sp.org/signed-note). */
 export const SIGNATURE_TYPE_ED25519 = 0x01;
@@ -21,12 +20,6 @@ export interface SignerKey extends VerifierKey {
   readonly seed: Uint8Array;
 }
 
-const SPKI_ED25519_PREFIX = Uint8Array.from([
-  0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
-]);
-const PKCS8_ED25519_PREFIX = Uint8Array.from([
-  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
-]);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const KEY_ID_HEX = /^[0-9a-fA-F]{8}$/;
 const WHITE_SPACE = /\p{White_Space}/u;
@@ -39,12 +32,12 @@ export function isValidKeyName(name: string): boolean {
 
 /** Key ID = SHA-256(name || 0x0A || signature type || public key)[:4], as a big-endian uint32. */
 export function keyId(name: string, signatureType: number, publicKey: Uint8Array): number {
-  const digest = createHash('sha256')
-    .update(`${name}\n`, 'utf8')
-    .update(Uint8Array.of(signatureType))
-    .update(publicKey)
-    .digest();
-  return digest.readUInt32BE(0);
+  const digest = crypto.sha256(
+    new TextEncoder().encode(`${name}\n`),
+    Uint8Array.of(signatureType),
+    publicKey,
+  );
+  return new DataView(digest.buffer, digest.byteOffset, 4).getUint32(0);
 }
 
 /**
@@ -102,7 +95,7 @@ export function generateSigner(
   name: string,
   signatureType: number = SIGNATURE_TYPE_ED25519,
 ): { skey: string; vkey: string } {
-  const seed = new Uint8Array(randomBytes(32));
+  const seed = crypto.randomBytes(32);
   return {
     skey: formatSignerKey(name, signatureType, seed),
     vkey: formatVerifierKey(name, signatureType, ed25519PublicKey(seed)),
@@ -111,37 +104,43 @@ export function generateSigner(
 
 /** @internal Ed25519 signature (RFC 8032) of `message` by the key with this 32-byte seed. */
 export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
-  return new Uint8Array(sign(null, message, privateKeyObject(seed)));
+  return crypto.ed25519Sign(seed, message);
 }
 
 /** @internal Whether `signature` is a valid 64-byte Ed25519 signature of `message` by `publicKey`. */
 export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  if (signature.length !== 64) return false;
-  const key = createPublicKey({
-    key: Buffer.from(concat(SPKI_ED25519_PREFIX, publicKey)),
-    format: 'der',
-    type: 'spki',
-  });
-  return verify(null, message, key, signature);
+  return crypto.ed25519Verify(publicKey, message, signature);
 }
 
 /** @internal Strict standard base64 (RFC 4648 §4): padded, canonical, nothing else. */
 export function decodeBase64(text: string): Uint8Array | undefined {
   if (!BASE64.test(text)) return undefined;
-  const bytes = Buffer.from(text, 'base64');
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   // Non-zero trailing bits would let one byte string have several encodings.
-  if (bytes.toString('base64') !== text) return undefined;
-  return new Uint8Array(bytes);
+  if (encodeBase64(bytes) !== text) return undefined;
+  return bytes;
 }
 
 /** @internal */
 export function encodeBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let binary = '';
+  // In slices: String.fromCharCode takes its bytes as arguments, and arguments are limited.
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /** @internal */
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function parseKeyParts(
@@ -176,17 +175,8 @@ function checkKey(name: string, signatureType: number, key: Uint8Array, kind: 'p
   if (key.length !== 32) throw new Error(`${kind} key must be 32 bytes`);
 }
 
-function privateKeyObject(seed: Uint8Array): KeyObject {
-  return createPrivateKey({
-    key: Buffer.from(concat(PKCS8_ED25519_PREFIX, seed)),
-    format: 'der',
-    type: 'pkcs8',
-  });
-}
-
 function ed25519PublicKey(seed: Uint8Array): Uint8Array {
-  const spki = createPublicKey(privateKeyObject(seed)).export({ format: 'der', type: 'spki' });
-  return new Uint8Array(spki.subarray(SPKI_ED25519_PREFIX.length));
+  return crypto.ed25519PublicKey(seed);
 }
 
 /** Splits at the first `count` plus signs; the base64 key after them may contain more. */
