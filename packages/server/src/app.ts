@@ -4,12 +4,14 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import client from 'prom-client';
 import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
+import { registerQuietRequestLog } from './http/logging.js';
 import { registerProblemHandlers, routeNotFound } from './http/problem.js';
 import { ProblemSchema } from './http/schema.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerSession } from './http/session.js';
 import type { App } from './http/types.js';
 import { validatorCompiler } from './http/validation.js';
@@ -24,12 +26,24 @@ import { transparencyPublicRoutes } from './modules/transparency/transparency-pu
 import { registerLogMetrics } from './modules/transparency/transparency.metrics.js';
 import { transparencyRoutes } from './modules/transparency/transparency.routes.js';
 import { registerWitnessMetrics } from './modules/transparency/transparency.witnesses.js';
+import { registerClipMetrics } from './modules/clips/clips.metrics.js';
+import { registerJobMetrics } from './infra/jobs/index.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { camerasRoutes } from './modules/cameras/cameras.routes.js';
 import { clipsRoutes } from './modules/clips/clips.routes.js';
 import { uploadsRoutes } from './modules/clips/uploads.routes.js';
 import { devicesRoutes } from './modules/devices/devices.routes.js';
 import { vaultRoutes } from './modules/vault/vault.routes.js';
+import { inboxRoutes } from './modules/inbox/inbox.routes.js';
+import { requestsRoutes } from './modules/requests/requests.routes.js';
+import { agencyKeysRoutes } from './modules/agency-keys/agency-keys.routes.js';
+import { disclosuresRoutes } from './modules/disclosures/disclosures.routes.js';
+import { legalRoutes } from './modules/legal/legal.routes.js';
+import { accountRoutes } from './modules/account/account.routes.js';
+import { geocoderRoutes } from './modules/geocoder/geocoder.routes.js';
+import { createGeocoder } from './modules/geocoder/geocoder.service.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { pushRoutes } from './modules/push/push.routes.js';
 import { createServices, type Services } from './services.js';
 
 export interface BuiltApp {
@@ -40,10 +54,16 @@ export interface BuiltApp {
 /** Builds the HTTP application on the given infrastructure. Does not listen; `main.ts` does. */
 export async function buildApp(
   deps: Deps,
-  options: { logger?: FastifyServerOptions['logger'] } = {},
+  options: {
+    logger?: FastifyServerOptions['logger'];
+    /** One log line per request, errors and slow ones only at info (http/logging.ts); for a terminal. */
+    quietRequests?: boolean;
+  } = {},
 ): Promise<BuiltApp> {
   const app = Fastify({
     logger: options.logger ?? { level: deps.config.logLevel },
+    // Quiet mode replaces Fastify's two lines per request with registerQuietRequestLog's one.
+    ...(options.quietRequests ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 256 * 1024,
     genReqId: () => crypto.randomUUID(),
@@ -53,6 +73,8 @@ export async function buildApp(
   // The API speaks JSON only; Fastify's default text/plain parser would turn a 415 into a confusing 400.
   app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app);
+  if (options.quietRequests) registerQuietRequestLog(app);
+  registerSecurityHeaders(app, deps.config);
   app.addSchema(ProblemSchema);
 
   await app.register(swagger, {
@@ -87,11 +109,16 @@ export async function buildApp(
 
   const services = createServices(deps);
   registerSession(app, services.auth);
+  services.mail.useLog(app.log);
+  app.addHook('onClose', () => {
+    services.mail.close();
+  });
 
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   opsRoutes(app, deps, registry);
   authRoutes(app, services, deps.config);
+  accountRoutes(app, services, deps.config);
   usersRoutes(app, services);
   postsRoutes(app, services);
   moderationRoutes(app, services);
@@ -99,18 +126,32 @@ export async function buildApp(
   transparencyRoutes(app, services);
   registerLogMetrics(registry, services.transparency);
   registerWitnessMetrics(registry, services.transparency.witnesses);
+  registerClipMetrics(registry, services.clips);
+  registerJobMetrics(registry, deps.db, deps.clock);
   transparencyPublicRoutes(app, services);
   agenciesRoutes(app, services);
   requestPoliciesRoutes(app, services);
+  legalRoutes(app, services);
   vaultRoutes(app, services);
   camerasRoutes(app, services);
   devicesRoutes(app, services, deps.config);
   clipsRoutes(app, services);
   uploadsRoutes(app, services);
-  // Started by main.ts like the sequencer; a retention run in flight finishes before the database closes.
-  app.addHook('onClose', () => services.retention.stop());
+  agencyKeysRoutes(app, services);
+  disclosuresRoutes(app, services);
+  requestsRoutes(app, services);
+  inboxRoutes(app, services);
+  notificationsRoutes(app, services);
+  pushRoutes(app, services);
+  // Live notifications: listens for new ones from any process while the app runs.
+  app.addHook('onReady', () => services.notifications.start(app.log));
+  app.addHook('onClose', () => services.notifications.stop());
+  // Started by main.ts like the sequencer; a job in flight finishes before the database closes.
+  app.addHook('onClose', () => services.jobs.stop());
   // The sequencer is started by main.ts; whoever started it, it must finish before the database closes.
   app.addHook('onClose', () => services.transparency.stop());
+
+  geocoderRoutes(app, createGeocoder(deps.config));
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

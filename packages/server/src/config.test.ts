@@ -123,10 +123,19 @@ describe('loadConfig errors', () => {
       { PORCHLIGHT_LIVE_BUS: 'postgres' },
       'PORCHLIGHT_LIVE_BUS',
     ],
+    ['an unknown process role', { PORCHLIGHT_ROLE: 'scheduler' }, 'PORCHLIGHT_ROLE'],
+    ['a worker-only process on the embedded database', { PORCHLIGHT_ROLE: 'worker' }, 'PORCHLIGHT_ROLE'],
   ])('refuses %s', (_label, env, name) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name}[ =]`));
+  });
+
+  it('runs API and jobs in one process unless PORCHLIGHT_ROLE splits them (PostgreSQL only)', () => {
+    expect(loadConfig({}).role).toBe('all');
+    const db = { DATABASE_URL: 'postgres://localhost/porchlight' };
+    expect(loadConfig({ ...db, PORCHLIGHT_ROLE: 'api' }).role).toBe('api');
+    expect(loadConfig({ ...db, PORCHLIGHT_ROLE: 'worker' }).role).toBe('worker');
   });
 
   it('accepts the documented spellings of true and false', () => {
@@ -278,5 +287,42 @@ describe('loadConfig: the clip vault', () => {
     expect(problemsOf({ PORCHLIGHT_BLOB_STORE: 'ftp' })).toEqual([
       'PORCHLIGHT_BLOB_STORE must be "fs" or "s3" (got "ftp")',
     ]);
+  });
+});
+
+describe('loadConfig: security', () => {
+  it('serves no public metrics, and wants 2^18 scrypt wrappings, by default', () => {
+    const c = loadConfig({}, '/srv/porchlight');
+    expect(c.metricsToken).toBeUndefined();
+    expect(c.metricsListen).toBeUndefined();
+    expect(c.vaultMinWorkFactor).toBe(18);
+  });
+
+  it('takes a metrics token and a private listen address (IPv4, IPv6 or a name)', () => {
+    const token = 'a-long-scrape-token-123';
+    expect(loadConfig({ PORCHLIGHT_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(loadConfig({ METRICS_LISTEN: '127.0.0.1:9464' }).metricsListen).toEqual({
+      host: '127.0.0.1',
+      port: 9464,
+    });
+    expect(loadConfig({ METRICS_LISTEN: '[::1]:9464' }).metricsListen).toEqual({ host: '::1', port: 9464 });
+    expect(loadConfig({ METRICS_LISTEN: 'metrics.internal:9100' }).metricsListen).toEqual({
+      host: 'metrics.internal',
+      port: 9100,
+    });
+  });
+
+  it('names a short token, a bad listen address and an unsafe work factor', () => {
+    const problems = problemsOf({
+      PORCHLIGHT_METRICS_TOKEN: 'short',
+      METRICS_LISTEN: '9464',
+      PORCHLIGHT_VAULT_MIN_WORK_FACTOR: '4',
+    });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'METRICS_LISTEN',
+      'PORCHLIGHT_METRICS_TOKEN',
+      'PORCHLIGHT_VAULT_MIN_WORK_FACTOR',
+    ]);
+    expect(problemsOf({ METRICS_LISTEN: '127.0.0.1:70000' })).toHaveLength(1);
   });
 });

@@ -16,10 +16,20 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Live fan-out between API processes: in-process only, or PostgreSQL LISTEN/NOTIFY. */
   liveBus: 'memory' | 'postgres';
+  /**
+   * What this process does (`PORCHLIGHT_ROLE`): `api` serves HTTP only; `worker` runs the background job queue
+   * and the log sequencer, with no HTTP listener; `all` (the default) does both.
+   */
+  role: 'api' | 'worker' | 'all';
   /** Seed the demo neighbourhood (idempotent: only into an empty database). */
   demo: boolean;
   /** MapLibre style URL served to the web app; empty means the built-in tile-less style. */
   mapStyleUrl: string;
+  /**
+   * A Photon- or Nominatim-compatible geocoder the server proxies address search and place names through
+   * (`/api/geocode`); undefined means no search (the UI hides it).
+   */
+  geocoder: { url: string; kind: 'photon' | 'nominatim' } | undefined;
   /** Externally visible origin, e.g. https://porchlight.example; used for CSRF origin checks and cookies. */
   publicUrl: string;
   cookieSecure: boolean;
@@ -52,6 +62,33 @@ export interface Config {
   maxClipBytes: number;
   /** Milliseconds between retention runs (expired clips, abandoned uploads). */
   retentionIntervalMs: number;
+  /** How long a worker's claim on a job lasts (renewed while it runs); a dead worker's job runs again after it. */
+  jobLeaseMs: number;
+  /** Lowest scrypt work factor (log2) accepted for a wrapped vault identity; age's default is 18. */
+  vaultMinWorkFactor: number;
+  /**
+   * Bearer token `/metrics` requires. Metrics show instance-wide activity (vault uploads, live streams), so
+   * without a token the public listener does not serve them at all.
+   */
+  metricsToken: string | undefined;
+  /** A separate listener (`host:port`, e.g. `127.0.0.1:9464`) that serves only `/metrics`. */
+  metricsListen: { host: string; port: number } | undefined;
+  /** SMTP server for outgoing mail (`smtp://` or `smtps://`); undefined means mail is only logged. */
+  smtpUrl: string | undefined;
+  /** The From address of outgoing mail. */
+  mailFrom: string;
+  /**
+   * Web Push VAPID key pair (base64url, P-256) from `VAPID_PUBLIC_KEY`/`VAPID_PRIVATE_KEY`; undefined means the
+   * pair kept in `<dataDir>/vapid.json`, generated on first start (modules/push/vapid.ts).
+   */
+  vapidKeys: { publicKey: string; privateKey: string } | undefined;
+  /** Who push services contact about this server's pushes (`VAPID_SUBJECT`, mailto: or https:). */
+  vapidSubject: string;
+  /**
+   * Accept push endpoints on http: or on loopback/private addresses (`PUSH_ALLOW_PRIVATE_ENDPOINTS`). Off by
+   * default: the server POSTs to whatever endpoint a subscriber gives, so it must not reach internal services.
+   */
+  pushAllowPrivateEndpoints: boolean;
 }
 
 export interface S3Config {
@@ -123,6 +160,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   let liveBus: Config['liveBus'] = 'memory';
   if (liveRaw === 'memory' || liveRaw === 'postgres') liveBus = liveRaw;
   else problems.push(`PORCHLIGHT_LIVE_BUS must be "memory" or "postgres" (got "${liveRaw}")`);
+  const roleRaw = env.PORCHLIGHT_ROLE || 'all';
+  let role: Config['role'] = 'all';
+  if (roleRaw === 'api' || roleRaw === 'worker' || roleRaw === 'all') role = roleRaw;
+  else problems.push(`PORCHLIGHT_ROLE must be "api", "worker" or "all" (got "${roleRaw}")`);
+  if (role !== 'all' && !databaseUrl) {
+    problems.push(
+      `PORCHLIGHT_ROLE=${role} needs DATABASE_URL (the embedded database has one process: use "all")`,
+    );
+  }
   if (liveBus === 'postgres' && !databaseUrl) {
     problems.push('PORCHLIGHT_LIVE_BUS=postgres needs DATABASE_URL (the embedded database has one process)');
   }
@@ -169,14 +215,44 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const keyProblem = logKeyFile === undefined ? undefined : logKeyFileProblem(logKeyFile, logOrigin);
   if (keyProblem) problems.push(`PORCHLIGHT_LOG_KEY_FILE ${keyProblem}`);
 
+  const metricsToken = env.PORCHLIGHT_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
+    problems.push('PORCHLIGHT_METRICS_TOKEN must be 16–256 printable characters without spaces');
+  }
+  const metricsListen = parseListen(env.METRICS_LISTEN, 'METRICS_LISTEN', problems);
+
+  const geocoderUrl = url('GEOCODER_URL', ['http:', 'https:']);
+  const geocoderKind = env.GEOCODER_KIND || 'photon';
+  if (geocoderKind !== 'photon' && geocoderKind !== 'nominatim') {
+    problems.push(`GEOCODER_KIND must be "photon" or "nominatim" (got "${geocoderKind}")`);
+  }
+
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const mailFrom = env.MAIL_FROM || `Porchlight <no-reply@${publicHost.replace(/:\d+$/, '')}>`;
+  if (!/^[^\r\n<>@]*<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/.test(mailFrom)) {
+    problems.push(
+      `MAIL_FROM must be an address, optionally with a name: "Name <a@b.example>" (got "${mailFrom}")`,
+    );
+  }
+
+  const vapidKeys = parseVapidKeys(env.VAPID_PUBLIC_KEY, env.VAPID_PRIVATE_KEY, problems);
+  const vapidSubject = env.VAPID_SUBJECT || `mailto:${/<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom}`;
+  if (!/^mailto:\S+@\S+$|^https:\/\/\S+$/.test(vapidSubject)) {
+    problems.push(`VAPID_SUBJECT must be a mailto: address or an https: URL (got "${vapidSubject}")`);
+  }
+
   const config: Config = {
     port,
     host,
     dataDir,
     databaseUrl,
     liveBus,
+    role,
     demo: bool('PORCHLIGHT_DEMO', databaseUrl === undefined),
     mapStyleUrl: url('MAP_STYLE_URL', ['http:', 'https:']) ?? '',
+    geocoder: geocoderUrl
+      ? { url: geocoderUrl.replace(/\/+$/, ''), kind: geocoderKind === 'nominatim' ? 'nominatim' : 'photon' }
+      : undefined,
     publicUrl: publicUrl.replace(/\/+$/, ''),
     cookieSecure: bool('COOKIE_SECURE', publicUrl.startsWith('https:')),
     logLevel,
@@ -192,9 +268,56 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     s3,
     maxClipBytes: int('PORCHLIGHT_MAX_CLIP_BYTES', 2 * 1024 ** 3, 1024, 5 * 1024 ** 4),
     retentionIntervalMs: int('PORCHLIGHT_RETENTION_INTERVAL_MS', 3_600_000, 100, 86_400_000),
+    jobLeaseMs: int('PORCHLIGHT_JOB_LEASE_MS', 300_000, 1_000, 3_600_000),
+    vaultMinWorkFactor: int('PORCHLIGHT_VAULT_MIN_WORK_FACTOR', 18, 10, 22),
+    metricsToken,
+    metricsListen,
+    smtpUrl,
+    mailFrom,
+    vapidKeys,
+    vapidSubject,
+    pushAllowPrivateEndpoints: bool('PUSH_ALLOW_PRIVATE_ENDPOINTS', false),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Both VAPID keys or neither: a public key of 65 bytes (uncompressed P-256 point) and a private key of 32. */
+function parseVapidKeys(
+  publicKey: string | undefined,
+  privateKey: string | undefined,
+  problems: string[],
+): Config['vapidKeys'] {
+  if (!publicKey && !privateKey) return undefined;
+  const bytes = (v: string | undefined) =>
+    v && /^[A-Za-z0-9_-]+$/.test(v) ? Buffer.from(v, 'base64url').length : -1;
+  if (bytes(publicKey) !== 65)
+    problems.push(
+      'VAPID_PUBLIC_KEY must be a base64url P-256 public key (65 bytes), set with VAPID_PRIVATE_KEY',
+    );
+  if (bytes(privateKey) !== 32)
+    problems.push(
+      'VAPID_PRIVATE_KEY must be a base64url P-256 private key (32 bytes), set with VAPID_PUBLIC_KEY',
+    );
+  return bytes(publicKey) === 65 && bytes(privateKey) === 32
+    ? { publicKey: publicKey!, privateKey: privateKey! }
+    : undefined;
+}
+
+/** Parses a `host:port` listen address (`[::1]:9464` for IPv6); undefined when unset. */
+function parseListen(
+  raw: string | undefined,
+  name: string,
+  problems: string[],
+): { host: string; port: number } | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(raw);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    problems.push(`${name} must be host:port, e.g. 127.0.0.1:9464 (got "${raw}")`);
+    return undefined;
+  }
+  return { host: m[1] ?? m[2]!, port };
 }
 
 /**

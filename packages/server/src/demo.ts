@@ -1,10 +1,42 @@
+import { DEFAULT_POLICY, type Polygon } from '@porchlight/policy';
 import type { Database } from './infra/db/index.js';
+import { insertConfirmedTotp } from './modules/auth/mfa.repository.js';
+import { STAFF_ROLES } from './modules/auth/mfa.service.js';
 import type { Role, Viewer } from './policies.js';
 import type { Services } from './services.js';
 
 /** The demo neighbourhood: central Portland, Oregon. Accounts are listed in the README. */
 export const DEMO_PASSWORD = 'porchlight-demo';
 export const DEMO_CENTRE = { lat: 45.5152, lng: -122.6784 };
+/**
+ * Demo only, printed in the README: the authenticator-app secret of every demo staff and agency account, which
+ * need a second factor to act. Add it to any authenticator app to sign in as them.
+ */
+export const DEMO_TOTP_SECRET = 'PORCHLIGHTDEMOSTAFFTOTPSECRET234';
+
+/**
+ * The demo jurisdiction’s boundary: a simplified outline of the city of Portland (12 vertices), enough
+ * to route a request drawn anywhere in the demo neighbourhood to its policy.
+ */
+export const DEMO_BOUNDARY: Polygon = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [-122.8367, 45.4325],
+      [-122.7433, 45.4325],
+      [-122.6533, 45.4455],
+      [-122.4721, 45.4602],
+      [-122.4721, 45.5521],
+      [-122.5323, 45.5683],
+      [-122.6412, 45.6156],
+      [-122.7611, 45.6523],
+      [-122.8176, 45.6204],
+      [-122.7875, 45.5571],
+      [-122.8367, 45.5108],
+      [-122.8367, 45.4325],
+    ],
+  ],
+};
 
 export const DEMO_ACCOUNTS: { email: string; displayName: string; role: Role; offset: [number, number] }[] = [
   {
@@ -39,18 +71,9 @@ export const DEMO_ACCOUNTS: { email: string; displayName: string; role: Role; of
 async function seedDemoGovernance(services: Services, admin: Viewer, member: Viewer): Promise<void> {
   await services.requestPolicies.publish(admin, 'portland-or', {
     name: 'Portland, Oregon',
-    policy: {
-      maxAreaM2: 2_000_000,
-      maxWindowHours: 72,
-      caseNumberRequired: true,
-      legalBasisRequired: true,
-      allowedLegalBases: ['consent', 'exigent_circumstances', 'warrant'],
-      prohibitedPurposes: ['face_recognition', 'immigration_enforcement', 'protest_monitoring'],
-      maxRequestsPerCase: 3,
-      eligibleAgencyJurisdictions: ['portland-or'],
-      disclosureRetentionDays: 90,
-    },
-    reason: 'Demo policy, modelled on a city surveillance ordinance',
+    policy: { ...DEFAULT_POLICY, eligibleAgencyJurisdictions: ['portland-or'] },
+    boundary: DEMO_BOUNDARY,
+    reason: 'Demo policy: the issue 8 defaults, modelled on a city surveillance ordinance',
   });
   const agency = await services.agencies.register(admin, {
     name: 'Portland Police Bureau, Central Precinct',
@@ -75,6 +98,7 @@ export async function seedDemo(services: Services, db: Database): Promise<boolea
       a.role,
     );
     const viewer = { id: user.id, role: a.role, displayName: user.displayName };
+    if (STAFF_ROLES.has(a.role)) await insertConfirmedTotp(db, user.id, DEMO_TOTP_SECRET, new Date());
     await services.users.setHome(viewer, {
       lat: DEMO_CENTRE.lat + a.offset[0],
       lng: DEMO_CENTRE.lng + a.offset[1],

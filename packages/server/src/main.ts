@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo.js';
+import { loggerOptions } from './http/logging.js';
 import { systemClock } from './infra/clock.js';
 import { migrate, openDatabase } from './infra/db/index.js';
 import { memoryBus, postgresBus } from './infra/live/bus.js';
@@ -17,29 +20,36 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  // Creating the embedded database takes 6–10 s; say so rather than sit silent on the first start.
+  const creating = !config.databaseUrl && !existsSync(path.join(config.dataDir, 'pglite', 'PG_VERSION'));
+  if (creating) process.stdout.write(`porchlight: creating the embedded database in ${config.dataDir} …\n`);
   const db = await openDatabase(config);
   await migrate(db);
+  if (creating) process.stdout.write('porchlight: database ready\n');
   const live = config.liveBus === 'postgres' ? await postgresBus(db) : memoryBus();
   const deps = { config, db, live, clock: systemClock };
-  const { app, services } = await buildApp(deps);
+  // A person at a terminal gets pretty, quieter logs; a service manager or collector gets JSON lines.
+  const tty = process.stdout.isTTY;
+  const { app, services } = await buildApp(deps, { logger: loggerOptions(config, tty), quietRequests: tty });
 
-  if (config.demo) {
+  if (config.demo && config.role !== 'worker') {
     const seeded = await seedDemo(services, db);
     if (seeded) app.log.info('seeded the demo neighbourhood; see README for the demo accounts');
   }
 
-  const pruner = setInterval(() => {
-    services.auth.pruneExpired().catch((err: unknown) => {
-      app.log.warn({ err }, 'session pruning failed');
-    });
-  }, 3_600_000);
-  pruner.unref();
+  // Without SMTP_URL, mail is logged and kept as .eml files (docs: README "Email").
+  if (!config.smtpUrl) services.mail.saveTo(path.join(config.dataDir, 'mail'));
 
-  // Publishes accountability events to the transparency log now (creating the log on first start) and then
-  // on an interval. Stopped by app.close() (an onClose hook) before the database closes.
-  services.transparency.start(app.log);
-  // Deletes expired clips and abandoned uploads every PORCHLIGHT_RETENTION_INTERVAL_MS; stopped by app.close().
-  services.retention.start(app.log);
+  if (config.role !== 'api') {
+    // Publishes accountability events to the transparency log now (creating the log on first start) and then
+    // every PORCHLIGHT_LOG_INTERVAL_MS. A loop rather than a job: it runs every second and a run that finds
+    // another process sequencing returns at once. Stopped by app.close() (an onClose hook) before the database
+    // closes.
+    services.transparency.start(app.log);
+    // The job queue (infra/jobs): retention, disclosure expiry, legal notices, request expiry, session pruning,
+    // each when its job comes due and as a periodic sweep. Stopped by app.close().
+    services.jobs.start(app.log);
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -60,9 +70,20 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  if (config.role === 'worker') {
+    // No HTTP listener: the API processes serve /metrics, job queue gauges included (read from the database).
+    await app.ready();
+    app.log.info({ database: db.kind, jobs: services.jobs.kinds }, 'Porchlight worker is running');
+    return;
+  }
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
-    { database: db.kind, live: config.liveBus, dataDir: config.databaseUrl ? undefined : config.dataDir },
+    {
+      database: db.kind,
+      live: config.liveBus,
+      role: config.role,
+      dataDir: config.databaseUrl ? undefined : config.dataDir,
+    },
     `Porchlight is running at ${config.publicUrl}`,
   );
 }

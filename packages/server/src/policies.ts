@@ -1,7 +1,7 @@
+import type { Role } from '@porchlight/policy';
 import { AppError } from './errors.js';
 
-export type Role = 'resident' | 'agency' | 'moderator' | 'admin';
-export const ROLES: readonly Role[] = ['resident', 'agency', 'moderator', 'admin'];
+export { ROLES, type Role } from '@porchlight/policy';
 
 /** The signed-in user a request acts for. */
 export interface Viewer {
@@ -28,6 +28,10 @@ export type Action =
   | 'policy.publish'
   /** Act as an agency member; services also check the agency is verified, not suspended. */
   | 'agency.act'
+  /** Record legal demands the operator receives, their answers and non-disclosure orders. */
+  | 'legal.manage'
+  /** Read the legal demands concerning one's own account, once one may be told of them. */
+  | 'legal.notices'
   /** Keys, cameras, devices and clips of one's own vault. Nobody, of any role, reaches another's vault. */
   | 'vault.own';
 
@@ -42,6 +46,7 @@ function roleAllows(role: Role, action: Action): boolean {
     case 'report.create':
     case 'appeal.file':
     case 'vault.own':
+    case 'legal.notices':
       return true;
     case 'moderation.queue':
     case 'moderation.decide':
@@ -50,6 +55,7 @@ function roleAllows(role: Role, action: Action): boolean {
     case 'user.manage':
     case 'agency.manage':
     case 'policy.publish':
+    case 'legal.manage':
       return role === 'admin';
     case 'agency.act':
       return role === 'agency';

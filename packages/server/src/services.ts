@@ -11,13 +11,27 @@ import { UsersService } from './modules/users/users.service.js';
 import { openBlobStore } from './infra/blob/index.js';
 import { CamerasService } from './modules/cameras/cameras.service.js';
 import { ClipsService } from './modules/clips/clips.service.js';
-import { RetentionJob } from './modules/clips/retention.js';
+import { vaultRetentionJob } from './modules/clips/retention.js';
 import { UploadsService } from './modules/clips/uploads.service.js';
 import { DevicesService } from './modules/devices/devices.service.js';
 import { VaultService } from './modules/vault/vault.service.js';
+import { createDisclosureServices, type DisclosureServices } from './modules/disclosures/index.js';
+import { disclosureRetentionJob } from './modules/disclosures/retention.js';
+import { disclosureSummaries } from './modules/disclosures/disclosures.repository.js';
+import { InboxService } from './modules/inbox/inbox.service.js';
+import { requestExpiryJob } from './modules/requests/requests.expiry.js';
+import { RequestsService } from './modules/requests/requests.service.js';
+import { legalNoticeJob } from './modules/legal/legal.job.js';
+import { LegalService } from './modules/legal/legal.service.js';
+import { JobWorker, type JobDefinition } from './infra/jobs/index.js';
+import { MailService } from './modules/mail/mail.service.js';
+import { AccountService } from './modules/account/account.service.js';
+import { deliveryJobs, NotificationDelivery } from './modules/notifications/notifications.delivery.js';
+import { NotificationsService } from './modules/notifications/notifications.service.js';
+import { PushService } from './modules/push/push.service.js';
 
 /** Every domain service, built once per app from the same infrastructure. */
-export interface Services {
+export interface Services extends DisclosureServices {
   auth: AuthService;
   users: UsersService;
   posts: PostsService;
@@ -32,7 +46,18 @@ export interface Services {
   devices: DevicesService;
   clips: ClipsService;
   uploads: UploadsService;
-  retention: RetentionJob;
+  requests: RequestsService;
+  inbox: InboxService;
+  legal: LegalService;
+  /** Background work (retention, expiry, notices, session pruning) on the job queue; main.ts starts it. */
+  jobs: JobWorker;
+  mail: MailService;
+  /** Email verification, password reset, sessions page, export and deletion of one's own account. */
+  account: AccountService;
+  /** Web Push device subscriptions and sending (VAPID). */
+  push: PushService;
+  /** The notification centre and alert settings; push/email delivery runs as jobs. */
+  notifications: NotificationsService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -40,21 +65,57 @@ export function createServices(deps: Deps): Services {
   const vault = new VaultService(deps);
   const clips = new ClipsService(deps, deps.blobs ?? openBlobStore(deps.config));
   const devices = new DevicesService(deps, vault);
+  const agencies = new AgenciesService(deps);
+  const live = new LiveService(deps);
+  const requests = new RequestsService(deps, agencies);
+  // Request pages show how many clips were shared and the legal holds filed (the disclosures module's data).
+  requests.useDisclosureSummaries(disclosureSummaries);
+  const legal = new LegalService(deps);
+  const disclosureServices = createDisclosureServices(deps, { agencies, clips, transparency });
+  const auth = new AuthService(deps);
+  const mail = new MailService(deps.config);
+  const push = new PushService(deps);
+  const jobs = new JobWorker(deps, [
+    vaultRetentionJob(clips, deps.config.retentionIntervalMs),
+    disclosureRetentionJob(disclosureServices.disclosures, deps.config.retentionIntervalMs),
+    legalNoticeJob(legal),
+    requestExpiryJob(requests),
+    sessionPruneJob(auth),
+    ...deliveryJobs(new NotificationDelivery(deps, push, mail)),
+  ]);
   return {
+    mail,
+    account: new AccountService(deps, auth, mail, clips),
+    push,
+    notifications: new NotificationsService(deps, live),
+    legal,
+    ...disclosureServices,
+    requests,
+    jobs,
+    inbox: new InboxService(deps, requests, live),
     vault,
     cameras: new CamerasService(deps, vault, clips),
     devices,
     clips,
     uploads: new UploadsService(deps, vault, devices, clips),
-    retention: new RetentionJob(clips, deps.config.retentionIntervalMs),
-    auth: new AuthService(deps),
+    auth,
     users: new UsersService(deps),
     posts: new PostsService(deps),
     moderation: new ModerationService(deps),
-    live: new LiveService(deps),
+    live,
     transparency,
     transparencyPublic: new TransparencyPublicService(deps, transparency),
-    agencies: new AgenciesService(deps),
+    agencies,
     requestPolicies: new RequestPoliciesService(deps),
+  };
+}
+
+/** Deletes expired sessions hourly. */
+function sessionPruneJob(auth: AuthService): JobDefinition {
+  return {
+    kind: 'sessions.prune',
+    title: 'expired sessions deleted',
+    every: 3_600_000,
+    run: async () => ({ deleted: await auth.pruneExpired() }),
   };
 }

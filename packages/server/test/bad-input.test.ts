@@ -7,7 +7,7 @@ import { countRows, makePost, makeUser } from './support/factories.js';
 let t: TestApp;
 let admin: TestUser;
 let resident: TestUser;
-let postId: number;
+let postId: string;
 beforeAll(async () => {
   t = await startTestApp();
   admin = await makeUser(t, { role: 'admin' });
@@ -114,7 +114,13 @@ describe('unknown properties', () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         if (!op.requestBody) continue;
-        const url = path.replace(/\{[^}]+\}/g, String(postId));
+        // Opaque ids (rq_, ds_, ld_, po_…) must match their pattern to get as far as the body.
+        const url = path.replace(/\{[^}]+\}/g, () => {
+          if (/^\/api\/(moderation\/)?posts\//.test(path)) return postId;
+          const prefix = /^\/api\/(requests|disclosures|legal-demands)\//.exec(path)?.[1];
+          const opaque = { requests: 'rq', disclosures: 'ds', 'legal-demands': 'ld' } as const;
+          return prefix ? `${opaque[prefix as keyof typeof opaque]}_${'A'.repeat(22)}` : '1';
+        });
         const res = await admin.raw(method.toUpperCase() as Method, url, { extra: 1 });
         const problem = expectProblem(res, 400, 'validation_failed');
         expect(fieldsOf(problem), `${method} ${path}`).toContain('/body/extra');
@@ -158,7 +164,7 @@ describe('wrong types', () => {
     ['an email as a number', 'POST', '/api/auth/signin', { email: 5, password: 'whatever' }, '/body/email'],
   ] as const)('refuses %s with 400 naming %s, never 500', async (_label, method, url, body, field) => {
     const before = await written();
-    const res = await resident.raw(method, url.replace('{post}', String(postId)), body);
+    const res = await resident.raw(method, url.replace('{post}', postId), body);
     expect(fieldsOf(expectProblem(res, 400, 'validation_failed'))).toContain(field);
     expect(await written()).toEqual(before);
   });
@@ -256,7 +262,7 @@ describe('bodies that are not JSON objects', () => {
     'refuses a NUL character in %s with 400 naming %s, not a database error',
     async (_l, method, url, body, field) => {
       const before = await written();
-      const res = await admin.raw(method, url.replace('{post}', String(postId)), body);
+      const res = await admin.raw(method, url.replace('{post}', postId), body);
       expect(fieldsOf(expectProblem(res, 400, 'validation_failed'))).toEqual([field]);
       expect(await written()).toEqual(before);
     },
@@ -276,30 +282,37 @@ describe('bodies that are not JSON objects', () => {
 });
 
 describe('path parameters', () => {
-  const routes = (id: string): [string, string, unknown][] => [
-    ['GET', `/api/posts/${id}`, undefined],
-    ['GET', `/api/posts/${id}/comments`, undefined],
-    ['POST', `/api/posts/${id}/comments`, { body: 'Hi' }],
-    ['PUT', `/api/posts/${id}/reaction`, { kind: 'thanks' }],
-    ['DELETE', `/api/posts/${id}/reaction`, undefined],
-    ['POST', `/api/posts/${id}/reports`, { reason: 'Spam post' }],
+  /** Posts are named by public ids (po_…), accounts still by number. */
+  const routes = (id: string, post = id): [string, string, unknown][] => [
+    ['GET', `/api/posts/${post}`, undefined],
+    ['GET', `/api/posts/${post}/comments`, undefined],
+    ['POST', `/api/posts/${post}/comments`, { body: 'Hi' }],
+    ['PUT', `/api/posts/${post}/reaction`, { kind: 'thanks' }],
+    ['DELETE', `/api/posts/${post}/reaction`, undefined],
+    ['POST', `/api/posts/${post}/reports`, { reason: 'Spam post' }],
     ['PUT', `/api/admin/users/${id}/role`, { role: 'moderator', reason: 'Because' }],
   ];
 
-  it.each(['abc', '1.5', '0', '-1', '99999999999999999999', '9007199254740992', '9223372036854775807'])(
-    'refuses the id %s with 400 naming /params/id on every route',
-    async (id) => {
-      for (const [method, url, body] of routes(id)) {
-        const res = await admin.raw(method as 'GET', url, body);
-        expect(fieldsOf(expectProblem(res, 400, 'validation_failed')), `${method} ${url}`).toEqual([
-          '/params/id',
-        ]);
-      }
-    },
-  );
+  it.each([
+    'abc',
+    '1.5',
+    '0',
+    '-1',
+    '99999999999999999999',
+    '9007199254740992',
+    '9223372036854775807',
+    'ca_AAAAAAAAAAAAAAAAAAAAAA',
+  ])('refuses the id %s with 400 naming /params/id on every route', async (id) => {
+    for (const [method, url, body] of routes(id)) {
+      const res = await admin.raw(method as 'GET', url, body);
+      expect(fieldsOf(expectProblem(res, 400, 'validation_failed')), `${method} ${url}`).toEqual([
+        '/params/id',
+      ]);
+    }
+  });
 
-  it('answers 404 for the largest id it accepts', async () => {
-    for (const [method, url, body] of routes(String(Number.MAX_SAFE_INTEGER))) {
+  it('answers 404 for the largest id it accepts and a post id never issued', async () => {
+    for (const [method, url, body] of routes(String(Number.MAX_SAFE_INTEGER), 'po_AAAAAAAAAAAAAAAAAAAAAA')) {
       expectProblem(await admin.raw(method as 'GET', url, body), 404, 'not_found');
     }
   });

@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function comment(user: TestUser, postId: number, body: string) {
+async function comment(user: TestUser, postId: string, body: string) {
   const res = await user.api.POST('/api/posts/{id}/comments', {
     params: { path: { id: postId } },
     body: { body },
@@ -18,7 +18,7 @@ async function comment(user: TestUser, postId: number, body: string) {
   return res.data!;
 }
 
-const getPost = async (user: TestUser, id: number) =>
+const getPost = async (user: TestUser, id: string) =>
   (await user.api.GET('/api/posts/{id}', { params: { path: { id } } })).data!;
 
 describe('comments', () => {
@@ -45,9 +45,9 @@ describe('comments', () => {
   it('pages through a long thread without repeating or skipping a comment', async () => {
     const author = await makeUser(t);
     const post = await makePost(author);
-    const written: number[] = [];
+    const written: string[] = [];
     for (let i = 1; i <= 5; i++) written.push((await comment(author, post.id, `Comment ${i}`)).id);
-    const seen: number[] = [];
+    const seen: string[] = [];
     let cursor: string | undefined;
     for (let pages = 0; pages < 5; pages++) {
       const res = await author.api.GET('/api/posts/{id}/comments', {
@@ -71,7 +71,7 @@ describe('comments', () => {
     expect(blank.response.status).toBe(400);
     expect(blank.error).toMatchObject({ errors: [{ field: '/body/body' }] });
     const missing = await author.api.POST('/api/posts/{id}/comments', {
-      params: { path: { id: 999_999 } },
+      params: { path: { id: 'po_AAAAAAAAAAAAAAAAAAAAAA' } },
       body: { body: 'Hello' },
     });
     expect(missing.response.status).toBe(404);
@@ -81,7 +81,7 @@ describe('comments', () => {
 });
 
 describe('reactions', () => {
-  const react = async (user: TestUser, postId: number, kind: 'thanks' | 'helpful' | 'agree' | 'sad') => {
+  const react = async (user: TestUser, postId: string, kind: 'thanks' | 'helpful' | 'agree' | 'sad') => {
     const res = await user.api.PUT('/api/posts/{id}/reaction', {
       params: { path: { id: postId } },
       body: { kind },
@@ -89,7 +89,7 @@ describe('reactions', () => {
     expect(res.response.status, JSON.stringify(res.error)).toBe(200);
     return res.data!;
   };
-  const unreact = async (user: TestUser, postId: number) => {
+  const unreact = async (user: TestUser, postId: string) => {
     const res = await user.api.DELETE('/api/posts/{id}/reaction', { params: { path: { id: postId } } });
     expect(res.response.status, JSON.stringify(res.error)).toBe(200);
     return res.data!;
@@ -133,7 +133,7 @@ describe('reactions', () => {
 });
 
 describe('reports', () => {
-  const reportPost = (user: TestUser, postId: number, reason = 'Shares a neighbour’s full name') =>
+  const reportPost = (user: TestUser, postId: string, reason = 'Shares a neighbour’s full name') =>
     user.api.POST('/api/posts/{id}/reports', { params: { path: { id: postId } }, body: { reason } });
 
   it('takes one report per person: the second is 409 already_reported', async () => {
@@ -147,7 +147,7 @@ describe('reports', () => {
     expect(second.response.status).toBe(409);
     expect(second.error).toMatchObject({ code: 'already_reported' });
     const rows = await t.database.db.query<{ reason: string }>(
-      'SELECT reason FROM reports WHERE post_id = $1',
+      'SELECT reason FROM reports WHERE post_id = (SELECT id FROM posts WHERE public_id = $1)',
       [post.id],
     );
     expect(rows.rows).toEqual([{ reason: 'Shares a neighbour’s full name' }]);
@@ -161,7 +161,10 @@ describe('reports', () => {
     const res = await reportPost(author, post.id);
     expect(res.response.status).toBe(403);
     expect(res.error).toMatchObject({ code: 'forbidden' });
-    const rows = await t.database.db.query('SELECT 1 FROM reports WHERE post_id = $1', [post.id]);
+    const rows = await t.database.db.query(
+      'SELECT 1 FROM reports WHERE post_id = (SELECT id FROM posts WHERE public_id = $1)',
+      [post.id],
+    );
     expect(rows.rows).toEqual([]);
   });
 
@@ -172,6 +175,6 @@ describe('reports', () => {
     const short = await reportPost(reporter, post.id, 'x');
     expect(short.response.status).toBe(400);
     expect(short.error).toMatchObject({ errors: [{ field: '/body/reason' }] });
-    expect((await reportPost(reporter, 999_999)).response.status).toBe(404);
+    expect((await reportPost(reporter, 'po_AAAAAAAAAAAAAAAAAAAAAA')).response.status).toBe(404);
   });
 });

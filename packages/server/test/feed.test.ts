@@ -146,7 +146,7 @@ describe('paging', () => {
     const home = neighbourhood(5);
     const viewer = await makeUser(t, { home });
     const author = await makeUser(t, { home });
-    const original: number[] = [];
+    const original: string[] = [];
     for (let i = 1; i <= 7; i++) original.push((await makePost(author, { title: `Post ${i}` })).id);
 
     const page1 = await feed(viewer, { limit: 3 });
@@ -177,7 +177,9 @@ describe('paging', () => {
 
   it.each([
     ['text that is not a cursor', 'garbage'],
-    ['a cursor of another version', Buffer.from('v2:10').toString('base64url')],
+    ['an old row-number cursor', Buffer.from('v1:10').toString('base64url')],
+    ['a post id never issued', 'po_AAAAAAAAAAAAAAAAAAAAAA'],
+    ['a comment id', 'co_AAAAAAAAAAAAAAAAAAAAAA'],
     ['an over-long cursor', 'A'.repeat(201)],
   ])('refuses %s with a 400 naming /querystring/cursor', async (_label, cursor) => {
     const viewer = await makeUser(t, { home: neighbourhood(6) });

@@ -73,7 +73,7 @@ describe('fan-out cost follows the subscribers near a post, not all subscribers'
       const before = { ...hub.stats };
 
       const post = await makePost(author, { title: 'Road closed on Main St' });
-      for (const s of streams) await s.next<{ id: number }>('post', (p) => p.id === post.id);
+      for (const s of streams) await s.next<{ id: string }>('post', (p) => p.id === post.id);
       const after = { ...hub.stats };
       await drained(t.deps.live, t.services.live);
 

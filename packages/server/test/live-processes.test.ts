@@ -14,7 +14,7 @@ const SERVER = path.resolve(import.meta.dirname, '..');
 const MAIN = path.join(SERVER, 'dist/main.js');
 
 interface Post {
-  id: number;
+  id: string;
   title: string;
   isMine: boolean;
 }
@@ -63,7 +63,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('live across API processes on 
         params: { path: { id } },
         body: { body: 'Road reopened' },
       });
-      const c = await stream.next<{ id: number }>('comment', (x) => x.id === comment.data!.id, 10_000);
+      const c = await stream.next<{ id: string }>('comment', (x) => x.id === comment.data!.id, 10_000);
       expect(c.json).toEqual(comment.data);
     } finally {
       await stream.close();

@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { areaCellsCovering, distanceMeters, snap, type LatLng } from '../src/geo/cells.js';
-import { startTestApp, type TestApp } from './support/app.js';
+import { METRICS_AUTH, startTestApp, type TestApp } from './support/app.js';
 import type { TestUser } from './support/client.js';
 import { HOME, makePost, makeUser, offsetMeters } from './support/factories.js';
 import { flushed, listen, openLive, requestLive, watchBus, type LiveStream } from './support/sse.js';
 
 type Post = Awaited<ReturnType<typeof makePost>>;
 interface Comment {
-  id: number;
-  postId: number;
+  id: string;
+  postId: string;
   author: { id: number; displayName: string; isAgency: boolean };
   body: string;
   createdAt: string;
@@ -39,7 +39,7 @@ async function live(user: TestUser): Promise<LiveStream> {
   return s;
 }
 
-async function getPost(user: TestUser, id: number) {
+async function getPost(user: TestUser, id: string) {
   const res = await user.api.GET('/api/posts/{id}', { params: { path: { id } } });
   expect(res.response.status).toBe(200);
   return res.data!;
@@ -178,7 +178,7 @@ describe('posts and comments near you', () => {
 });
 
 describe('moderation', () => {
-  async function decide(moderator: TestUser, postId: number, action: 'hide' | 'restore') {
+  async function decide(moderator: TestUser, postId: string, action: 'hide' | 'restore') {
     const res = await moderator.raw('POST', `/api/moderation/posts/${postId}/decisions`, {
       action,
       reason: action === 'hide' ? 'Names a private person' : 'The name was removed',
@@ -200,7 +200,7 @@ describe('moderation', () => {
 
     await decide(moderator, post.id, 'hide');
     for (const s of [a, r, b]) {
-      expect((await s.next<{ postId: number }>('post-hidden')).json).toEqual({ postId: post.id });
+      expect((await s.next<{ postId: string }>('post-hidden')).json).toEqual({ postId: post.id });
     }
 
     await decide(moderator, post.id, 'restore');
@@ -309,7 +309,7 @@ describe('stream lifecycle', () => {
     const s = await openLive(origin, u.jar);
     expect(hub.subscriberCount).toBe(1);
     expect(hub.cellCount).toBeGreaterThan(0);
-    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH });
     expect(metrics.body).toMatch(/^porchlight_live_streams 1$/m);
 
     await s.close();

@@ -10,7 +10,7 @@ import { updateRole } from '../src/modules/users/users.repository.js';
 import type { Role } from '../src/policies.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { TestUser } from './support/client.js';
-import { PASSWORD } from './support/factories.js';
+import { enrolTotp, PASSWORD } from './support/factories.js';
 import { setUpVault } from './support/vault.js';
 
 /** Odd coordinates, each well away from its cell's centre, so a leak cannot hide as a coincidence. */
@@ -85,7 +85,7 @@ function uncoarsened(value: unknown, path = ''): string[] {
 let t: TestApp;
 const captured: Captured[] = [];
 const viewers: Record<string, TestUser> = {};
-const postIds: number[] = [];
+const postIds: string[] = [];
 const cameraIds: number[] = [];
 
 /** Keeps a successful typed-client result's parsed body for the crawl's checks. */
@@ -102,7 +102,10 @@ async function join(name: string, home: LatLng | null, role: Role = 'resident'):
   });
   capture(`${name} signup`, signup);
   u.id = signup.data!.user!.id;
-  if (role !== 'resident') await updateRole(t.database.db, u.id, role);
+  if (role !== 'resident') {
+    await updateRole(t.database.db, u.id, role);
+    await enrolTotp(t, u);
+  }
   if (home) capture(`${name} set home`, await u.api.PUT('/api/me/home', { body: home }));
   viewers[name] = u;
   return u;
@@ -110,7 +113,7 @@ async function join(name: string, home: LatLng | null, role: Role = 'resident'):
 
 type NewPost = paths['/api/posts']['post']['requestBody']['content']['application/json'];
 
-async function post(label: string, author: TestUser, body: NewPost): Promise<number> {
+async function post(label: string, author: TestUser, body: NewPost): Promise<string> {
   const res = await author.api.POST('/api/posts', { body });
   capture(label, res);
   postIds.push(res.data!.id);
@@ -173,7 +176,7 @@ beforeAll(async () => {
     location: p1,
   });
 
-  const comment = (u: TestUser, id: number, body: string) =>
+  const comment = (u: TestUser, id: string, body: string) =>
     u.api.POST('/api/posts/{id}/comments', { params: { path: { id } }, body: { body } });
   capture('bob comments', await comment(bob, a1, 'I have cuttings'));
   capture('alice comments', await comment(alice, b1, 'Is it the one from 12th?'));

@@ -24,17 +24,18 @@ async function appealedPost(author: TestUser, mod: TestUser) {
     statement: 'It is the address of a public library.',
   });
   expect(filed.statusCode).toBe(200);
-  const row = await t.database.db.query<{ id: number }>('SELECT id FROM appeals WHERE post_id = $1', [
-    post.id,
-  ]);
+  const row = await t.database.db.query<{ id: number }>(
+    'SELECT id FROM appeals WHERE post_id = (SELECT id FROM posts WHERE public_id = $1)',
+    [post.id],
+  );
   return { post, appealId: row.rows[0]!.id };
 }
 
-async function postState(postId: number) {
+async function postState(postId: string) {
   const res = await t.database.db.query<{ status: string; decisions: number; appeal: string }>(
     `SELECT p.status, (SELECT count(*)::int FROM moderation_decisions WHERE post_id = p.id) AS decisions,
             (SELECT status FROM appeals WHERE post_id = p.id) AS appeal
-     FROM posts p WHERE p.id = $1`,
+     FROM posts p WHERE p.public_id = $1`,
     [postId],
   );
   return res.rows[0];
@@ -79,7 +80,7 @@ describe('only moderators and admins moderate', () => {
     const anon = await new TestUser(t.app).begin();
     expect((await anon.raw('GET', '/api/moderation/queue')).statusCode).toBe(401);
     expect((await anon.raw('GET', '/api/moderation/appeals')).statusCode).toBe(401);
-    const res = await anon.raw('POST', '/api/moderation/posts/1/decisions', {
+    const res = await anon.raw('POST', '/api/moderation/posts/po_AAAAAAAAAAAAAAAAAAAAAA/decisions', {
       action: 'hide',
       reason: 'Spam post',
     });
@@ -196,9 +197,10 @@ describe('bad input is refused, naming the field, and changes nothing', () => {
     expect((await postState(post.id))!.appeal).toBeNull();
 
     await author.raw('POST', appealUrl, { statement: 'A long enough statement.' });
-    const { rows } = await t.database.db.query<{ id: number }>('SELECT id FROM appeals WHERE post_id = $1', [
-      post.id,
-    ]);
+    const { rows } = await t.database.db.query<{ id: number }>(
+      'SELECT id FROM appeals WHERE post_id = (SELECT id FROM posts WHERE public_id = $1)',
+      [post.id],
+    );
     const decisionUrl = `/api/moderation/appeals/${rows[0]!.id}/decision`;
     expect(await fields(mod2, decisionUrl, { outcome: 'maybe', reason: 'Unsure' })).toContain(
       '/body/outcome',

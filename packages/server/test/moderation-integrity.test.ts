@@ -21,36 +21,37 @@ interface EventRow {
 }
 
 /** Moderation and appeal events about one post, oldest first. */
-async function eventsFor(postId: number): Promise<EventRow[]> {
+async function eventsFor(postId: string): Promise<EventRow[]> {
   const res = await t.database.db.query<EventRow>(
     `SELECT type, actor_id, subject_type, subject_id, data, created_at FROM events
      WHERE (type LIKE 'moderation.%' OR type LIKE 'appeal.%') AND data->>'postId' = $1 ORDER BY id`,
-    [String(postId)],
+    [postId],
   );
   return res.rows;
 }
 
-async function counts(postId: number) {
+async function counts(postId: string) {
   const res = await t.database.db.query<{ status: string; decisions: number; open_reports: number }>(
-    `SELECT status, (SELECT count(*)::int FROM moderation_decisions WHERE post_id = $1) AS decisions,
-            (SELECT count(*)::int FROM reports WHERE post_id = $1 AND resolved_at IS NULL) AS open_reports
-     FROM posts WHERE id = $1`,
+    `SELECT status, (SELECT count(*)::int FROM moderation_decisions WHERE post_id = (SELECT id FROM posts WHERE public_id = $1)) AS decisions,
+            (SELECT count(*)::int FROM reports WHERE post_id = (SELECT id FROM posts WHERE public_id = $1) AND resolved_at IS NULL) AS open_reports
+     FROM posts WHERE public_id = $1`,
     [postId],
   );
   return { ...res.rows[0]!, events: (await eventsFor(postId)).length };
 }
 
-const hide = (mod: TestUser, postId: number, reason = 'Shares a private address') =>
+const hide = (mod: TestUser, postId: string, reason = 'Shares a private address') =>
   mod.raw('POST', `/api/moderation/posts/${postId}/decisions`, { action: 'hide', reason });
 
-async function fileAppeal(author: TestUser, postId: number): Promise<number> {
+async function fileAppeal(author: TestUser, postId: string): Promise<number> {
   const res = await author.raw('POST', `/api/posts/${postId}/appeal`, {
     statement: 'It is a public building.',
   });
   expect(res.statusCode).toBe(200);
-  const row = await t.database.db.query<{ id: number }>('SELECT id FROM appeals WHERE post_id = $1', [
-    postId,
-  ]);
+  const row = await t.database.db.query<{ id: number }>(
+    'SELECT id FROM appeals WHERE post_id = (SELECT id FROM posts WHERE public_id = $1)',
+    [postId],
+  );
   return row.rows[0]!.id;
 }
 
@@ -165,7 +166,7 @@ describe('the outbox', () => {
     });
 
     const decisions = await t.database.db.query<{ created_at: Date }>(
-      'SELECT created_at FROM moderation_decisions WHERE post_id = $1 ORDER BY id',
+      'SELECT created_at FROM moderation_decisions WHERE post_id = (SELECT id FROM posts WHERE public_id = $1) ORDER BY id',
       [post.id],
     );
     const appeal = await t.database.db.query<{ created_at: Date; decided_at: Date }>(
@@ -207,7 +208,7 @@ describe('atomicity: a decision that fails leaves nothing behind', () => {
     await hide(mod1, post.id);
     const appealId = await fileAppeal(author, post.id);
     // A state the API never produces (visible with a pending appeal), to make the overturn fail midway.
-    await t.database.db.query(`UPDATE posts SET status = 'visible' WHERE id = $1`, [post.id]);
+    await t.database.db.query(`UPDATE posts SET status = 'visible' WHERE public_id = $1`, [post.id]);
     const before = await counts(post.id);
 
     const res = await mod2.raw('POST', `/api/moderation/appeals/${appealId}/decision`, {
@@ -234,7 +235,7 @@ describe('atomicity: a decision that fails leaves nothing behind', () => {
       ).rows[0];
     const post = await makePost(author);
     const before = await total();
-    expect((await hide(mod, 987_654_321)).statusCode).toBe(404);
+    expect((await hide(mod, 'po_AAAAAAAAAAAAAAAAAAAAAA')).statusCode).toBe(404);
     const restore = await mod.raw('POST', `/api/moderation/posts/${post.id}/decisions`, {
       action: 'restore',
       reason: 'Not hidden',

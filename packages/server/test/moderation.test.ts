@@ -17,15 +17,15 @@ const anyString: unknown = expect.any(String);
 const containing = (text: string): unknown => expect.stringContaining(text);
 
 /** Waits until a live message of `kind` about `postId` has been published, and returns it. */
-async function liveMessage(kind: LiveMessage['kind'], postId: number): Promise<LiveMessage> {
+async function liveMessage(kind: LiveMessage['kind'], postId: string): Promise<LiveMessage> {
   return vi.waitFor(() => {
-    const m = live.find((x) => x.kind === kind && x.postId === postId);
+    const m = live.find((x) => x.kind === kind && 'postId' in x && x.postId === postId);
     if (!m) throw new Error(`no ${kind} for post ${postId} yet`);
     return m;
   });
 }
 
-async function report(user: TestUser, postId: number, reason: string): Promise<void> {
+async function report(user: TestUser, postId: string, reason: string): Promise<void> {
   const res = await user.api.POST('/api/posts/{id}/reports', {
     params: { path: { id: postId } },
     body: { reason },
@@ -33,13 +33,13 @@ async function report(user: TestUser, postId: number, reason: string): Promise<v
   expect(res.response.status, JSON.stringify(res.error)).toBe(201);
 }
 
-const decide = (mod: TestUser, postId: number, action: 'hide' | 'restore', reason: string) =>
+const decide = (mod: TestUser, postId: string, action: 'hide' | 'restore', reason: string) =>
   mod.api.POST('/api/moderation/posts/{id}/decisions', {
     params: { path: { id: postId } },
     body: { action, reason },
   });
 
-const appeal = (user: TestUser, postId: number, statement: string) =>
+const appeal = (user: TestUser, postId: string, statement: string) =>
   user.api.POST('/api/posts/{id}/appeal', { params: { path: { id: postId } }, body: { statement } });
 
 const decideAppeal = (mod: TestUser, id: number, outcome: 'upheld' | 'overturned', reason: string) =>
@@ -48,13 +48,13 @@ const decideAppeal = (mod: TestUser, id: number, outcome: 'upheld' | 'overturned
     body: { outcome, reason },
   });
 
-async function feedIds(user: TestUser): Promise<number[]> {
+async function feedIds(user: TestUser): Promise<string[]> {
   const res = await user.api.GET('/api/feed', { params: { query: { limit: 100 } } });
   expect(res.response.status).toBe(200);
   return res.data!.items.map((p) => p.id);
 }
 
-async function myPost(user: TestUser, postId: number) {
+async function myPost(user: TestUser, postId: string) {
   const res = await user.api.GET('/api/me/posts', { params: { query: { limit: 100 } } });
   return res.data!.items.find((p) => p.id === postId);
 }
@@ -247,7 +247,7 @@ describe('hide and restore', () => {
 
   it('answers 404 for a post that does not exist', async () => {
     const mod = await makeUser(t, { role: 'moderator' });
-    const res = await decide(mod, 987_654_321, 'hide', 'Does not exist');
+    const res = await decide(mod, 'po_AAAAAAAAAAAAAAAAAAAAAA', 'hide', 'Does not exist');
     expect(res.response.status).toBe(404);
   });
 });
@@ -262,7 +262,7 @@ describe('the queue', () => {
     await report(r2, a.id, 'Reported third');
     await report(r1, c.id, 'Reported fourth');
 
-    const seen: { id: number; count: number }[] = [];
+    const seen: { id: string; count: number }[] = [];
     let cursor: string | undefined;
     do {
       const res = await mod.api.GET('/api/moderation/queue', {

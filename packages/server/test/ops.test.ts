@@ -3,7 +3,7 @@ import { migrate, type Database } from '../src/infra/db/index.js';
 import { openPglite } from '../src/infra/db/pglite.js';
 import { openPostgres } from '../src/infra/db/postgres.js';
 import { memoryBus } from '../src/infra/live/bus.js';
-import { startTestApp, type TestApp } from './support/app.js';
+import { METRICS_AUTH, startTestApp, type TestApp } from './support/app.js';
 import { countRows, makeUser } from './support/factories.js';
 
 let t: TestApp;
@@ -57,7 +57,7 @@ describe('metrics', () => {
   it('exposes request durations by route and status in Prometheus text format', async () => {
     await t.app.inject({ method: 'GET', url: '/healthz' });
     await t.app.inject({ method: 'GET', url: '/api/nope' });
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(res.body).toContain('# TYPE porchlight_http_request_duration_seconds histogram');

@@ -103,7 +103,7 @@ describe('each action writes exactly one event', () => {
       type: 'post.created',
       actor_id: u.id,
       subject_type: 'post',
-      subject_id: String(post!.id),
+      subject_id: post!.id,
       data: { category: 'safety', cell: post!.location.cell },
     });
   });
@@ -112,7 +112,7 @@ describe('each action writes exactly one event', () => {
     const author = await makeUser(t);
     const other = await makeUser(t);
     const post = await makePost(author);
-    let commentId = 0;
+    let commentId = '';
     const events = await eventsOf(async () => {
       const res = await other.api.POST('/api/posts/{id}/comments', {
         params: { path: { id: post.id } },
@@ -124,7 +124,7 @@ describe('each action writes exactly one event', () => {
       type: 'comment.created',
       actor_id: other.id,
       subject_type: 'comment',
-      subject_id: String(commentId),
+      subject_id: commentId,
       data: { postId: post.id },
     });
   });
@@ -140,7 +140,7 @@ describe('each action writes exactly one event', () => {
     expectOne(set, {
       type: 'reaction.set',
       actor_id: reader.id,
-      subject_id: String(post.id),
+      subject_id: post.id,
       data: { kind: 'thanks' },
     });
     const changed = await eventsOf(() =>
@@ -152,7 +152,7 @@ describe('each action writes exactly one event', () => {
       type: 'reaction.removed',
       actor_id: reader.id,
       subject_type: 'post',
-      subject_id: String(post.id),
+      subject_id: post.id,
     });
     expect(await eventsOf(() => reader.api.DELETE('/api/posts/{id}/reaction', path))).toEqual([]);
   });
@@ -167,14 +167,15 @@ describe('each action writes exactly one event', () => {
         body: { reason: 'Spam' },
       }),
     );
-    const report = await t.database.db.query<{ id: number }>('SELECT id FROM reports WHERE post_id = $1', [
-      post.id,
-    ]);
+    const report = await t.database.db.query<{ id: number }>(
+      'SELECT id FROM reports WHERE post_id = (SELECT id FROM posts WHERE public_id = $1)',
+      [post.id],
+    );
     expectOne(events, {
       type: 'post.reported',
       actor_id: reporter.id,
       subject_type: 'post',
-      subject_id: String(post.id),
+      subject_id: post.id,
       data: { reportId: report.rows[0]!.id },
     });
   });
@@ -205,7 +206,7 @@ describe('a refused action writes no event', () => {
     /** Has already reported `postId`. */
     reporter: TestUser;
     homeless: TestUser;
-    postId: number;
+    postId: string;
   }
   type Refused = (s: Scene) => Promise<{ response: Response }>;
 
@@ -239,7 +240,7 @@ describe('a refused action writes no event', () => {
       404,
       ({ author }) =>
         author.api.POST('/api/posts/{id}/comments', {
-          params: { path: { id: 999_999 } },
+          params: { path: { id: 'po_AAAAAAAAAAAAAAAAAAAAAA' } },
           body: { body: 'Hi' },
         }),
     ],
@@ -248,7 +249,7 @@ describe('a refused action writes no event', () => {
       404,
       ({ author }) =>
         author.api.PUT('/api/posts/{id}/reaction', {
-          params: { path: { id: 999_999 } },
+          params: { path: { id: 'po_AAAAAAAAAAAAAAAAAAAAAA' } },
           body: { kind: 'sad' },
         }),
     ],

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
 import { TestUser } from './support/client.js';
 import { eventsAfter, lastEventId, makeUser } from './support/factories.js';
-import { POLICY } from './support/policies.js';
+import { BOUNDARY, POLICY, POLICY_V1, storeV1Version } from './support/policies.js';
 import { auditLog, LOG_ORIGIN } from './support/transparency.js';
 
 let t: TestApp;
@@ -16,20 +16,28 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const publish = (user: TestUser, slug: string, body: Record<string, unknown>) =>
-  user.raw('POST', `/api/admin/jurisdictions/${slug}/policies`, body);
+  user.raw('POST', `/api/admin/jurisdictions/${slug}/policies`, { boundary: BOUNDARY, ...body });
 
 describe('publishing a policy', () => {
   it('creates the jurisdiction at version 1 with sorted lists and the hash of its canonical JSON', async () => {
     const since = await lastEventId(t);
     const res = await admin.api.POST('/api/admin/jurisdictions/{slug}/policies', {
       params: { path: { slug: 'portland-or' } },
-      body: { name: 'Portland, Oregon', policy: POLICY, reason: 'Adopted by city council resolution 37712' },
+      body: {
+        name: 'Portland, Oregon',
+        policy: POLICY,
+        boundary: BOUNDARY,
+        reason: 'Adopted by city council resolution 37712',
+      },
     });
     expect(res.response.status, JSON.stringify(res.error)).toBe(201);
     const v1 = res.data!;
     expect(v1).toMatchObject({ jurisdiction: 'portland-or', name: 'Portland, Oregon', version: 1 });
     expect(v1.policy.allowedLegalBases).toEqual(['consent', 'exigent_circumstances', 'warrant']);
-    expect(v1.policy.prohibitedPurposes).toEqual(['immigration_enforcement', 'protest_monitoring']);
+    expect(v1.policy.prohibitedPurposes).toEqual([
+      { purpose: 'immigration_enforcement', terms: ['ICE', 'deportation'] },
+      { purpose: 'protest_monitoring', terms: ['protest', 'rally'] },
+    ]);
     // Anyone can recompute the hash with sha256sum over the canonical JSON.
     expect(v1.sha256).toBe(createHash('sha256').update(canonicalJson(v1.policy)).digest('hex'));
     const events = await eventsAfter(t, since);
@@ -73,18 +81,55 @@ describe('publishing a policy', () => {
     await expect(t.database.db.query(`DELETE FROM policy_versions`)).rejects.toThrow(/append-only/);
   });
 
-  it('defaults disclosure retention to 90 days', async () => {
-    const rest: Partial<typeof POLICY> = { ...POLICY };
-    delete rest.disclosureRetentionDays;
+  it('refuses a v1 policy (no version field), naming the version, and writes nothing', async () => {
+    const since = await lastEventId(t);
+    const res = await publish(admin, 'portland-or', {
+      policy: POLICY_V1,
+      reason: 'Back to the old rules',
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    const problem = res.json<{ code: string; errors: { field: string; message: string }[] }>();
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.errors).toContainEqual(expect.objectContaining({ field: '/body/policy/version' }));
+    expect(await eventsAfter(t, since)).toEqual([]);
+    const current = await new TestUser(t.app).api.GET('/api/jurisdictions/{slug}/policy', {
+      params: { path: { slug: 'portland-or' } },
+    });
+    expect(current.data!.version).toBe(2);
+    // A caller inside the server (the demo, a script) meets the same rule.
+    const viewer = { id: admin.id, role: 'admin' as const, displayName: 'Admin' };
+    await expect(
+      t.services.requestPolicies.publish(viewer, 'portland-or', {
+        policy: { ...POLICY, version: 1 as 2 },
+        boundary: BOUNDARY,
+        reason: 'Back to the old rules',
+      }),
+    ).rejects.toThrow(/\/body\/policy\/version: must be 2/);
+  });
+
+  it('still serves a v1 version published before v2, and a v2 version may follow it', async () => {
+    const v1 = { ...POLICY_V1, eligibleAgencyJurisdictions: ['gresham-or', 'portland-or'] };
+    await storeV1Version(t, 'gresham-or', admin.id, v1);
+    const visitor = new TestUser(t.app);
+    const old = await visitor.api.GET('/api/jurisdictions/{slug}/policy', {
+      params: { path: { slug: 'gresham-or' } },
+    });
+    expect(old.data).toMatchObject({ version: 1, policy: v1, boundary: null, boundarySha256: null });
+    expect(old.data!.sha256).toBe(policyDigest(v1));
+
     const res = await publish(admin, 'gresham-or', {
-      name: 'Gresham, Oregon',
-      policy: { ...rest, eligibleAgencyJurisdictions: ['gresham-or', 'portland-or'] },
-      reason: 'First policy',
+      policy: { ...POLICY, eligibleAgencyJurisdictions: ['gresham-or', 'portland-or'] },
+      reason: 'Council adopts the v2 rules',
     });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json<{ policy: { disclosureRetentionDays: number } }>().policy.disclosureRetentionDays).toBe(
-      90,
-    );
+    const history = await visitor.api.GET('/api/jurisdictions/{slug}/policies', {
+      params: { path: { slug: 'gresham-or' } },
+    });
+    expect(history.data!.items.map((v) => [v.version, 'version' in v.policy])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
   });
 });
 
@@ -176,16 +221,22 @@ describe('bad policies are refused with the field named, and nothing is written'
       '/body/policy/caseNumberRequired',
     ],
     [
-      'duplicate purposes',
-      'portland-or',
-      { policy: { ...POLICY, prohibitedPurposes: ['a', 'a'] } },
-      '/body/policy/prohibitedPurposes',
-    ],
-    [
       'a purpose with spaces',
       'portland-or',
-      { policy: { ...POLICY, prohibitedPurposes: ['Protest monitoring'] } },
-      '/body/policy/prohibitedPurposes/0',
+      { policy: { ...POLICY, prohibitedPurposes: [{ purpose: 'Protest monitoring', terms: ['protest'] }] } },
+      '/body/policy/prohibitedPurposes/0/purpose',
+    ],
+    [
+      'an offense category outside the vocabulary',
+      'portland-or',
+      { policy: { ...POLICY, offenseCategories: ['jaywalking'] } },
+      '/body/policy/offenseCategories/0',
+    ],
+    [
+      'a v1 policy',
+      'portland-or',
+      { policy: { ...POLICY_V1, eligibleAgencyJurisdictions: ['portland-or'] } },
+      '/body/policy/version',
     ],
     [
       'a required basis with none allowed',
@@ -262,7 +313,7 @@ describe('the log', () => {
     expect(versions.filter((v) => !v.startsWith('salem-or'))).toEqual([
       'portland-or@1',
       'portland-or@2',
-      'gresham-or@1',
+      'gresham-or@2',
     ]);
     // Concurrent versions are logged in the order they were numbered.
     expect(versions.filter((v) => v.startsWith('salem-or'))).toEqual([

@@ -78,7 +78,9 @@ describe('creating a post', () => {
 
   it('answers 404 for a post that does not exist, and 401 when signed out', async () => {
     const reader = await makeUser(t);
-    const missing = await reader.api.GET('/api/posts/{id}', { params: { path: { id: 987_654 } } });
+    const missing = await reader.api.GET('/api/posts/{id}', {
+      params: { path: { id: 'po_AAAAAAAAAAAAAAAAAAAAAA' } },
+    });
     expect(missing.response.status).toBe(404);
     expect(missing.error).toMatchObject({ code: 'not_found' });
     const anon = await new TestUser(t.app).begin();

@@ -135,7 +135,10 @@ beforeAll(async () => {
       body: { statement: 'It names nobody at all, please look again' },
     }),
   );
-  const appeal = await q<{ id: number }>('SELECT id FROM appeals WHERE post_id = $1', [post.id]);
+  const appeal = await q<{ id: number }>(
+    'SELECT id FROM appeals WHERE post_id = (SELECT id FROM posts WHERE public_id = $1)',
+    [post.id],
+  );
   await ok(
     mod2.api.POST('/api/moderation/appeals/{id}/decision', {
       params: { path: { id: appeal.rows[0]!.id } },

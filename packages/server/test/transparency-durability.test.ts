@@ -12,7 +12,7 @@ import { auditLog, LOG_ORIGIN } from './support/transparency.js';
 const env = { PORCHLIGHT_LOG_ORIGIN: LOG_ORIGIN };
 let t: TestApp;
 let modId: number;
-let postId: number;
+let postId: string;
 let historyId: number;
 
 beforeAll(async () => {

@@ -16,7 +16,7 @@ import {
 } from '@porchlight/tlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyFile, nextKey, readKeyFile } from '../src/modules/transparency/transparency.keys.js';
-import { startTestApp, type TestApp } from './support/app.js';
+import { METRICS_AUTH, startTestApp, type TestApp } from './support/app.js';
 import { testDatabaseKind } from './support/database.js';
 import { ensureBuiltCli, porchlight } from './support/cli.js';
 import { makePost, makeUser } from './support/factories.js';
@@ -34,7 +34,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
 
-const text = (app: TestApp, url: string) => app.app.inject({ method: 'GET', url }).then((r) => r.body);
+const text = (app: TestApp, url: string) =>
+  app.app.inject({ method: 'GET', url, headers: METRICS_AUTH }).then((r) => r.body);
 
 /** Signature names/keys on a note that verify with `vkey`. */
 function signedBy(note: string, vkey: string): boolean {

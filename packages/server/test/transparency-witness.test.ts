@@ -23,7 +23,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { insertEvent } from '../src/modules/events/events.repository.js';
-import { startTestApp, type TestApp } from './support/app.js';
+import { METRICS_AUTH, startTestApp, type TestApp } from './support/app.js';
 import { makePost, makeUser } from './support/factories.js';
 import { LOG_ORIGIN } from './support/transparency.js';
 
@@ -42,7 +42,7 @@ let logSkey: string;
 let witness: { child: ChildProcess; output: () => string } | undefined;
 let hostile: { server: http.Server; url: string; vkey: string; requests: number };
 let modId: number;
-let postId: number;
+let postId: string;
 
 /** A port nobody listens on yet, so the server can be configured before the witness starts. */
 async function freePort(): Promise<number> {
@@ -216,7 +216,7 @@ describe('a log with an independent witness', () => {
     const note = await servedCheckpoint();
     expect(note.startsWith(`${LOG_ORIGIN}\n1\n`)).toBe(true);
     expect(cosignatureLines(note, WITNESS_NAME)).toEqual([]);
-    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body;
     expect(metrics).toMatch(
       new RegExp(`porchlight_log_witness_failures_total\\{witness="${WITNESS_NAME}"\\} [1-9]`),
     );
@@ -248,7 +248,7 @@ describe('a log with an independent witness', () => {
     expect(await fs.readFile(path.join(dir, 'witness-state', 'logs', saved[0]!), 'utf8')).toMatch(
       new RegExp(`^${LOG_ORIGIN.replace('.', '\\.')}\\n6\\n`),
     );
-    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body;
     expect(metrics).toContain(`porchlight_log_witness_cosigned_size{witness="${WITNESS_NAME}"} 6`);
   });
 
@@ -260,7 +260,7 @@ describe('a log with an independent witness', () => {
       "SELECT 1 FROM log_cosignatures WHERE witness = 'hostile.test/witness'",
     );
     expect(rows.rowCount).toBe(0);
-    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body;
     expect(metrics).toMatch(
       /porchlight_log_witness_failures_total\{witness="hostile\.test\/witness"\} [1-9]/,
     );

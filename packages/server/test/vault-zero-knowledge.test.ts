@@ -47,6 +47,7 @@ beforeAll(async () => {
     PORCHLIGHT_WEB_DIR: '/nonexistent',
     AUTH_RATE_LIMIT: '1000',
     LOG_LEVEL: 'trace',
+    PORCHLIGHT_VAULT_MIN_WORK_FACTOR: '10', // test keys are wrapped at 2^10 for speed
   });
   const live = memoryBus();
   const stream = new Writable({

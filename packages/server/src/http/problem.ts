@@ -29,6 +29,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
     code: err.code,
     instance: request.url,
     ...(err.errors ? { errors: err.errors } : {}),
+    ...err.extensions,
   };
   return reply.status(err.status).type('application/problem+json').send(body);
 }

@@ -1,10 +1,28 @@
-import { Type, type TProperties, type TSchema } from 'typebox';
+import { Type, type TLiteral, type TProperties, type TSchema, type TUnion } from 'typebox';
 
 /** An object schema that rejects unknown properties. Use for every request and response object. */
 export const Obj = <P extends TProperties>(
   properties: P,
   options: { description?: string; $id?: string } = {},
 ) => Type.Object(properties, { additionalProperties: false, ...options });
+
+/**
+ * A union of string literals built from one of `@porchlight/policy`'s vocabularies, so a schema can never list
+ * a different set of values than the rest of the system.
+ */
+export function Literals<const T extends readonly string[]>(
+  values: T,
+  options: { description?: string } = {},
+): TUnion<LiteralTuple<T>> {
+  const union = Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  );
+  // `map` forgets the tuple's positions; the cast restores them so the schema's static type is the union.
+  return union as unknown as TUnion<LiteralTuple<T>>;
+}
+
+type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
 
 export const ProblemSchema = Type.Object(
   {
@@ -14,6 +32,16 @@ export const ProblemSchema = Type.Object(
     detail: Type.String(),
     code: Type.String({ description: 'Stable machine-readable error code' }),
     instance: Type.Optional(Type.String()),
+    violations: Type.Optional(
+      Type.Array(
+        Obj({
+          rule: Type.String({ description: 'Stable rule id, e.g. area_too_small' }),
+          policyVersion: Type.Integer({ description: 'The version of the policy that has the rule' }),
+          message: Type.String({ description: 'What was wrong, in words' }),
+        }),
+        { description: 'With `request_refused`: every rule of the jurisdiction’s policy the request breaks' },
+      ),
+    ),
     errors: Type.Optional(
       Type.Array(
         Obj({

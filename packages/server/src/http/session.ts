@@ -10,17 +10,25 @@ export const CSRF_COOKIE = 'pl_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** `METHOD /url` of every route marked `secondFactorEnrolment`: all a limited staff session may use. */
+    secondFactorEnrolmentRoutes: ReadonlySet<string>;
+  }
   interface FastifyRequest {
     /** The signed-in user, or null. Set for every `/api/` request. */
     viewer: Viewer | null;
     /** The CSRF token bound to this request's session or pre-session cookie. */
     csrfToken: string | undefined;
+    /** A staff or agency session that has not passed a second factor: only enrolment routes run for it. */
+    secondFactorRequired: boolean;
   }
   interface FastifyContextConfig {
     /** The route accepts `Authorization: Bearer <device token>` and authenticates it itself. */
     deviceAuth?: boolean;
     /** `false` for a route that uses no ambient credential (hub pairing): CSRF cannot apply to it. */
     csrf?: boolean;
+    /** `true` for the routes a staff session without a second factor may still use: to enrol one, or leave. */
+    secondFactorEnrolment?: boolean;
   }
 }
 
@@ -33,15 +41,26 @@ function equal(a: string, b: string): boolean {
 }
 
 /**
- * Resolves the session cookie into `request.viewer` and enforces CSRF on every state-changing API request:
+ * Resolves the session cookie into `request.viewer` and enforces CSRF on every state-changing API route:
  * the `X-CSRF-Token` header must equal the token bound to the session (or, before sign-in, the `pl_csrf`
  * cookie — a double submit, so sign-in itself cannot be forged).
  */
 export function registerSession(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('viewer', null);
   app.decorateRequest('csrfToken', undefined);
+  app.decorateRequest('secondFactorRequired', false);
+  const enrolment = new Set<string>(['GET /api/me']);
+  app.decorate('secondFactorEnrolmentRoutes', enrolment);
+  app.addHook('onRoute', (route) => {
+    if (route.config?.secondFactorEnrolment !== true) return;
+    for (const method of [route.method].flat()) enrolment.add(`${method} ${route.url}`);
+  });
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    // Decide on the route the router matched, never on the raw URL: the router percent-decodes the path, so a
+    // check on `request.url` let `POST /%61pi/auth/signout` run the route unchecked (issue 9, hole 4).
+    // Every state-changing route lives under /api/; an unmatched path runs no route and needs no check.
+    const routed = request.routeOptions.url;
+    if (routed === undefined || !routed.startsWith('/api/')) return;
     const route = request.routeOptions.config;
     // A device-token request carries no ambient credential (a browser never adds Authorization on its own),
     // so it is neither CSRF-checked nor mixed with a session: the route authenticates the token itself.
@@ -49,10 +68,25 @@ export function registerSession(app: FastifyInstance, auth: AuthService): void {
     const session = await auth.resolve(request.cookies[SESSION_COOKIE]);
     request.viewer = session?.viewer ?? null;
     request.csrfToken = session?.csrfToken ?? request.cookies[CSRF_COOKIE];
-    if (SAFE_METHODS.has(request.method) || route.csrf === false) return;
-    const header = request.headers[CSRF_HEADER];
-    if (typeof header !== 'string' || !request.csrfToken || !equal(header, request.csrfToken)) {
-      throw new AppError('csrf_failed', `send the token from GET /api/session in the ${CSRF_HEADER} header`);
+    request.secondFactorRequired = session?.secondFactorRequired ?? false;
+    if (!SAFE_METHODS.has(request.method) && route.csrf !== false) {
+      const header = request.headers[CSRF_HEADER];
+      if (typeof header !== 'string' || !request.csrfToken || !equal(header, request.csrfToken)) {
+        throw new AppError(
+          'csrf_failed',
+          `send the token from GET /api/session in the ${CSRF_HEADER} header`,
+        );
+      }
+    }
+    // Staff and agency accounts act on other people's data: until the session has passed a second factor, it
+    // may only enrol one (issue 9). Deny by default: every route not marked for enrolment is refused.
+    const ownProfile = request.method === 'GET' && routed === '/api/me';
+    if (request.secondFactorRequired && route.secondFactorEnrolment !== true && !ownProfile) {
+      throw new AppError(
+        'second_factor_required',
+        `a ${session!.viewer.role} account must use a second factor before acting: add an authenticator app ` +
+          'or a passkey on your Security page (/account/security), or sign in again with the one you have',
+      );
     }
   });
 }

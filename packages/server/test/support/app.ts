@@ -19,6 +19,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The `/metrics` token test apps are configured with, and the header a scraper sends with it. */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
+export const METRICS_AUTH = { authorization: `Bearer ${METRICS_TOKEN}` };
+
 /** A settable clock for tests that move time (session expiry). */
 export function testClock(start = new Date()): Clock & { set(d: Date): void; advance(ms: number): void } {
   let now = start;
@@ -47,6 +51,9 @@ export async function startTestApp(
   const config: Config = loadConfig({
     PORCHLIGHT_WEB_DIR: '/nonexistent',
     AUTH_RATE_LIMIT: '1000',
+    PORCHLIGHT_METRICS_TOKEN: METRICS_TOKEN,
+    // Fast wrapping for test keys (2^10); security-vault-keys.test.ts checks the production minimum, 2^18.
+    PORCHLIGHT_VAULT_MIN_WORK_FACTOR: '10',
     ...options.env,
   });
   const live = options.live ?? (database.kind === 'postgres' ? await postgresBus(database.db) : memoryBus());

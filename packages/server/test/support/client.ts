@@ -45,6 +45,10 @@ export class TestUser {
   readonly jar = new Map<string, string>();
   readonly api: PorchlightClient;
   id = 0;
+  /** The base32 secret of this user's authenticator app, when a test enrolled one. */
+  totpSecret: string | undefined;
+  /** The last TOTP time step this user's codes were computed for (a code works once). */
+  lastTotpStep = 0;
 
   constructor(readonly app: App) {
     this.api = createPorchlightClient({

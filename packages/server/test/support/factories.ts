@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
+import { totpCode } from '../../src/modules/auth/totp.js';
 import { updateRole } from '../../src/modules/users/users.repository.js';
 import type { Role } from '../../src/policies.js';
 import { TestUser } from './client.js';
@@ -29,7 +30,10 @@ export async function makeUser(
   });
   expect(res.response.status).toBe(201);
   user.id = res.data!.user!.id;
-  if (opts.role && opts.role !== 'resident') await updateRole(t.database.db, user.id, opts.role);
+  if (opts.role && opts.role !== 'resident') {
+    await updateRole(t.database.db, user.id, opts.role);
+    await enrolTotp(t, user);
+  }
   const home = opts.home === undefined ? HOME : opts.home;
   if (home) {
     const r = await user.api.PUT('/api/me/home', {
@@ -38,6 +42,36 @@ export async function makeUser(
     expect(r.response.status).toBe(200);
   }
   return user;
+}
+
+/**
+ * Adds an authenticator app to `user`'s account as a person would (scan, type the current code); their session
+ * then counts as second-factor, which staff and agency accounts need to act. Keeps the secret on the user so a
+ * test can compute later codes ({@link nextTotpCode}).
+ */
+export async function enrolTotp(t: TestApp, user: TestUser): Promise<string[]> {
+  if (user.csrf) user.api.setCsrfToken(user.csrf);
+  const start = await user.api.POST('/api/me/second-factors/totp');
+  expect(start.response.status, JSON.stringify(start.error)).toBe(201);
+  user.totpSecret = start.data!.secret;
+  const confirm = await user.api.POST('/api/me/second-factors/totp/confirm', {
+    body: { code: nextTotpCode(t, user) },
+  });
+  expect(confirm.response.status, JSON.stringify(confirm.error)).toBe(200);
+  return confirm.data!.recoveryCodes ?? [];
+}
+
+/**
+ * A code from `user`'s authenticator app that the server has not seen yet: the current step's, or (when that
+ * was used already) the next one's, which the server accepts for clock drift.
+ */
+export function nextTotpCode(t: TestApp, user: TestUser): string {
+  if (!user.totpSecret) throw new Error('the user has no authenticator app');
+  const now = t.deps.clock.now().getTime();
+  const step = Math.max(Math.floor(now / 30_000), user.lastTotpStep + 1);
+  if (step > Math.floor(now / 30_000) + 1) throw new Error('two codes used in one step: advance the clock');
+  user.lastTotpStep = step;
+  return totpCode(user.totpSecret, new Date(step * 30_000));
 }
 
 /** Publishes a post as `user` and returns it. */

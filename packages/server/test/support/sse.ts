@@ -225,17 +225,20 @@ export function watchBus(bus: LiveBus) {
 
 let drains = 0;
 
+/** A post id (po_…) that no post has, unique per call. */
+const markerId = (): string => `po_marker${String(drains++).padStart(16, '0')}`;
+
 /**
  * Resolves once everything published on `bus` before the call has reached this process and been delivered
  * to its streams — the point after which an event that has not arrived is not coming. Works by publishing a
  * marker (to a cell nobody listens in) and waiting for it: notifications arrive in the order they committed.
  */
 export async function drained(bus: LiveBus, live: LiveService): Promise<void> {
-  const postId = Number.MAX_SAFE_INTEGER - drains++;
+  const postId = markerId();
   const watch = watchBus(bus);
   try {
     await bus.publish({ kind: 'post.hidden', postId, areaCell: 'no-such-cell', lat: 0, lng: 0 });
-    await watch.until((m) => m.postId === postId);
+    await watch.until((m) => 'postId' in m && m.postId === postId);
   } finally {
     watch.stop();
   }
@@ -247,11 +250,11 @@ export async function drained(bus: LiveBus, live: LiveService): Promise<void> {
  * (`post-hidden` for a post id nobody has) where each stream listens and waits for it to arrive: delivery keeps
  * bus order and a stream is one ordered connection, so anything sent earlier has arrived by then.
  */
-export async function flushed(bus: LiveBus, streams: [LiveStream, LatLng][]): Promise<number> {
-  const postId = Number.MAX_SAFE_INTEGER - drains++;
+export async function flushed(bus: LiveBus, streams: [LiveStream, LatLng][]): Promise<string> {
+  const postId = markerId();
   for (const [, near] of streams) await bus.publish({ kind: 'post.hidden', postId, ...snap(near) });
   for (const [stream] of streams) {
-    await stream.next<{ postId: number }>('post-hidden', (d) => d.postId === postId);
+    await stream.next<{ postId: string }>('post-hidden', (d) => d.postId === postId);
   }
   return postId;
 }

@@ -1,22 +1,29 @@
+import { isPublicId } from '../../public-ids.js';
 import type { Database } from '../db/index.js';
 
 /** A change that subscribers near `lat`/`lng` should see without reloading. Viewer-neutral; no exact points. */
 export type LiveMessage =
   | {
       kind: 'post.created' | 'post.hidden' | 'post.restored';
-      postId: number;
+      /** Public ids (po_…, co_…): what subscribers receive is never an internal row id. */
+      postId: string;
       areaCell: string;
       lat: number;
       lng: number;
     }
   | {
       kind: 'comment.created';
-      postId: number;
-      commentId: number;
+      postId: string;
+      commentId: string;
       areaCell: string;
       lat: number;
       lng: number;
-    };
+    }
+  /**
+   * A footage request was published: its matched owners with a stream open get an inbox event. The message
+   * names only the (public) request; each process looks up which of its own subscribers it reached.
+   */
+  | { kind: 'inbox.request'; requestId: string };
 
 /** Carries live messages to every API process. Publish after the change has committed. */
 export interface LiveBus {
@@ -51,8 +58,8 @@ const KINDS: ReadonlySet<string> = new Set([
   'post.hidden',
   'post.restored',
   'comment.created',
+  'inbox.request',
 ]);
-const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 const isCoordinate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
@@ -68,11 +75,16 @@ export function parseLiveMessage(payload: string): LiveMessage | undefined {
   }
   if (typeof v !== 'object' || v === null) return undefined;
   const m = v as Record<string, unknown>;
-  if (typeof m.kind !== 'string' || !KINDS.has(m.kind) || !isId(m.postId)) return undefined;
+  if (m.kind === 'inbox.request') {
+    return typeof m.requestId === 'string' && /^rq_[A-Za-z0-9_-]{22}$/.test(m.requestId)
+      ? { kind: 'inbox.request', requestId: m.requestId }
+      : undefined;
+  }
+  if (typeof m.kind !== 'string' || !KINDS.has(m.kind) || !isPublicId('po', m.postId)) return undefined;
   if (typeof m.areaCell !== 'string' || !isCoordinate(m.lat) || !isCoordinate(m.lng)) return undefined;
   const place = { postId: m.postId, areaCell: m.areaCell, lat: m.lat, lng: m.lng };
   if (m.kind === 'comment.created') {
-    return isId(m.commentId) ? { kind: m.kind, commentId: m.commentId, ...place } : undefined;
+    return isPublicId('co', m.commentId) ? { kind: m.kind, commentId: m.commentId, ...place } : undefined;
   }
   return { kind: m.kind as 'post.created' | 'post.hidden' | 'post.restored', ...place };
 }

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.js';
 import { AppError, invalid, notFound } from '../../errors.js';
 import type { Queryable } from '../../infra/db/index.js';
 import { authorize, type Viewer } from '../../policies.js';
+import { retireMemberKey } from '../agency-keys/agency-keys.service.js';
 import { insertEvent } from '../events/events.repository.js';
 import { existingJurisdictions } from '../policies/policies.repository.js';
 import { findUserById } from '../users/users.repository.js';
@@ -121,6 +122,8 @@ export class AgenciesService {
       const agency = await repo.lockAgency(tx, agencyId);
       if (!agency) throw notFound('agency');
       if (!(await repo.deleteMember(tx, agencyId, userId))) throw notFound('member');
+      // A former member must not stay a recipient of the agency's disclosures.
+      await retireMemberKey(tx, userId, v.id, this.deps.clock.now());
       await insertEvent(tx, {
         type: 'agency.member_removed',
         actorId: v.id,

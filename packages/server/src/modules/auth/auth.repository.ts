@@ -3,11 +3,12 @@ import type { UserRow } from '../users/users.repository.js';
 
 export async function insertSession(
   db: Queryable,
-  s: { tokenHash: string; userId: number; csrfToken: string; expiresAt: Date },
+  s: { tokenHash: string; userId: number; csrfToken: string; expiresAt: Date; secondFactor: boolean },
 ): Promise<void> {
   await db.query(
-    'INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)',
-    [s.tokenHash, s.userId, s.csrfToken, s.expiresAt],
+    `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, second_factor)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [s.tokenHash, s.userId, s.csrfToken, s.expiresAt, s.secondFactor],
   );
 }
 
@@ -15,16 +16,19 @@ export async function findSession(
   db: Queryable,
   tokenHash: string,
   now: Date,
-): Promise<{ csrf_token: string; user: UserRow } | undefined> {
-  const res = await db.query<UserRow & { csrf_token: string }>(
-    `SELECT u.*, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
+): Promise<{ csrf_token: string; second_factor: boolean; has_factor: boolean; user: UserRow } | undefined> {
+  const res = await db.query<UserRow & { csrf_token: string; second_factor: boolean; has_factor: boolean }>(
+    `SELECT u.*, s.csrf_token, s.second_factor,
+            EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
+              OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id) AS has_factor
+     FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = $1 AND s.expires_at > $2`,
     [tokenHash, now],
   );
   const row = res.rows[0];
   if (!row) return undefined;
-  const { csrf_token, ...user } = row;
-  return { csrf_token, user };
+  const { csrf_token, second_factor, has_factor, ...user } = row;
+  return { csrf_token, second_factor, has_factor, user };
 }
 
 /** Deletes a session; returns its user, or undefined when there was no such session. */

@@ -11,6 +11,8 @@ import {
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
 import { SessionSchema, SignInBody, SignUpBody } from './auth.schema.js';
+import { PENDING_COOKIE, secondFactorRoutes } from './mfa.routes.js';
+import { STAFF_ROLES } from './mfa.service.js';
 
 export function authRoutes(app: App, { auth, users }: Services, config: Config): void {
   const rateLimit = { max: config.authRateLimit, timeWindow: '1 minute' };
@@ -18,6 +20,7 @@ export function authRoutes(app: App, { auth, users }: Services, config: Config):
   app.get(
     '/api/session',
     {
+      config: { secondFactorEnrolment: true },
       schema: {
         operationId: 'getSession',
         tags: ['auth'],
@@ -28,7 +31,7 @@ export function authRoutes(app: App, { auth, users }: Services, config: Config):
     async (request, reply) => {
       const user = request.viewer ? await users.me(request.viewer) : null;
       const csrfToken = request.csrfToken ?? setAnonymousCsrf(reply, config);
-      return { user, csrfToken };
+      return { user, csrfToken, ...(request.secondFactorRequired ? { secondFactorRequired: true } : {}) };
     },
   );
 
@@ -54,7 +57,7 @@ export function authRoutes(app: App, { auth, users }: Services, config: Config):
   app.post(
     '/api/auth/signin',
     {
-      config: { rateLimit },
+      config: { rateLimit, secondFactorEnrolment: true },
       schema: {
         operationId: 'signIn',
         tags: ['auth'],
@@ -65,14 +68,29 @@ export function authRoutes(app: App, { auth, users }: Services, config: Config):
     },
     async (request, reply) => {
       const s = await auth.signIn(request.body);
+      if (s.kind === 'second_step') {
+        // Not a session: a five-minute token that only the second-step routes accept.
+        reply.setCookie(PENDING_COOKIE, s.pendingToken, cookieOptions(config, 300));
+        return {
+          user: null,
+          csrfToken: request.csrfToken ?? setAnonymousCsrf(reply, config),
+          secondStep: { methods: s.methods },
+        };
+      }
       setSessionCookies(reply, config, s);
-      return { user: s.user, csrfToken: s.csrfToken };
+      // A staff or agency account with no factor to ask for gets a session that may only enrol one.
+      return {
+        user: s.user,
+        csrfToken: s.csrfToken,
+        ...(STAFF_ROLES.has(s.user.role) ? { secondFactorRequired: true } : {}),
+      };
     },
   );
 
   app.post(
     '/api/auth/signout',
     {
+      config: { secondFactorEnrolment: true },
       schema: {
         operationId: 'signOut',
         tags: ['auth'],
@@ -91,4 +109,6 @@ export function authRoutes(app: App, { auth, users }: Services, config: Config):
       return { csrfToken: setAnonymousCsrf(reply, config) };
     },
   );
+
+  secondFactorRoutes(app, auth, config);
 }

@@ -7,6 +7,8 @@ import { insertEvent } from '../events/events.repository.js';
 import { presentMe } from '../users/users.presenter.js';
 import * as users from '../users/users.repository.js';
 import * as sessions from './auth.repository.js';
+import type { SecondFactorProof } from './mfa.schema.js';
+import { STAFF_ROLES, SecondFactorService } from './mfa.service.js';
 
 /** OWASP's argon2id minimum (19 MiB, t=2, p=1) rounded up; ~40 ms here. */
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -17,13 +19,41 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 export interface ResolvedSession {
   viewer: Viewer;
   csrfToken: string;
+  /**
+   * A staff or agency account whose session has not passed a second factor (none enrolled yet, or signed in
+   * before one was): it may enrol one and nothing else.
+   */
+  secondFactorRequired: boolean;
 }
+
+/** The outcome of a correct password: a session, or (a second factor being enrolled) the second step. */
+export type SignInResult =
+  | { kind: 'session'; token: string; csrfToken: string; expiresAt: Date; user: ReturnType<typeof presentMe> }
+  | { kind: 'second_step'; pendingToken: string; methods: ('totp' | 'passkey' | 'recovery_code')[] };
 
 export class AuthService {
   /** Verified against when the email is unknown, so timing does not reveal which emails have accounts. */
   private dummyHash: Promise<string> | undefined;
 
-  constructor(private readonly deps: Deps) {}
+  readonly secondFactors: SecondFactorService;
+
+  constructor(private readonly deps: Deps) {
+    this.secondFactors = new SecondFactorService(deps, (id, password) => this.checkPassword(id, password));
+  }
+
+  /**
+   * Resolves when the account has no second factor, or `proof` is a current one (a code or recovery code is used
+   * up). Throws 403 `second_factor_required` without a proof, 401 `invalid_second_factor` for a wrong one.
+   */
+  verifySecondFactor(userId: number, proof: SecondFactorProof | undefined): Promise<void> {
+    return this.secondFactors.verifySecondFactor(userId, proof);
+  }
+
+  /** Whether `password` is the account's password. */
+  async checkPassword(userId: number, password: string): Promise<boolean> {
+    const row = await users.findUserById(this.deps.db, userId);
+    return row !== undefined && (await argon2.verify(row.password_hash, password));
+  }
 
   hashPassword(password: string): Promise<string> {
     return argon2.hash(password, ARGON2_OPTIONS);
@@ -49,16 +79,31 @@ export class AuthService {
         subjectType: 'user',
         subjectId: row.id,
       });
-      const session = await this.startSession(tx, row.id);
+      const session = await this.startSession(tx, row.id, false);
       return { ...session, user: presentMe(row) };
     });
   }
 
-  async signIn(input: { email: string; password: string }) {
+  async signIn(input: { email: string; password: string }): Promise<SignInResult> {
     const row = await users.findUserByEmail(this.deps.db, input.email.trim());
     this.dummyHash ??= this.hashPassword(randomToken());
     const ok = await argon2.verify(row?.password_hash ?? (await this.dummyHash), input.password);
     if (!row || !ok) throw new AppError('invalid_credentials');
+    const pendingToken = randomToken();
+    const second = await this.secondFactors.beginSignIn(row.id, pendingToken);
+    if (second) return { kind: 'second_step', pendingToken, methods: second.methods };
+    return { kind: 'session', ...(await this.signedIn(row.id, false)) };
+  }
+
+  /** The second step of sign-in: a current factor for the pending sign-in starts a full session. */
+  async completeSignIn(pendingToken: string | undefined, proof: SecondFactorProof) {
+    const userId = await this.secondFactors.completeSignIn(pendingToken, proof);
+    return this.signedIn(userId, true);
+  }
+
+  private async signedIn(userId: number, secondFactor: boolean) {
+    const row = await users.findUserById(this.deps.db, userId);
+    if (!row) throw new AppError('invalid_credentials');
     const session = await this.deps.db.transaction(async (tx) => {
       await insertEvent(tx, {
         type: 'user.signed_in',
@@ -66,7 +111,7 @@ export class AuthService {
         subjectType: 'user',
         subjectId: row.id,
       });
-      return this.startSession(tx, row.id);
+      return this.startSession(tx, row.id, secondFactor);
     });
     return { ...session, user: presentMe(row) };
   }
@@ -92,20 +137,34 @@ export class AuthService {
     const found = await sessions.findSession(this.deps.db, hashToken(token), this.deps.clock.now());
     if (!found) return undefined;
     const u = found.user;
-    return { viewer: { id: u.id, role: u.role, displayName: u.display_name }, csrfToken: found.csrf_token };
+    return {
+      viewer: { id: u.id, role: u.role, displayName: u.display_name },
+      csrfToken: found.csrf_token,
+      secondFactorRequired: STAFF_ROLES.has(u.role) && !(found.second_factor && found.has_factor),
+    };
   }
 
   pruneExpired(): Promise<number> {
     return sessions.deleteExpiredSessions(this.deps.db, this.deps.clock.now());
   }
 
-  private async startSession(tx: Parameters<typeof sessions.insertSession>[0], userId: number) {
+  private async startSession(
+    tx: Parameters<typeof sessions.insertSession>[0],
+    userId: number,
+    secondFactor: boolean,
+  ) {
     const token = randomToken();
     const csrfToken = randomToken();
     const expiresAt = new Date(
       this.deps.clock.now().getTime() + this.deps.config.sessionTtlDays * 86_400_000,
     );
-    await sessions.insertSession(tx, { tokenHash: hashToken(token), userId, csrfToken, expiresAt });
+    await sessions.insertSession(tx, {
+      tokenHash: hashToken(token),
+      userId,
+      csrfToken,
+      expiresAt,
+      secondFactor,
+    });
     return { token, csrfToken, expiresAt };
   }
 }

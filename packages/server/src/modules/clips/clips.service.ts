@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { invalid, notFound } from '../../errors.js';
+import { AppError, invalid, notFound } from '../../errors.js';
 import type { BlobStore } from '../../infra/blob/index.js';
 import { authorize, type Viewer } from '../../policies.js';
 import { insertEvent } from '../events/events.repository.js';
@@ -23,6 +23,17 @@ function decodeCursor(cursor: string | undefined): { startedAt: Date; id: number
   return { startedAt: new Date(Number(m[1])), id: Number(m[2]) };
 }
 
+/** Whether a blob store error means "no such blob": ENOENT on files, NoSuchKey / 404 on S3. */
+function isMissingBlob(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
+  return (
+    e?.code === 'ENOENT' ||
+    e?.name === 'NoSuchKey' ||
+    e?.name === 'NotFound' ||
+    e?.$metadata?.httpStatusCode === 404
+  );
+}
+
 export interface Ciphertext {
   status: 200 | 206 | 304 | 416;
   headers: Record<string, string>;
@@ -34,6 +45,9 @@ export interface Ciphertext {
  * downloads or deletes a clip; for anyone else, whatever their role, it does not exist (404).
  */
 export class ClipsService {
+  /** Downloads that found the clip's ciphertext gone from the blob store (on /metrics: an operator alert). */
+  missingCiphertext = 0;
+
   constructor(
     private readonly deps: Deps,
     readonly blobs: BlobStore,
@@ -95,7 +109,7 @@ export class ClipsService {
       return {
         status: 200,
         headers: { ...headers, 'content-length': String(size) },
-        body: await this.blobs.read(row.blob_key),
+        body: await this.openBlob(row),
       };
     }
     return {
@@ -105,8 +119,27 @@ export class ClipsService {
         'content-length': String(range.end - range.start + 1),
         'content-range': `bytes ${range.start}-${range.end}/${size}`,
       },
-      body: await this.blobs.read(row.blob_key, range),
+      body: await this.openBlob(row, range),
     };
+  }
+
+  /**
+   * Opens the clip's ciphertext. A blob that is gone while its row remains (a lost disk, a bucket lifecycle
+   * rule) is the operator's problem, not a crash: the owner gets a 410 naming the clip (which they can still
+   * delete) and /metrics counts it.
+   */
+  private async openBlob(row: clips.ClipRow, range?: { start: number; end: number }): Promise<Readable> {
+    try {
+      return await this.blobs.read(row.blob_key, range);
+    } catch (err) {
+      if (!isMissingBlob(err)) throw err;
+      this.missingCiphertext += 1;
+      throw new AppError(
+        'clip_ciphertext_missing',
+        `the ciphertext of clip ${row.id} is missing from storage; the instance's operator must restore it ` +
+          'from a backup, or you can delete the clip',
+      );
+    }
   }
 
   async delete(viewer: Viewer | null, id: number): Promise<void> {

@@ -1,9 +1,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode } from '../../errors.js';
+import { AppError, notFound, type ErrorCode } from '../../errors.js';
 import { sendProblem } from '../../http/problem.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
+import type { DisclosureUploadsService } from '../disclosures/disclosure-uploads.js';
+import {
+  handleDisclosureUpload,
+  isDisclosureUploadRequest,
+} from '../disclosures/disclosure-uploads.routes.js';
 import { CLIP_ID_HEADER, TusProblem, UPLOADS_PATH, type UploadsService } from './uploads.service.js';
 
 /** tus answers errors in plain text; these codes turn them into problem documents like the rest of the API. */
@@ -19,8 +24,15 @@ const TUS_STATUS_CODES: Record<number, ErrorCode> = {
   460: 'bad_request',
 };
 
-/** The Fastify request as a WHATWG Request for tus, with the body streamed (never buffered). */
-function webRequest(request: FastifyRequest): Request {
+/** An upload id as the tus naming function makes them: 16 random bytes in hex. */
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * The Fastify request as a WHATWG Request for tus, with the body streamed (never buffered). Its URL is built
+ * from the path the route authorised, never from the raw URL: tus takes the upload id from the URL's last
+ * segment, and anything the client added (a query string, an encoded slash) must not name another upload.
+ */
+function webRequest(request: FastifyRequest, path: string): Request {
   const raw = request.raw;
   const headers = new Headers();
   for (const [k, v] of Object.entries(raw.headers)) {
@@ -28,7 +40,7 @@ function webRequest(request: FastifyRequest): Request {
     else if (v !== undefined) headers.set(k, v);
   }
   const hasBody = raw.method === 'PATCH' || raw.method === 'POST';
-  const req = new Request(new URL(raw.url ?? '/', 'http://porchlight.internal'), {
+  const req = new Request(new URL(path, 'http://porchlight.internal'), {
     method: raw.method ?? 'GET',
     headers,
     ...(hasBody ? { body: Readable.toWeb(raw) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
@@ -85,11 +97,32 @@ async function completeInterrupted(uploads: UploadsService, id: string, res: Res
   }
 }
 
-async function handle(uploads: UploadsService, request: FastifyRequest, reply: FastifyReply) {
+/**
+ * The one URL tus may act on: `/api/uploads` or `/api/uploads/<id>`, exactly as the client sent it. A query
+ * string, an encoded character or a trailing segment is refused rather than interpreted.
+ */
+function exactPath(request: FastifyRequest, id: string | undefined): string {
+  if (id !== undefined && !UPLOAD_ID.test(id)) throw notFound('upload');
+  const path = id === undefined ? UPLOADS_PATH : `${UPLOADS_PATH}/${id}`;
+  const raw = request.raw.url ?? '';
+  if (raw.includes('?'))
+    throw new AppError('bad_request', `upload URLs take no query string: use ${path} exactly`);
+  if (raw !== path) throw new AppError('bad_request', `the upload URL must be exactly ${path}`);
+  return path;
+}
+
+async function handle(
+  uploads: UploadsService,
+  disclosures: DisclosureUploadsService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   const method = request.method;
+  const id = (request.params as { id?: string }).id;
   if (method === 'OPTIONS') {
+    // Capabilities only: tus answers OPTIONS the same for every upload, and reads none.
     reply.hijack();
-    return send(request, reply, await uploads.tus.handleWeb(webRequest(request)));
+    return send(request, reply, await uploads.tus.handleWeb(webRequest(request, UPLOADS_PATH)));
   }
   const h = request.headers;
   const header = (name: string) => {
@@ -97,8 +130,13 @@ async function handle(uploads: UploadsService, request: FastifyRequest, reply: F
     return Array.isArray(v) ? v.join(',') : v;
   };
   try {
+    const path = exactPath(request, id);
+    // Disclosures to an agency's request (kind=disclosure) have their own rules: modules/disclosures.
+    if (await isDisclosureUploadRequest(disclosures, id, header('upload-metadata'))) {
+      await handleDisclosureUpload(disclosures, { webRequest, send }, request, reply, path, id, header);
+      return;
+    }
     const who = await uploads.uploader(request.viewer, h.authorization);
-    const id = (request.params as { id?: string }).id;
     if (id === undefined) {
       const intent = await uploads.validateCreation(who, {
         uploadLength: header('upload-length'),
@@ -106,7 +144,7 @@ async function handle(uploads: UploadsService, request: FastifyRequest, reply: F
         metadata: header('upload-metadata'),
       });
       reply.hijack();
-      await send(request, reply, await uploads.create(webRequest(request), intent));
+      await send(request, reply, await uploads.create(webRequest(request, path), intent));
       return;
     }
     const upload = await uploads.ownUpload(who, id);
@@ -130,7 +168,7 @@ async function handle(uploads: UploadsService, request: FastifyRequest, reply: F
       );
     }
     reply.hijack();
-    let res = await uploads.tus.handleWeb(webRequest(request));
+    let res = await uploads.tus.handleWeb(webRequest(request, path));
     if (method === 'DELETE' && res.status === 204) await uploads.terminated(id);
     if (method === 'HEAD' && res.status === 200) res = await completeInterrupted(uploads, id, res);
     await send(request, reply, res);
@@ -145,7 +183,7 @@ async function handle(uploads: UploadsService, request: FastifyRequest, reply: F
  * tus 1.0 at `/api/uploads` (creation, HEAD, PATCH, termination, OPTIONS). Fastify routes and authenticates
  * (device token or session + CSRF); tus, on the raw stream, does the protocol.
  */
-export function uploadsRoutes(app: App, { uploads }: Services): void {
+export function uploadsRoutes(app: App, { uploads, disclosureUploads }: Services): void {
   void app.register((scope, _opts, done) => {
     // PATCH bodies are streamed to the blob store by tus; Fastify must leave the stream alone.
     scope.addContentTypeParser('application/offset+octet-stream', (_req, _payload, next) => {
@@ -153,7 +191,8 @@ export function uploadsRoutes(app: App, { uploads }: Services): void {
     });
     const config = { deviceAuth: true };
     const schema = { hide: true };
-    const handler = (request: FastifyRequest, reply: FastifyReply) => handle(uploads, request, reply);
+    const handler = (request: FastifyRequest, reply: FastifyReply) =>
+      handle(uploads, disclosureUploads, request, reply);
     scope.route({ method: ['POST', 'OPTIONS'], url: UPLOADS_PATH, config, schema, handler });
     scope.route({
       method: ['HEAD', 'PATCH', 'DELETE', 'OPTIONS'],

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Metadata, Server, Upload } from '@tus/server';
+import { Metadata, Server } from '@tus/server';
 import type { Deps } from '../../deps.js';
 import { AppError, ERROR_CATALOGUE, notFound, type ErrorCode, type FieldError } from '../../errors.js';
 import type { UploadLedger } from '../../infra/blob/index.js';
@@ -7,10 +7,11 @@ import { authorize, type Viewer } from '../../policies.js';
 import * as cameras from '../cameras/cameras.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import { insertEvent } from '../events/events.repository.js';
-import { parseHeader } from '../vault/age-format.js';
+import { clipCiphertextProblem, parseHeader } from '../vault/age-format.js';
 import type { VaultService } from '../vault/vault.service.js';
 import * as repo from './clips.repository.js';
 import type { ClipsService } from './clips.service.js';
+import { CLIP_UPLOAD_TABLES, uploadLedger } from './upload-ledger.repository.js';
 import { DatabaseLocker } from './upload-lock.js';
 
 export const UPLOADS_PATH = '/api/uploads';
@@ -73,18 +74,7 @@ export class UploadsService {
     private readonly devices: DevicesService,
     private readonly clips: ClipsService,
   ) {
-    const db = deps.db;
-    const ledger: UploadLedger = {
-      get: async (id) => {
-        const state = (await repo.tusState(db, id)) as ConstructorParameters<typeof Upload>[0] | undefined;
-        return state ? new Upload(state) : undefined;
-      },
-      set: (id, upload) => repo.setTusState(db, id, upload),
-      delete: (id) => repo.clearTusState(db, id),
-      recordPart: (uploadId, p) => repo.recordPart(db, { uploadId, ...p }),
-      parts: (uploadId) => repo.parts(db, uploadId),
-    };
-    this.ledger = ledger;
+    this.ledger = uploadLedger(deps.db, CLIP_UPLOAD_TABLES);
   }
 
   /** The tus server, built on first use (building the file store creates its directory). */
@@ -264,12 +254,14 @@ export class UploadsService {
       }
     }
     const header = parseHeader(head);
-    // A payload is at least a 16-byte nonce and one 16-byte authentication tag.
-    if (!header.ok || size < header.headerLength + 32) {
+    // X25519 stanzas only and a size that fits age's chunks (issue 9, hole 7): an age header alone proves
+    // nothing, a scrypt header in front of a plain MP4 was once stored as a "clip".
+    const problem = header.ok ? clipCiphertextProblem(header, size) : `not an age file: ${header.reason}`;
+    if (problem !== undefined) {
       await this.discard(uploadId);
       throw tusProblem(
         'not_age_ciphertext',
-        `the upload is not an age file (${header.ok ? 'no payload' : header.reason}); it was deleted. ` +
+        `the upload is not a clip encrypted with age (${problem}); it was deleted. ` +
           'Encrypt clips to your vault recipient before uploading.',
       );
     }

@@ -7,9 +7,15 @@ export interface DeviceRow {
   created_at: Date;
   last_seen_at: Date | null;
   revoked_at: Date | null;
+  /** The vault key generation the hub was paired under (null: paired before generations existed). */
+  key_generation: number | null;
 }
 
-const columns = 'id, owner_id, name, created_at, last_seen_at, revoked_at';
+const columns = 'id, owner_id, name, created_at, last_seen_at, revoked_at, key_generation';
+const deviceColumns = columns
+  .split(', ')
+  .map((c) => `d.${c}`)
+  .join(', ');
 
 export async function insertPairingCode(
   db: Queryable,
@@ -41,16 +47,24 @@ export async function insertDevice(
   d: { ownerId: number; name: string; tokenHash: string },
 ): Promise<DeviceRow> {
   const res = await db.query<DeviceRow>(
-    `INSERT INTO devices (owner_id, name, token_hash) VALUES ($1, $2, $3) RETURNING ${columns}`,
+    `INSERT INTO devices (owner_id, name, token_hash, key_generation)
+     VALUES ($1, $2, $3, (SELECT generation FROM vault_keys WHERE user_id = $1)) RETURNING ${columns}`,
     [d.ownerId, d.name, d.tokenHash],
   );
   return res.rows[0]!;
 }
 
-export async function devicesOf(db: Queryable, ownerId: number): Promise<DeviceRow[]> {
-  const res = await db.query<DeviceRow>(`SELECT ${columns} FROM devices WHERE owner_id = $1 ORDER BY id`, [
-    ownerId,
-  ]);
+/** The owner's devices, each with whether it was paired under the vault's current key generation. */
+export async function devicesOf(
+  db: Queryable,
+  ownerId: number,
+): Promise<(DeviceRow & { key_current: boolean })[]> {
+  const res = await db.query<DeviceRow & { key_current: boolean }>(
+    `SELECT ${deviceColumns}, coalesce(d.key_generation = k.generation, false) AS key_current
+     FROM devices d LEFT JOIN vault_keys k ON k.user_id = d.owner_id
+     WHERE d.owner_id = $1 ORDER BY d.id`,
+    [ownerId],
+  );
   return res.rows;
 }
 

@@ -8,6 +8,11 @@ export const DeviceSchema = Obj(
     createdAt: Type.String({ format: 'date-time' }),
     lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    keyCurrent: Type.Boolean({
+      description:
+        'Paired under the vault’s current key. False after a key rotation: the hub pinned the old key and ' +
+        'refuses to encrypt until it is paired again.',
+    }),
   },
   { description: 'A paired home hub' },
 );

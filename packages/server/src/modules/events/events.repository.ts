@@ -1,62 +1,32 @@
 import type { Queryable } from '../../infra/db/index.js';
+import type { EventType, NewEvent } from './events.catalogue.js';
 
-/** Every event type the outbox records. The transparency log publishes the accountability ones. */
-export type EventType =
-  | 'user.signed_up'
-  | 'user.signed_in'
-  | 'user.signed_out'
-  | 'user.home_set'
-  | 'user.role_changed'
-  | 'post.created'
-  | 'post.reported'
-  | 'comment.created'
-  | 'reaction.set'
-  | 'reaction.removed'
-  | 'moderation.hidden'
-  | 'moderation.restored'
-  | 'appeal.filed'
-  | 'appeal.decided'
-  /** Written by the transparency log itself when it starts (transparency.repository.ts). */
-  | 'instance.created'
-  /** Agency verification and jurisdiction request policies (all published to the log). */
-  | 'agency.verified'
-  | 'agency.suspended'
-  | 'agency.reinstated'
-  | 'agency.member_added'
-  | 'agency.member_removed'
-  | 'policy.published'
-  /** Clip vault (private to the owner: never published to the log). */
-  | 'vault.keys_set'
-  | 'vault.rewrapped'
-  | 'camera.created'
-  | 'camera.updated'
-  | 'camera.deleted'
-  | 'device.pairing_code_created'
-  | 'device.paired'
-  | 'device.revoked'
-  | 'clip.created'
-  | 'clip.deleted'
-  | 'clip.expired';
-
-export interface NewEvent {
-  type: EventType;
-  actorId: number | null;
-  subjectType:
-    'user' | 'post' | 'comment' | 'appeal' | 'log' | 'camera' | 'device' | 'clip' | 'agency' | 'jurisdiction';
-  subjectId: number | string;
-  /** Facts about the action. Never an exact location. */
-  data?: Record<string, unknown>;
-}
+export type { EventData, EventType, NewEvent, OutboxEvent, SubjectType } from './events.catalogue.js';
 
 /**
  * Appends to the event outbox. Call it with the transaction that makes the change, so the event exists
- * exactly when the change does.
+ * exactly when the change does. The type decides which data is accepted (see `EventData`).
  */
-export async function insertEvent(tx: Queryable, event: NewEvent): Promise<number> {
+export async function insertEvent<T extends EventType>(tx: Queryable, event: NewEvent<T>): Promise<number> {
   const res = await tx.query<{ id: number }>(
     `INSERT INTO events (type, actor_id, subject_type, subject_id, data)
      VALUES ($1, $2, $3, $4, $5) RETURNING id`,
     [event.type, event.actorId, event.subjectType, String(event.subjectId), JSON.stringify(event.data ?? {})],
   );
-  return res.rows[0]!.id;
+  const id = res.rows[0]!.id;
+  for (const derive of derivers.values()) await derive(tx, event, id);
+  return id;
+}
+
+/** Writes what an event implies (a notification, a delivery job) in the transaction that inserts the event. */
+export type EventDeriver = (tx: Queryable, event: NewEvent, eventId: number) => Promise<void>;
+
+const derivers = new Map<string, EventDeriver>();
+
+/**
+ * Registers `derive` to run for every event `insertEvent` appends, inside its transaction, so what it writes
+ * exists exactly when the event does. Registering the same name again replaces the earlier one.
+ */
+export function deriveFromEvents(name: string, derive: EventDeriver): void {
+  derivers.set(name, derive);
 }

@@ -9,7 +9,16 @@ import { findUserById } from '../users/users.repository.js';
 import { LiveHub, type LiveArea } from './live.hub.js';
 
 /** The SSE event names of `GET /api/live`; the web app listens for exactly these. */
-export type LiveEventName = 'post' | 'comment' | 'post-hidden' | 'post-restored';
+export type LiveEventName = 'post' | 'comment' | 'post-hidden' | 'post-restored' | 'inbox' | 'notification';
+
+/** A bus message addressed to particular accounts rather than to a place. */
+export type UserMessage = Extract<LiveMessage, { kind: 'inbox.request' }>;
+
+/**
+ * Turns a user-addressed message into what each of the given accounts (those with a stream open in this
+ * process) should receive: account id → event data. Accounts left out receive nothing.
+ */
+export type UserMessagePreparer = (m: UserMessage, userIds: number[]) => Promise<Map<number, string>>;
 
 /** One open stream: who is watching, where, and how to reach them. */
 export interface LiveSubscriber extends LiveArea {
@@ -39,6 +48,9 @@ interface WarnLogger {
 }
 
 const noop = (): void => undefined;
+
+/** A message about something at a place (a post or comment), delivered by the cell-keyed hub. */
+type PlaceMessage = Exclude<LiveMessage, UserMessage>;
 const sameCentre = (a: number, b: number): boolean => Math.abs(a - b) < 1e-9;
 
 /**
@@ -54,8 +66,9 @@ export class LiveService {
     maxBufferedBytes: 1 << 20,
     maxStreamsPerUser: 8,
   };
-  /** Open streams per account id in this process. */
-  private readonly streamsByUser = new Map<number, number>();
+  /** Open streams per account id in this process: the per-user channel beside the cell-keyed hub. */
+  private readonly streamsByUser = new Map<number, Set<LiveSubscriber>>();
+  private preparers = new Map<UserMessage['kind'], UserMessagePreparer>();
   private log: WarnLogger = { warn: noop };
   private stopListening: (() => void) | undefined;
   private tail: Promise<void> = Promise.resolve();
@@ -68,6 +81,14 @@ export class LiveService {
   }
 
   /**
+   * Lets a module deliver user-addressed messages of one kind (the inbox: a request reached these owners).
+   * The preparer runs only in processes where at least one addressee has a stream open.
+   */
+  useUserMessages(kind: UserMessage['kind'], prepare: UserMessagePreparer): void {
+    this.preparers.set(kind, prepare);
+  }
+
+  /**
    * The area a new stream covers: the viewer's home and radius now. Throws `unauthenticated` or
    * `home_required` before any byte of the stream is written, so they reach the client as problem documents.
    */
@@ -76,7 +97,7 @@ export class LiveService {
     const user = await findUserById(this.deps.db, v.id);
     if (user?.home_lat == null || user.home_lng == null) throw new AppError('home_required');
     // Checked last, after the only await, so the count is as fresh as it can be when the stream attaches.
-    const open = this.streamsByUser.get(v.id) ?? 0;
+    const open = this.streamsByUser.get(v.id)?.size ?? 0;
     if (open >= this.settings.maxStreamsPerUser) {
       throw new AppError(
         'rate_limited',
@@ -94,7 +115,12 @@ export class LiveService {
   attach(subscriber: LiveSubscriber): () => void {
     const remove = this.hub.add(subscriber);
     const userId = subscriber.viewer.id;
-    this.streamsByUser.set(userId, (this.streamsByUser.get(userId) ?? 0) + 1);
+    let mine = this.streamsByUser.get(userId);
+    if (!mine) {
+      mine = new Set();
+      this.streamsByUser.set(userId, mine);
+    }
+    mine.add(subscriber);
     this.stopListening ??= this.deps.live.subscribe((m) => {
       this.receive(m);
     });
@@ -103,14 +129,26 @@ export class LiveService {
       if (detached) return;
       detached = true;
       remove();
-      const left = (this.streamsByUser.get(userId) ?? 1) - 1;
-      if (left > 0) this.streamsByUser.set(userId, left);
-      else this.streamsByUser.delete(userId);
+      const streams = this.streamsByUser.get(userId);
+      streams?.delete(subscriber);
+      if (streams?.size === 0) this.streamsByUser.delete(userId);
       if (this.hub.subscriberCount === 0 && this.stopListening) {
         this.stopListening();
         this.stopListening = undefined;
       }
     };
+  }
+
+  /** Accounts with at least one stream open in this process. */
+  onlineUserIds(): number[] {
+    return [...this.streamsByUser.keys()];
+  }
+
+  /** Sends an event on every stream `userId` holds in this process; returns how many streams got it. */
+  sendToUser(userId: number, event: LiveEventName, data: string): number {
+    const streams = this.streamsByUser.get(userId) ?? new Set<LiveSubscriber>();
+    for (const s of streams) s.send(event, data);
+    return streams.size;
   }
 
   /** Closes every open stream (on shutdown, so the server can stop without waiting for clients). */
@@ -124,10 +162,36 @@ export class LiveService {
   }
 
   private receive(m: LiveMessage): void {
+    if (m.kind === 'inbox.request') {
+      this.receiveForUsers(m);
+      return;
+    }
     // Recipients are chosen as the message arrives; only then is the database read, and only if anyone is near.
     const recipients = this.hub.near(m);
     if (recipients.length === 0) return;
-    const prepared = this.prepare(m, recipients).catch((err: unknown) => {
+    this.enqueue(m, this.prepare(m, recipients));
+  }
+
+  /**
+   * A user-addressed message: the preparer is asked only about accounts with a stream open here, and each gets
+   * their own payload on every stream they hold. The message itself names no one, so the bus carries no
+   * account ids and one NOTIFY serves any number of addressees.
+   */
+  private receiveForUsers(m: UserMessage): void {
+    const prepare = this.preparers.get(m.kind);
+    if (!prepare || this.streamsByUser.size === 0) return;
+    const userIds = [...this.streamsByUser.keys()];
+    const prepared = prepare(m, userIds).then((payloads) => () => {
+      for (const [userId, data] of payloads) {
+        for (const s of this.streamsByUser.get(userId) ?? []) s.send('inbox', data);
+      }
+    });
+    this.enqueue(m, prepared);
+  }
+
+  /** Sends in arrival order: reads run concurrently, sends wait for every earlier message's sends. */
+  private enqueue(m: LiveMessage, ready: Promise<() => void>): void {
+    const prepared = ready.catch((err: unknown) => {
       this.log.warn({ err, message: m }, 'live delivery failed');
       return noop;
     });
@@ -142,7 +206,7 @@ export class LiveService {
   }
 
   /** Reads what `m` is about and returns the function that sends it to `recipients`. */
-  private async prepare(m: LiveMessage, recipients: LiveSubscriber[]): Promise<() => void> {
+  private async prepare(m: PlaceMessage, recipients: LiveSubscriber[]): Promise<() => void> {
     switch (m.kind) {
       case 'post.created':
         return this.preparePost('post', m, recipients);
@@ -161,7 +225,7 @@ export class LiveService {
 
   private async preparePost(
     event: 'post' | 'post-restored',
-    m: LiveMessage,
+    m: PlaceMessage,
     recipients: LiveSubscriber[],
   ): Promise<() => void> {
     const row = await this.visiblePostAt(m);
@@ -212,7 +276,7 @@ export class LiveService {
    * really is where the message says. Recipients were chosen by the message's place; a publisher that got
    * the place wrong must not send a post to another neighbourhood.
    */
-  private async visiblePostAt(m: LiveMessage): Promise<posts.PostRow | undefined> {
+  private async visiblePostAt(m: PlaceMessage): Promise<posts.PostRow | undefined> {
     // Viewer 0 is nobody, so the row carries no one's reaction; callers add each recipient's.
     const row = await posts.findPost(this.deps.db, 0, m.postId);
     if (row?.status !== 'visible') return undefined;

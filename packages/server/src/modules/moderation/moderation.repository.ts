@@ -4,6 +4,7 @@ import { POST_COLUMNS, type PostRow } from '../posts/posts.repository.js';
 /** The facts about a post that moderation rules and live fan-out need. Its location is the cell centre only. */
 export interface LockedPost {
   id: number;
+  public_id: string;
   author_id: number;
   status: 'visible' | 'hidden';
   area_cell: string;
@@ -16,10 +17,14 @@ export interface LockedPost {
  * restores, appeals and appeal decisions on one post run one after another, and each sees what the one
  * before it committed (under READ COMMITTED every later statement takes a fresh snapshot).
  */
-export async function lockPost(tx: Queryable, postId: number): Promise<LockedPost | undefined> {
+export async function lockPost(
+  tx: Queryable,
+  post: { publicId: string } | { id: number },
+): Promise<LockedPost | undefined> {
+  const [column, value] = 'publicId' in post ? ['public_id', post.publicId] : ['id', post.id];
   const res = await tx.query<LockedPost>(
-    `SELECT id, author_id, status, area_cell, cell_lat, cell_lng FROM posts WHERE id = $1 FOR UPDATE`,
-    [postId],
+    `SELECT id, public_id, author_id, status, area_cell, cell_lat, cell_lng FROM posts WHERE ${column} = $1 FOR UPDATE`,
+    [value],
   );
   return res.rows[0];
 }

@@ -1,7 +1,7 @@
 import { IdParams, responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
-import { PostSchema } from '../posts/posts.schema.js';
+import { PostIdParams, PostSchema } from '../posts/posts.schema.js';
 import {
   AppealBody,
   AppealDecisionBody,
@@ -34,7 +34,7 @@ export function moderationRoutes(app: App, { moderation }: Services): void {
         operationId: 'decidePost',
         tags: ['moderation'],
         summary: 'Hide or restore a post with a reason the author sees; returns the post',
-        params: IdParams,
+        params: PostIdParams,
         body: DecisionBody,
         response: responses(200, PostSchema, 401, 403, 404, 409),
       },
@@ -49,7 +49,7 @@ export function moderationRoutes(app: App, { moderation }: Services): void {
         operationId: 'appealDecision',
         tags: ['moderation'],
         summary: 'Appeal the hiding of your own post (once per post); returns the post',
-        params: IdParams,
+        params: PostIdParams,
         body: AppealBody,
         response: responses(200, PostSchema, 401, 403, 404, 409),
       },

@@ -55,12 +55,17 @@ export class ModerationService {
   }
 
   /** Hides or restores a post. Hiding resolves its open reports; a post with a pending appeal waits for it. */
-  async decide(viewer: Viewer | null, postId: number, input: { action: 'hide' | 'restore'; reason: string }) {
+  async decide(
+    viewer: Viewer | null,
+    publicId: string,
+    input: { action: 'hide' | 'restore'; reason: string },
+  ) {
     const v = authorize(viewer, 'moderation.decide');
     const reason = statedText(input.reason, '/body/reason', 3);
     const post = await this.deps.db.transaction(async (tx) => {
-      const post = await repo.lockPost(tx, postId);
+      const post = await repo.lockPost(tx, { publicId });
       if (!post) throw notFound('post');
+      const postId = post.id;
       if (post.author_id === v.id)
         throw forbidden('you cannot moderate your own post; another moderator must decide');
       if (input.action === 'hide') {
@@ -77,8 +82,8 @@ export class ModerationService {
           type: 'moderation.hidden',
           actorId: v.id,
           subjectType: 'post',
-          subjectId: postId,
-          data: { postId, decisionId, reason, reportsResolved },
+          subjectId: publicId,
+          data: { postId: publicId, decisionId, reason, reportsResolved },
         });
       } else {
         if (post.status === 'visible')
@@ -99,25 +104,26 @@ export class ModerationService {
           type: 'moderation.restored',
           actorId: v.id,
           subjectType: 'post',
-          subjectId: postId,
-          data: { postId, decisionId, reason },
+          subjectId: publicId,
+          data: { postId: publicId, decisionId, reason },
         });
       }
       return post;
     });
     await this.publish(input.action === 'hide' ? 'post.hidden' : 'post.restored', post);
-    return this.present(v, postId);
+    return this.present(v, publicId);
   }
 
   /** The author contests the hide now in force on their post. Once per post, ever. */
-  async appeal(viewer: Viewer | null, postId: number, statement: string) {
+  async appeal(viewer: Viewer | null, publicId: string, statement: string) {
     const v = authorize(viewer, 'appeal.file');
     const text = statedText(statement, '/body/statement', 10);
     await this.deps.db.transaction(async (tx) => {
-      const post = await repo.lockPost(tx, postId);
+      const post = await repo.lockPost(tx, { publicId });
       // A hidden post does not exist for anyone but its author and moderators (as in GET /api/posts/:id).
       if (!post || (post.author_id !== v.id && post.status === 'hidden' && !canModerate(v)))
         throw notFound('post');
+      const postId = post.id;
       if (post.author_id !== v.id) throw forbidden('only the author of a post can appeal its moderation');
       if (await repo.findAppealForPost(tx, postId)) throw new AppError('appeal_exists');
       const decision = await repo.latestDecision(tx, postId);
@@ -136,10 +142,10 @@ export class ModerationService {
         subjectType: 'appeal',
         subjectId: appealId,
         // The statement stays out: it is the author's own words, not an accountability fact.
-        data: { postId, decisionId: decision.id },
+        data: { postId: publicId, decisionId: decision.id },
       });
     });
-    return this.present(v, postId);
+    return this.present(v, publicId);
   }
 
   /** Pending appeals the viewer may decide: never one on their own decision or their own post. */
@@ -175,7 +181,7 @@ export class ModerationService {
     if (appeal.author_id === v.id) throw forbidden('you filed this appeal; another moderator must decide it');
 
     const post = await this.deps.db.transaction(async (tx) => {
-      const post = await repo.lockPost(tx, appeal.post_id);
+      const post = await repo.lockPost(tx, { id: appeal.post_id });
       if (!post) throw notFound('post');
       const decided = await repo.decideAppeal(tx, {
         appealId,
@@ -202,26 +208,26 @@ export class ModerationService {
         actorId: v.id,
         subjectType: 'appeal',
         subjectId: appealId,
-        data: { postId: post.id, outcome: input.outcome, reason, restoreDecisionId },
+        data: { postId: post.public_id, outcome: input.outcome, reason, restoreDecisionId },
       });
       return post;
     });
     if (input.outcome === 'overturned') await this.publish('post.restored', post);
-    return this.present(v, post.id);
+    return this.present(v, post.public_id);
   }
 
-  private async present(v: Viewer, postId: number) {
-    const row = await findPost(this.deps.db, v.id, postId);
+  private async present(v: Viewer, publicId: string) {
+    const row = await findPost(this.deps.db, v.id, publicId);
     if (!row) throw notFound('post');
-    const notices = await moderationNotices(this.deps.db, [postId]);
-    return presentPost(row, v, notices.get(postId));
+    const notices = await moderationNotices(this.deps.db, [row.id]);
+    return presentPost(row, v, notices.get(row.id));
   }
 
   /** Live delivery is best effort after commit: a lost push is recovered by the next feed read. */
   private async publish(kind: 'post.hidden' | 'post.restored', post: repo.LockedPost): Promise<void> {
     const message: LiveMessage = {
       kind,
-      postId: post.id,
+      postId: post.public_id,
       areaCell: post.area_cell,
       lat: post.cell_lat,
       lng: post.cell_lng,

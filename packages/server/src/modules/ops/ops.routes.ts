@@ -4,9 +4,10 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { Obj, responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
+import { checkMetricsAccess, listenForMetrics, type MetricsListener } from './metrics.js';
 import { DEFAULT_RADIUS_M, MAX_RADIUS_M, MIN_RADIUS_M } from '../../geo/cells.js';
 
-/** Liveness, readiness and Prometheus metrics. */
+/** Liveness, readiness and Prometheus metrics (token-protected, or on a private listener). */
 export function opsRoutes(app: App, deps: Deps, registry: client.Registry): void {
   const httpDuration = new client.Histogram({
     name: 'porchlight_http_request_duration_seconds',
@@ -64,6 +65,7 @@ export function opsRoutes(app: App, deps: Deps, registry: client.Registry): void
               description: 'MapLibre style URL; null = tile-less',
             }),
             radius: Obj({ minM: Type.Integer(), maxM: Type.Integer(), defaultM: Type.Integer() }),
+            geocoder: Type.Boolean({ description: 'Whether address search (/api/geocode) is configured' }),
           }),
         },
       },
@@ -71,11 +73,26 @@ export function opsRoutes(app: App, deps: Deps, registry: client.Registry): void
     () => ({
       mapStyleUrl: deps.config.mapStyleUrl || null,
       radius: { minM: MIN_RADIUS_M, maxM: MAX_RADIUS_M, defaultM: DEFAULT_RADIUS_M },
+      geocoder: deps.config.geocoder !== undefined,
     }),
   );
 
-  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
-    reply.type(registry.contentType);
+  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (request, reply) => {
+    checkMetricsAccess(deps.config, request.headers.authorization);
+    reply.type(registry.contentType).header('cache-control', 'no-store');
     return registry.metrics();
   });
+
+  // The private listener starts with the public one (main.ts's listen), never in tests that only inject.
+  const at = deps.config.metricsListen;
+  if (at) {
+    let listener: MetricsListener | undefined;
+    app.addHook('onListen', async () => {
+      listener = await listenForMetrics(deps.config, registry, at);
+      app.log.info({ metrics: `${at.host}:${listener.address().port}` }, 'serving /metrics privately');
+    });
+    app.addHook('onClose', async () => {
+      await listener?.close();
+    });
+  }
 }

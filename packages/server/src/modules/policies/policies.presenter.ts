@@ -8,6 +8,8 @@ export function presentPolicyVersion(v: PolicyVersionRow) {
     version: v.version,
     policy: v.policy,
     sha256: v.sha256,
+    boundary: v.boundary,
+    boundarySha256: v.boundary_sha256,
     reason: v.reason,
     publishedAt: v.published_at.toISOString(),
   };

@@ -1,4 +1,4 @@
-import type { RequestPolicy } from '@porchlight/tlog';
+import type { Boundary, RequestPolicy } from '@porchlight/policy';
 import type { Queryable } from '../../infra/db/index.js';
 
 export interface JurisdictionRow {
@@ -13,10 +13,19 @@ export interface PolicyVersionRow {
   name: string;
   policy: RequestPolicy;
   sha256: string;
+  /** The jurisdiction's boundary published with this version (v2); null for v1 versions. */
+  boundary: Boundary | null;
+  boundary_sha256: string | null;
   reason: string;
   published_by: number;
   published_at: Date;
 }
+
+/** A version to append; a v1 version has no boundary. */
+export type NewPolicyVersion = Omit<PolicyVersionRow, 'published_at' | 'boundary' | 'boundary_sha256'> & {
+  boundary?: Boundary | null;
+  boundary_sha256?: string | null;
+};
 
 /**
  * The jurisdiction, locked for the rest of `tx` so two admins publishing at once get consecutive versions. An
@@ -51,14 +60,22 @@ export async function upsertJurisdiction(
   );
 }
 
-export async function insertPolicyVersion(
-  tx: Queryable,
-  v: Omit<PolicyVersionRow, 'published_at'>,
-): Promise<PolicyVersionRow> {
+export async function insertPolicyVersion(tx: Queryable, v: NewPolicyVersion): Promise<PolicyVersionRow> {
   const res = await tx.query<PolicyVersionRow>(
-    `INSERT INTO policy_versions (jurisdiction, version, name, policy, sha256, reason, published_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-    [v.jurisdiction, v.version, v.name, JSON.stringify(v.policy), v.sha256, v.reason, v.published_by],
+    `INSERT INTO policy_versions
+       (jurisdiction, version, name, policy, sha256, boundary, boundary_sha256, reason, published_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+    [
+      v.jurisdiction,
+      v.version,
+      v.name,
+      JSON.stringify(v.policy),
+      v.sha256,
+      v.boundary ? JSON.stringify(v.boundary) : null,
+      v.boundary_sha256 ?? null,
+      v.reason,
+      v.published_by,
+    ],
   );
   return res.rows[0]!;
 }
@@ -94,4 +111,13 @@ export async function listVersions(q: Queryable, slug: string): Promise<PolicyVe
     [slug],
   );
   return res.rows;
+}
+
+/** A published boundary by the SHA-256 of its canonical JSON (content-addressed: any version that has it). */
+export async function findBoundary(q: Queryable, sha256: string): Promise<Boundary | undefined> {
+  const res = await q.query<{ boundary: Boundary }>(
+    'SELECT boundary FROM policy_versions WHERE boundary_sha256 = $1 LIMIT 1',
+    [sha256],
+  );
+  return res.rows[0]?.boundary;
 }

@@ -1,7 +1,10 @@
+import type { Static } from 'typebox';
 import { responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
 import {
+  BoundaryParams,
+  BoundarySchema,
   JurisdictionList,
   PolicyHistory,
   PolicyQuery,
@@ -52,6 +55,31 @@ export function requestPoliciesRoutes(app: App, { requestPolicies }: Services): 
       },
     },
     (request) => requestPolicies.history(request.params.slug),
+  );
+
+  // Beside the log it completes: a policy.changed entry logs only the boundary's hash (a boundary may exceed
+  // the entry size limit); here is the boundary, content-addressed, as the exact bytes that were hashed.
+  app.get(
+    '/log/boundary/:sha256',
+    {
+      schema: {
+        operationId: 'getLoggedBoundary',
+        tags: ['policies', 'transparency'],
+        summary:
+          'A jurisdiction boundary by the SHA-256 a policy.changed entry logs; the body is its canonical JSON, so sha256sum of it is that hash; public',
+        params: BoundaryParams,
+        response: responses(200, BoundarySchema, 404),
+      },
+    },
+    async (request, reply) => {
+      const body = await requestPolicies.boundary(request.params.sha256);
+      // The boundary's canonical JSON, sent as the very bytes hashed: Fastify sends a string as it is rather
+      // than re-serialising it, which the typed reply cannot express. Immutable, like the log's tiles.
+      return reply
+        .type('application/json')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(body as unknown as Static<typeof BoundarySchema>);
+    },
   );
 
   app.post(

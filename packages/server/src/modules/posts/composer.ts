@@ -1,4 +1,5 @@
 import type { FieldError } from '../../errors.js';
+import { mentionsPerson, mentionsRace } from './profiling.js';
 
 export type Category =
   'crime' | 'suspicious_activity' | 'safety' | 'lost_found_pet' | 'community' | 'unexpected_activity';
@@ -27,46 +28,22 @@ export interface CompositionProblem {
 
 const PROFILED_CATEGORIES: ReadonlySet<Category> = new Set(['crime', 'suspicious_activity']);
 
-const PERSON_NOUN =
-  '(?:m[ae]n|wom[ae]n|guys?|dudes?|lad(?:y|ies)|males?|females?|boys?|girls?|teens?|teenagers?|kids?|youths?|suspects?|persons?|people|individuals?|couple)';
-
-const VEHICLE = '(?:van|car|truck|suv|sedan|pickup|hatchback|bike|motorbike|scooter)\\b';
-
-const ETHNIC_ADJECTIVE =
-  '(?:black|white|brown|dark|light|(?:dark|light|brown)[- ]skinned|african[- ]american|african|afro|caucasian|' +
-  'hispanic|latin[oax]|latinx|asian|arab|middle[- ]eastern|mexican|indian|native[- ]american|indigenous|' +
-  'chinese|korean|vietnamese|filipino|somali|muslim|jewish|gypsy|roma|romani|ethnic)';
-
-// Ethnic and colour words count as describing a person next to a person noun ("a Hispanic male", "two Black
-// teenage boys") or as nouns for people ("a Latino", "some Asians"). So "a white van", "white van man", "the
-// Mexican bakery" and "Indian Creek Rd" are not read as race.
-const RACE_OR_ETHNICITY = new RegExp(
-  [
-    `\\b${ETHNIC_ADJECTIVE}(?:\\s+(?!${VEHICLE})[a-z-]+)?\\s+${PERSON_NOUN}\\b`,
-    '\\b(?:an?|one|two|three|some|several|group of|pair of)\\s+(?:african[- ]american|caucasian|hispanic|latin[oa]|asian|arab|mexican|somali|gypsy)s?\\b',
-    // Words used almost only of people count on their own ("probably Hispanic").
-    '\\b(?:hispanic|latin[oax]|latinx|caucasian|african[- ]american)\\b',
-    '\\b(?:african[- ]americans|caucasians|hispanics|latin[oa]s|asians|arabs|blacks|whites|mexicans|somalis|gypsies)\\b',
-    '\\b(?:dark|light|brown)[- ]skinned\\b',
-  ].join('|'),
-  'i',
-);
-
-const DESCRIBES_PERSON = new RegExp(`\\b${PERSON_NOUN}\\b`, 'i');
-
 const filled = (s: string | undefined): boolean => (s ?? '').trim().length >= 2;
 
 /**
- * The anti-profiling rule for the composer (after Nextdoor's): a crime or suspicious-activity post that
- * describes a person must say what the person did and give at least two details other than appearance
- * (clothing, vehicle, direction of travel). Returns undefined when the post may be published.
+ * The anti-profiling rule for the composer (after Nextdoor's): a post that describes a person must say what the
+ * person did and give at least two details other than appearance (clothing, vehicle, direction of travel).
+ * It applies in every category wherever a person is described by race, ethnicity or skin colour, or the person
+ * fields are used; in crime and suspicious-activity posts, to any person at all. English and Spanish are read
+ * (`profiling.ts`). Returns undefined when the post may be published.
  */
 export function checkComposition(c: Composition): CompositionProblem | undefined {
-  if (!PROFILED_CATEGORIES.has(c.category)) return undefined;
   const text = [c.title, c.body, c.person?.appearance ?? '', c.person?.behaviour ?? ''].join('\n');
-  const mentionsRace = RACE_OR_ETHNICITY.test(text);
+  const race = mentionsRace(text);
   const describesPerson =
-    c.person !== undefined || mentionsRace || DESCRIBES_PERSON.test(`${c.title}\n${c.body}`);
+    c.person !== undefined ||
+    race ||
+    (PROFILED_CATEGORIES.has(c.category) && mentionsPerson(`${c.title}\n${c.body}`));
   if (!describesPerson) return undefined;
 
   const errors: FieldError[] = [];
@@ -103,12 +80,27 @@ export function checkComposition(c: Composition): CompositionProblem | undefined
   }
   if (errors.length === 0) return undefined;
 
-  const explanation = mentionsRace
+  const explanation = race
     ? 'This description rests on race or ethnicity, which on its own fits many innocent neighbours and ' +
       'leads to them being watched, reported or confronted. Describe what the person did and at least two ' +
       'details other than appearance — clothing, vehicle, direction of travel — or leave the person out.'
-    : 'When a crime or suspicious-activity post describes a person, it must say what they did and give at ' +
+    : 'When a post describes a person, it must say what they did and give at ' +
       'least two details other than appearance (clothing, vehicle, direction of travel), so that neighbours ' +
       'look for behaviour, not for a kind of person.';
   return { errors, explanation };
+}
+
+/**
+ * The same rule for comments, which have no person fields: a comment that describes someone by race,
+ * ethnicity or skin colour is refused with the reason. Returns undefined when the comment may be posted.
+ */
+export function checkComment(body: string): CompositionProblem | undefined {
+  if (!mentionsRace(body)) return undefined;
+  return {
+    errors: [{ field: '/body/body', message: 'describes a person by race, ethnicity or skin colour' }],
+    explanation:
+      'This comment describes someone by race or ethnicity, which on its own fits many innocent neighbours ' +
+      'and leads to them being watched, reported or confronted. Say what the person did instead, or, if it ' +
+      'matters, write a post with the person fields (what they did, clothing, vehicle, direction of travel).',
+  };
 }

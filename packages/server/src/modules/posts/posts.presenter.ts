@@ -11,7 +11,7 @@ export function presentPost(row: PostRow, viewer: Viewer, notice: ModerationNoti
   const isMine = row.author_id === viewer.id;
   const r = row.reactions ?? {};
   return {
-    id: row.id,
+    id: row.public_id,
     category: row.category,
     title: row.title,
     body: row.body,
@@ -47,8 +47,8 @@ function presentNotice(n: ModerationNoticeRow) {
 
 export function presentComment(row: CommentRow) {
   return {
-    id: row.id,
-    postId: row.post_id,
+    id: row.public_id,
+    postId: row.post_public_id,
     author: { id: row.author_id, displayName: row.author_name, isAgency: row.author_role === 'agency' },
     body: row.body,
     createdAt: row.created_at.toISOString(),

@@ -1,11 +1,15 @@
+import { invalid } from '../../errors.js';
 import type { Queryable } from '../../infra/db/index.js';
 import type { Role } from '../../policies.js';
+import { newPublicId } from '../../public-ids.js';
 import type { Category, PersonDescription } from './composer.js';
 
 export type ReactionKind = 'thanks' | 'helpful' | 'agree' | 'sad';
 
 export interface PostRow {
   id: number;
+  /** The id the API shows (po_…); `id` never leaves the server. */
+  public_id: string;
   author_id: number;
   category: Category;
   title: string;
@@ -26,7 +30,7 @@ export interface PostRow {
 
 /** Columns of a post as presented, for one viewer (`$1` is the viewer's id). */
 export const POST_COLUMNS = `
-  p.id, p.author_id, p.category, p.title, p.body, p.cell, p.cell_lat, p.cell_lng, p.area_cell, p.person,
+  p.id, p.public_id, p.author_id, p.category, p.title, p.body, p.cell, p.cell_lat, p.cell_lng, p.area_cell, p.person,
   p.status, p.comment_count, p.created_at, u.display_name AS author_name, u.role AS author_role,
   (SELECT jsonb_object_agg(r.kind, r.n) FROM
      (SELECT kind, count(*)::int AS n FROM reactions WHERE post_id = p.id GROUP BY kind) r) AS reactions,
@@ -45,10 +49,11 @@ export async function insertPost(
     areaCell: string;
     person: PersonDescription | undefined;
   },
-): Promise<number> {
+): Promise<{ id: number; publicId: string }> {
+  const publicId = newPublicId('po');
   const res = await db.query<{ id: number }>(
-    `INSERT INTO posts (author_id, category, title, body, cell, cell_lat, cell_lng, area_cell, person)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    `INSERT INTO posts (author_id, category, title, body, cell, cell_lat, cell_lng, area_cell, person, public_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
     [
       p.authorId,
       p.category,
@@ -59,18 +64,20 @@ export async function insertPost(
       p.lng,
       p.areaCell,
       p.person ? JSON.stringify(p.person) : null,
+      publicId,
     ],
   );
-  return res.rows[0]!.id;
+  return { id: res.rows[0]!.id, publicId };
 }
 
+/** A post by its public id (po_…), presented for `viewerId`. */
 export async function findPost(
   db: Queryable,
   viewerId: number,
-  postId: number,
+  postId: string,
 ): Promise<PostRow | undefined> {
   const res = await db.query<PostRow>(
-    `SELECT ${POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $2`,
+    `SELECT ${POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id WHERE p.public_id = $2`,
     [viewerId, postId],
   );
   return res.rows[0];
@@ -189,7 +196,9 @@ export async function postsByAuthor(
 
 export interface CommentRow {
   id: number;
+  public_id: string;
   post_id: number;
+  post_public_id: string;
   author_id: number;
   author_name: string;
   author_role: Role;
@@ -202,18 +211,20 @@ export async function insertComment(
   c: { postId: number; authorId: number; body: string },
 ): Promise<CommentRow> {
   const res = await db.query<CommentRow>(
-    `WITH c AS (INSERT INTO comments (post_id, author_id, body) VALUES ($1, $2, $3) RETURNING *),
+    `WITH c AS (INSERT INTO comments (post_id, author_id, body, public_id) VALUES ($1, $2, $3, $4) RETURNING *),
           bump AS (UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1)
-     SELECT c.*, u.display_name AS author_name, u.role AS author_role FROM c JOIN users u ON u.id = c.author_id`,
-    [c.postId, c.authorId, c.body],
+     SELECT c.*, p.public_id AS post_public_id, u.display_name AS author_name, u.role AS author_role
+     FROM c JOIN users u ON u.id = c.author_id JOIN posts p ON p.id = c.post_id`,
+    [c.postId, c.authorId, c.body, newPublicId('co')],
   );
   return res.rows[0]!;
 }
 
-export async function findComment(db: Queryable, id: number): Promise<CommentRow | undefined> {
+/** A comment by its public id (co_…). */
+export async function findComment(db: Queryable, id: string): Promise<CommentRow | undefined> {
   const res = await db.query<CommentRow>(
-    `SELECT c.*, u.display_name AS author_name, u.role AS author_role
-     FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,
+    `SELECT c.*, p.public_id AS post_public_id, u.display_name AS author_name, u.role AS author_role
+     FROM comments c JOIN users u ON u.id = c.author_id JOIN posts p ON p.id = c.post_id WHERE c.public_id = $1`,
     [id],
   );
   return res.rows[0];
@@ -225,8 +236,8 @@ export async function commentsPage(
   q: { postId: number; afterId: number | undefined; limit: number },
 ): Promise<CommentRow[]> {
   const res = await db.query<CommentRow>(
-    `SELECT c.*, u.display_name AS author_name, u.role AS author_role
-     FROM comments c JOIN users u ON u.id = c.author_id
+    `SELECT c.*, p.public_id AS post_public_id, u.display_name AS author_name, u.role AS author_role
+     FROM comments c JOIN users u ON u.id = c.author_id JOIN posts p ON p.id = c.post_id
      WHERE c.post_id = $1 AND ($2::bigint IS NULL OR c.id > $2)
      ORDER BY c.id LIMIT $3`,
     [q.postId, q.afterId ?? null, q.limit],
@@ -296,4 +307,16 @@ export async function moderationNotices(
     [postIds],
   );
   return new Map(res.rows.map((r) => [r.post_id, r]));
+}
+
+/** The row id behind a post's or comment's public id: where a page that ended on it left off. */
+export async function rowIdOf(
+  db: Queryable,
+  table: 'posts' | 'comments',
+  publicId: string | undefined,
+): Promise<number | undefined> {
+  if (publicId === undefined) return undefined;
+  const res = await db.query<{ id: number }>(`SELECT id FROM ${table} WHERE public_id = $1`, [publicId]);
+  if (!res.rows[0]) throw invalid('/querystring/cursor', 'is not a cursor this server issued');
+  return res.rows[0].id;
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { IdParams, Obj, responses } from '../../http/schema.js';
+import { Obj, responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
 import {
@@ -10,6 +10,7 @@ import {
   FeedQuery,
   PageQuery,
   PostPage,
+  PostIdParams,
   PostSchema,
   ReactionBody,
   ReportBody,
@@ -63,7 +64,7 @@ export function postsRoutes(app: App, { posts }: Services): void {
       schema: {
         operationId: 'getPost',
         tags: ['feed'],
-        params: IdParams,
+        params: PostIdParams,
         response: responses(200, PostSchema, 401, 404),
       },
     },
@@ -76,7 +77,7 @@ export function postsRoutes(app: App, { posts }: Services): void {
       schema: {
         operationId: 'getComments',
         tags: ['feed'],
-        params: IdParams,
+        params: PostIdParams,
         querystring: PageQuery,
         response: responses(200, CommentPage, 401, 404),
       },
@@ -90,7 +91,7 @@ export function postsRoutes(app: App, { posts }: Services): void {
       schema: {
         operationId: 'createComment',
         tags: ['feed'],
-        params: IdParams,
+        params: PostIdParams,
         body: CreateCommentBody,
         response: responses(201, CommentSchema, 401, 403, 404, 409),
       },
@@ -105,7 +106,7 @@ export function postsRoutes(app: App, { posts }: Services): void {
       schema: {
         operationId: 'setReaction',
         tags: ['feed'],
-        params: IdParams,
+        params: PostIdParams,
         body: ReactionBody,
         response: responses(200, PostSchema, 401, 403, 404, 409),
       },
@@ -119,7 +120,7 @@ export function postsRoutes(app: App, { posts }: Services): void {
       schema: {
         operationId: 'removeReaction',
         tags: ['feed'],
-        params: IdParams,
+        params: PostIdParams,
         response: responses(200, PostSchema, 401, 403, 404, 409),
       },
     },
@@ -133,7 +134,7 @@ export function postsRoutes(app: App, { posts }: Services): void {
         operationId: 'reportPost',
         tags: ['moderation'],
         summary: 'Report a post to the moderators',
-        params: IdParams,
+        params: PostIdParams,
         body: ReportBody,
         response: responses(201, Obj({ reported: Type.Literal(true) }), 401, 403, 404, 409),
       },

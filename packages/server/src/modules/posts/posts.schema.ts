@@ -1,24 +1,11 @@
 import { Type } from 'typebox';
-import { CoarseLocationSchema, CursorQuery, Obj } from '../../http/schema.js';
+import { POST_CATEGORIES, REACTION_KINDS } from '@porchlight/policy';
+import { CoarseLocationSchema, CursorQuery, Literals, Obj } from '../../http/schema.js';
+import { PublicId, PublicIdParams } from '../../public-ids.js';
 
-export const CategorySchema = Type.Union(
-  [
-    Type.Literal('crime'),
-    Type.Literal('suspicious_activity'),
-    Type.Literal('safety'),
-    Type.Literal('lost_found_pet'),
-    Type.Literal('community'),
-    Type.Literal('unexpected_activity'),
-  ],
-  { description: 'Post category' },
-);
+export const CategorySchema = Literals(POST_CATEGORIES, { description: 'Post category' });
 
-export const ReactionKindSchema = Type.Union([
-  Type.Literal('thanks'),
-  Type.Literal('helpful'),
-  Type.Literal('agree'),
-  Type.Literal('sad'),
-]);
+export const ReactionKindSchema = Literals(REACTION_KINDS);
 
 const Detail = (description: string) => Type.Optional(Type.String({ maxLength: 200, description }));
 
@@ -76,7 +63,7 @@ export const ModerationNoticeSchema = Obj(
 );
 
 export const PostSchema = Obj({
-  id: Type.Integer(),
+  id: PublicId('po'),
   category: CategorySchema,
   title: Type.String(),
   body: Type.String(),
@@ -105,8 +92,8 @@ export const FeedQuery = Obj({
 export const PageQuery = Obj(CursorQuery);
 
 export const CommentSchema = Obj({
-  id: Type.Integer(),
-  postId: Type.Integer(),
+  id: PublicId('co'),
+  postId: PublicId('po'),
   author: Obj({ id: Type.Integer(), displayName: Type.String(), isAgency: Type.Boolean() }),
   body: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
@@ -120,6 +107,9 @@ export const CommentPage = Obj({
 export const CreateCommentBody = Obj({
   body: Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' }),
 });
+
+/** `/api/posts/{id}`: a post's public id; a number or another kind's id is a 400 naming `id`. */
+export const PostIdParams = PublicIdParams('po');
 
 export const ReactionBody = Obj({ kind: ReactionKindSchema });
 

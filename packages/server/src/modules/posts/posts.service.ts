@@ -1,11 +1,11 @@
 import type { Deps } from '../../deps.js';
 import { AppError, invalid, notFound } from '../../errors.js';
-import { areaCellsCovering, snap } from '../../geo/cells.js';
-import { decodeCursor, page } from '../../http/cursor.js';
+import { areaCellsCovering, distanceMeters, snap } from '../../geo/cells.js';
 import { authorize, type Viewer } from '../../policies.js';
+import { publicIdCursor, publicIdPage } from '../../public-ids.js';
 import { insertEvent } from '../events/events.repository.js';
 import { findUserById } from '../users/users.repository.js';
-import { checkComposition, type Category, type PersonDescription } from './composer.js';
+import { checkComment, checkComposition, type Category, type PersonDescription } from './composer.js';
 import { presentComment, presentPost } from './posts.presenter.js';
 import * as posts from './posts.repository.js';
 
@@ -29,7 +29,7 @@ export class PostsService {
       areaCells: areaCellsCovering(home, user.radius_m),
       home,
       radiusM: user.radius_m,
-      beforeId: decodeCursor(q.cursor),
+      beforeId: await posts.rowIdOf(this.deps.db, 'posts', publicIdCursor('po', q.cursor)),
       limit: limit + 1,
       category: q.category,
     });
@@ -42,7 +42,7 @@ export class PostsService {
     const limit = q.limit ?? 20;
     const rows = await posts.postsByAuthor(this.deps.db, {
       authorId: v.id,
-      beforeId: decodeCursor(q.cursor),
+      beforeId: await posts.rowIdOf(this.deps.db, 'posts', publicIdCursor('po', q.cursor)),
       limit: limit + 1,
     });
     return this.presentPage(rows, limit, v);
@@ -75,7 +75,7 @@ export class PostsService {
     // Only the snapped cell is stored; the exact point is dropped here.
     const where = snap(point);
     const id = await this.deps.db.transaction(async (tx) => {
-      const postId = await posts.insertPost(tx, {
+      const post = await posts.insertPost(tx, {
         authorId: v.id,
         category: input.category,
         title: input.title.trim(),
@@ -90,10 +90,10 @@ export class PostsService {
         type: 'post.created',
         actorId: v.id,
         subjectType: 'post',
-        subjectId: postId,
+        subjectId: post.publicId,
         data: { category: input.category, cell: where.cell },
       });
-      return postId;
+      return post.publicId;
     });
     await this.publish({
       kind: 'post.created',
@@ -106,7 +106,7 @@ export class PostsService {
   }
 
   /** One post. Hidden posts exist only for their author and moderators; for anyone else they are not found. */
-  async get(viewer: Viewer | null, postId: number) {
+  async get(viewer: Viewer | null, postId: string) {
     const v = authorize(viewer, 'post.read');
     const row = await this.readable(v, postId);
     const notices = await posts.moderationNotices(this.deps.db, [row.id]);
@@ -115,38 +115,40 @@ export class PostsService {
 
   async comments(
     viewer: Viewer | null,
-    postId: number,
+    postId: string,
     q: { cursor?: string | undefined; limit?: number | undefined },
   ) {
     const v = authorize(viewer, 'post.read');
-    await this.readable(v, postId);
+    const post = await this.readable(v, postId);
     const limit = q.limit ?? 50;
     const rows = await posts.commentsPage(this.deps.db, {
-      postId,
-      afterId: decodeCursor(q.cursor),
+      postId: post.id,
+      afterId: await posts.rowIdOf(this.deps.db, 'comments', publicIdCursor('co', q.cursor)),
       limit: limit + 1,
     });
-    return page(rows, limit, presentComment);
+    return publicIdPage(rows, limit, presentComment);
   }
 
-  async comment(viewer: Viewer | null, postId: number, body: string) {
+  async comment(viewer: Viewer | null, postId: string, body: string) {
     const v = authorize(viewer, 'comment.create');
     const post = await this.visible(v, postId);
+    const problem = checkComment(body);
+    if (problem) throw new AppError('profiling_risk', problem.explanation, problem.errors);
     const row = await this.deps.db.transaction(async (tx) => {
-      const c = await posts.insertComment(tx, { postId, authorId: v.id, body: body.trim() });
+      const c = await posts.insertComment(tx, { postId: post.id, authorId: v.id, body: body.trim() });
       await insertEvent(tx, {
         type: 'comment.created',
         actorId: v.id,
         subjectType: 'comment',
-        subjectId: c.id,
-        data: { postId },
+        subjectId: c.public_id,
+        data: { postId: post.public_id },
       });
       return c;
     });
     await this.publish({
       kind: 'comment.created',
-      postId,
-      commentId: row.id,
+      postId: post.public_id,
+      commentId: row.public_id,
       areaCell: post.area_cell,
       lat: post.cell_lat,
       lng: post.cell_lng,
@@ -154,45 +156,45 @@ export class PostsService {
     return presentComment(row);
   }
 
-  async react(viewer: Viewer | null, postId: number, kind: posts.ReactionKind | null) {
+  async react(viewer: Viewer | null, postId: string, kind: posts.ReactionKind | null) {
     const v = authorize(viewer, 'reaction.set');
-    await this.visible(v, postId);
+    const post = await this.visible(v, postId);
     await this.deps.db.transaction(async (tx) => {
       if (kind) {
-        await posts.upsertReaction(tx, postId, v.id, kind);
+        await posts.upsertReaction(tx, post.id, v.id, kind);
         await insertEvent(tx, {
           type: 'reaction.set',
           actorId: v.id,
           subjectType: 'post',
-          subjectId: postId,
+          subjectId: post.public_id,
           data: { kind },
         });
-      } else if (await posts.deleteReaction(tx, postId, v.id)) {
+      } else if (await posts.deleteReaction(tx, post.id, v.id)) {
         await insertEvent(tx, {
           type: 'reaction.removed',
           actorId: v.id,
           subjectType: 'post',
-          subjectId: postId,
+          subjectId: post.public_id,
         });
       }
     });
     return this.get(v, postId);
   }
 
-  async report(viewer: Viewer | null, postId: number, reason: string) {
+  async report(viewer: Viewer | null, postId: string, reason: string) {
     const v = authorize(viewer, 'report.create');
     if (reason.trim().length < 3)
       throw invalid('/body/reason', 'must have at least 3 characters besides spaces');
     const post = await this.visible(v, postId);
     if (post.author_id === v.id) throw new AppError('forbidden', 'you cannot report your own post');
     await this.deps.db.transaction(async (tx) => {
-      const id = await posts.insertReport(tx, { postId, reporterId: v.id, reason: reason.trim() });
+      const id = await posts.insertReport(tx, { postId: post.id, reporterId: v.id, reason: reason.trim() });
       if (id === undefined) throw new AppError('already_reported');
       await insertEvent(tx, {
         type: 'post.reported',
         actorId: v.id,
         subjectType: 'post',
-        subjectId: postId,
+        subjectId: post.public_id,
         data: { reportId: id },
       });
     });
@@ -204,18 +206,36 @@ export class PostsService {
       this.deps.db,
       rows.slice(0, limit).map((r) => r.id),
     );
-    return page(rows, limit, (r) => presentPost(r, v, notices.get(r.id)));
+    return publicIdPage(rows, limit, (r) => presentPost(r, v, notices.get(r.id)));
   }
 
-  private async readable(v: Viewer, postId: number): Promise<posts.PostRow> {
+  /**
+   * A post the viewer may read. Hidden posts exist only for their author and moderators; a post outside the
+   * viewer's area (the feed's rule: home and radius) exists only for its author and moderators too, so an id
+   * from elsewhere cannot be opened, commented on, reacted to or reported. Both answer exactly like an id
+   * that was never issued.
+   */
+  private async readable(v: Viewer, postId: string): Promise<posts.PostRow> {
     const row = await posts.findPost(this.deps.db, v.id, postId);
-    if (!row || (row.status === 'hidden' && row.author_id !== v.id && !canModerate(v)))
-      throw notFound('post');
+    if (!row) throw notFound('post');
+    if (row.author_id === v.id || canModerate(v)) return row;
+    if (row.status === 'hidden' || !(await this.inArea(v, row))) throw notFound('post');
     return row;
   }
 
+  /** Whether the viewer's feed could show this post: its cell centre within their radius of their home. */
+  private async inArea(v: Viewer, row: posts.PostRow): Promise<boolean> {
+    const user = await findUserById(this.deps.db, v.id);
+    if (user?.home_lat == null || user.home_lng == null) return false;
+    const home = { lat: user.home_lat, lng: user.home_lng };
+    return (
+      areaCellsCovering(home, user.radius_m).includes(row.area_cell) &&
+      distanceMeters(home, { lat: row.cell_lat, lng: row.cell_lng }) <= user.radius_m
+    );
+  }
+
   /** A post others can interact with: visible. Hidden posts take no comments, reactions or reports. */
-  private async visible(v: Viewer, postId: number): Promise<posts.PostRow> {
+  private async visible(v: Viewer, postId: string): Promise<posts.PostRow> {
     const row = await this.readable(v, postId);
     if (row.status !== 'visible') throw new AppError('conflict', 'this post is hidden by a moderator');
     return row;

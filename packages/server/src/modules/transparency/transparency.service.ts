@@ -141,10 +141,11 @@ export class TransparencyService {
 
   /**
    * A c2sp.org/tlog-proof@v1 document proving entry `index` is in the tree of the checkpoint `/log/checkpoint`
-   * serves now. Its extra data is the entry itself, so the document alone shows what was logged.
+   * serves now (or of `note`, a checkpoint this log signed earlier, so several proofs can share one tree).
+   * Its extra data is the entry itself, so the document alone shows what was logged.
    */
-  async proofDocument(index: number): Promise<string> {
-    const note = await this.checkpoint();
+  async proofDocument(index: number, note?: string): Promise<string> {
+    note ??= await this.checkpoint();
     const { size } = parseCheckpoint(parseNote(note).text);
     if (index >= size) throw notFound(`log entry ${index} (the log has ${size})`);
     const db = this.deps.db;

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import { MAX_RADIUS_M, MIN_RADIUS_M } from '../../geo/cells.js';
-import { CoarseLocationSchema, MAX_ID, Obj } from '../../http/schema.js';
+import { ROLES } from '@porchlight/policy';
+import { CoarseLocationSchema, Literals, MAX_ID, Obj } from '../../http/schema.js';
 
-export const RoleSchema = Type.Union(
-  [Type.Literal('resident'), Type.Literal('agency'), Type.Literal('moderator'), Type.Literal('admin')],
-  { description: 'resident, agency (agency member), moderator or admin' },
-);
+export const RoleSchema = Literals(ROLES, {
+  description: 'resident, agency (agency member), moderator or admin',
+});
 
 export const MeSchema = Obj(
   {

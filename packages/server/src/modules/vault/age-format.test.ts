@@ -1,6 +1,12 @@
 import { armor, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { describe, expect, it } from 'vitest';
-import { dearmor, isRecipient, parseHeader, wrappedIdentityProblem } from './age-format.js';
+import {
+  clipCiphertextProblem,
+  dearmor,
+  isRecipient,
+  parseHeader,
+  wrappedIdentityProblem,
+} from './age-format.js';
 
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 
@@ -87,18 +93,74 @@ describe('parseHeader', () => {
 describe('wrappedIdentityProblem', () => {
   it('accepts an identity wrapped under a passphrase', async () => {
     const wrapped = armor.encode(await encryptTo(await generateIdentity(), { passphrase: 'correct horse' }));
-    expect(wrappedIdentityProblem(wrapped)).toBeUndefined();
+    expect(wrappedIdentityProblem(wrapped, 4)).toBeUndefined();
     expect(dearmor(wrapped)).toBeInstanceOf(Uint8Array);
   });
 
   it('refuses an identity encrypted to a recipient, or unarmored, or truncated', async () => {
     const identity = await generateIdentity();
     const toRecipient = armor.encode(await encryptTo(identity, { recipient: await recipient() }));
-    expect(wrappedIdentityProblem(toRecipient)).toBe('must have exactly one stanza, of type scrypt');
+    expect(wrappedIdentityProblem(toRecipient, 4)).toBe('must have exactly one stanza, of type scrypt');
     const raw = Buffer.from(await encryptTo(identity, { passphrase: 'p' })).toString('latin1');
-    expect(wrappedIdentityProblem(raw)).toBe('is not an ASCII-armored age file');
+    expect(wrappedIdentityProblem(raw, 4)).toBe('is not an ASCII-armored age file');
     const wrapped = armor.encode(await encryptTo(identity, { passphrase: 'p' }));
     const lines = wrapped.trim().split('\n');
-    expect(wrappedIdentityProblem([...lines.slice(0, 2), lines.at(-1)].join('\n'))).toMatch(/^is not/);
+    expect(wrappedIdentityProblem([...lines.slice(0, 2), lines.at(-1)].join('\n'), 4)).toMatch(/^is not/);
+  });
+});
+
+describe('wrappedIdentityProblem and the scrypt work factor', () => {
+  const withWorkFactor = async (logN: number) => {
+    const e = new Encrypter();
+    e.setPassphrase('p');
+    e.setScryptWorkFactor(4);
+    const armored = armor.encode(await e.encrypt(await generateIdentity()));
+    // Rewrite the stanza's work factor: the server only reads it, so the payload need not match it.
+    const bytes = Buffer.from(dearmor(armored)!)
+      .toString('latin1')
+      .replace(/^(-> scrypt \S+) 4$/m, `$1 ${logN}`);
+    return armor.encode(Buffer.from(bytes, 'latin1'));
+  };
+
+  it.each([
+    [1, 18, 'is wrapped with scrypt work factor 2^1; at least 2^18 is required'],
+    [17, 18, 'is wrapped with scrypt work factor 2^17; at least 2^18 is required'],
+    [18, 18, undefined],
+    [22, 18, undefined],
+    [23, 18, 'is wrapped with scrypt work factor 2^23; age cannot unwrap above 2^22'],
+  ])('work factor 2^%i with a minimum of 2^%i: %s', async (logN, min, problem) => {
+    expect(wrappedIdentityProblem(await withWorkFactor(logN), min)).toBe(problem);
+  });
+});
+
+describe('clipCiphertextProblem', () => {
+  const x25519 = { type: 'X25519', args: ['share'] };
+  const header = (stanzas = [x25519]) => ({ headerLength: 100, stanzas });
+  const CHUNK = 65536 + 16;
+  // size = header (100) + nonce (16) + payload
+  it.each([
+    ['an empty plaintext (one empty chunk)', 16, undefined],
+    ['one byte', 17, undefined],
+    ['one full chunk', CHUNK, undefined],
+    ['a full chunk and one byte', CHUNK + 17, undefined],
+    ['two full chunks', 2 * CHUNK, undefined],
+    ['no payload at all', 0, 'it has no encrypted payload'],
+    ['a payload shorter than one tag', 15, 'it has no encrypted payload'],
+    ['a full chunk and a partial tag', CHUNK + 5, 'fit'],
+    ['a full chunk and an empty last chunk', CHUNK + 16, 'fit'],
+  ])('%s', (_label, payload, problem) => {
+    const got = clipCiphertextProblem(header(), 100 + 16 + payload);
+    if (problem === undefined) expect(got).toBeUndefined();
+    else expect(got).toContain(problem);
+  });
+
+  it('refuses anything but X25519 recipient stanzas', () => {
+    expect(clipCiphertextProblem(header([{ type: 'scrypt', args: ['salt', '18'] }]), 200)).toContain(
+      '"scrypt" stanza',
+    );
+    expect(clipCiphertextProblem(header([x25519, { type: 'ssh-ed25519', args: ['a', 'b'] }]), 200)).toContain(
+      '"ssh-ed25519" stanza',
+    );
+    expect(clipCiphertextProblem(header([]), 200)).toBe('it has no recipient stanza');
   });
 });

@@ -1,7 +1,7 @@
 import { responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
-import { RewrapBody, SetVaultKeysBody, VaultKeysSchema } from './vault.schema.js';
+import { RewrapBody, RotateKeysBody, SetVaultKeysBody, VaultKeysSchema } from './vault.schema.js';
 
 export function vaultRoutes(app: App, { vault }: Services): void {
   app.get(
@@ -43,5 +43,20 @@ export function vaultRoutes(app: App, { vault }: Services): void {
       },
     },
     (request) => vault.rewrap(request.viewer, request.body.wrappedIdentity),
+  );
+
+  app.post(
+    '/api/vault/keys/rotation',
+    {
+      schema: {
+        operationId: 'rotateVaultKeys',
+        tags: ['vault'],
+        summary:
+          'Replace the vault identity with a new one; the retired identities are kept sealed to the new key',
+        body: RotateKeysBody,
+        response: responses(200, VaultKeysSchema, 400, 401, 403, 404, 409),
+      },
+    },
+    (request) => vault.rotate(request.viewer, request.body),
   );
 }

@@ -5,6 +5,17 @@ import agenciesPolicies from './0004_agencies_policies.js';
 import vault from './0005_vault.js';
 import logKeys from './0006_log_keys.js';
 import logEntryIndex from './0007_log_entry_index.js';
+import policyBoundaries from './0008_policy_boundaries.js';
+import legalDemands from './0009_legal_demands.js';
+import footageRequests from './0010_footage_requests.js';
+import disclosures from './0011_disclosures.js';
+import vaultKeyRotation from './0012_vault_key_rotation.js';
+import account from './0014_account.js';
+import secondFactor from './0013_second_factor.js';
+import jobs from './0015_jobs.js';
+import cameraMatchCovering from './0018_camera_match_covering.js';
+import publicIds from './0016_public_ids.js';
+import notifications from './0017_notifications.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
 export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = [
@@ -15,4 +26,15 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
   { id: 5, name: 'vault', sql: vault },
   { id: 6, name: 'log_keys', sql: logKeys },
   { id: 7, name: 'log_entry_index', sql: logEntryIndex },
+  { id: 8, name: 'policy_boundaries', sql: policyBoundaries },
+  { id: 9, name: 'legal_demands', sql: legalDemands },
+  { id: 10, name: 'footage_requests', sql: footageRequests },
+  { id: 11, name: 'disclosures', sql: disclosures },
+  { id: 12, name: 'vault_key_rotation', sql: vaultKeyRotation },
+  { id: 13, name: 'second_factor', sql: secondFactor },
+  { id: 16, name: 'public_ids', sql: publicIds },
+  { id: 17, name: 'notifications', sql: notifications },
+  { id: 15, name: 'jobs', sql: jobs },
+  { id: 14, name: 'account', sql: account },
+  { id: 18, name: 'camera_match_covering', sql: cameraMatchCovering },
 ];

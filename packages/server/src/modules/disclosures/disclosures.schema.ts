@@ -1,0 +1,82 @@
+import { Type } from 'typebox';
+import { Obj } from '../../http/schema.js';
+
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
+const LogIndex = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+  description: 'Index of the disclosure.created entry in the transparency log; null until it is sequenced',
+});
+
+export const DisclosureIdParams = Obj({
+  id: Type.String({ pattern: '^ds_[A-Za-z0-9_-]{22}$', description: 'Disclosure id' }),
+});
+export const RequestIdParams = Obj({
+  id: Type.String({ pattern: '^rq_[A-Za-z0-9_-]{22}$', description: 'Footage request id' }),
+});
+
+export const HoldSchema = Obj(
+  {
+    disclosureId: Type.String(),
+    caseNumber: Type.String(),
+    justification: Type.String(),
+    until: Type.String({ format: 'date-time' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    logIndex: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  },
+  { description: 'A logged legal hold keeping a disclosed copy past its retention' },
+);
+
+const facts = {
+  id: Type.String(),
+  requestId: Type.String(),
+  status: Type.Union([Type.Literal('shared'), Type.Literal('revoked'), Type.Literal('expired')]),
+  plaintextSha256: Sha256,
+  ciphertextSha256: Sha256,
+  plaintextBytes: Type.Integer({ minimum: 0 }),
+  ciphertextBytes: Type.Integer({ minimum: 1 }),
+  captureStart: Type.String({ format: 'date-time' }),
+  captureEnd: Type.String({ format: 'date-time' }),
+  coarseCell: Type.Optional(
+    Type.String({ description: 'The camera’s H3 cell (res ≤ 8), only if the owner chose' }),
+  ),
+  redactions: Type.Array(Type.Unknown(), {
+    description: 'Redactions the owner applied, as their browser said',
+  }),
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time', description: 'When the copy is deleted' }),
+  logIndex: LogIndex,
+};
+
+export const OwnDisclosureList = Obj({
+  items: Type.Array(
+    Obj(
+      {
+        ...facts,
+        downloaded: Type.Boolean({ description: 'The agency downloaded it: it can no longer be revoked' }),
+      },
+      { description: 'A clip you shared with an agency' },
+    ),
+  ),
+});
+
+export const AgencyDisclosureList = Obj({
+  items: Type.Array(
+    Obj(
+      { ...facts, holds: Type.Array(HoldSchema) },
+      { description: 'A disclosure, logged before it is listed' },
+    ),
+  ),
+});
+
+export const HoldBody = Obj({
+  caseNumber: Type.String({ minLength: 1, maxLength: 100 }),
+  justification: Type.String({ minLength: 10, maxLength: 2000 }),
+  until: Type.String({
+    format: 'date-time',
+    description: 'New expiry; at most the policy’s legalHoldMaxDays away',
+  }),
+});
+
+export const CiphertextResponse = {
+  description: 'age ciphertext, exactly as the owner uploaded it',
+  content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+};
