@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { redactModels } from './src/redact/models-plugin';
 
 /** The API server `npm start` runs; the dev server forwards API calls to it so cookies stay same-origin. */
 const API = 'http://localhost:8080';
@@ -25,7 +26,7 @@ function vaultWorkerInDev(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), vaultWorkerInDev()],
+  plugins: [react(), vaultWorkerInDev(), redactModels()],
   server: {
     proxy: {
       '/api': { target: API, changeOrigin: false },

@@ -1,49 +1,51 @@
-import type { Category, CoarseLocation, ReactionKind, Role } from './api/types';
+import {
+  PERSON_POST_CATEGORIES,
+  POST_CATEGORIES,
+  POST_CATEGORY_LABELS,
+  REACTION_KINDS,
+  REACTION_LABELS,
+  ROLE_LABELS,
+  type PostCategory as Category,
+  type ReactionKind,
+} from '@porchlight/policy';
+import type { CoarseLocation } from './api/types';
+
+/** Map colours of the post categories; the categories themselves come from `@porchlight/policy`. */
+const CATEGORY_COLOURS: Record<Category, string> = {
+  crime: '#c0392b',
+  suspicious_activity: '#c2650a',
+  safety: '#1f63c6',
+  lost_found_pet: '#13804b',
+  community: '#6941c6',
+  unexpected_activity: '#0e7490',
+};
 
 /** Categories in the order the composer offers them; `colour` is used on the map. */
-export const CATEGORIES: readonly { value: Category; label: string; hint: string; colour: string }[] = [
-  { value: 'crime', label: 'Crime', hint: 'Something illegal happened', colour: '#c0392b' },
-  {
-    value: 'suspicious_activity',
-    label: 'Suspicious activity',
-    hint: 'Behaviour that worried you',
-    colour: '#c2650a',
-  },
-  { value: 'safety', label: 'Safety', hint: 'Hazards, closures, weather', colour: '#1f63c6' },
-  { value: 'lost_found_pet', label: 'Lost & found pet', hint: 'Help a pet get home', colour: '#13804b' },
-  { value: 'community', label: 'Community', hint: 'News and notices for neighbours', colour: '#6941c6' },
-  {
-    value: 'unexpected_activity',
-    label: 'Unexpected activity',
-    hint: 'Noise, lights, odd events',
-    colour: '#0e7490',
-  },
-];
+export const CATEGORIES: readonly { value: Category; label: string; hint: string; colour: string }[] =
+  POST_CATEGORIES.map((value) => ({
+    value,
+    ...POST_CATEGORY_LABELS[value],
+    colour: CATEGORY_COLOURS[value],
+  }));
 
 export function categoryColour(c: Category): string {
-  return CATEGORIES.find((x) => x.value === c)?.colour ?? '#555';
+  return CATEGORY_COLOURS[c];
 }
 
 export function categoryLabel(c: Category): string {
-  return CATEGORIES.find((x) => x.value === c)?.label ?? c;
+  return POST_CATEGORY_LABELS[c].label;
 }
 
 /** Categories whose posts may describe a person, and so must follow the anti-profiling rule. */
-export const PERSON_CATEGORIES: ReadonlySet<Category> = new Set(['crime', 'suspicious_activity']);
+export const PERSON_CATEGORIES: ReadonlySet<Category> = new Set(PERSON_POST_CATEGORIES);
 
-export const REACTIONS: readonly { kind: ReactionKind; label: string; icon: string }[] = [
-  { kind: 'thanks', label: 'Thanks', icon: '🙏' },
-  { kind: 'helpful', label: 'Helpful', icon: '💡' },
-  { kind: 'agree', label: 'Agree', icon: '👍' },
-  { kind: 'sad', label: 'Sad', icon: '😢' },
-];
+const REACTION_ICONS: Record<ReactionKind, string> = { thanks: '🙏', helpful: '💡', agree: '👍', sad: '😢' };
 
-export const ROLE_LABELS: Record<Role, string> = {
-  resident: 'Resident',
-  agency: 'Agency member',
-  moderator: 'Moderator',
-  admin: 'Admin',
-};
+export const REACTIONS: readonly { kind: ReactionKind; label: string; icon: string }[] = REACTION_KINDS.map(
+  (kind) => ({ kind, label: REACTION_LABELS[kind], icon: REACTION_ICONS[kind] }),
+);
+
+export { ROLE_LABELS };
 
 // The interface is written in British English; dates and times match it rather than the browser's locale.
 const LOCALE = 'en-GB';

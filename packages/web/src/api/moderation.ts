@@ -9,7 +9,7 @@ export const moderation = {
   /** The first page of reported posts (oldest open report first), with every report's reason. */
   queue: async (): Promise<QueueItem[]> => (await call(api.GET('/api/moderation/queue'))).items,
 
-  decide: (postId: number, action: 'hide' | 'restore', reason: string): Promise<Post> =>
+  decide: (postId: string, action: 'hide' | 'restore', reason: string): Promise<Post> =>
     call(
       api.POST('/api/moderation/posts/{id}/decisions', {
         params: { path: { id: postId } },
@@ -18,7 +18,7 @@ export const moderation = {
     ),
 
   /** The author asks a different moderator to review a hide decision; once per decision. */
-  appeal: (postId: number, statement: string): Promise<Post> =>
+  appeal: (postId: string, statement: string): Promise<Post> =>
     call(api.POST('/api/posts/{id}/appeal', { params: { path: { id: postId } }, body: { statement } })),
 
   /** Pending appeals the viewer may decide (not on their own decisions or posts). */

@@ -12,6 +12,9 @@ export type EntryType = NonNullable<EntryQuery['type']>;
 export type Jurisdiction = Json<paths['/api/jurisdictions']['get']['responses'][200]>['items'][number];
 export type PolicyVersion = Jurisdiction['current'];
 export type RequestPolicy = PolicyVersion['policy'];
+export type PublishPolicyBody = NonNullable<
+  paths['/api/admin/jurisdictions/{slug}/policies']['post']['requestBody']
+>['content']['application/json'];
 export type PublicAgency = Json<paths['/api/agencies']['get']['responses'][200]>['items'][number];
 export type AdminAgency = Json<paths['/api/admin/agencies']['get']['responses'][200]>['items'][number];
 
@@ -30,6 +33,23 @@ export const ENTRY_TYPE_LABELS: Record<EntryType, string> = {
   'agency.member_added': 'Agency member added',
   'agency.member_removed': 'Agency member removed',
   'policy.changed': 'Policy published',
+  'legal.demand_received': 'Legal demand received',
+  'legal.demand_answered': 'Legal demand answered',
+  'legal.notice_delayed': 'Owner notice delayed by court order',
+  'legal.notice_sent': 'Owner notified of a legal demand',
+  'agency.key_added': 'Agency key added',
+  'agency.key_removed': 'Agency key removed',
+  'request.refused': 'Footage request refused',
+  'request.published': 'Footage request published',
+  'request.closed': 'Footage request closed',
+  'request.expired': 'Footage request expired',
+  'request.justified': 'Exigent request justified',
+  'request.justification_missed': 'Exigent justification missed',
+  'disclosure.created': 'Clip shared with an agency',
+  'disclosure.accessed': 'Shared clip opened by the agency',
+  'disclosure.revoked': 'Shared clip revoked by its owner',
+  'disclosure.held': 'Legal hold on a shared clip',
+  'disclosure.expired': 'Shared clip expired',
 };
 
 export const entryTypeLabel = (type: string): string =>
@@ -48,7 +68,7 @@ export const transparency = {
 
 /** Admin-only: publish policy versions, verify and suspend agencies, link their members. */
 export const governance = {
-  publishPolicy: (slug: string, body: { name?: string; policy: RequestPolicy; reason: string }) =>
+  publishPolicy: (slug: string, body: PublishPolicyBody) =>
     call(api.POST('/api/admin/jurisdictions/{slug}/policies', { params: { path: { slug } }, body })),
   agencies: async (): Promise<AdminAgency[]> => (await call(api.GET('/api/admin/agencies'))).items,
   register: (body: { name: string; jurisdiction: string; contact: string; reason: string }) =>

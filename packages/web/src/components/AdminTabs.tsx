@@ -4,6 +4,7 @@ const TABS = [
   { to: '/admin', label: 'People and roles' },
   { to: '/admin/agencies', label: 'Agencies' },
   { to: '/admin/policies', label: 'Request policies' },
+  { to: '/admin/legal', label: 'Legal demands' },
 ];
 
 /** Navigation between the admin pages. */

@@ -1,5 +1,9 @@
 import { useState } from 'react';
+import { lockAgencyKey } from '../agency/agencyKey';
 import type { Me } from '../api/types';
+import { NotificationBell } from '../notifications/NotificationBell';
+import { InboxBadge } from '../requests/inbox/InboxBadge';
+import { useHasLegalNotices } from '../requests/legalNotices';
 import { Link, navigate, useLocation } from '../router';
 import { useAnnounce } from '../state/announcer';
 import { useSession } from '../state/session';
@@ -12,17 +16,28 @@ interface NavItem {
   label: string;
 }
 
-function navFor(user: Me): NavItem[] {
+function navFor(user: Me, hasLegalNotices: boolean): NavItem[] {
   const items: NavItem[] = [
     { to: '/', label: 'Feed' },
     { to: '/mine', label: 'My posts' },
     { to: '/home', label: 'Home area' },
     { to: '/vault', label: 'Vault' },
+    { to: '/inbox', label: 'Inbox' },
   ];
+  if (hasLegalNotices) items.push({ to: '/legal-notices', label: 'Legal notices' });
   if (user.role === 'moderator' || user.role === 'admin')
     items.push({ to: '/moderation', label: 'Moderation' });
   if (user.role === 'admin') items.push({ to: '/admin', label: 'Admin' });
-  items.push({ to: '/transparency', label: 'Transparency' }, { to: '/policies', label: 'Policies' });
+  if (user.role === 'agency')
+    items.push(
+      { to: '/agency/requests/new', label: 'New request' },
+      { to: '/agency/keys', label: 'Agency key' },
+    );
+  items.push(
+    { to: '/requests', label: 'Requests' },
+    { to: '/transparency', label: 'Transparency' },
+    { to: '/policies', label: 'Policies' },
+  );
   return items;
 }
 
@@ -31,6 +46,7 @@ export function AppHeader({ user }: { user: Me }) {
   const { signOut } = useSession();
   const announce = useAnnounce();
   const [leaving, setLeaving] = useState(false);
+  const hasLegalNotices = useHasLegalNotices(user.id);
 
   const leave = async () => {
     setLeaving(true);
@@ -38,6 +54,7 @@ export function AppHeader({ user }: { user: Me }) {
       // The vault key must not outlive the session in this tab (or in the service worker), and the next person
       // at this browser must not see which file was being uploaded.
       lockVault();
+      lockAgencyKey();
       clearPending();
       await signOut();
       announce('You are signed out.');
@@ -56,22 +73,30 @@ export function AppHeader({ user }: { user: Me }) {
         </Link>
         <nav className="app-nav" aria-label="Main">
           <ul>
-            {navFor(user).map((item) => (
+            {navFor(user, hasLegalNotices).map((item) => (
               <li key={item.to}>
                 <Link to={item.to} aria-current={path === item.to ? 'page' : undefined}>
                   {item.label}
+                  {item.to === '/inbox' ? <InboxBadge userId={user.id} /> : null}
                 </Link>
               </li>
             ))}
           </ul>
         </nav>
         <div className="app-header__actions">
+          <NotificationBell userId={user.id} />
           <Link to="/new" className="button button--primary button--small">
             <span aria-hidden="true">+</span> New post
           </Link>
           <span className="app-header__user" title={user.email}>
             {user.displayName}
           </span>
+          <Link to="/account" className="button button--ghost button--small">
+            Account
+          </Link>
+          <Link to="/account/security" className="button button--ghost button--small">
+            Security
+          </Link>
           <button
             type="button"
             className="button button--ghost button--small"

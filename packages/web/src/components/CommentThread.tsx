@@ -9,7 +9,7 @@ import { ProblemAlert } from './ProblemAlert';
 import { RelativeTime } from './RelativeTime';
 
 interface Props {
-  postId: number;
+  postId: string;
   myId: number;
   /** False for hidden posts, which take no comments. */
   open: boolean;
@@ -19,7 +19,10 @@ interface Props {
 
 function merge(list: readonly Comment[], more: readonly Comment[]): Comment[] {
   const known = new Set(list.map((c) => c.id));
-  return [...list, ...more.filter((c) => !known.has(c.id))].sort((a, b) => a.id - b.id);
+  // Ids are random (co_…); time orders the thread, and the stable sort keeps the server's order for ties.
+  return [...list, ...more.filter((c) => !known.has(c.id))].sort((a, b) =>
+    a.createdAt.localeCompare(b.createdAt),
+  );
 }
 
 /** A post's comments, oldest first, with live additions and a form to add one. */
@@ -31,7 +34,7 @@ export function CommentThread({ postId, myId, open, onComment }: Props) {
   const [body, setBody] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const known = useRef(new Set<number>());
+  const known = useRef(new Set<string>());
 
   const load = useCallback(
     async (after: string | null) => {

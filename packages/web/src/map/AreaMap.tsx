@@ -20,7 +20,8 @@ import {
   type Collection,
   type LatLng,
 } from './geometry';
-import { BLANK_STYLE, useMapStyle } from './style';
+import { builtInStyle, loadBasemap } from './basemap';
+import { BLANK_STYLE, isBuiltIn, useMapStyle } from './style';
 
 // The bundler moves the worker; tell MapLibre where it went.
 setWorkerUrl(workerUrl);
@@ -109,7 +110,7 @@ function setData(map: MapLibre, id: SourceId, data: Collection): void {
 
 /**
  * The user's area on a MapLibre map: home cell, feed radius, a faint cell grid and the cells of posts. Works
- * with no tile server. Clicking picks a point when `onPick` is given; the lat/lng form is the keyboard way.
+ * with no tile server (the built-in Natural Earth basemap). Clicking picks a point when `onPick` is given; the lat/lng form is the keyboard way.
  */
 export default function AreaMap({
   label,
@@ -161,9 +162,11 @@ export default function AreaMap({
     map.on('error', (e) => {
       if (e.error instanceof GPUInitializationError) {
         setFailure(e.error.message);
-      } else if (!map.isStyleLoaded() && style !== BLANK_STYLE) {
-        // The configured tile style could not be loaded; the overlays still make sense on a blank map.
-        map.setStyle(BLANK_STYLE);
+      } else if (!map.isStyleLoaded() && !isBuiltIn(style)) {
+        // The configured tile style could not be loaded: fall back to the built-in world map (or blank).
+        loadBasemap()
+          .then((basemap) => map.setStyle(builtInStyle(basemap)))
+          .catch(() => map.setStyle(BLANK_STYLE));
       }
     });
     map.on('click', (e) => handlers.current.onPick?.({ lat: e.lngLat.lat, lng: e.lngLat.lng }));
@@ -210,6 +213,10 @@ export default function AreaMap({
     const map = mapRef.current;
     if (!map || !loaded) return;
     setData(map, 'pick', collection(pick ? [cellPolygon(snapToCell(pick))] : []));
+    // A point picked by search or coordinates may be off screen; bring it into view at street level.
+    if (pick && !map.getBounds().contains([pick.lng, pick.lat])) {
+      map.flyTo({ center: [pick.lng, pick.lat], zoom: Math.max(map.getZoom(), 14), duration: 600 });
+    }
   }, [loaded, pick]);
 
   if (failure) {

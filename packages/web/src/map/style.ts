@@ -2,6 +2,7 @@ import type { MapOptions } from 'maplibre-gl';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { call } from '../api/problem';
+import { builtInStyle, loadBasemap } from './basemap';
 
 export type MapStyle = NonNullable<MapOptions['style']>;
 
@@ -13,8 +14,8 @@ declare global {
 }
 
 /**
- * The map style used when no tile server is configured: a plain background. Porchlight's own overlays (home
- * cell, radius, post cells) carry the meaning, so the map is useful without any third-party tiles.
+ * The last-resort style: a plain background, used only when neither a configured style nor the built-in
+ * Natural Earth data can be loaded. Porchlight's own overlays (home cell, radius, post cells) still show.
  */
 export const BLANK_STYLE: MapStyle = {
   version: 8,
@@ -24,17 +25,43 @@ export const BLANK_STYLE: MapStyle = {
 };
 
 let resolved: Promise<MapStyle> | undefined;
+let clientConfig: Promise<{ mapStyleUrl: string | null; geocoder: boolean } | null> | undefined;
+
+/** `GET /api/config`, fetched once per page load; null when the server could not be asked. */
+function loadClientConfig() {
+  clientConfig ??= call(api.GET('/api/config')).catch(() => null);
+  return clientConfig;
+}
+
+/** Whether this server has address search (GEOCODER_URL); the UI hides search when it has not. */
+export async function geocoderEnabled(): Promise<boolean> {
+  return (await loadClientConfig())?.geocoder ?? false;
+}
+
+/** Whether a style is one Porchlight ships (built-in Natural Earth or blank) rather than an operator's. */
+export function isBuiltIn(style: MapStyle | undefined): boolean {
+  return (
+    typeof style === 'object' && (style === BLANK_STYLE || style.name?.startsWith('Porchlight') === true)
+  );
+}
+
+/** The built-in Natural Earth world map, or the blank style if its data cannot be fetched. */
+function offlineStyle(): Promise<MapStyle> {
+  return loadBasemap()
+    .then(builtInStyle)
+    .catch(() => BLANK_STYLE);
+}
 
 /**
  * The style to draw, decided once per page load: `window.PORCHLIGHT_MAP_STYLE`, else the server's
- * `MAP_STYLE_URL` (from `GET /api/config`), else the build-time `VITE_MAP_STYLE_URL`, else the tile-less style.
+ * `MAP_STYLE_URL` (from `GET /api/config`), else the build-time `VITE_MAP_STYLE_URL`, else the built-in
+ * offline world map, so a fresh install with no internet still shows land, water and borders.
  */
 export function resolveMapStyle(): Promise<MapStyle> {
-  const fallback = (): MapStyle => import.meta.env.VITE_MAP_STYLE_URL || BLANK_STYLE;
+  const fallback = (): Promise<MapStyle> =>
+    import.meta.env.VITE_MAP_STYLE_URL ? Promise.resolve(import.meta.env.VITE_MAP_STYLE_URL) : offlineStyle();
   if (window.PORCHLIGHT_MAP_STYLE) return Promise.resolve(window.PORCHLIGHT_MAP_STYLE);
-  resolved ??= call(api.GET('/api/config'))
-    .then((config) => config.mapStyleUrl ?? fallback())
-    .catch(fallback);
+  resolved ??= loadClientConfig().then((config) => (config?.mapStyleUrl ? config.mapStyleUrl : fallback()));
   return resolved;
 }
 

@@ -10,8 +10,12 @@ import {
 import { ProblemAlert } from '../components/ProblemAlert';
 import { RadiusSlider } from '../components/RadiusSlider';
 import { formatKm } from '../format';
+import { AddressSearch } from '../map/AddressSearch';
+import { HomeConfirm, type HomeCandidate } from '../map/HomeConfirm';
 import { LazyAreaMap } from '../map/LazyAreaMap';
-import { BLANK_STYLE, useMapStyle } from '../map/style';
+import '../map/map.css';
+import { nameOfPlace } from '../map/placeName';
+import { geocoderEnabled, isBuiltIn, useMapStyle } from '../map/style';
 import type { LatLng } from '../map/geometry';
 import { Link, useLocation } from '../router';
 import { useAnnounce } from '../state/announcer';
@@ -29,17 +33,50 @@ export function HomeAreaPage() {
   const [locating, setLocating] = useState(false);
   const radiusTimer = useRef<number | undefined>(undefined);
   const mapStyle = useMapStyle();
+  const [search, setSearch] = useState(false);
+  const [candidate, setCandidate] = useState<HomeCandidate | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    void geocoderEnabled().then((on) => {
+      if (live) setSearch(on);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  /**
+   * Every way of choosing a home (map click, search, coordinates, device location) only proposes it; the
+   * confirmation names the place and nothing is saved until the user says yes.
+   */
+  const propose = (point: LatLng, name?: string) => {
+    setError(null);
+    setSaved(null);
+    setCoords(toDraft(point));
+    setCandidate({ point, place: name ? { name, source: 'geocoder' } : undefined });
+    if (name) return;
+    void nameOfPlace(point, search).then((place) => {
+      // Only name the candidate this lookup was for; the user may have picked another point meanwhile.
+      setCandidate((c) => (c && c.point === point ? { ...c, place } : c));
+    });
+  };
 
   const saveHome = async (point: LatLng) => {
     setError(null);
+    setSaving(true);
     try {
       const user = await call(api.PUT('/api/me/home', { body: { ...point, radiusM: radius } }));
       setUser(user);
+      setCandidate(null);
       const message = 'Home area saved. Neighbours only ever see the highlighted cell.';
       setSaved(message);
       announce(message);
     } catch (err) {
       setError(toApiError(err));
+    } finally {
+      setSaving(false);
     }
   };
 
@@ -88,7 +125,7 @@ export function HomeAreaPage() {
       );
       return;
     }
-    void saveHome(point);
+    propose(point);
   };
 
   const locate = () => {
@@ -96,9 +133,7 @@ export function HomeAreaPage() {
     navigator.geolocation.getCurrentPosition(
       (pos) => {
         setLocating(false);
-        const point = { lat: pos.coords.latitude, lng: pos.coords.longitude };
-        setCoords(toDraft(point));
-        void saveHome(point);
+        propose({ lat: pos.coords.latitude, lng: pos.coords.longitude });
       },
       (err) => {
         setLocating(false);
@@ -121,21 +156,32 @@ export function HomeAreaPage() {
       <div className="home-layout__grid">
         <div className="card card--flush">
           <LazyAreaMap
-            label="Map of your home area. Click to set your home."
+            label="Map of your home area. Click to pick your home; you confirm before it is saved."
             home={me.home}
             radiusM={radius}
+            pick={candidate?.point ?? null}
             onPick={(p) => {
-              setCoords(toDraft(p));
-              void saveHome(p);
+              propose(p);
             }}
           />
           <p className="map-caption muted">
-            {mapStyle !== BLANK_STYLE
-              ? 'Click the map to set your home.'
-              : 'This server has no map tiles configured, so the map shows only your area’s cells. Click it, type coordinates or use your location.'}
+            {!isBuiltIn(mapStyle)
+              ? 'Click the map to pick your home; you confirm it before it is saved.'
+              : 'This server uses the built-in world map (countries and coastlines, no streets). Zoom in and click, search an address, type coordinates or use your location; you confirm before anything is saved.'}
           </p>
         </div>
         <div className="stack">
+          {candidate ? (
+            <HomeConfirm
+              candidate={candidate}
+              changing={me.home !== null}
+              saving={saving}
+              onConfirm={() => void saveHome(candidate.point)}
+              onCancel={() => {
+                setCandidate(null);
+              }}
+            />
+          ) : null}
           <div className="card">
             <h2>Home</h2>
             {me.home ? (
@@ -148,11 +194,18 @@ export function HomeAreaPage() {
             )}
             <div aria-live="polite">{saved ? <p className="success">{saved}</p> : null}</div>
             <ProblemAlert error={error} focus={false} />
+            {search ? (
+              <AddressSearch
+                onChoose={(place) => {
+                  propose({ lat: place.lat, lng: place.lng }, place.name);
+                }}
+              />
+            ) : null}
             <form onSubmit={submitCoords} noValidate aria-label="Set home by coordinates">
               <CoordinateInputs value={coords} onChange={setCoords} />
               <div className="form-actions form-actions--start">
                 <button type="submit" className="button button--primary">
-                  Set home
+                  Check this place
                 </button>
                 {'geolocation' in navigator ? (
                   <button type="button" className="button" onClick={locate} disabled={locating}>

@@ -1,15 +1,23 @@
 import { Logo } from '../components/Logo';
 import { Link } from '../router';
 import { PoliciesPage } from './PoliciesPage';
+import { RequestPage } from './RequestPage';
+import { RequestsPage } from './RequestsPage';
 import { TransparencyPage } from './TransparencyPage';
 
 /** Pages anyone may read, signed in or not: the public's view of what agencies and staff do (G3, G4). */
-const OPEN_PATHS = new Set(['/transparency', '/policies']);
+const OPEN_PATHS = new Set(['/transparency', '/policies', '/requests']);
 
-export const isOpenPath = (path: string): boolean => OPEN_PATHS.has(path);
+/** A published footage request's public page: `/requests/rq_…`. */
+const requestIdOf = (path: string): string | undefined => /^\/requests\/(rq_[A-Za-z0-9_-]+)$/.exec(path)?.[1];
+
+export const isOpenPath = (path: string): boolean => OPEN_PATHS.has(path) || requestIdOf(path) !== undefined;
 
 /** The open page at `path`; render only when {@link isOpenPath} says it is one. */
 export function OpenPage({ path }: { path: string }) {
+  const requestId = requestIdOf(path);
+  if (requestId) return <RequestPage key={requestId} requestId={requestId} />;
+  if (path === '/requests') return <RequestsPage />;
   return path === '/policies' ? <PoliciesPage /> : <TransparencyPage />;
 }
 
@@ -18,6 +26,7 @@ export function PublicLayout({ path }: { path: string }) {
   const links = [
     { to: '/transparency', label: 'Transparency log' },
     { to: '/policies', label: 'Policies' },
+    { to: '/requests', label: 'Footage requests' },
   ];
   return (
     <>

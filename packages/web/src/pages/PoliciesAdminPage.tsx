@@ -1,89 +1,29 @@
 import { useEffect, useState, type SubmitEvent } from 'react';
-import { toApiError, type ApiError } from '../api/problem';
-import { governance, transparency, type Jurisdiction, type RequestPolicy } from '../api/transparency';
-import { AdminTabs } from '../components/AdminTabs';
+import { toApiError } from '../api/problem';
+import { LEGAL_BASES, OFFENSE_CATEGORIES, type Boundary } from '@porchlight/policy';
+import { governance, transparency, type Jurisdiction } from '../api/transparency';
+import { AdminPageHead, useAdminForm } from '../components/AdminForm';
 import { TextArea, TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Link } from '../router';
 import { useAnnounce } from '../state/announcer';
+import { BLANK, fromPolicy, parseBoundary, toPolicy, type Draft } from '../requests/policyDraft';
 import '../styles/transparency.css';
 
-interface Draft {
-  slug: string;
-  name: string;
-  areaKm2: string;
-  windowHours: string;
-  caseNumberRequired: boolean;
-  legalBasisRequired: boolean;
-  allowedLegalBases: string;
-  prohibitedPurposes: string;
-  maxRequestsPerCase: string;
-  eligible: string;
-  retentionDays: string;
-  reason: string;
-}
-
-const BLANK: Draft = {
-  slug: '',
-  name: '',
-  areaKm2: '2',
-  windowHours: '72',
-  caseNumberRequired: true,
-  legalBasisRequired: true,
-  allowedLegalBases: 'warrant, consent',
-  prohibitedPurposes: 'immigration_enforcement, protest_monitoring, face_recognition',
-  maxRequestsPerCase: '3',
-  eligible: '',
-  retentionDays: '90',
-  reason: '',
-};
-
-const list = (text: string): string[] =>
-  text
-    .split(/[,\n]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-function fromPolicy(j: Jurisdiction): Draft {
-  const p = j.current.policy;
-  return {
-    slug: j.slug,
-    name: j.name,
-    areaKm2: String(p.maxAreaM2 / 1_000_000),
-    windowHours: String(p.maxWindowHours),
-    caseNumberRequired: p.caseNumberRequired,
-    legalBasisRequired: p.legalBasisRequired,
-    allowedLegalBases: p.allowedLegalBases.join(', '),
-    prohibitedPurposes: p.prohibitedPurposes.join(', '),
-    maxRequestsPerCase: String(p.maxRequestsPerCase),
-    eligible: p.eligibleAgencyJurisdictions.join(', '),
-    retentionDays: String(p.disclosureRetentionDays),
-    reason: '',
-  };
-}
-
-/** Numbers are sent as typed; the server names any that are out of range. */
-function toPolicy(d: Draft): RequestPolicy {
-  return {
-    maxAreaM2: Math.round(Number(d.areaKm2) * 1_000_000),
-    maxWindowHours: Number(d.windowHours),
-    caseNumberRequired: d.caseNumberRequired,
-    legalBasisRequired: d.legalBasisRequired,
-    allowedLegalBases: list(d.allowedLegalBases),
-    prohibitedPurposes: list(d.prohibitedPurposes),
-    maxRequestsPerCase: Number(d.maxRequestsPerCase),
-    eligibleAgencyJurisdictions: d.eligible.trim() ? list(d.eligible) : [d.slug.trim()],
-    disclosureRetentionDays: Number(d.retentionDays),
-  };
-}
+type NumberKey =
+  | 'minAreaM2'
+  | 'footageAgeDays'
+  | 'responseDays'
+  | 'monthlyCap'
+  | 'exigentHours'
+  | 'holdMaxDays'
+  | 'nonDisclosureMaxDays';
 
 /** Admin: publish a new version of a jurisdiction's request policy (old versions are never edited). */
 export function PoliciesAdminPage() {
   const announce = useAnnounce();
   const [jurisdictions, setJurisdictions] = useState<Jurisdiction[]>([]);
-  const [draft, setDraft] = useState<Draft>(BLANK);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { draft, setDraft, set, error, setError, busy, send, fields: f } = useAdminForm<Draft>(BLANK);
   const [done, setDone] = useState<string | null>(null);
 
   const refresh = () =>
@@ -94,22 +34,29 @@ export function PoliciesAdminPage() {
     void refresh();
   }, []);
 
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
-    setDraft((d) => ({ ...d, [key]: value }));
-  };
   const existing = jurisdictions.find((j) => j.slug === draft.slug.trim());
-  const f = error?.fields ?? {};
+  const numberField = (label: string, key: NumberKey, field: string) => (
+    <TextField
+      label={label}
+      type="number"
+      min="1"
+      value={draft[key]}
+      onChange={(e) => {
+        set(key, e.target.value);
+      }}
+      error={f[field]}
+    />
+  );
 
-  const submit = async (e: SubmitEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setDone(null);
-    try {
+    void send(async () => {
       const slug = draft.slug.trim();
       const v = await governance.publishPolicy(slug, {
         ...(draft.name.trim() ? { name: draft.name.trim() } : {}),
         policy: toPolicy(draft),
+        boundary: parseBoundary(draft.boundary) as Boundary,
         reason: draft.reason,
       });
       const message = `Published version ${v.version} of ${v.name}’s policy.`;
@@ -117,23 +64,15 @@ export function PoliciesAdminPage() {
       announce(message);
       setDraft((d) => ({ ...d, reason: '' }));
       await refresh();
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <div className="narrow stack">
-      <AdminTabs />
-      <div className="page-head">
-        <h1>Request policies</h1>
-        <p className="muted">
-          Publishing creates a new version; earlier ones stay as they were. Each version and your reason are
-          published in the transparency log. <Link to="/policies">See the public page.</Link>
-        </p>
-      </div>
+      <AdminPageHead title="Request policies">
+        Publishing creates a new version; earlier ones stay as they were. Each version and your reason are
+        published in the transparency log. <Link to="/policies">See the public page.</Link>
+      </AdminPageHead>
       {jurisdictions.length > 0 ? (
         <div className="chips" aria-label="Start from a jurisdiction’s current policy">
           {jurisdictions.map((j) => (
@@ -150,7 +89,7 @@ export function PoliciesAdminPage() {
           ))}
         </div>
       ) : null}
-      <form className="card stack" onSubmit={(e) => void submit(e)} noValidate aria-label="Publish a policy">
+      <form className="card stack" onSubmit={submit} noValidate aria-label="Publish a policy">
         <div className="policy-form__grid">
           <TextField
             label="Jurisdiction slug"
@@ -212,7 +151,32 @@ export function PoliciesAdminPage() {
             }}
             error={f['policy/disclosureRetentionDays']}
           />
+          {numberField('Smallest area per request (m²)', 'minAreaM2', 'policy/minAreaM2')}
+          {numberField('Oldest footage (days)', 'footageAgeDays', 'policy/maxFootageAgeDays')}
+          {numberField('Days owners have to answer', 'responseDays', 'policy/responseWindowDays')}
+          {numberField('Requests per agency per month', 'monthlyCap', 'policy/monthlyRequestCap')}
+          {numberField(
+            'Hours to justify an exigent request',
+            'exigentHours',
+            'policy/exigentJustificationHours',
+          )}
+          {numberField('Longest legal hold (days)', 'holdMaxDays', 'policy/legalHoldMaxDays')}
+          {numberField(
+            'Longest delayed notice of a legal demand (days)',
+            'nonDisclosureMaxDays',
+            'policy/nonDisclosureMaxDays',
+          )}
         </div>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={draft.exigentAllowed}
+            onChange={(e) => {
+              set('exigentAllowed', e.target.checked);
+            }}
+          />{' '}
+          Exigent requests are allowed
+        </label>
         <label className="check">
           <input
             type="checkbox"
@@ -235,7 +199,7 @@ export function PoliciesAdminPage() {
         </label>
         <TextField
           label="Allowed legal bases"
-          hint="Comma-separated snake_case terms, e.g. warrant, consent"
+          hint={`Comma-separated: ${LEGAL_BASES.join(', ')}`}
           value={draft.allowedLegalBases}
           onChange={(e) => {
             set('allowedLegalBases', e.target.value);
@@ -243,13 +207,33 @@ export function PoliciesAdminPage() {
           error={firstUnder(f, 'policy/allowedLegalBases')}
         />
         <TextField
-          label="Prohibited purposes"
-          hint="Comma-separated, e.g. immigration_enforcement, protest_monitoring"
+          label="Offense categories a request may name"
+          hint={`Comma-separated: ${OFFENSE_CATEGORIES.join(', ')}`}
+          value={draft.offenseCategories}
+          onChange={(e) => {
+            set('offenseCategories', e.target.value);
+          }}
+          error={firstUnder(f, 'policy/offenseCategories')}
+        />
+        <TextArea
+          label="Prohibited purposes and the narrative words that show them"
+          hint="One a line — purpose: word, word. Lowercase words match in any case; ICE matches only in capitals."
           value={draft.prohibitedPurposes}
           onChange={(e) => {
             set('prohibitedPurposes', e.target.value);
           }}
           error={firstUnder(f, 'policy/prohibitedPurposes')}
+          rows={4}
+        />
+        <TextArea
+          label="Jurisdiction boundary (GeoJSON)"
+          hint="A Polygon or MultiPolygon in [longitude, latitude]; published with this version"
+          value={draft.boundary}
+          onChange={(e) => {
+            set('boundary', e.target.value);
+          }}
+          error={firstUnder(f, 'boundary')}
+          rows={5}
         />
         <TextField
           label="Jurisdictions whose agencies may ask"
@@ -273,7 +257,8 @@ export function PoliciesAdminPage() {
         <ProblemAlert
           error={error}
           placed={Object.keys(f).filter(
-            (k) => k === 'slug' || k === 'name' || k === 'reason' || k.startsWith('policy/'),
+            (k) =>
+              k === 'slug' || k === 'name' || k === 'reason' || k === 'boundary' || k.startsWith('policy/'),
           )}
         />
         {done ? (

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { toApiError, type ApiError } from '../api/problem';
 import { transparency, type Jurisdiction, type PolicyVersion, type PublicAgency } from '../api/transparency';
-import { PolicyRules } from '../components/PolicyRules';
+import { BoundarySummary, PolicyRules } from '../components/PolicyRules';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { absoluteTime } from '../format';
 import { Link } from '../router';
@@ -69,6 +69,7 @@ function JurisdictionCard({
         {absoluteTime(j.current.publishedAt)}
       </p>
       <PolicyRules policy={j.current.policy} />
+      <BoundarySummary version={j.current} />
       <p>
         <strong>Why this version:</strong> {j.current.reason}
       </p>
@@ -134,6 +135,7 @@ function History({ slug, versions }: { slug: string; versions: number }) {
                 <strong>Version {v.version}</strong> · {absoluteTime(v.publishedAt)} · {v.reason}
               </p>
               <PolicyRules policy={v.policy} />
+              <BoundarySummary version={v} />
               <p className="muted mono">SHA-256 {v.sha256}</p>
               <LogLink version={v} />
             </li>

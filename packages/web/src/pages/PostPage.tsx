@@ -12,7 +12,7 @@ import { useFeedStore } from '../state/feed';
 import { useLiveEvents } from '../state/live';
 import { useMe } from '../state/session';
 
-export function PostPage({ postId }: { postId: number }) {
+export function PostPage({ postId }: { postId: string }) {
   const me = useMe();
   const store = useFeedStore();
   const [post, setPost] = useState<Post | null>(null);

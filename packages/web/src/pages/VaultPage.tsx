@@ -8,6 +8,7 @@ import { useMe } from '../state/session';
 import { CamerasPanel } from '../vault/CamerasPanel';
 import { ClipsPanel } from '../vault/ClipsPanel';
 import { HubsPanel } from '../vault/HubsPanel';
+import { KeysPanel } from '../vault/KeysPanel';
 import { loadVaultKeys, type NewVault } from '../vault/keys';
 import type { Camera, VaultKeys } from '../vault/types';
 import { UploadPanel } from '../vault/UploadPanel';
@@ -16,13 +17,14 @@ import { RecoveryCodeNotice, VaultSetup } from '../vault/VaultSetup';
 import { VaultUnlock } from '../vault/VaultUnlock';
 import '../vault/vault.css';
 
-export type VaultSection = 'clips' | 'upload' | 'cameras' | 'hubs';
+export type VaultSection = 'clips' | 'upload' | 'cameras' | 'hubs' | 'keys';
 
 const SECTIONS: { section: VaultSection; to: string; label: string }[] = [
   { section: 'clips', to: '/vault', label: 'Clips' },
   { section: 'upload', to: '/vault/upload', label: 'Upload' },
   { section: 'cameras', to: '/vault/cameras', label: 'Cameras' },
   { section: 'hubs', to: '/vault/hubs', label: 'Hubs' },
+  { section: 'keys', to: '/vault/keys', label: 'Key' },
 ];
 
 /** The vault section a path shows, or null when the path is not the vault's. */
@@ -95,7 +97,7 @@ export function VaultPage({ section }: { section: VaultSection }) {
       <RecoveryCodeNotice
         code={fresh.recoveryCode}
         onSaved={() => {
-          unlockVault({ userId, identity: fresh.identity, recipient: fresh.recipient });
+          unlockVault({ userId, identity: fresh.identity, recipient: fresh.recipient, previous: [] });
           setFresh(null);
           announce('Your vault is ready and unlocked.');
         }}
@@ -111,15 +113,26 @@ export function VaultPage({ section }: { section: VaultSection }) {
       />
     );
   } else if (section === 'cameras') body = <CamerasPanel />;
-  else if (section === 'hubs') body = <HubsPanel />;
+  else if (section === 'hubs') body = <HubsPanel recipient={vault?.recipient ?? null} />;
   else if (!vault) {
     body = (
       <VaultUnlock
         keys={keys.keys}
-        onUnlocked={(identity) => {
-          unlockVault({ userId, identity, recipient: keys.keys.recipient });
+        onUnlocked={(unlocked) => {
+          unlockVault({ userId, ...unlocked });
           announce('Vault unlocked.');
           // Unlocking with the recovery code re-wraps the key under a new passphrase; keep the copy current.
+          refreshKeys();
+        }}
+      />
+    );
+  } else if (section === 'keys') {
+    body = (
+      <KeysPanel
+        keys={keys.keys}
+        vault={vault}
+        onChanged={(rotated) => {
+          if (rotated) unlockVault({ userId, ...rotated });
           refreshKeys();
         }}
       />

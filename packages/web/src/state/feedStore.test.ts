@@ -3,16 +3,20 @@ import { ApiError } from '../api/problem';
 import type { Category, Comment, Post, PostPage } from '../api/types';
 import { FeedStore, type FeedReader } from './feedStore';
 
-function post(id: number, over: Partial<Post> = {}): Post {
+/** Test post `n`: a public id that shows `n`, and a time that orders posts by `n` as the server does. */
+const idOf = (n: number): string => `po_${String(n).padStart(22, '0')}`;
+const numberOf = (id: string): number => Number(id.slice(3));
+
+function post(n: number, over: Partial<Post> = {}): Post {
   return {
-    id,
+    id: idOf(n),
     category: 'community',
-    title: `Post ${id}`,
+    title: `Post ${n}`,
     body: 'Body',
     author: { id: 7, displayName: 'Sam', isAgency: false },
     location: { cell: '8928308280fffff', lat: 45.5, lng: -122.6 },
     person: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
+    createdAt: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
     commentCount: 0,
     reactions: { thanks: 0, helpful: 0, agree: 0, sad: 0 },
     myReaction: null,
@@ -23,10 +27,10 @@ function post(id: number, over: Partial<Post> = {}): Post {
   };
 }
 
-function comment(id: number, postId: number): Comment {
+function comment(n: number, postN: number): Comment {
   return {
-    id,
-    postId,
+    id: `co_${String(n).padStart(22, '0')}`,
+    postId: idOf(postN),
     author: { id: 9, displayName: 'Kim', isAgency: false },
     body: 'Seen it too',
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -42,7 +46,7 @@ async function loaded(pages: PostPage[], category: Category | null = null) {
     return next ? Promise.resolve(next) : Promise.reject(new Error('no more pages'));
   });
   await store.load(category);
-  return { store, queries, ids: () => store.getSnapshot().items.map((p) => p.id) };
+  return { store, queries, ids: () => store.getSnapshot().items.map((p) => numberOf(p.id)) };
 }
 
 describe('FeedStore', () => {
@@ -51,10 +55,10 @@ describe('FeedStore', () => {
     store.apply({ type: 'post', post: post(8) });
     store.apply({ type: 'post', post: post(8) });
     expect(ids()).toEqual([8, 5, 3]);
-    expect(store.getSnapshot().fresh.has(8)).toBe(true);
+    expect(store.getSnapshot().fresh.has(idOf(8))).toBe(true);
   });
 
-  it('places a restored older post by id, and leaves posts older than a partial list to "Load more"', async () => {
+  it('places a restored older post by its time, and leaves posts older than a partial list to "Load more"', async () => {
     const full = await loaded([{ items: [post(9), post(4)], nextCursor: null }]);
     full.store.apply({ type: 'post-restored', post: post(6) });
     expect(full.ids()).toEqual([9, 6, 4]);
@@ -76,7 +80,7 @@ describe('FeedStore', () => {
 
   it('drops a post a moderator hid', async () => {
     const { store, ids } = await loaded([{ items: [post(3), post(2)], nextCursor: null }]);
-    store.apply({ type: 'post-hidden', postId: 3 });
+    store.apply({ type: 'post-hidden', postId: idOf(3) });
     expect(ids()).toEqual([2]);
   });
 
@@ -85,7 +89,7 @@ describe('FeedStore', () => {
     store.countComment(comment(11, 3));
     store.apply({ type: 'comment', comment: comment(11, 3) });
     store.apply({ type: 'comment', comment: comment(12, 3) });
-    expect(store.find(3)?.commentCount).toBe(2);
+    expect(store.find(idOf(3))?.commentCount).toBe(2);
   });
 
   it('appends the next page with its cursor and category', async () => {

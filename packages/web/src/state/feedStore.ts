@@ -13,7 +13,7 @@ export interface FeedState {
   /** The server refused the feed because the user has no home yet. */
   homeRequired: boolean;
   /** Posts that arrived live since the feed was loaded, to mark them as new. */
-  fresh: ReadonlySet<number>;
+  fresh: ReadonlySet<string>;
 }
 
 const PAGE = 20;
@@ -46,7 +46,7 @@ const initial: FeedState = {
 export class FeedStore {
   private state: FeedState = initial;
   private readonly listeners = new Set<() => void>();
-  private readonly countedComments = new Set<number>();
+  private readonly countedComments = new Set<string>();
   /** Bumped by every first-page load so a slow response for an old filter cannot overwrite a newer one. */
   private generation = 0;
 
@@ -122,7 +122,8 @@ export class FeedStore {
     if (this.state.status !== 'ready' || post.status !== 'visible') return;
     if (category && post.category !== category) return;
     if (items.some((p) => p.id === post.id)) return;
-    const at = items.findIndex((p) => p.id < post.id);
+    // Ids are random (po_…), so only the time says which post is newer.
+    const at = items.findIndex((p) => p.createdAt < post.createdAt);
     // Older than everything loaded while more pages remain: it will come with "Load more".
     if (at === -1 && nextCursor) return;
     const next = [...items];
@@ -144,7 +145,7 @@ export class FeedStore {
     this.set({ ...this.state, items: this.state.items.map((p) => (p.id === post.id ? post : p)) });
   }
 
-  remove(postId: number): void {
+  remove(postId: string): void {
     if (!this.state.items.some((p) => p.id === postId)) return;
     this.set({ ...this.state, items: this.state.items.filter((p) => p.id !== postId) });
   }
@@ -161,7 +162,7 @@ export class FeedStore {
     });
   }
 
-  find(postId: number): Post | undefined {
+  find(postId: string): Post | undefined {
     return this.state.items.find((p) => p.id === postId);
   }
 

@@ -5,19 +5,37 @@ import type { Comment, Me, Post } from '../api/types';
 export type LiveEvent =
   | { type: 'post'; post: Post }
   | { type: 'post-restored'; post: Post }
-  | { type: 'post-hidden'; postId: number }
+  | { type: 'post-hidden'; postId: string }
   | { type: 'comment'; comment: Comment }
   /** The stream came back after a drop; anything pushed meanwhile was missed and must be re-read. */
   | { type: 'resumed' };
+
+/**
+ * Addressed to the signed-in user alone: a footage request just reached one of their cameras (`inbox`,
+ * carrying the inbox item), or the stream resumed and the inbox must be re-read. Kept apart from the
+ * area events above, which every neighbour in the cell gets.
+ */
+export type InboxLiveEvent = { type: 'inbox'; item: unknown } | { type: 'resumed' };
+
+/** Addressed to the signed-in user alone: a new notification (reply, reaction, moderation decision). */
+export type NotificationLiveEvent =
+  { type: 'notification'; item: unknown; unread: number } | { type: 'resumed' };
 
 export type LiveStatus = 'off' | 'connecting' | 'open' | 'reconnecting' | 'unavailable';
 
 interface LiveApi {
   status: LiveStatus;
   subscribe: (listener: (event: LiveEvent) => void) => () => void;
+  subscribeInbox: (listener: (event: InboxLiveEvent) => void) => () => void;
+  subscribeNotifications: (listener: (event: NotificationLiveEvent) => void) => () => void;
 }
 
-const LiveContext = createContext<LiveApi>({ status: 'off', subscribe: () => () => undefined });
+const LiveContext = createContext<LiveApi>({
+  status: 'off',
+  subscribe: () => () => undefined,
+  subscribeInbox: () => () => undefined,
+  subscribeNotifications: () => () => undefined,
+});
 
 function parse(data: unknown): unknown {
   if (typeof data !== 'string') return undefined;
@@ -35,6 +53,8 @@ function parse(data: unknown): unknown {
 export function LiveProvider({ user, children }: { user: Me | null; children: ReactNode }) {
   const [status, setStatus] = useState<LiveStatus>('off');
   const listeners = useRef(new Set<(event: LiveEvent) => void>());
+  const inboxListeners = useRef(new Set<(event: InboxLiveEvent) => void>());
+  const notificationListeners = useRef(new Set<(event: NotificationLiveEvent) => void>());
   const scope = user?.home ? `${user.id}:${user.home.cell}:${user.radiusM}` : null;
 
   useEffect(() => {
@@ -45,12 +65,22 @@ export function LiveProvider({ user, children }: { user: Me | null; children: Re
     const emit = (event: LiveEvent) => {
       for (const l of listeners.current) l(event);
     };
+    const emitInbox = (event: InboxLiveEvent) => {
+      for (const l of inboxListeners.current) l(event);
+    };
+    const emitNotification = (event: NotificationLiveEvent) => {
+      for (const l of notificationListeners.current) l(event);
+    };
     const source = new EventSource('/api/live');
     let dropped = false;
     setStatus('connecting');
     source.onopen = () => {
       setStatus('open');
-      if (dropped) emit({ type: 'resumed' });
+      if (dropped) {
+        emit({ type: 'resumed' });
+        emitInbox({ type: 'resumed' });
+        emitNotification({ type: 'resumed' });
+      }
       dropped = false;
     };
     source.onerror = () => {
@@ -71,8 +101,16 @@ export function LiveProvider({ user, children }: { user: Me | null; children: Re
     };
     on('post', (post) => ({ type: 'post', post: post as Post }));
     on('post-restored', (post) => ({ type: 'post-restored', post: post as Post }));
-    on('post-hidden', (v) => ({ type: 'post-hidden', postId: (v as { postId: number }).postId }));
+    on('post-hidden', (v) => ({ type: 'post-hidden', postId: (v as { postId: string }).postId }));
     on('comment', (comment) => ({ type: 'comment', comment: comment as Comment }));
+    source.addEventListener('inbox', (e: MessageEvent) => {
+      emitInbox({ type: 'inbox', item: parse(e.data) });
+    });
+    source.addEventListener('notification', (e: MessageEvent) => {
+      const value = parse(e.data) as { item?: unknown; unread?: unknown } | undefined;
+      if (value && typeof value.unread === 'number')
+        emitNotification({ type: 'notification', item: value.item, unread: value.unread });
+    });
     return () => {
       source.close();
     };
@@ -84,7 +122,22 @@ export function LiveProvider({ user, children }: { user: Me | null; children: Re
       listeners.current.delete(listener);
     };
   }, []);
-  const value = useMemo<LiveApi>(() => ({ status, subscribe }), [status, subscribe]);
+  const subscribeInbox = useCallback((listener: (event: InboxLiveEvent) => void) => {
+    inboxListeners.current.add(listener);
+    return () => {
+      inboxListeners.current.delete(listener);
+    };
+  }, []);
+  const subscribeNotifications = useCallback((listener: (event: NotificationLiveEvent) => void) => {
+    notificationListeners.current.add(listener);
+    return () => {
+      notificationListeners.current.delete(listener);
+    };
+  }, []);
+  const value = useMemo<LiveApi>(
+    () => ({ status, subscribe, subscribeInbox, subscribeNotifications }),
+    [status, subscribe, subscribeInbox, subscribeNotifications],
+  );
   return <LiveContext value={value}>{children}</LiveContext>;
 }
 
@@ -105,5 +158,37 @@ export function useLiveEvents(handler: (event: LiveEvent) => void): void {
         latest.current(e);
       }),
     [subscribe],
+  );
+}
+
+/** Calls `handler` for every inbox event addressed to the signed-in user while the component is mounted. */
+export function useInboxLiveEvents(handler: (event: InboxLiveEvent) => void): void {
+  const { subscribeInbox } = use(LiveContext);
+  const latest = useRef(handler);
+  useEffect(() => {
+    latest.current = handler;
+  });
+  useEffect(
+    () =>
+      subscribeInbox((e) => {
+        latest.current(e);
+      }),
+    [subscribeInbox],
+  );
+}
+
+/** Calls `handler` for every notification event addressed to the signed-in user while the component is mounted. */
+export function useNotificationLiveEvents(handler: (event: NotificationLiveEvent) => void): void {
+  const { subscribeNotifications } = use(LiveContext);
+  const latest = useRef(handler);
+  useEffect(() => {
+    latest.current = handler;
+  });
+  useEffect(
+    () =>
+      subscribeNotifications((e) => {
+        latest.current(e);
+      }),
+    [subscribeNotifications],
   );
 }

@@ -7,18 +7,33 @@ import { readyToStream } from './vaultStore';
  * ranges and the worker fetches and decrypts only those. If the worker restarted and lost the key it
  * answers 423; the player hands the key over again and carries on from where it was.
  */
-export function ClipPlayer({ clipId, label }: { clipId: string; label: string }) {
+export function ClipPlayer({
+  clipId,
+  label,
+  stream,
+}: {
+  clipId: string;
+  label: string;
+  /**
+   * Another stream than the vault clip's: a disclosure URL and how to hand the worker the key that opens it
+   * (resolving false when it cannot). Defaults to the vault clip and the vault key.
+   */
+  stream?: { src: string; ready: () => Promise<boolean> };
+}) {
   const video = useRef<HTMLVideoElement>(null);
   const [src, setSrc] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const retries = useRef(0);
 
+  const ready = stream?.ready ?? readyToStream;
+  const target = stream?.src ?? streamUrl(clipId);
+
   useEffect(() => {
     let cancelled = false;
-    readyToStream()
+    ready()
       .then((ok) => {
         if (cancelled) return;
-        if (ok) setSrc(streamUrl(clipId));
+        if (ok) setSrc(target);
         else
           setProblem(
             'This browser cannot play vault clips: it has no service workers, or the vault is locked.',
@@ -30,7 +45,8 @@ export function ClipPlayer({ clipId, label }: { clipId: string; label: string })
     return () => {
       cancelled = true;
     };
-  }, [clipId]);
+    // `ready` may be a fresh function each render; the stream to open is named by `target`.
+  }, [target]);
 
   const recover = async () => {
     const el = video.current;
@@ -39,7 +55,7 @@ export function ClipPlayer({ clipId, label }: { clipId: string; label: string })
     if (res?.status === LOCKED_STATUS && retries.current < 2) {
       retries.current += 1;
       const at = el.currentTime;
-      await readyToStream();
+      await ready();
       el.load();
       el.addEventListener(
         'loadedmetadata',

@@ -6,6 +6,7 @@ import { SelectField, TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { absoluteTime } from '../format';
 import { useAnnounce } from '../state/announcer';
+import { RedactStep } from '../redact/RedactStep';
 import { ClipPlayer } from './ClipPlayer';
 import { streamUrl } from './protocol';
 import { formatBytes, formatDuration, fromLocalInput } from './time';
@@ -27,6 +28,7 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [playing, setPlaying] = useState<Clip['id'] | null>(null);
   const [confirming, setConfirming] = useState<Clip['id'] | null>(null);
+  const [redacting, setRedacting] = useState<{ id: Clip['id']; clip: Blob } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   const load = useCallback(async (f: Filter, after: string | null) => {
@@ -61,6 +63,24 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
     const a = document.createElement('a');
     a.href = streamUrl(String(clip.id), { download: true });
     a.click();
+  };
+
+  // The redaction step works on the decrypted clip in memory: the vault worker decrypts, nothing is uploaded.
+  const redact = async (clip: Clip) => {
+    if (redacting?.id === clip.id) {
+      setRedacting(null);
+      return;
+    }
+    if (!(await readyToStream())) {
+      setError(localError('Cannot redact', 'This browser cannot decrypt vault clips (no service worker).'));
+      return;
+    }
+    const res = await fetch(streamUrl(String(clip.id)));
+    if (!res.ok) {
+      setError(localError('Cannot redact', await res.text()));
+      return;
+    }
+    setRedacting({ id: clip.id, clip: await res.blob() });
   };
 
   const remove = async (clip: Clip) => {
@@ -155,6 +175,9 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
                   {playing === clip.id ? (
                     <ClipPlayer clipId={String(clip.id)} label={`Clip from ${name}`} />
                   ) : null}
+                  {redacting?.id === clip.id ? (
+                    <RedactStep clip={redacting.clip} label={`clip from ${name}`} />
+                  ) : null}
                   {confirming === clip.id ? (
                     <ConfirmPrompt
                       label="Delete this clip?"
@@ -183,6 +206,13 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
                         onClick={() => void download(clip)}
                       >
                         Download
+                      </button>
+                      <button
+                        type="button"
+                        className="button button--small"
+                        onClick={() => void redact(clip)}
+                      >
+                        {redacting?.id === clip.id ? 'Close redaction' : 'Redact'}
                       </button>
                       <button
                         type="button"

@@ -1,15 +1,63 @@
-import { useState, type SubmitEvent } from 'react';
+import { useEffect, useId, useState, type ReactNode, type SubmitEvent } from 'react';
 import { invalidField, toApiError, type ApiError } from '../api/problem';
 import { TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { setUpVault, type NewVault } from './keys';
-import { MIN_PASSPHRASE_LENGTH, passphraseStrength } from './passphrase';
+import {
+  acceptable,
+  loadEstimator,
+  MIN_PASSPHRASE_LENGTH,
+  passphraseStrength,
+  type Estimator,
+  type PassphraseStrength,
+} from './passphrase';
 
 /**
  * First visit: the owner picks a passphrase; the browser creates the vault key and wraps it. The passphrase
  * never leaves this page — only the wrapped key does.
  */
 export function VaultSetup({ onCreated }: { onCreated: (vault: NewVault) => void }) {
+  return (
+    <KeySetup
+      title="Set up your clip vault"
+      className="card vault-card"
+      submitLabel="Create my vault"
+      create={setUpVault}
+      onCreated={onCreated}
+    >
+      <p>
+        Clips in your vault are encrypted on your devices before they reach Porchlight. Only your passphrase
+        (or your recovery code) can open them — Porchlight’s operators cannot, and neither can we reset it for
+        you.
+      </p>
+    </KeySetup>
+  );
+}
+
+/**
+ * Setting up a passphrase-wrapped age key (the owner's vault key, an agency member's key): `children` say
+ * what the key is for; `create` makes and stores it from the chosen passphrase, in this browser.
+ */
+export function KeySetup<T>({
+  title,
+  className = 'card',
+  submitLabel,
+  create,
+  onCreated,
+  passphraseLabel,
+  formLabel,
+  children,
+}: {
+  title: string;
+  className?: string;
+  submitLabel: string;
+  create: (passphrase: string) => Promise<T>;
+  onCreated: (created: T) => void;
+  passphraseLabel?: string;
+  formLabel?: string;
+  children: ReactNode;
+}) {
+  const headingId = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -17,7 +65,7 @@ export function VaultSetup({ onCreated }: { onCreated: (vault: NewVault) => void
     setBusy(true);
     setError(null);
     try {
-      onCreated(await setUpVault(passphrase));
+      onCreated(await create(passphrase));
     } catch (err) {
       setError(toApiError(err));
       setBusy(false);
@@ -25,22 +73,20 @@ export function VaultSetup({ onCreated }: { onCreated: (vault: NewVault) => void
   };
 
   return (
-    <div className="card vault-card">
-      <h2>Set up your clip vault</h2>
-      <p>
-        Clips in your vault are encrypted on your devices before they reach Porchlight. Only your passphrase
-        (or your recovery code) can open them — Porchlight’s operators cannot, and neither can we reset it for
-        you.
-      </p>
+    <section className={className} aria-labelledby={headingId}>
+      <h2 id={headingId}>{title}</h2>
+      {children}
       <ProblemAlert error={error} placed={['passphrase', 'confirm']} />
       <PassphraseForm
-        submitLabel="Create my vault"
+        submitLabel={submitLabel}
         busyLabel="Creating your key…"
         busy={busy}
         onSubmit={(p) => void submit(p)}
         onInvalid={setError}
+        {...(passphraseLabel !== undefined && { passphraseLabel })}
+        {...(formLabel !== undefined && { formLabel })}
       />
-    </div>
+    </section>
   );
 }
 
@@ -51,25 +97,38 @@ export function PassphraseForm({
   busy,
   onSubmit,
   onInvalid,
+  passphraseLabel = 'Vault passphrase',
+  formLabel = 'Choose a vault passphrase',
 }: {
   submitLabel: string;
   busyLabel: string;
   busy: boolean;
   onSubmit: (passphrase: string) => void;
   onInvalid: (error: ApiError) => void;
+  /** What the passphrase opens, as the field's label (the agency key uses the same form). */
+  passphraseLabel?: string;
+  formLabel?: string;
 }) {
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
   const [errors, setErrors] = useState<{ passphrase?: string; confirm?: string }>({});
-  const strength = passphraseStrength(passphrase);
+  const estimate = useEstimator();
+  const strength: PassphraseStrength | null = estimate ? passphraseStrength(passphrase, estimate) : null;
 
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
-    if (strength.score < 2) {
+    // A submit before the estimator has loaded waits for it: a weak passphrase must never slip by unjudged.
+    void loadEstimator().then((est) => {
+      check(passphraseStrength(passphrase, est));
+    });
+  };
+
+  const check = (judged: PassphraseStrength) => {
+    if (!acceptable(judged)) {
       const message =
         passphrase.trim().length < MIN_PASSPHRASE_LENGTH
           ? `Use at least ${MIN_PASSPHRASE_LENGTH} characters.`
-          : 'This passphrase is too easy to guess; use four or more unrelated words.';
+          : `This passphrase is too easy to guess. ${judged.hint}`;
       setErrors({ passphrase: message });
       onInvalid(invalidField('passphrase', message));
       return;
@@ -85,9 +144,9 @@ export function PassphraseForm({
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Choose a vault passphrase">
+    <form onSubmit={submit} noValidate aria-label={formLabel}>
       <TextField
-        label="Vault passphrase"
+        label={passphraseLabel}
         type="password"
         autoComplete="new-password"
         value={passphrase}
@@ -97,12 +156,18 @@ export function PassphraseForm({
         hint="Different from your sign-in password. Four or more unrelated words are strong and easy to type."
         error={errors.passphrase}
       />
-      <p className={`strength strength--${strength.score}`} aria-live="polite">
+      <p className={`strength strength--${strength?.score ?? 0}`} aria-live="polite">
         <span className="strength__bar" aria-hidden="true">
-          <span style={{ width: `${strength.score * 25}%` }} />
+          <span style={{ width: `${(strength?.score ?? 0) * 25}%` }} />
         </span>
         <span>
-          <strong>Strength: {strength.label}.</strong> {passphrase ? strength.hint : ''}
+          {strength ? (
+            <>
+              <strong>Strength: {strength.label}.</strong> {passphrase ? strength.hint : ''}
+            </>
+          ) : (
+            'Checking strength…'
+          )}
         </span>
       </p>
       <TextField
@@ -125,10 +190,23 @@ export function PassphraseForm({
 }
 
 /**
- * The recovery code, shown exactly once. The owner must say they saved it before the vault opens; it is
- * not kept anywhere after this component goes away.
+ * The recovery code, shown exactly once. The person must say they saved it before going on; it is not kept
+ * anywhere after this component goes away. `opens` says what the code opens (the vault by default).
  */
-export function RecoveryCodeNotice({ code, onSaved }: { code: string; onSaved: () => void }) {
+export function RecoveryCodeNotice({
+  code,
+  onSaved,
+  opens = 'your vault',
+  continueLabel = 'Open my vault',
+  className = 'card vault-card',
+}: {
+  code: string;
+  onSaved: () => void;
+  opens?: string;
+  continueLabel?: string;
+  className?: string;
+}) {
+  const headingId = useId();
   const [saved, setSaved] = useState(false);
   const [copied, setCopied] = useState(false);
 
@@ -142,7 +220,7 @@ export function RecoveryCodeNotice({ code, onSaved }: { code: string; onSaved: (
   };
 
   const download = () => {
-    const text = `Porchlight clip vault recovery code\n\n${code}\n\nKeep this somewhere safe and offline. It opens your vault if you forget your passphrase.\n`;
+    const text = `Porchlight recovery code for ${opens}\n\n${code}\n\nKeep this somewhere safe and offline. It opens ${opens} if you forget your passphrase.\n`;
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
     const a = document.createElement('a');
     a.href = url;
@@ -154,12 +232,12 @@ export function RecoveryCodeNotice({ code, onSaved }: { code: string; onSaved: (
   };
 
   return (
-    <section className="card vault-card" aria-labelledby="recovery-title">
-      <h2 id="recovery-title">Save your recovery code</h2>
+    <section className={className} aria-labelledby={headingId}>
+      <h2 id={headingId}>Save your recovery code</h2>
       <div className="alert alert--warning">
         <p>
-          This is the only time it is shown. If you forget your passphrase, this code is the only way back
-          into your vault.
+          This is the only time it is shown. If you forget your passphrase, this code is the only way to open{' '}
+          {opens}.
         </p>
       </div>
       <p className="recovery-code" aria-label="Recovery code">
@@ -185,9 +263,24 @@ export function RecoveryCodeNotice({ code, onSaved }: { code: string; onSaved: (
       </label>
       <div className="form-actions form-actions--start">
         <button type="button" className="button button--primary" disabled={!saved} onClick={onSaved}>
-          Open my vault
+          {continueLabel}
         </button>
       </div>
     </section>
   );
+}
+
+/** zxcvbn, loaded on first render of a passphrase form (its dictionaries are not part of the app bundle). */
+function useEstimator(): Estimator | null {
+  const [estimator, setEstimator] = useState<Estimator | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadEstimator().then((e) => {
+      if (live) setEstimator(() => e);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return estimator;
 }

@@ -1,37 +1,74 @@
-import { useState, type SubmitEvent } from 'react';
+import { useId, useState, type SubmitEvent } from 'react';
 import { toApiError, type ApiError } from '../api/problem';
 import { TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { changePassphrase, unlockWithPassphrase, unlockWithRecoveryCode } from './keys';
+import { changePassphrase, unlockWithPassphrase, unlockWithRecoveryCode, type UnlockedKeys } from './keys';
 import type { VaultKeys } from './types';
 import { PassphraseForm } from './VaultSetup';
 
-/**
- * Unlocks the vault with the passphrase, or with the recovery code — after which the owner must choose a
- * new passphrase (the old one is presumed forgotten). Unwrapping happens here; nothing secret is sent.
- */
+/** Unlocks the vault with the passphrase, or with the recovery code and then a new passphrase. */
 export function VaultUnlock({
   keys,
   onUnlocked,
 }: {
   keys: VaultKeys;
-  onUnlocked: (identity: string) => void;
+  onUnlocked: (unlocked: UnlockedKeys) => void;
 }) {
+  return (
+    <KeyUnlock
+      title="Unlock your vault"
+      what="vault"
+      className="card vault-card"
+      passphraseLabel="Vault passphrase"
+      unlock={(secret, by) =>
+        by === 'passphrase' ? unlockWithPassphrase(keys, secret) : unlockWithRecoveryCode(keys, secret)
+      }
+      replacePassphrase={(unlocked, passphrase) => changePassphrase(unlocked.identity, passphrase)}
+      onUnlocked={onUnlocked}
+    />
+  );
+}
+
+/**
+ * Unlocks a passphrase-wrapped age key (the vault key, an agency member's key) in this tab, with the
+ * passphrase or with the recovery code — after which the person must choose a new passphrase (the old one is
+ * presumed forgotten), stored re-wrapped by `replacePassphrase`. Unwrapping happens here; nothing secret is
+ * sent.
+ */
+export function KeyUnlock<T>({
+  title,
+  what,
+  className = 'card',
+  passphraseLabel,
+  unlock,
+  replacePassphrase,
+  onUnlocked,
+}: {
+  title: string;
+  /** What the key is, as the form's name says it: `vault`, `agency key`. */
+  what: string;
+  className?: string;
+  passphraseLabel: string;
+  unlock: (secret: string, by: 'passphrase' | 'recovery') => Promise<T>;
+  replacePassphrase: (unlocked: T, passphrase: string) => Promise<void>;
+  onUnlocked: (unlocked: T) => void;
+}) {
+  const headingId = useId();
   const [mode, setMode] = useState<'passphrase' | 'recovery' | 'new-passphrase'>('passphrase');
   const [secret, setSecret] = useState('');
-  const [recovered, setRecovered] = useState<string | null>(null);
+  const [recovered, setRecovered] = useState<{ unlocked: T } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
-  const unlock = async (e: SubmitEvent) => {
+  const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
       if (mode === 'passphrase') {
-        onUnlocked(await unlockWithPassphrase(keys, secret));
+        onUnlocked(await unlock(secret, 'passphrase'));
       } else {
-        setRecovered(await unlockWithRecoveryCode(keys, secret));
+        setRecovered({ unlocked: await unlock(secret, 'recovery') });
         setSecret('');
         setMode('new-passphrase');
         setBusy(false);
@@ -47,8 +84,8 @@ export function VaultUnlock({
     setBusy(true);
     setError(null);
     try {
-      await changePassphrase(recovered, passphrase);
-      onUnlocked(recovered);
+      await replacePassphrase(recovered.unlocked, passphrase);
+      onUnlocked(recovered.unlocked);
     } catch (err) {
       setError(toApiError(err));
       setBusy(false);
@@ -57,8 +94,8 @@ export function VaultUnlock({
 
   if (mode === 'new-passphrase') {
     return (
-      <div className="card vault-card">
-        <h2>Choose a new passphrase</h2>
+      <section className={className} aria-labelledby={headingId}>
+        <h2 id={headingId}>Choose a new passphrase</h2>
         <p>Your recovery code worked. Pick a new passphrase; your recovery code stays valid.</p>
         <ProblemAlert error={error} placed={['passphrase', 'confirm']} />
         <PassphraseForm
@@ -67,24 +104,26 @@ export function VaultUnlock({
           busy={busy}
           onSubmit={(p) => void replace(p)}
           onInvalid={setError}
+          passphraseLabel={passphraseLabel}
+          formLabel={`Choose a new ${what} passphrase`}
         />
-      </div>
+      </section>
     );
   }
 
   const byPassphrase = mode === 'passphrase';
   return (
-    <div className="card vault-card">
-      <h2>Unlock your vault</h2>
+    <section className={className} aria-labelledby={headingId}>
+      <h2 id={headingId}>{title}</h2>
       <p className="muted">
-        Your key is decrypted in this tab and kept only in its memory until you lock the vault or close the
+        Your key is decrypted in this tab and kept only in its memory until you lock it, sign out or close the
         tab.
       </p>
       <ProblemAlert error={error} />
-      <form onSubmit={(e) => void unlock(e)} noValidate aria-label="Unlock the vault">
+      <form onSubmit={(e) => void submit(e)} noValidate aria-label={`Unlock the ${what}`}>
         {byPassphrase ? (
           <TextField
-            label="Vault passphrase"
+            label={passphraseLabel}
             type="password"
             autoComplete="current-password"
             value={secret}
@@ -121,6 +160,6 @@ export function VaultUnlock({
           </button>
         </div>
       </form>
-    </div>
+    </section>
   );
 }

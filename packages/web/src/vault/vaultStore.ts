@@ -11,7 +11,18 @@ export interface UnlockedVault {
   /** Whose vault this is; a different signed-in user never sees it unlocked. */
   userId: string;
   identity: string;
+  /** Derived from `identity` in this page; what new clips are encrypted to and hubs pin. */
   recipient: string;
+  /** Identities retired by key rotation, oldest first: they open the clips from before each rotation. */
+  previous: string[];
+}
+
+/**
+ * What the service worker is given: every identity of the vault, one per line — the format of an age identity
+ * file — so a clip opens whichever key generation it was encrypted to.
+ */
+function keyRing(vault: UnlockedVault): string {
+  return [vault.identity, ...vault.previous].join('\n');
 }
 
 let current: UnlockedVault | null = null;
@@ -25,7 +36,7 @@ function emit(): void {
 export function unlockVault(vault: UnlockedVault): void {
   current = vault;
   emit();
-  void tellWorker({ type: 'unlock', identity: vault.identity });
+  void tellWorker({ type: 'unlock', identity: keyRing(vault) });
 }
 
 /** Forgets the identity here and in the service worker. */
@@ -71,7 +82,7 @@ export function vaultWorker(): Promise<ServiceWorkerRegistration | null> {
         event.source &&
         'postMessage' in event.source
       ) {
-        const message: PageMessage = { type: 'unlock', identity: current.identity };
+        const message: PageMessage = { type: 'unlock', identity: keyRing(current) };
         event.source.postMessage(message);
       }
     });
@@ -133,6 +144,6 @@ export async function workerIsUnlocked(): Promise<boolean> {
 export async function readyToStream(): Promise<boolean> {
   const reg = await vaultWorker();
   if (!reg || !current) return false;
-  if (!(await workerIsUnlocked())) await tellWorker({ type: 'unlock', identity: current.identity });
+  if (!(await workerIsUnlocked())) await tellWorker({ type: 'unlock', identity: keyRing(current) });
   return true;
 }

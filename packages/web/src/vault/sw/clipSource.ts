@@ -28,7 +28,11 @@ const HEAD_PROBE = 4096;
  * key with `identity`. Only the header is fetched here; chunks are fetched when played.
  */
 export async function openClip(clipId: string, identity: string): Promise<OpenedClip> {
-  const url = `/api/clips/${encodeURIComponent(clipId)}/ciphertext`;
+  return openCiphertext(`/api/clips/${encodeURIComponent(clipId)}/ciphertext`, identity);
+}
+
+/** Opens the age file at `url` (any ciphertext route answering Range requests, e.g. a disclosure's). */
+export async function openCiphertext(url: string, identity: string): Promise<OpenedClip> {
   let probe = HEAD_PROBE;
   for (;;) {
     const { bytes, total } = await fetchRange(url, 0, probe);
@@ -69,7 +73,8 @@ export async function openClip(clipId: string, identity: string): Promise<Opened
 
 async function unwrap(head: Uint8Array, identity: string): Promise<PayloadReader> {
   try {
-    return await openPayload(head, [identity]);
+    // The page sends every key generation of the vault, one identity per line (see vaultStore's keyRing).
+    return await openPayload(head, identity.split('\n'));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new StreamError(403, `this clip cannot be opened with your vault key (${message})`);

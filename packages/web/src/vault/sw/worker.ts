@@ -7,14 +7,17 @@
  */
 import { contentRange, CHUNK, chunksForPlaintext, parseRange, type ByteRange } from '../layout';
 import {
+  DISCLOSURE_PREFIX,
   LOCKED_STATUS,
   STREAM_PREFIX,
   type PageMessage,
   type StatusReply,
   type WorkerMessage,
 } from '../protocol';
-import { openClip, StreamError, type OpenedClip } from './clipSource';
+import { openCiphertext, openClip, StreamError, type OpenedClip } from './clipSource';
 import type { ServiceWorkerScope } from './scope';
+// Push alerts and the offline page share this worker: a scope has one (see notifications/sw/push.ts).
+import '../../notifications/sw/push';
 
 declare const self: ServiceWorkerScope;
 
@@ -23,6 +26,8 @@ const CHUNKS_PER_READ = 8;
 const IDENTITY_WAIT_MS = 3000;
 
 let identity: string | null = null;
+/** An agency member's identity, for `/vault/disclosure/…`; kept apart so it never opens vault clips. */
+let agencyIdentity: string | null = null;
 let opened = new Map<string, Promise<OpenedClip>>();
 let waiting: ((identity: string | null) => void)[] = [];
 /** Bumped on lock (or a different identity), so bodies still streaming stop instead of decrypting on. */
@@ -50,6 +55,19 @@ self.addEventListener('message', (event) => {
       break;
     case 'lock':
       identity = null;
+      agencyIdentity = null;
+      opened = new Map();
+      generation += 1;
+      break;
+    case 'unlock-agency':
+      if (agencyIdentity !== message.identity) {
+        opened = new Map();
+        generation += 1;
+      }
+      agencyIdentity = message.identity;
+      break;
+    case 'lock-agency':
+      agencyIdentity = null;
       opened = new Map();
       generation += 1;
       break;
@@ -66,7 +84,19 @@ self.addEventListener('message', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
-  if (url.origin !== self.location.origin || !url.pathname.startsWith(STREAM_PREFIX)) return;
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith(DISCLOSURE_PREFIX)) {
+    const disclosureId = decodeURIComponent(url.pathname.slice(DISCLOSURE_PREFIX.length));
+    event.respondWith(
+      answerDisclosure(event.request, disclosureId).catch((err: unknown) =>
+        err instanceof StreamError
+          ? text(err.status, err.message)
+          : text(500, `decrypting failed: ${err instanceof Error ? err.message : String(err)}`),
+      ),
+    );
+    return;
+  }
+  if (!url.pathname.startsWith(STREAM_PREFIX)) return;
   const clipId = decodeURIComponent(url.pathname.slice(STREAM_PREFIX.length));
   event.respondWith(
     answer(event.request, clipId, url.searchParams.has('download')).catch((err: unknown) =>
@@ -80,14 +110,32 @@ self.addEventListener('fetch', (event) => {
 async function answer(request: Request, clipId: string, download: boolean): Promise<Response> {
   const key = identity ?? (await askPagesForIdentity());
   if (!key) return text(LOCKED_STATUS, 'the vault is locked; unlock it and try again');
-  let clip = opened.get(clipId);
+  const source = await opening(clipId, () => openClip(clipId, key));
+  return plaintextResponse(request, source, download ? `porchlight-clip-${safeName(clipId)}.mp4` : null);
+}
+
+/** A disclosure, decrypted with the agency member's identity; the page re-sends it after a 423. */
+async function answerDisclosure(request: Request, disclosureId: string): Promise<Response> {
+  const key = agencyIdentity;
+  if (!key) return text(LOCKED_STATUS, 'your agency key is locked; unlock it and try again');
+  const url = `/api/disclosures/${encodeURIComponent(disclosureId)}/ciphertext`;
+  const source = await opening(`disclosure:${disclosureId}`, () => openCiphertext(url, key));
+  return plaintextResponse(request, source, null);
+}
+
+/** The opened file under `key`, opening it once; a failed open (locked, deleted, wrong key) is not kept. */
+function opening(key: string, open: () => Promise<OpenedClip>): Promise<OpenedClip> {
+  let clip = opened.get(key);
   if (!clip) {
-    clip = openClip(clipId, key);
-    opened.set(clipId, clip);
-    // A failed open (locked, deleted, wrong key) is not cached; the next request tries again.
-    clip.catch(() => opened.delete(clipId));
+    clip = open();
+    opened.set(key, clip);
+    clip.catch(() => opened.delete(key));
   }
-  const source = await clip;
+  return clip;
+}
+
+/** The decrypted bytes the request asks for (a Range while seeking), streamed a few chunks at a time. */
+function plaintextResponse(request: Request, source: OpenedClip, attachment: string | null): Response {
   const size = source.size;
 
   const headers = new Headers({
@@ -95,8 +143,7 @@ async function answer(request: Request, clipId: string, download: boolean): Prom
     'Accept-Ranges': 'bytes',
     'Cache-Control': 'no-store',
   });
-  if (download)
-    headers.set('Content-Disposition', `attachment; filename="porchlight-clip-${safeName(clipId)}.mp4"`);
+  if (attachment) headers.set('Content-Disposition', `attachment; filename="${attachment}"`);
   const range = parseRange(request.headers.get('Range'), size);
   if (range === 'unsatisfiable') {
     headers.set('Content-Range', `bytes */${size}`);
