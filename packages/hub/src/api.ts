@@ -1,5 +1,7 @@
 import { createPorchlightClient, isProblem, type PorchlightClient } from '@porchlight/api-client';
 import { HubError, REVOKED_MESSAGE } from './errors.js';
+import { pinnedRecipient } from './pin.js';
+import type { DeviceCredentials } from './state.js';
 
 /** One of the owner's cameras as the hub sees it: where its clips go and which zones to black out. */
 export interface HubCamera {
@@ -58,10 +60,22 @@ export async function pairDevice(server: string, code: string, name: string) {
   return res.data;
 }
 
-/** The owner's recipient and cameras (`GET /api/hub/config`), read before every clip so zone edits apply. */
-export async function fetchHubConfig(server: string, token: string): Promise<HubConfig> {
+/** The owner's recipient as the server names it now, and the cameras (`GET /api/hub/config`). */
+export async function fetchServerConfig(server: string, token: string): Promise<HubConfig> {
   const client = hubClient(server, token);
   const res = await reach(server, 'reading the hub configuration', () => client.GET('/api/hub/config'));
   if (!res.data) throw apiError(server, res.response.status, res.error, 'reading the hub configuration');
   return res.data;
+}
+
+/**
+ * The configuration to work with, read before every clip so zone edits apply. Its recipient is the one pinned
+ * at pairing: when the server names a different one the hub refuses (HubError `key_changed`) rather than
+ * encrypt to a key the owner never confirmed.
+ */
+export async function fetchHubConfig(
+  credentials: Pick<DeviceCredentials, 'server' | 'token' | 'recipient'>,
+): Promise<HubConfig> {
+  const config = await fetchServerConfig(credentials.server, credentials.token);
+  return { ...config, recipient: pinnedRecipient(credentials.recipient, config.recipient) };
 }

@@ -8,6 +8,7 @@ export class HubError extends Error {
     readonly code:
       | 'invalid'
       | 'revoked'
+      | 'key_changed'
       | 'disk_full'
       | 'unreadable'
       | 'frigate_unreachable'

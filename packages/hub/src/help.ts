@@ -4,6 +4,11 @@ import { HOME_ASSISTANT_YAML } from './sources/homeassistant.js';
 export const RUN_HELP = `
 The config file is JSON: {"sources": [ ... ], "encoder"?: {...}, "retryBaseMs"?: 5000}.
 Camera ids are the Porchlight camera ids shown in the web app (Vault → Cameras).
+At start and whenever the file is saved (or on SIGHUP) the hub checks it, checks its token and that every
+camera id is yours with the server, and warns about Frigate camera names Frigate does not have. A valid change
+applies without a restart — changed sources restart, the others and the clip in progress go on — and one line
+says what changed; an invalid one is explained and not applied (the hub keeps its previous config); a revoked
+token stops the hub (exit code 2).
 
 Sources
 
@@ -15,9 +20,13 @@ Sources
      "cameras": {"front_door": "<camera id>"},    Frigate camera name → Porchlight camera id
      "severity": ["alert", "detection"],          optional filter (default both)
      "pollSeconds": 60,                           optional: poll /api/review (default 60; 300 with MQTT; 0 = off)
-     "lookbackMinutes": 10}                       optional: on start, also take reviews that ended this recently
+     "lookbackMinutes": 10,                       optional: on the first start, also take reviews that ended this recently
+     "clipRetryDelays": [2000, 4000, 8000]}       optional: waits (ms) for Frigate's last segment (default 2 s … 60 s)
     Clips come from /api/<camera>/start/<start>/end/<end>/clip.mp4 (0.14–0.17) or
-    /api/review/<id>/clip.mp4 (0.18+). A clip missing its last 10-second segment is fetched again with backoff.
+    /api/review/<id>/clip.mp4 (0.18+), once /api/<camera>/recordings reaches the review's end. While it does
+    not, the hub looks again after each clipRetryDelays step (starting over whenever the recording grew); if
+    it never does, the clip is uploaded as far as it goes and marked partial. Network errors are retried
+    with their own backoff and never make a clip partial.
 
   homeassistant — a webhook for Home Assistant's rest_command; triggers an rtsp camera or a Frigate event
     {"type": "homeassistant", "listen": "0.0.0.0:8765", "path": "/porchlight", "token": "<16+ char secret>"}

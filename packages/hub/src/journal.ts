@@ -30,8 +30,20 @@ export interface ClipRecord {
   clipId?: string;
   /** The server already held this clip (same clientRef) when the upload finished: nothing was stored twice. */
   duplicate?: boolean;
+  /** Failed attempts (network errors, 5xx answers): they set the retry backoff, nothing else. */
   attempts: number;
+  /**
+   * Times the source said "not ready yet" (Frigate still writing the last segment) since its recording last
+   * grew — counted apart from `attempts`, so network trouble never makes a clip partial sooner.
+   */
+  waits?: number;
+  /** How far (Unix seconds) the source's recording reached at the last "not ready" answer. */
+  reach?: number;
+  /** The pipeline's `afterZones` step (auto-blur) has run on this clip; it is not run again. */
+  afterZonesDone?: boolean;
   error?: string;
+  /** Something the owner should know about a clip that was still uploaded (e.g. it is partial). */
+  note?: string;
   updatedAt: string;
 }
 

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-import { createHash } from 'node:crypto';
-import { createReadStream, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { fetchHubConfig, pairDevice } from './api.js';
+import { fetchServerConfig, pairDevice } from './api.js';
 import { loadConfig } from './config.js';
 import { HubError } from './errors.js';
 import { probeVideo } from './ffmpeg.js';
@@ -13,17 +12,18 @@ import { RUN_HELP } from './help.js';
 import { Hub } from './hub.js';
 import { Journal } from './journal.js';
 import { processClip } from './pipeline.js';
+import {
+  clientRefOf,
+  KEY_CHANGED_MESSAGE,
+  newRefKey,
+  normaliseFingerprint,
+  recipientFingerprint,
+} from './pin.js';
 import { streamReporter } from './progress.js';
 import { ensureStateDir, loadCredentials, resolveStateDir, saveCredentials } from './state.js';
 
 /** Exit codes: 0 ok, 1 a problem the message explains, 2 the hub was revoked, 64 bad command line. */
 const EXIT = { ok: 0, failed: 1, revoked: 2, usage: 64 } as const;
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
   const reporter = streamReporter(process.stderr);
@@ -47,19 +47,49 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
     .description('pair this hub with your Porchlight account using a code from the web app (Vault → Hubs)')
     .requiredOption('--server <url>', 'your Porchlight server, e.g. https://porchlight.example.org')
     .requiredOption('--code <code>', 'the pairing code (single use, valid 10 minutes)')
+    .requiredOption(
+      '--fingerprint <print>',
+      "your vault key's fingerprint as your unlocked browser shows it (Vault → Hubs); the hub encrypts only " +
+        'to that key',
+    )
     .option('--name <name>', 'a name for this hub', os.hostname())
-    .action(async (o: { server: string; code: string; name: string }) => {
+    .action(async (o: { server: string; code: string; fingerprint: string; name: string }) => {
       const server = o.server.replace(/\/+$/, '');
+      const expected = normaliseFingerprint(o.fingerprint);
+      // Checked before the code is spent, so a typo does not cost a new code.
+      if (!expected) {
+        throw new HubError(
+          `--fingerprint ${o.fingerprint} is not a key fingerprint (20 letters and digits, e.g. 7K2Q-D0XA-…)`,
+        );
+      }
       const { token, device } = await pairDevice(server, o.code, o.name);
+      const { recipient } = await fetchServerConfig(server, token);
+      const actual = recipientFingerprint(recipient);
+      if (actual !== expected) {
+        // Nothing is saved: this hub never encrypts to a key the owner's browser did not show.
+        throw new HubError(
+          `the server's vault key has fingerprint ${actual}, not the ${expected} your browser shows; ` +
+            `this hub was not paired (revoke "${device.name}" in Vault → Hubs) — the server may be trying to ` +
+            'read your clips',
+          'key_changed',
+        );
+      }
       const dir = stateDir();
+      // Re-pairing keeps the ref secret, so a file uploaded before is still recognised as the same upload.
+      const previous = await loadCredentials(dir).catch(() => undefined);
       await saveCredentials(dir, {
         server,
         token,
         deviceId: String(device.id),
         name: device.name,
         pairedAt: new Date().toISOString(),
+        recipient,
+        refKey: previous?.refKey ?? newRefKey(),
       });
-      print(`paired as "${device.name}" with ${server}; token stored in ${dir}/device.json (mode 0600)`);
+      print(
+        `paired as "${device.name}" with ${server}; clips are encrypted only to your key ${actual}; ` +
+          `token stored in ${dir}/device.json (mode 0600)`,
+      );
     });
 
   root
@@ -71,9 +101,17 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
       const dir = stateDir();
       const config = await loadConfig(o.config);
       const credentials = await loadCredentials(dir);
-      const hub = new Hub({ stateDir: dir, credentials, config, reporter });
+      const hub = new Hub({ stateDir: dir, credentials, config, reporter, configFile: o.config });
       await hub.start();
-      reporter.stage('hub', `running with ${hub.sources.length} source(s); state in ${dir}`);
+      reporter.stage(
+        'hub',
+        `running with ${hub.sources.length} source(s); state in ${dir}; changes to ${o.config} apply as it is saved`,
+      );
+      // The usual daemon signal to re-read the config (the file is also watched).
+      const reload = () => {
+        void hub.reloadConfig();
+      };
+      process.on('SIGHUP', reload);
       await new Promise<void>((resolve) => {
         signal.addEventListener('abort', () => {
           resolve();
@@ -82,6 +120,7 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
           resolve();
         });
       });
+      process.off('SIGHUP', reload);
       await hub.stop();
       if (hub.fatal) throw hub.fatal;
     });
@@ -95,9 +134,14 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
       const credentials = await loadCredentials(dir);
       const journal = await Journal.open(dir);
       let server: string;
+      let key = credentials.recipient
+        ? `pinned ${recipientFingerprint(credentials.recipient)}`
+        : 'not pinned — pair again from your browser (Vault → Hubs)';
       try {
-        const config = await fetchHubConfig(credentials.server, credentials.token);
+        const config = await fetchServerConfig(credentials.server, credentials.token);
         server = `ok (${config.cameras.length} camera(s): ${config.cameras.map((c) => `${c.name} [${c.id}]`).join(', ')})`;
+        if (credentials.recipient && config.recipient !== credentials.recipient)
+          key = `REFUSING TO ENCRYPT: ${KEY_CHANGED_MESSAGE}`;
       } catch (err) {
         if (err instanceof HubError && err.code === 'revoked') throw err;
         server = `unreachable: ${(err as Error).message}`;
@@ -113,6 +157,7 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
               server: credentials.server,
               device: credentials.name,
               connection: server,
+              key,
               counts,
               clips,
             },
@@ -124,6 +169,7 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
       }
       print(`hub "${credentials.name}" paired with ${credentials.server} on ${credentials.pairedAt}`);
       print(`server: ${server}`);
+      print(`key: ${key}`);
       print(
         `clips: ${
           Object.entries(counts)
@@ -132,7 +178,9 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
         }`,
       );
       for (const c of clips.slice(-20))
-        print(`  ${c.updatedAt}  ${c.stage.padEnd(9)} ${c.ref}${c.error ? `  (${c.error})` : ''}`);
+        print(
+          `  ${c.updatedAt}  ${c.stage.padEnd(9)} ${c.ref}${c.error ? `  (${c.error})` : c.note ? `  (${c.note})` : ''}`,
+        );
     });
 
   root
@@ -151,8 +199,13 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
         ? new Date(o.startedAt)
         : new Date(st.mtimeMs - info.durationSeconds * 1000);
       if (Number.isNaN(started.getTime())) throw new HubError(`--started-at ${o.startedAt} is not a date`);
-      // The ref is the content hash, so uploading the same file twice is recognised by the server.
-      const ref = `upload:${(await sha256File(file)).slice(0, 40)}`;
+      if (!credentials.refKey) {
+        throw new HubError(
+          'this hub was paired before upload refs were keyed; pair again from your browser (Vault → Hubs)',
+        );
+      }
+      // Keyed with the hub's secret: the same file twice is recognised, yet the ref reveals nothing about it.
+      const ref = await clientRefOf(credentials.refKey, file);
       const known = journal.get(ref);
       const record = known ?? {
         ref,

@@ -8,10 +8,33 @@ import { burnInZones, type EncodeOptions } from './ffmpeg.js';
 import type { ClipRecord, Journal } from './journal.js';
 import type { Reporter } from './progress.js';
 import type { DeviceCredentials } from './state.js';
+import type { Snapshots } from './snapshot.js';
+import { ClipNotReady } from './sources/frigate-clip.js';
 import { uploadClip } from './upload.js';
 
-/** Produces a clip's plaintext video in the work dir (e.g. downloads it from Frigate); returns its path. */
-export type ClipFetcher = (record: ClipRecord, workDir: string) => Promise<string>;
+/** A fetched clip: its plaintext video in the work dir, and what the owner should know about it. */
+export interface FetchedClip {
+  file: string;
+  /** E.g. "partial: Frigate's recording ends 6.4 s before the review's end"; kept in the journal. */
+  note?: string;
+}
+
+/** Produces a clip's plaintext video in the work dir (e.g. downloads it from Frigate). */
+export type ClipFetcher = (record: ClipRecord, workDir: string) => Promise<FetchedClip>;
+
+/**
+ * A step on a clip's zoned plaintext before it is encrypted (the hook for auto-blur at ingest). It writes
+ * its result to `output` and resolves true, or resolves false and writes nothing (the zoned file goes on as
+ * it is). It runs once per clip: the journal records that it ran, so a restart does not run it again on its
+ * own output. A thrown HubError `invalid`/`unreadable` fails the clip (nothing is uploaded); anything else
+ * is retried later like any failure.
+ */
+export type AfterZones = (
+  record: ClipRecord,
+  input: string,
+  output: string,
+  signal?: AbortSignal,
+) => Promise<boolean>;
 
 /** What the pipeline works with. */
 export interface PipelineOptions {
@@ -22,6 +45,10 @@ export interface PipelineOptions {
   /** Fetchers by source name, for clips that are journaled before their video exists locally. */
   fetchers?: Record<string, ClipFetcher>;
   encode?: EncodeOptions;
+  /** Runs on the zoned video before encryption; see {@link AfterZones}. */
+  afterZones?: AfterZones;
+  /** Keeps an encrypted snapshot per camera on the server for the zone editor (best effort). */
+  snapshots?: Snapshots;
   chunkSize?: number;
   uploadRetryDelays?: number[];
   signal?: AbortSignal;
@@ -50,7 +77,7 @@ export async function processClip(initial: ClipRecord, opts: PipelineOptions): P
     record = { ...record, ...patch };
     await journal.put(record);
   };
-  const hubConfig = async () => (config ??= await fetchHubConfig(credentials.server, credentials.token));
+  const hubConfig = async () => (config ??= await fetchHubConfig(credentials));
 
   try {
     for (;;) {
@@ -64,8 +91,14 @@ export async function processClip(initial: ClipRecord, opts: PipelineOptions): P
           const fetcher = opts.fetchers?.[record.source];
           if (!fetcher) throw new HubError(`no source "${record.source}" is configured to fetch this clip`);
           reporter.stage(record.ref, 'fetching');
-          const input = await fetcher(record, workDir);
-          await save({ stage: 'fetched', input, ownsInput: true });
+          const fetched = await fetcher(record, workDir);
+          if (fetched.note) reporter.warn(`[${record.ref}] ${fetched.note}`);
+          await save({
+            stage: 'fetched',
+            input: fetched.file,
+            ownsInput: true,
+            ...(fetched.note ? { note: fetched.note } : {}),
+          });
           break;
         }
         case 'fetched': {
@@ -75,17 +108,33 @@ export async function processClip(initial: ClipRecord, opts: PipelineOptions): P
               `camera ${record.cameraId} is not one of this hub owner's cameras on ${credentials.server}`,
             );
           }
+          if (opts.snapshots) {
+            const { recipient } = await hubConfig();
+            await opts.snapshots.maybeTake(camera, record.input!, recipient, workDir, opts.signal);
+          }
           reporter.stage(
             record.ref,
             `burning in ${camera.privacyZones.length} privacy zone(s) for "${camera.name}"`,
           );
           const zoned = `${base}.zoned.mp4`;
-          await burnInZones(record.input!, zoned, camera.privacyZones, { ...opts.encode, workDir });
+          await burnInZones(record.input!, zoned, camera.privacyZones, {
+            ...opts.encode,
+            workDir,
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          });
           if (record.ownsInput && record.input !== zoned) await rm(record.input!, { force: true });
           await save({ stage: 'zoned', input: zoned, ownsInput: true });
           break;
         }
         case 'zoned': {
+          if (opts.afterZones && !record.afterZonesDone) {
+            const stepped = `${base}.after-zones.mp4`;
+            const changed = await opts.afterZones(record, record.input!, stepped, opts.signal);
+            const zonedFile = record.input!;
+            // The journal points at the new file before the old one goes, so a crash in between loses nothing.
+            await save({ afterZonesDone: true, ...(changed ? { input: stepped } : {}) });
+            if (changed) await rm(zonedFile, { force: true });
+          }
           const { recipient } = await hubConfig();
           reporter.stage(record.ref, 'encrypting');
           const cipherPath = `${base}.age`;
@@ -149,7 +198,9 @@ export async function processClip(initial: ClipRecord, opts: PipelineOptions): P
       await save({ stage: 'failed', error: err.message });
       return record;
     }
-    await save({ attempts: record.attempts + 1, error: (err as Error).message });
+    // Waiting for the source is not a failure: it has its own count, and `attempts` (the backoff) is untouched.
+    if (err instanceof ClipNotReady) await save({ ...err.wait, error: err.message });
+    else await save({ attempts: record.attempts + 1, error: (err as Error).message });
     throw err;
   }
 }

@@ -4,13 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { HubError, isDiskFull } from './errors.js';
 
-/** What pairing leaves on disk: where the server is and the hub's device token. */
+/** What pairing leaves on disk: where the server is, the hub's device token and what it pinned. */
 export interface DeviceCredentials {
   server: string;
   token: string;
   deviceId: string;
   name: string;
   pairedAt: string;
+  /**
+   * The owner's age recipient, pinned at pairing after the owner's fingerprint matched; every clip is
+   * encrypted to it. Absent only in files written before pinning existed (such a hub must pair again).
+   */
+  recipient?: string;
+  /** Hub-local secret (hex) keying upload refs, so a ref reveals nothing about the file's content. */
+  refKey?: string;
 }
 
 /**

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config.js';
 import { main } from '../src/main.js';
+import { recipientFingerprint } from '../src/pin.js';
 import { workName } from '../src/pipeline.js';
 import { runCli } from './support/cli.js';
 import { makeTestClip } from './support/fake-frigate.js';
@@ -101,34 +102,43 @@ describe('help', () => {
 });
 
 describe('errors an owner can act on', () => {
-  it('stops with "this hub was revoked; pair again" once its token is revoked', async () => {
+  it('stops at start with "this hub was revoked; pair again" when its token is revoked', async () => {
     const stateDir = await pairedStateDir(server);
     const folder = await mkdtemp(path.join(scratch, 'drop-'));
     await server.revokeDevices();
-    const { hub, waitSettled } = await runHub(stateDir, {
-      sources: [{ type: 'folder', path: folder, camera: String(server.camera.id), stableMs: 200 }],
-    });
-    await makeTestClip(path.join(folder, 'a.mp4'), 1, 160, 120);
-    await expect(waitSettled(1)).rejects.toThrow(
-      'this hub was revoked; pair again with `porchlight-hub pair`',
-    );
-    await hub.stop();
+    // Found before any clip is fetched or journaled, not after the first download.
+    await expect(
+      runHub(stateDir, {
+        sources: [{ type: 'folder', path: folder, camera: String(server.camera.id), stableMs: 200 }],
+      }),
+    ).rejects.toThrow('this hub was revoked; pair again with `porchlight-hub pair`');
 
     const status = await runCli(['status', '--state-dir', stateDir]);
     expect(status.code).toBe(2);
     expect(status.stderr).toContain('porchlight-hub: this hub was revoked; pair again');
   });
 
+  it("refuses to start with a camera id that is not one of the owner's, naming it", async () => {
+    const stateDir = await pairedStateDir(server);
+    const folder = await mkdtemp(path.join(scratch, 'drop-'));
+    await expect(
+      runHub(stateDir, { sources: [{ type: 'folder', path: folder, camera: '987654', stableMs: 200 }] }),
+    ).rejects.toThrow(
+      `sources[0] camera 987654: not one of your cameras on ${server.url} (yours: ${server.camera.id}); fix the config`,
+    );
+  });
+
   it('pauses on a full disk, says so, and carries on once there is space', async () => {
     const stateDir = await pairedStateDir(server);
     const folder = await mkdtemp(path.join(scratch, 'drop-'));
-    // The clip's mtime is fixed so the test knows its ref (and so its work file name) before the hub sees it.
+    // The test knows the clip's ref (and so its work file name) before the hub sees it.
     const staged = path.join(scratch, 'staged.mp4');
     await makeTestClip(staged, 1, 160, 120);
     await utimes(staged, 1_700_000_000, 1_700_000_000);
     const target = path.join(folder, 'a.mp4');
-    const { size } = await stat(staged);
-    const ref = `folder:${createHash('sha256').update([server.camera.id, target, size, 1_700_000_000_000].join('\0')).digest('hex').slice(0, 40)}`;
+    // The folder source's ref follows path and inode (a rename keeps both the inode and the birth time).
+    const { ino, birthtimeMs } = await stat(staged);
+    const ref = `folder:${createHash('sha256').update([server.camera.id, target, ino, birthtimeMs].join('\0')).digest('hex').slice(0, 40)}`;
     // The burn-in output is a symlink to /dev/full: every write to it fails with the kernel's ENOSPC.
     await mkdir(path.join(stateDir, 'work'), { recursive: true });
     const full = path.join(stateDir, 'work', `${workName(ref)}.zoned.mp4`);
@@ -199,6 +209,8 @@ describe('errors an owner can act on', () => {
       'NOPE-NOPE',
       '--state-dir',
       path.join(scratch, 'p'),
+      '--fingerprint',
+      recipientFingerprint(server.recipient),
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(

@@ -3,7 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FrigateSource } from './frigate.js';
 import type { RtspSource } from './rtsp.js';
-import type { Source, SourceContext } from './source.js';
+import { sleep, type Source, type SourceContext } from './source.js';
+
+/** How long the webhook waits for Frigate before answering anyway (Home Assistant gives up at 10 s). */
+const ANSWER_MS = 5000;
 
 /** The `homeassistant` source as written in the hub's config file. */
 export interface HomeAssistantSourceConfig {
@@ -128,15 +131,25 @@ export class HomeAssistantSource implements Source {
     const source = this.cameras.find((c) => c.answersTo(camera));
     const frigate = this.frigates.find((f) => Object.hasOwn(f.config.cameras, camera));
     if (!source && frigate) {
-      // A camera Frigate records: let Frigate make the event, and the clip arrives as a review.
-      const eventId = await frigate.createEvent(camera, seconds ?? 20).catch((err: unknown) => err as Error);
+      // A camera Frigate records: let Frigate make the event, and the clip arrives as a review. Home
+      // Assistant's rest_command gives up after 10 s, so a slow Frigate is answered 202 after ANSWER_MS and
+      // the event is still created (its outcome goes to the log).
+      const created = frigate.createEvent(camera, seconds ?? 20).then(
+        (eventId) => {
+          ctx.reporter.stage('homeassistant', `Frigate event ${eventId} for ${camera}`);
+          return eventId;
+        },
+        (err: unknown) => {
+          ctx.reporter.error((err as Error).message);
+          return err as Error;
+        },
+      );
+      const eventId = await Promise.race([created, sleep(ANSWER_MS).then(() => undefined)]);
       if (eventId instanceof Error) {
-        ctx.reporter.error(eventId.message);
         reply(res, 502, { error: eventId.message });
         return;
       }
-      ctx.reporter.stage('homeassistant', `Frigate event ${eventId} for ${camera}`);
-      reply(res, 202, { frigateEvent: eventId, camera, seconds: seconds ?? 20 });
+      reply(res, 202, { frigateEvent: eventId ?? 'pending', camera, seconds: seconds ?? 20 });
       return;
     }
     if (!source) {
@@ -147,11 +160,20 @@ export class HomeAssistantSource implements Source {
       reply(res, 404, { error: `no camera "${camera}"; known: ${known.join(', ') || 'none'}` });
       return;
     }
-    ctx.reporter.stage('homeassistant', `trigger for ${body.camera}`);
+    // A camera already recording records again right after: say so rather than answer as if it started now.
+    const after = source.isRecording;
+    ctx.reporter.stage(
+      'homeassistant',
+      `trigger for ${body.camera}${after ? ' (already recording: another recording follows the current one)' : ''}`,
+    );
     source.capture(seconds).catch((err: unknown) => {
       ctx.reporter.error((err as Error).message);
     });
-    reply(res, 202, { recording: body.camera, seconds: seconds ?? source.config.seconds ?? 20 });
+    reply(res, 202, {
+      recording: body.camera,
+      seconds: seconds ?? source.config.seconds ?? 20,
+      ...(after ? { startsAfterCurrent: true } : {}),
+    });
   }
 }
 

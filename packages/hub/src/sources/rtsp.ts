@@ -32,6 +32,11 @@ export class RtspSource implements Source {
 
   constructor(readonly config: RtspSourceConfig) {}
 
+  /** A recording of this camera is running now. */
+  get isRecording(): boolean {
+    return this.busy;
+  }
+
   /** True when a webhook naming `camera` means this source. */
   answersTo(camera: string): boolean {
     return camera === this.config.camera || camera === this.config.name;
@@ -48,14 +53,22 @@ export class RtspSource implements Source {
     return Promise.resolve();
   }
 
+  /** Seconds asked for by triggers that arrived while a recording was running; recorded right after it. */
+  private pending = 0;
+
   /**
-   * Records one clip now and queues it. Returns the clip's ref, or undefined when a recording for this camera
-   * is already running (the trigger is then covered by it).
+   * Records one clip now and queues it. A trigger while this camera is already recording is not dropped:
+   * another recording of the longest requested length starts as soon as the current one ends (the camera
+   * allows one RTSP reader at a time on many models, so the two do not overlap). Returns the clip's ref, or
+   * `"after-current"` when the recording was queued behind the running one.
    */
-  async capture(seconds = this.config.seconds ?? 20): Promise<string | undefined> {
+  async capture(seconds = this.config.seconds ?? 20): Promise<string> {
     const ctx = this.ctx;
     if (!ctx) throw new Error('rtsp source not started');
-    if (this.busy) return undefined;
+    if (this.busy) {
+      this.pending = Math.max(this.pending, seconds);
+      return 'after-current';
+    }
     this.busy = true;
     try {
       const started = new Date();
@@ -75,6 +88,13 @@ export class RtspSource implements Source {
       return ref;
     } finally {
       this.busy = false;
+      const next = this.pending;
+      this.pending = 0;
+      if (next > 0 && !this.stopped.signal.aborted) {
+        this.capture(next).catch((err: unknown) => {
+          ctx.reporter.error((err as Error).message);
+        });
+      }
     }
   }
 

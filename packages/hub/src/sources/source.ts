@@ -16,6 +16,8 @@ export interface NewClip {
 
 /** What a running source can do with the hub. */
 export interface SourceContext {
+  /** The hub's state directory, for what a source must remember across restarts (e.g. a poll cursor). */
+  stateDir?: string;
   /** Journals a clip and queues it; a ref the journal already knows is ignored. */
   submit(clip: NewClip): Promise<void>;
   reporter: Reporter;
@@ -31,13 +33,24 @@ export interface Source {
   readonly fetcher?: ClipFetcher;
 }
 
-/** Sleeps `ms`, or less when `signal` aborts. */
+/**
+ * Sleeps `ms`, or less when `signal` aborts. The abort listener is removed when the timer fires, so a loop
+ * that sleeps on one long-lived signal does not pile up listeners (`MaxListenersExceededWarning`).
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const onAbort = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -5,6 +5,7 @@ import type { HubFileConfig } from '../../src/config.js';
 import { Hub, type HubOptions } from '../../src/hub.js';
 import type { ClipRecord } from '../../src/journal.js';
 import { main } from '../../src/main.js';
+import { recipientFingerprint } from '../../src/pin.js';
 import { loadCredentials } from '../../src/state.js';
 import { memoryReporter } from './context.js';
 import type { HubTestServer } from './server.js';
@@ -19,7 +20,10 @@ export async function pairedStateDir(server: HubTestServer, via = server.url): P
   const out: string[] = [];
   const sink = { write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream;
   const exit = await main(
-    ['pair', '--server', via, '--code', code, '--name', 'test hub', '--state-dir', dir],
+    [
+      ...['pair', '--server', via, '--code', code, '--name', 'test hub', '--state-dir', dir],
+      ...['--fingerprint', recipientFingerprint(server.recipient)],
+    ],
     sink,
   );
   if (exit !== 0) throw new Error(`pair exited ${exit}: ${out.join('')}`);

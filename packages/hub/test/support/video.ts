@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 
 /** Extracts one frame at `seconds` as raw 8-bit gray pixels (row-major `width`×`height`). */
 export function grayFrame(file: string, seconds = 1): Promise<Buffer> {
@@ -67,4 +67,117 @@ export async function topLevelBoxes(file: string): Promise<string[]> {
     offset += size;
   }
   return boxes;
+}
+
+/** Runs ffmpeg with `args`; rejects with its stderr. */
+export function ffmpeg(args: readonly string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', ['-v', 'error', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new Error(`ffmpeg ${args.join(' ')}: ${err}`));
+    });
+  });
+}
+
+/** How a synthetic camera clip is stored. */
+export interface ClipShape {
+  width: number;
+  height: number;
+  seconds: number;
+  /** Sample aspect ratio, e.g. `4/3` (pixels wider than tall). */
+  sar?: string;
+  /** Rotation metadata as phones and doorbells write it (`rotate` tag → display matrix). */
+  rotate?: 90 | 180 | 270;
+}
+
+/**
+ * Writes an H.264 MP4 made of `segments` played one after the other, each a moving test pattern of its own
+ * coded size, SAR and rotation metadata — a camera whose stream profile changes mid-clip gives the same file.
+ * Segments go through MPEG-TS (parameter sets in band) and are joined with the concat demuxer, as Frigate joins
+ * its recording segments.
+ */
+export async function makeCameraClip(file: string, segments: readonly ClipShape[]): Promise<void> {
+  const parts: string[] = [];
+  for (const [i, s] of segments.entries()) {
+    const part = `${file}.part${i}.ts`;
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=${s.width}x${s.height}:rate=10:duration=${s.seconds},setsar=${s.sar ?? '1'}`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      // 4:2:0 needs even sizes; cameras with odd ones send 4:4:4 (or MJPEG).
+      '-pix_fmt',
+      s.width % 2 || s.height % 2 ? 'yuv444p' : 'yuv420p',
+      '-output_ts_offset',
+      String(segments.slice(0, i).reduce((t, x) => t + x.seconds, 0)),
+      '-y',
+      part,
+    ]);
+    parts.push(part);
+  }
+  const list = `${file}.list.txt`;
+  await writeFile(list, parts.map((p) => `file '${p}'`).join('\n') + '\n');
+  const rotate = segments[0]?.rotate;
+  await ffmpeg([
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    list,
+    '-c',
+    'copy',
+    ...(rotate ? ['-metadata:s:v:0', `rotate=${rotate}`] : []),
+    '-f',
+    'mp4',
+    '-y',
+    file,
+  ]);
+  await Promise.all([...parts, list].map((p) => rm(p, { force: true })));
+}
+
+/**
+ * One frame at `seconds` as full-range 8-bit gray, as a viewer sees it (rotation applied), scaled to
+ * `width`×`height` when given — the reference a burnt-in output is compared with.
+ */
+export function displayedFrame(file: string, seconds: number, width?: number, height?: number) {
+  return ffmpeg([
+    '-ss',
+    String(seconds),
+    '-i',
+    file,
+    '-frames:v',
+    '1',
+    ...(width && height ? ['-vf', `scale=${width}:${height}`] : []),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'gray',
+    '-',
+  ]);
+}
+
+/**
+ * Overwrites the display matrix in an MP4's track header (`tkhd`) with `[a, b, c, d]` (16.16 fixed point),
+ * as a phone's front camera (mirrored) or a tilted mount would write it; ffmpeg 5 cannot write these itself.
+ */
+export async function setDisplayMatrix(file: string, [a, b, c, d]: readonly number[]): Promise<void> {
+  const bytes = await readFile(file);
+  const at = bytes.indexOf('tkhd', 0, 'latin1');
+  if (at < 4) throw new Error(`${file} has no tkhd box`);
+  const version = bytes[at + 4]!;
+  // type(4) version+flags(4) times/track/duration (20 or 32) reserved(8) layer..reserved(8)
+  const matrix = at + 4 + 4 + (version === 1 ? 32 : 20) + 8 + 8;
+  [a!, b!, 0, c!, d!, 0, 0, 0, 0x40000000].forEach((v, i) => bytes.writeInt32BE(v, matrix + i * 4));
+  await writeFile(file, bytes);
 }
