@@ -60,7 +60,7 @@ describe('public policies and transparency log, end to end', () => {
     await visitor.page.goto(`${url}/policies`);
     const card = visitor.page.getByRole('region', { name: 'Portland, Oregon' });
     await card.waitFor();
-    await card.getByText('48 hours').waitFor();
+    await card.getByText('48 hours', { exact: true }).waitFor();
     await card.getByText(reason).waitFor();
     await card.getByText('Portland Police Bureau, Central Precinct').waitFor();
     await card.getByRole('listitem').filter({ hasText: sheriff }).getByText('suspended').waitFor();

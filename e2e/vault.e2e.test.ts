@@ -266,7 +266,7 @@ describe('clip vault in the browser, end to end', () => {
       await page.getByRole('link', { name: 'Hubs' }).click();
       await page.getByRole('button', { name: 'Pair a hub' }).click();
       const command = ((await page.getByLabel('Pairing command').textContent()) ?? '').trim();
-      const match = /^npx porchlight-hub pair --server (\S+) --code (\S+)$/.exec(command);
+      const match = /^npx porchlight-hub pair --server (\S+) --code (\S+) --fingerprint (\S+)$/.exec(command);
       expect(match?.[1]).toBe(url);
       const paired = await run(
         HUB[0],
@@ -279,6 +279,8 @@ describe('clip vault in the browser, end to end', () => {
           match![1]!,
           '--code',
           match![2]!,
+          '--fingerprint',
+          match![3]!,
           '--name',
           'Porch hub',
         ],

@@ -46,7 +46,11 @@ function exited(child: ChildProcess): Promise<void> {
  * seeded with the demo accounts, and waits until `/readyz` answers. The web app must be built too: the server
  * serves `packages/web/dist`.
  */
-export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
+export async function startServer(
+  timeoutMs = 120_000,
+  /** `localhost` for WebAuthn, which refuses IP addresses as a relying party id. */
+  host: '127.0.0.1' | 'localhost' = '127.0.0.1',
+): Promise<RunningServer> {
   const missing = [SERVER_ENTRY, WEB_INDEX].filter((f) => !existsSync(f));
   if (missing.length > 0) {
     throw new Error(
@@ -65,7 +69,7 @@ export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
       HOST: '127.0.0.1',
       PORCHLIGHT_DATA: dataDir,
       PORCHLIGHT_DEMO: 'true',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      PUBLIC_URL: `http://${host}:${port}`,
       LOG_LEVEL: 'warn',
       // Three browsers sign in at once from one address.
       AUTH_RATE_LIMIT: '1000',
@@ -79,7 +83,7 @@ export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
 
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
