@@ -12,7 +12,7 @@ export default tseslint.config(
       globals: { ...globals.node },
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['eslint.config.js', '.ci/*.js'],
+          allowDefaultProject: ['eslint.config.js', '.ci/*.js', 'packages/server/start.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -32,7 +32,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -50,6 +50,7 @@ await withPglite(async (db) => {
     PORCHLIGHT_WEB_DIR: '/nonexistent',
     PORCHLIGHT_DATA: work,
     LOG_LEVEL: 'silent',
+    PORCHLIGHT_VAULT_MIN_WORK_FACTOR: '10', // test keys are wrapped at 2^10 for speed
   });
   const { app } = await buildApp(
     { config, db, live: memoryBus(), clock: { now: () => new Date() } },

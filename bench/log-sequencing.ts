@@ -58,8 +58,8 @@ export async function run(kind: string, db: Database, writers: number, seconds =
               type: 'moderation.hidden',
               actorId: moderator,
               subjectType: 'post',
-              subjectId: 1,
-              data: { postId: 1, reason: 'benchmark' },
+              subjectId: 'po_benchmarkAAAAAAAAAAAAA',
+              data: { postId: 'po_benchmarkAAAAAAAAAAAAA', reason: 'benchmark' },
             }),
           );
         }

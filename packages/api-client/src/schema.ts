@@ -121,6 +121,333 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The second step of sign-in: an authenticator code, a passkey or a recovery code */
+        post: operations["completeSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/second-factor/passkey-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WebAuthn options for answering the second step of sign-in with a passkey */
+        post: operations["signInPasskeyOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your second factors: authenticator app, passkeys and how many recovery codes are left */
+        get: operations["getSecondFactors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factors/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start adding an authenticator app: its secret, otpauth:// URI and QR code */
+        post: operations["startTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factors/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish adding the authenticator app with its current code (recovery codes come with the first factor) */
+        post: operations["confirmTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factors/passkeys/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WebAuthn options for adding a passkey (valid five minutes) */
+        post: operations["passkeyRegistrationOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factors/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add the passkey the browser created for the options (recovery codes come with the first factor) */
+        post: operations["addPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factors/challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WebAuthn options for proving a passkey before a sensitive change (removing a factor, deleting) */
+        post: operations["secondFactorChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factors/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove the authenticator app or a passkey: needs your password and a current factor */
+        post: operations["removeSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/second-factors/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace your recovery codes (the old ones stop working): needs your password and a current factor */
+        post: operations["regenerateRecoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your account’s address and whether it is verified */
+        get: operations["getAccount"];
+        put?: never;
+        post?: never;
+        /** Delete your account (password, and a second factor when you have one) */
+        delete: operations["deleteAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail the address-confirmation link again (3 per hour) */
+        post: operations["resendVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm an address with the token from the mailed link (works once, signed in or not) */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a password-reset link (30 minutes, once) if the address has an account
+         * @description Answers the same whether or not the address has an account. 3 per address per hour.
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset link’s token; ends every session of the account */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your signed-in browser sessions (hubs: GET /api/devices) */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign one of your sessions out */
+        delete: operations["endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/sessions/end-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere else: end every session but this one */
+        post: operations["endOtherSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download everything your account holds: a tar of JSON and each clip’s ciphertext as stored */
+        get: operations["exportAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -414,7 +741,9 @@ export interface paths {
          * Live posts and comments near your home
          * @description Server-Sent Events for the signed-in user's home and radius as they were at connect time.
          *     Events: `post` (a Post, as GET /api/posts/{id} returns it to you), `comment` (a Comment),
-         *     `post-hidden` (`{"postId": n}`), `post-restored` (a Post). A `: ping` comment keeps the connection open.
+         *     `post-hidden` (`{"postId": n}`), `post-restored` (a Post), and `inbox` (an InboxItem: a footage request just
+         *     published that reached one of your cameras, as GET /api/inbox/{requestId} returns it; only to you). A `: ping`
+         *     comment keeps the connection open.
          *     Event ids are not resumable: after a reconnect, re-read the feed. One account may hold a limited number of
          *     open streams per API process (8); beyond that the request gets 429 `rate_limited`.
          */
@@ -615,6 +944,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/log/boundary/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A jurisdiction boundary by the SHA-256 a policy.changed entry logs; the body is its canonical JSON, so sha256sum of it is that hash; public */
+        get: operations["getLoggedBoundary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/jurisdictions/{slug}/policies": {
         parameters: {
             query?: never;
@@ -626,6 +972,92 @@ export interface paths {
         put?: never;
         /** Publish the next version of a jurisdiction’s request policy (the first creates the jurisdiction); logged publicly */
         post: operations["publishJurisdictionPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/legal-demands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every legal demand recorded, newest first (admin) */
+        get: operations["listLegalDemands"];
+        put?: never;
+        /** Record a legal demand the operator received; logged, and the affected owner is told */
+        post: operations["recordLegalDemand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/legal-demands/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record what the operator produced in answer; logged; once per demand */
+        post: operations["answerLegalDemand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/legal-demands/{id}/delay-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a non-disclosure order delaying the owner’s notice (capped by policy); logged */
+        post: operations["delayLegalDemandNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/legal-demands/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of legal demands by kind and answer; public */
+        get: operations["getLegalDemandStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/legal-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Legal demands concerning your account, once you may be told of them */
+        get: operations["listMyLegalNotices"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -661,6 +1093,23 @@ export interface paths {
         /** Replace the passphrase-wrapped identity (passphrase change) */
         put: operations["rewrapVaultIdentity"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vault/keys/rotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the vault identity with a new one; the retired identities are kept sealed to the new key */
+        post: operations["rotateVaultKeys"];
         delete?: never;
         options?: never;
         head?: never;
@@ -836,6 +1285,503 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agency/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your agency key: recipient and wrapped identity (unwrap it with your passphrase, in the browser) */
+        get: operations["getAgencyKey"];
+        /** Set your agency key. A new recipient replaces your old one in the agency’s set (both logged); the same recipient only replaces the wrapped copies */
+        put: operations["setAgencyKey"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agencies/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agency’s recipients, current and past, with their log entries; public */
+        get: operations["listAgencyRecipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disclosures/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Clips you shared with agencies, newest first */
+        get: operations["listMyDisclosures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disclosures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke your disclosure before the agency first downloads it (ciphertext deleted, logged) */
+        delete: operations["revokeDisclosure"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/{id}/disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Disclosures made to your agency’s request, each listed once its log entry is checkpointed */
+        get: operations["listRequestDisclosures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disclosures/{id}/ciphertext": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The disclosure’s age ciphertext (Range supported; each member’s access is logged once a day) */
+        get: operations["getDisclosureCiphertext"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disclosures/{id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** File a legal hold: keep the copy until a later date (within the policy maximum; logged, public) */
+        post: operations["holdDisclosure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Evidence archive (tar): ciphertexts as uploaded, manifests, tlog-proof documents, SHA256SUMS, VERIFY.txt */
+        get: operations["getRequestEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a draft against the policy that would apply; nothing is filed or logged */
+        post: operations["checkFootageRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published footage requests, newest first (public) */
+        get: operations["listFootageRequests"];
+        put?: never;
+        /** File a footage request: published and logged, or refused (422, logged) naming every rule broken */
+        post: operations["fileFootageRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published footage request (public): never who or how many it reached */
+        get: operations["getFootageRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agency/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your agency’s requests, with its investigator and the area as drawn */
+        get: operations["getAgencyFootageRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close your agency’s open request (logged with the reason); owners’ inbox items go with it */
+        post: operations["closeFootageRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/{id}/justification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the written justification an exigent request owes (logged; once) */
+        post: operations["justifyFootageRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open footage requests that reached your cameras, newest first */
+        get: operations["getInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbox/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many open footage requests are in your inbox (the header badge) */
+        get: operations["getInboxCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbox/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One request in your inbox, with your cameras in its area */
+        get: operations["getInboxItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbox/{requestId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a request: it leaves your inbox and nothing records that you declined */
+        post: operations["dismissInboxItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notifications, newest first, with the unread count */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of your notifications are unread (the bell) */
+        get: operations["getNotificationCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one notification read */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all your notifications read */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What you are alerted about and how (defaults until you save) */
+        get: operations["getAlertSettings"];
+        /** Save categories, alert radius, quiet hours and channels */
+        put: operations["saveAlertSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/push/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server’s VAPID public key, for PushManager.subscribe */
+        get: operations["getPushKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your devices that receive Web Push alerts */
+        get: operations["listPushSubscriptions"];
+        put?: never;
+        /** Subscribe this device to Web Push alerts (the browser’s PushSubscription as JSON) */
+        post: operations["createPushSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/push/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop sending Web Push alerts to one of your devices */
+        delete: operations["deletePushSubscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/geocode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search an address through the configured geocoder (signed in) */
+        get: operations["geocode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/geocode/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The name of the place at a point (signed in) */
+        get: operations["reverseGeocode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One-click unsubscribe (RFC 8058) from the link in every alert mail: turns email alerts off */
+        post: operations["unsubscribeEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -849,6 +1795,15 @@ export interface components {
             /** @description Stable machine-readable error code */
             code: string;
             instance?: string;
+            /** @description With `request_refused`: every rule of the jurisdiction’s policy the request breaks */
+            violations?: {
+                /** @description Stable rule id, e.g. area_too_small */
+                rule: string;
+                /** @description The version of the policy that has the rule */
+                policyVersion: number;
+                /** @description What was wrong, in words */
+                message: string;
+            }[];
             errors?: {
                 /** @description JSON pointer, e.g. /body/title */
                 field: string;
@@ -949,6 +1904,8 @@ export interface operations {
                             maxM: number;
                             defaultM: number;
                         };
+                        /** @description Whether address search (/api/geocode) is configured */
+                        geocoder: boolean;
                     };
                 };
             };
@@ -989,6 +1946,12 @@ export interface operations {
                         } | null;
                         /** @description Send as the X-CSRF-Token header on every state-changing request */
                         csrfToken: string;
+                        /** @description true: this staff or agency session has not passed a second factor and may only enrol one (403 `second_factor_required` elsewhere) */
+                        secondFactorRequired?: boolean;
+                        /** @description After a correct password for an account with a second factor: `user` is null until POST /api/auth/second-factor answers one of these */
+                        secondStep?: {
+                            methods: ("totp" | "passkey" | "recovery_code")[];
+                        };
                     };
                 };
             };
@@ -1048,6 +2011,12 @@ export interface operations {
                         } | null;
                         /** @description Send as the X-CSRF-Token header on every state-changing request */
                         csrfToken: string;
+                        /** @description true: this staff or agency session has not passed a second factor and may only enrol one (403 `second_factor_required` elsewhere) */
+                        secondFactorRequired?: boolean;
+                        /** @description After a correct password for an account with a second factor: `user` is null until POST /api/auth/second-factor answers one of these */
+                        secondStep?: {
+                            methods: ("totp" | "passkey" | "recovery_code")[];
+                        };
                     };
                 };
             };
@@ -1132,6 +2101,12 @@ export interface operations {
                         } | null;
                         /** @description Send as the X-CSRF-Token header on every state-changing request */
                         csrfToken: string;
+                        /** @description true: this staff or agency session has not passed a second factor and may only enrol one (403 `second_factor_required` elsewhere) */
+                        secondFactorRequired?: boolean;
+                        /** @description After a correct password for an account with a second factor: `user` is null until POST /api/auth/second-factor answers one of these */
+                        secondStep?: {
+                            methods: ("totp" | "passkey" | "recovery_code")[];
+                        };
                     };
                 };
             };
@@ -1204,6 +2179,1338 @@ export interface operations {
             };
             /** @description RFC 9457 problem details */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    completeSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One current second factor */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The 6-digit code the authenticator app shows now */
+                    code: string;
+                } | {
+                    /** @description AuthenticationResponseJSON */
+                    passkey: {
+                        id: string;
+                        rawId: string;
+                        /** @enum {string} */
+                        type: "public-key";
+                        response: {
+                            clientDataJSON: string;
+                            authenticatorData: string;
+                            signature: string;
+                            userHandle?: string;
+                        };
+                        clientExtensionResults: {
+                            [key: string]: unknown;
+                        };
+                        authenticatorAttachment?: "platform" | "cross-platform";
+                    };
+                } | {
+                    /** @description One of the recovery codes shown at enrolment, e.g. abcde-fghij; each works once */
+                    recoveryCode: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            id: number;
+                            email: string;
+                            displayName: string;
+                            /** @description resident, agency (agency member), moderator or admin */
+                            role: "resident" | "agency" | "moderator" | "admin";
+                            /** @description Feed radius in metres */
+                            radiusM: number;
+                            home: {
+                                /** @description H3 resolution-9 cell */
+                                cell: string;
+                                /** @description Latitude of the cell centre (never an exact point) */
+                                lat: number;
+                                /** @description Longitude of the cell centre (never an exact point) */
+                                lng: number;
+                            } | null;
+                        } | null;
+                        /** @description Send as the X-CSRF-Token header on every state-changing request */
+                        csrfToken: string;
+                        /** @description true: this staff or agency session has not passed a second factor and may only enrol one (403 `second_factor_required` elsewhere) */
+                        secondFactorRequired?: boolean;
+                        /** @description After a correct password for an account with a second factor: `user` is null until POST /api/auth/second-factor answers one of these */
+                        secondStep?: {
+                            methods: ("totp" | "passkey" | "recovery_code")[];
+                        };
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signInPasskeyOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        challenge: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSecondFactors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description An authenticator app is enrolled */
+                        totp: boolean;
+                        passkeys: {
+                            /** @description The credential id (base64url) */
+                            id: string;
+                            name: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                        }[];
+                        recoveryCodesLeft: number;
+                        /** @description This account’s role needs a second factor before it can act */
+                        required: boolean;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Base32, for typing into an app that cannot scan */
+                        secret: string;
+                        /** @description otpauth://totp/… for the QR code */
+                        otpauthUri: string;
+                        /** @description The otpauth URI as an SVG QR code */
+                        qrSvg: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The 6-digit code the authenticator app shows now */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        factors: {
+                            /** @description An authenticator app is enrolled */
+                            totp: boolean;
+                            passkeys: {
+                                /** @description The credential id (base64url) */
+                                id: string;
+                                name: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                lastUsedAt: string | null;
+                            }[];
+                            recoveryCodesLeft: number;
+                            /** @description This account’s role needs a second factor before it can act */
+                            required: boolean;
+                        };
+                        /** @description With the first factor only: shown this once, stored hashed, each works once */
+                        recoveryCodes?: string[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    passkeyRegistrationOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        challenge: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description e.g. “Laptop” */
+                    name: string;
+                    /** @description RegistrationResponseJSON */
+                    response: {
+                        id: string;
+                        rawId: string;
+                        /** @enum {string} */
+                        type: "public-key";
+                        response: {
+                            clientDataJSON: string;
+                            attestationObject: string;
+                            authenticatorData?: string;
+                            transports?: string[];
+                            publicKeyAlgorithm?: number;
+                            publicKey?: string;
+                        };
+                        clientExtensionResults: {
+                            [key: string]: unknown;
+                        };
+                        authenticatorAttachment?: "platform" | "cross-platform";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        factors: {
+                            /** @description An authenticator app is enrolled */
+                            totp: boolean;
+                            passkeys: {
+                                /** @description The credential id (base64url) */
+                                id: string;
+                                name: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                lastUsedAt: string | null;
+                            }[];
+                            recoveryCodesLeft: number;
+                            /** @description This account’s role needs a second factor before it can act */
+                            required: boolean;
+                        };
+                        /** @description With the first factor only: shown this once, stored hashed, each works once */
+                        recoveryCodes?: string[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    secondFactorChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        challenge: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    factor: {
+                        /** @enum {string} */
+                        kind: "totp";
+                    } | {
+                        /** @enum {string} */
+                        kind: "passkey";
+                        id: string;
+                    };
+                    password: string;
+                    /** @description One current second factor */
+                    proof: {
+                        /** @description The 6-digit code the authenticator app shows now */
+                        code: string;
+                    } | {
+                        /** @description AuthenticationResponseJSON */
+                        passkey: {
+                            id: string;
+                            rawId: string;
+                            /** @enum {string} */
+                            type: "public-key";
+                            response: {
+                                clientDataJSON: string;
+                                authenticatorData: string;
+                                signature: string;
+                                userHandle?: string;
+                            };
+                            clientExtensionResults: {
+                                [key: string]: unknown;
+                            };
+                            authenticatorAttachment?: "platform" | "cross-platform";
+                        };
+                    } | {
+                        /** @description One of the recovery codes shown at enrolment, e.g. abcde-fghij; each works once */
+                        recoveryCode: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description An authenticator app is enrolled */
+                        totp: boolean;
+                        passkeys: {
+                            /** @description The credential id (base64url) */
+                            id: string;
+                            name: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                        }[];
+                        recoveryCodesLeft: number;
+                        /** @description This account’s role needs a second factor before it can act */
+                        required: boolean;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    regenerateRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                    /** @description One current second factor */
+                    proof: {
+                        /** @description The 6-digit code the authenticator app shows now */
+                        code: string;
+                    } | {
+                        /** @description AuthenticationResponseJSON */
+                        passkey: {
+                            id: string;
+                            rawId: string;
+                            /** @enum {string} */
+                            type: "public-key";
+                            response: {
+                                clientDataJSON: string;
+                                authenticatorData: string;
+                                signature: string;
+                                userHandle?: string;
+                            };
+                            clientExtensionResults: {
+                                [key: string]: unknown;
+                            };
+                            authenticatorAttachment?: "platform" | "cross-platform";
+                        };
+                    } | {
+                        /** @description One of the recovery codes shown at enrolment, e.g. abcde-fghij; each works once */
+                        recoveryCode: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Shown this once; only their hashes are stored. Each works once. */
+                        recoveryCodes: string[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string;
+                        /** @description Whether the address was confirmed through a mailed link */
+                        emailVerified: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                    /** @description One current second factor */
+                    secondFactor?: {
+                        /** @description The 6-digit code the authenticator app shows now */
+                        code: string;
+                    } | {
+                        /** @description AuthenticationResponseJSON */
+                        passkey: {
+                            id: string;
+                            rawId: string;
+                            /** @enum {string} */
+                            type: "public-key";
+                            response: {
+                                clientDataJSON: string;
+                                authenticatorData: string;
+                                signature: string;
+                                userHandle?: string;
+                            };
+                            clientExtensionResults: {
+                                [key: string]: unknown;
+                            };
+                            authenticatorAttachment?: "platform" | "cross-platform";
+                        };
+                    } | {
+                        /** @description One of the recovery codes shown at enrolment, e.g. abcde-fghij; each works once */
+                        recoveryCode: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resendVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The token from the mailed link */
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The same whether or not the address has an account */
+                        message: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The token from the mailed link */
+                    token: string;
+                    /** @description The new password, at least 8 characters */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sessions: {
+                            id: string;
+                            /** @description The session of this request */
+                            current: boolean;
+                            /**
+                             * Format: date-time
+                             * @description When it signed in
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description Last request, to within 5 minutes
+                             */
+                            lastSeenAt: string;
+                            /** @description e.g. "Firefox 128 on Linux" */
+                            browser: string | null;
+                            /** @description Coarse: "203.0.x.x" */
+                            network: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A session id from the sessions list */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endOtherSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ended: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-tar": string;
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1577,7 +3884,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            id: number;
+                            /** @description A post id (po_…) */
+                            id: string;
                             /** @description Post category */
                             category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                             title: string;
@@ -1689,7 +3997,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            id: number;
+                            /** @description A post id (po_…) */
+                            id: string;
                             /** @description Post category */
                             category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                             title: string;
@@ -1814,7 +4123,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
+                        /** @description A post id (po_…) */
+                        id: string;
                         /** @description Post category */
                         category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                         title: string;
@@ -1926,7 +4236,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A post id (po_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -1939,7 +4250,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
+                        /** @description A post id (po_…) */
+                        id: string;
                         /** @description Post category */
                         category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                         title: string;
@@ -2037,7 +4349,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: number;
+                /** @description A post id (po_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -2051,8 +4364,10 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            id: number;
-                            postId: number;
+                            /** @description A comment id (co_…) */
+                            id: string;
+                            /** @description A post id (po_…) */
+                            postId: string;
                             author: {
                                 id: number;
                                 displayName: string;
@@ -2100,7 +4415,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A post id (po_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -2119,8 +4435,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
-                        postId: number;
+                        /** @description A comment id (co_…) */
+                        id: string;
+                        /** @description A post id (po_…) */
+                        postId: string;
                         author: {
                             id: number;
                             displayName: string;
@@ -2184,7 +4502,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A post id (po_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -2203,7 +4522,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
+                        /** @description A post id (po_…) */
+                        id: string;
                         /** @description Post category */
                         category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                         title: string;
@@ -2315,7 +4635,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A post id (po_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -2328,7 +4649,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
+                        /** @description A post id (po_…) */
+                        id: string;
                         /** @description Post category */
                         category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                         title: string;
@@ -2440,7 +4762,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A post id (po_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -2534,7 +4857,8 @@ export interface operations {
                     "application/json": {
                         items: {
                             post: {
-                                id: number;
+                                /** @description A post id (po_…) */
+                                id: string;
                                 /** @description Post category */
                                 category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                                 title: string;
@@ -2639,7 +4963,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A post id (po_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -2660,7 +4985,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
+                        /** @description A post id (po_…) */
+                        id: string;
                         /** @description Post category */
                         category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                         title: string;
@@ -2772,7 +5098,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A post id (po_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -2792,7 +5119,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
+                        /** @description A post id (po_…) */
+                        id: string;
                         /** @description Post category */
                         category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                         title: string;
@@ -2918,7 +5246,8 @@ export interface operations {
                         items: {
                             id: number;
                             post: {
-                                id: number;
+                                /** @description A post id (po_…) */
+                                id: string;
                                 /** @description Post category */
                                 category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                                 title: string;
@@ -3044,7 +5373,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
+                        /** @description A post id (po_…) */
+                        id: string;
                         /** @description Post category */
                         category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
                         title: string;
@@ -3263,7 +5593,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A log entry type (porchlight.org/log-entry/v1) */
-                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed";
+                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed" | "legal.demand_received" | "legal.demand_answered" | "legal.notice_delayed" | "legal.notice_sent" | "agency.key_added" | "agency.key_removed" | "disclosure.created" | "disclosure.accessed" | "disclosure.revoked" | "disclosure.held" | "disclosure.expired" | "request.refused" | "request.published" | "request.closed" | "request.expired" | "request.justified" | "request.justification_missed";
                 /** @description Text to find anywhere in the entry JSON */
                 q?: string;
                 /** @description Entries at or after this time */
@@ -3971,8 +6301,55 @@ export interface operations {
                                 /** @description The jurisdiction’s name when this version was published */
                                 name: string;
                                 version: number;
-                                /** @description A jurisdiction request policy (G4) */
+                                /** @description A jurisdiction request policy: v2 (with `version: 2`), or v1 for versions published before it */
                                 policy: {
+                                    /**
+                                     * @description Policy schema version: 2 (v1 policies can still be read but no longer published)
+                                     * @enum {number}
+                                     */
+                                    version: 2;
+                                    /** @description Smallest area one request may cover, in m² (0.025 mi² ≈ 64750) */
+                                    minAreaM2: number;
+                                    /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
+                                    maxAreaM2: number;
+                                    /** @description Longest time window one request may cover, in hours */
+                                    maxWindowHours: number;
+                                    /** @description Oldest footage a request may ask for, in days */
+                                    maxFootageAgeDays: number;
+                                    /** @description Days owners have to answer a request */
+                                    responseWindowDays: number;
+                                    /** @description Requests one agency may publish here per month */
+                                    monthlyRequestCap: number;
+                                    /** @description A request must give a case number */
+                                    caseNumberRequired: boolean;
+                                    /** @description A request must cite one of allowedLegalBases */
+                                    legalBasisRequired: boolean;
+                                    /** @description Legal bases a request may cite (stored sorted) */
+                                    allowedLegalBases: ("consent" | "court_order" | "exigent_circumstances" | "subpoena" | "warrant")[];
+                                    /** @description Offense categories a request may name (stored sorted) */
+                                    offenseCategories: ("arson" | "assault" | "burglary" | "drug_offense" | "fraud" | "hit_and_run" | "homicide" | "kidnapping_abduction" | "larceny_theft" | "missing_person" | "motor_vehicle_theft" | "robbery" | "sex_offense" | "vandalism" | "weapons_offense")[];
+                                    /** @description Purposes a request may never serve (stored sorted by purpose) */
+                                    prohibitedPurposes: {
+                                        /** @description snake_case purpose */
+                                        purpose: string;
+                                        /** @description Narrative words that show a request serves this purpose (lowercase: any case) */
+                                        terms: string[];
+                                    }[];
+                                    /** @description Most requests one case may file */
+                                    maxRequestsPerCase: number;
+                                    /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
+                                    eligibleAgencyJurisdictions: string[];
+                                    /** @description Days a disclosed copy lives */
+                                    disclosureRetentionDays: number;
+                                    /** @description Requests may claim exigent circumstances */
+                                    exigentAllowed: boolean;
+                                    /** @description Hours within which an exigent request must get its written justification */
+                                    exigentJustificationHours: number;
+                                    /** @description Longest a legal hold may keep a disclosed copy */
+                                    legalHoldMaxDays: number;
+                                    /** @description Longest a non-disclosure order may delay an owner’s notice of a legal demand, in days */
+                                    nonDisclosureMaxDays: number;
+                                } | {
                                     /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
                                     maxAreaM2: number;
                                     /** @description Longest time window one request may cover, in hours */
@@ -3989,14 +6366,23 @@ export interface operations {
                                     maxRequestsPerCase: number;
                                     /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
                                     eligibleAgencyJurisdictions: string[];
-                                    /**
-                                     * @description Days a disclosed copy lives unless a logged legal hold names a case (default 90)
-                                     * @default 90
-                                     */
+                                    /** @description Days a disclosed copy lives */
                                     disclosureRetentionDays: number;
                                 };
                                 /** @description Hex SHA-256 of the policy’s canonical JSON, as logged */
                                 sha256: string;
+                                /** @description The jurisdiction’s boundary (v2) */
+                                boundary: ({
+                                    /** @enum {string} */
+                                    type: "Polygon";
+                                    coordinates: number[][][];
+                                } | {
+                                    /** @enum {string} */
+                                    type: "MultiPolygon";
+                                    coordinates: number[][][][];
+                                }) | null;
+                                /** @description Hex SHA-256 of the boundary’s canonical JSON, as logged (v2) */
+                                boundarySha256: string | null;
                                 reason: string;
                                 /** Format: date-time */
                                 publishedAt: string;
@@ -4043,8 +6429,55 @@ export interface operations {
                         /** @description The jurisdiction’s name when this version was published */
                         name: string;
                         version: number;
-                        /** @description A jurisdiction request policy (G4) */
+                        /** @description A jurisdiction request policy: v2 (with `version: 2`), or v1 for versions published before it */
                         policy: {
+                            /**
+                             * @description Policy schema version: 2 (v1 policies can still be read but no longer published)
+                             * @enum {number}
+                             */
+                            version: 2;
+                            /** @description Smallest area one request may cover, in m² (0.025 mi² ≈ 64750) */
+                            minAreaM2: number;
+                            /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
+                            maxAreaM2: number;
+                            /** @description Longest time window one request may cover, in hours */
+                            maxWindowHours: number;
+                            /** @description Oldest footage a request may ask for, in days */
+                            maxFootageAgeDays: number;
+                            /** @description Days owners have to answer a request */
+                            responseWindowDays: number;
+                            /** @description Requests one agency may publish here per month */
+                            monthlyRequestCap: number;
+                            /** @description A request must give a case number */
+                            caseNumberRequired: boolean;
+                            /** @description A request must cite one of allowedLegalBases */
+                            legalBasisRequired: boolean;
+                            /** @description Legal bases a request may cite (stored sorted) */
+                            allowedLegalBases: ("consent" | "court_order" | "exigent_circumstances" | "subpoena" | "warrant")[];
+                            /** @description Offense categories a request may name (stored sorted) */
+                            offenseCategories: ("arson" | "assault" | "burglary" | "drug_offense" | "fraud" | "hit_and_run" | "homicide" | "kidnapping_abduction" | "larceny_theft" | "missing_person" | "motor_vehicle_theft" | "robbery" | "sex_offense" | "vandalism" | "weapons_offense")[];
+                            /** @description Purposes a request may never serve (stored sorted by purpose) */
+                            prohibitedPurposes: {
+                                /** @description snake_case purpose */
+                                purpose: string;
+                                /** @description Narrative words that show a request serves this purpose (lowercase: any case) */
+                                terms: string[];
+                            }[];
+                            /** @description Most requests one case may file */
+                            maxRequestsPerCase: number;
+                            /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
+                            eligibleAgencyJurisdictions: string[];
+                            /** @description Days a disclosed copy lives */
+                            disclosureRetentionDays: number;
+                            /** @description Requests may claim exigent circumstances */
+                            exigentAllowed: boolean;
+                            /** @description Hours within which an exigent request must get its written justification */
+                            exigentJustificationHours: number;
+                            /** @description Longest a legal hold may keep a disclosed copy */
+                            legalHoldMaxDays: number;
+                            /** @description Longest a non-disclosure order may delay an owner’s notice of a legal demand, in days */
+                            nonDisclosureMaxDays: number;
+                        } | {
                             /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
                             maxAreaM2: number;
                             /** @description Longest time window one request may cover, in hours */
@@ -4061,14 +6494,23 @@ export interface operations {
                             maxRequestsPerCase: number;
                             /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
                             eligibleAgencyJurisdictions: string[];
-                            /**
-                             * @description Days a disclosed copy lives unless a logged legal hold names a case (default 90)
-                             * @default 90
-                             */
+                            /** @description Days a disclosed copy lives */
                             disclosureRetentionDays: number;
                         };
                         /** @description Hex SHA-256 of the policy’s canonical JSON, as logged */
                         sha256: string;
+                        /** @description The jurisdiction’s boundary (v2) */
+                        boundary: ({
+                            /** @enum {string} */
+                            type: "Polygon";
+                            coordinates: number[][][];
+                        } | {
+                            /** @enum {string} */
+                            type: "MultiPolygon";
+                            coordinates: number[][][][];
+                        }) | null;
+                        /** @description Hex SHA-256 of the boundary’s canonical JSON, as logged (v2) */
+                        boundarySha256: string | null;
                         reason: string;
                         /** Format: date-time */
                         publishedAt: string;
@@ -4120,8 +6562,55 @@ export interface operations {
                             /** @description The jurisdiction’s name when this version was published */
                             name: string;
                             version: number;
-                            /** @description A jurisdiction request policy (G4) */
+                            /** @description A jurisdiction request policy: v2 (with `version: 2`), or v1 for versions published before it */
                             policy: {
+                                /**
+                                 * @description Policy schema version: 2 (v1 policies can still be read but no longer published)
+                                 * @enum {number}
+                                 */
+                                version: 2;
+                                /** @description Smallest area one request may cover, in m² (0.025 mi² ≈ 64750) */
+                                minAreaM2: number;
+                                /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
+                                maxAreaM2: number;
+                                /** @description Longest time window one request may cover, in hours */
+                                maxWindowHours: number;
+                                /** @description Oldest footage a request may ask for, in days */
+                                maxFootageAgeDays: number;
+                                /** @description Days owners have to answer a request */
+                                responseWindowDays: number;
+                                /** @description Requests one agency may publish here per month */
+                                monthlyRequestCap: number;
+                                /** @description A request must give a case number */
+                                caseNumberRequired: boolean;
+                                /** @description A request must cite one of allowedLegalBases */
+                                legalBasisRequired: boolean;
+                                /** @description Legal bases a request may cite (stored sorted) */
+                                allowedLegalBases: ("consent" | "court_order" | "exigent_circumstances" | "subpoena" | "warrant")[];
+                                /** @description Offense categories a request may name (stored sorted) */
+                                offenseCategories: ("arson" | "assault" | "burglary" | "drug_offense" | "fraud" | "hit_and_run" | "homicide" | "kidnapping_abduction" | "larceny_theft" | "missing_person" | "motor_vehicle_theft" | "robbery" | "sex_offense" | "vandalism" | "weapons_offense")[];
+                                /** @description Purposes a request may never serve (stored sorted by purpose) */
+                                prohibitedPurposes: {
+                                    /** @description snake_case purpose */
+                                    purpose: string;
+                                    /** @description Narrative words that show a request serves this purpose (lowercase: any case) */
+                                    terms: string[];
+                                }[];
+                                /** @description Most requests one case may file */
+                                maxRequestsPerCase: number;
+                                /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
+                                eligibleAgencyJurisdictions: string[];
+                                /** @description Days a disclosed copy lives */
+                                disclosureRetentionDays: number;
+                                /** @description Requests may claim exigent circumstances */
+                                exigentAllowed: boolean;
+                                /** @description Hours within which an exigent request must get its written justification */
+                                exigentJustificationHours: number;
+                                /** @description Longest a legal hold may keep a disclosed copy */
+                                legalHoldMaxDays: number;
+                                /** @description Longest a non-disclosure order may delay an owner’s notice of a legal demand, in days */
+                                nonDisclosureMaxDays: number;
+                            } | {
                                 /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
                                 maxAreaM2: number;
                                 /** @description Longest time window one request may cover, in hours */
@@ -4138,18 +6627,76 @@ export interface operations {
                                 maxRequestsPerCase: number;
                                 /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
                                 eligibleAgencyJurisdictions: string[];
-                                /**
-                                 * @description Days a disclosed copy lives unless a logged legal hold names a case (default 90)
-                                 * @default 90
-                                 */
+                                /** @description Days a disclosed copy lives */
                                 disclosureRetentionDays: number;
                             };
                             /** @description Hex SHA-256 of the policy’s canonical JSON, as logged */
                             sha256: string;
+                            /** @description The jurisdiction’s boundary (v2) */
+                            boundary: ({
+                                /** @enum {string} */
+                                type: "Polygon";
+                                coordinates: number[][][];
+                            } | {
+                                /** @enum {string} */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            }) | null;
+                            /** @description Hex SHA-256 of the boundary’s canonical JSON, as logged (v2) */
+                            boundarySha256: string | null;
                             reason: string;
                             /** Format: date-time */
                             publishedAt: string;
                         }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLoggedBoundary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Hex SHA-256 of the boundary’s canonical JSON, as a policy.changed entry logs it */
+                sha256: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description GeoJSON Polygon or MultiPolygon: closed rings, no self-intersection, at most 5000 vertices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "Polygon";
+                        coordinates: number[][][];
+                    } | {
+                        /** @enum {string} */
+                        type: "MultiPolygon";
+                        coordinates: number[][][][];
                     };
                 };
             };
@@ -4188,29 +6735,64 @@ export interface operations {
                 "application/json": {
                     /** @description The jurisdiction’s display name; required for its first version, optional after */
                     name?: string;
-                    /** @description A jurisdiction request policy (G4) */
+                    /** @description A v2 jurisdiction request policy (G4) */
                     policy: {
+                        /**
+                         * @description Policy schema version: 2 (v1 policies can still be read but no longer published)
+                         * @enum {number}
+                         */
+                        version: 2;
+                        /** @description Smallest area one request may cover, in m² (0.025 mi² ≈ 64750) */
+                        minAreaM2: number;
                         /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
                         maxAreaM2: number;
                         /** @description Longest time window one request may cover, in hours */
                         maxWindowHours: number;
+                        /** @description Oldest footage a request may ask for, in days */
+                        maxFootageAgeDays: number;
+                        /** @description Days owners have to answer a request */
+                        responseWindowDays: number;
+                        /** @description Requests one agency may publish here per month */
+                        monthlyRequestCap: number;
                         /** @description A request must give a case number */
                         caseNumberRequired: boolean;
                         /** @description A request must cite one of allowedLegalBases */
                         legalBasisRequired: boolean;
-                        /** @description Legal bases a request may cite, e.g. warrant, consent (snake_case terms; stored sorted) */
-                        allowedLegalBases: string[];
-                        /** @description Purposes a request may never serve, e.g. immigration_enforcement (snake_case terms; stored sorted) */
-                        prohibitedPurposes: string[];
+                        /** @description Legal bases a request may cite (stored sorted) */
+                        allowedLegalBases: ("consent" | "court_order" | "exigent_circumstances" | "subpoena" | "warrant")[];
+                        /** @description Offense categories a request may name (stored sorted) */
+                        offenseCategories: ("arson" | "assault" | "burglary" | "drug_offense" | "fraud" | "hit_and_run" | "homicide" | "kidnapping_abduction" | "larceny_theft" | "missing_person" | "motor_vehicle_theft" | "robbery" | "sex_offense" | "vandalism" | "weapons_offense")[];
+                        /** @description Purposes a request may never serve (stored sorted by purpose) */
+                        prohibitedPurposes: {
+                            /** @description snake_case purpose */
+                            purpose: string;
+                            /** @description Narrative words that show a request serves this purpose (lowercase: any case) */
+                            terms: string[];
+                        }[];
                         /** @description Most requests one case may file */
                         maxRequestsPerCase: number;
                         /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
                         eligibleAgencyJurisdictions: string[];
-                        /**
-                         * @description Days a disclosed copy lives unless a logged legal hold names a case (default 90)
-                         * @default 90
-                         */
+                        /** @description Days a disclosed copy lives */
                         disclosureRetentionDays: number;
+                        /** @description Requests may claim exigent circumstances */
+                        exigentAllowed: boolean;
+                        /** @description Hours within which an exigent request must get its written justification */
+                        exigentJustificationHours: number;
+                        /** @description Longest a legal hold may keep a disclosed copy */
+                        legalHoldMaxDays: number;
+                        /** @description Longest a non-disclosure order may delay an owner’s notice of a legal demand, in days */
+                        nonDisclosureMaxDays: number;
+                    };
+                    /** @description GeoJSON Polygon or MultiPolygon: closed rings, no self-intersection, at most 5000 vertices */
+                    boundary?: {
+                        /** @enum {string} */
+                        type: "Polygon";
+                        coordinates: number[][][];
+                    } | {
+                        /** @enum {string} */
+                        type: "MultiPolygon";
+                        coordinates: number[][][][];
                     };
                     /** @description Why this version; published in the transparency log */
                     reason: string;
@@ -4230,8 +6812,55 @@ export interface operations {
                         /** @description The jurisdiction’s name when this version was published */
                         name: string;
                         version: number;
-                        /** @description A jurisdiction request policy (G4) */
+                        /** @description A jurisdiction request policy: v2 (with `version: 2`), or v1 for versions published before it */
                         policy: {
+                            /**
+                             * @description Policy schema version: 2 (v1 policies can still be read but no longer published)
+                             * @enum {number}
+                             */
+                            version: 2;
+                            /** @description Smallest area one request may cover, in m² (0.025 mi² ≈ 64750) */
+                            minAreaM2: number;
+                            /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
+                            maxAreaM2: number;
+                            /** @description Longest time window one request may cover, in hours */
+                            maxWindowHours: number;
+                            /** @description Oldest footage a request may ask for, in days */
+                            maxFootageAgeDays: number;
+                            /** @description Days owners have to answer a request */
+                            responseWindowDays: number;
+                            /** @description Requests one agency may publish here per month */
+                            monthlyRequestCap: number;
+                            /** @description A request must give a case number */
+                            caseNumberRequired: boolean;
+                            /** @description A request must cite one of allowedLegalBases */
+                            legalBasisRequired: boolean;
+                            /** @description Legal bases a request may cite (stored sorted) */
+                            allowedLegalBases: ("consent" | "court_order" | "exigent_circumstances" | "subpoena" | "warrant")[];
+                            /** @description Offense categories a request may name (stored sorted) */
+                            offenseCategories: ("arson" | "assault" | "burglary" | "drug_offense" | "fraud" | "hit_and_run" | "homicide" | "kidnapping_abduction" | "larceny_theft" | "missing_person" | "motor_vehicle_theft" | "robbery" | "sex_offense" | "vandalism" | "weapons_offense")[];
+                            /** @description Purposes a request may never serve (stored sorted by purpose) */
+                            prohibitedPurposes: {
+                                /** @description snake_case purpose */
+                                purpose: string;
+                                /** @description Narrative words that show a request serves this purpose (lowercase: any case) */
+                                terms: string[];
+                            }[];
+                            /** @description Most requests one case may file */
+                            maxRequestsPerCase: number;
+                            /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
+                            eligibleAgencyJurisdictions: string[];
+                            /** @description Days a disclosed copy lives */
+                            disclosureRetentionDays: number;
+                            /** @description Requests may claim exigent circumstances */
+                            exigentAllowed: boolean;
+                            /** @description Hours within which an exigent request must get its written justification */
+                            exigentJustificationHours: number;
+                            /** @description Longest a legal hold may keep a disclosed copy */
+                            legalHoldMaxDays: number;
+                            /** @description Longest a non-disclosure order may delay an owner’s notice of a legal demand, in days */
+                            nonDisclosureMaxDays: number;
+                        } | {
                             /** @description Largest area one request may cover, in m² (1 km² = 1000000) */
                             maxAreaM2: number;
                             /** @description Longest time window one request may cover, in hours */
@@ -4248,14 +6877,23 @@ export interface operations {
                             maxRequestsPerCase: number;
                             /** @description Jurisdictions whose verified agencies may file requests here (this one or known ones) */
                             eligibleAgencyJurisdictions: string[];
-                            /**
-                             * @description Days a disclosed copy lives unless a logged legal hold names a case (default 90)
-                             * @default 90
-                             */
+                            /** @description Days a disclosed copy lives */
                             disclosureRetentionDays: number;
                         };
                         /** @description Hex SHA-256 of the policy’s canonical JSON, as logged */
                         sha256: string;
+                        /** @description The jurisdiction’s boundary (v2) */
+                        boundary: ({
+                            /** @enum {string} */
+                            type: "Polygon";
+                            coordinates: number[][][];
+                        } | {
+                            /** @enum {string} */
+                            type: "MultiPolygon";
+                            coordinates: number[][][][];
+                        }) | null;
+                        /** @description Hex SHA-256 of the boundary’s canonical JSON, as logged (v2) */
+                        boundarySha256: string | null;
                         reason: string;
                         /** Format: date-time */
                         publishedAt: string;
@@ -4291,6 +6929,497 @@ export interface operations {
             };
         };
     };
+    listLegalDemands: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @description warrant, subpoena, court_order or emergency (claim) */
+                            kind: "court_order" | "emergency" | "subpoena" | "warrant";
+                            authority: string;
+                            docket: string;
+                            /** Format: date */
+                            date: string;
+                            scopeSummary: string;
+                            documentSha256: string;
+                            jurisdiction: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339
+                             */
+                            receivedAt: string;
+                            produced: ("none" | "ciphertext" | "account_metadata") | null;
+                            answeredAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the owner is (or was) to be told
+                             */
+                            noticeDueAt: string;
+                            noticeSentAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordLegalDemand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description warrant, subpoena, court_order or emergency (claim) */
+                    kind: "court_order" | "emergency" | "subpoena" | "warrant";
+                    /** @description Issuing court or authority, as published */
+                    authority: string;
+                    /** @description Docket or reference number (never a person’s name) */
+                    docket: string;
+                    /**
+                     * Format: date
+                     * @description Date on the demand (YYYY-MM-DD)
+                     */
+                    date: string;
+                    /** @description What it asks for, in words fit to publish (no names, no addresses) */
+                    scopeSummary: string;
+                    /** @description Lowercase hex SHA-256 of the document */
+                    documentSha256: string;
+                    /** @description Jurisdiction whose policy caps a non-disclosure order */
+                    jurisdiction: string;
+                    /**
+                     * Format: email
+                     * @description Email of the account the demand concerns; it is told, and never named in the log
+                     */
+                    affectedAccount: string;
+                    /** @description A non-disclosure order delaying the owner’s notice */
+                    nonDisclosure?: {
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339
+                         */
+                        until: string;
+                        /** @description Published in the log */
+                        reason: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description A legal demand the operator received (admin view) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description warrant, subpoena, court_order or emergency (claim) */
+                        kind: "court_order" | "emergency" | "subpoena" | "warrant";
+                        authority: string;
+                        docket: string;
+                        /** Format: date */
+                        date: string;
+                        scopeSummary: string;
+                        documentSha256: string;
+                        jurisdiction: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339
+                         */
+                        receivedAt: string;
+                        produced: ("none" | "ciphertext" | "account_metadata") | null;
+                        answeredAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the owner is (or was) to be told
+                         */
+                        noticeDueAt: string;
+                        noticeSentAt: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerLegalDemand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A legal demand id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the operator produced: none, ciphertext (it holds no plaintext) or account_metadata */
+                    produced: "none" | "ciphertext" | "account_metadata";
+                };
+            };
+        };
+        responses: {
+            /** @description A legal demand the operator received (admin view) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description warrant, subpoena, court_order or emergency (claim) */
+                        kind: "court_order" | "emergency" | "subpoena" | "warrant";
+                        authority: string;
+                        docket: string;
+                        /** Format: date */
+                        date: string;
+                        scopeSummary: string;
+                        documentSha256: string;
+                        jurisdiction: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339
+                         */
+                        receivedAt: string;
+                        produced: ("none" | "ciphertext" | "account_metadata") | null;
+                        answeredAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the owner is (or was) to be told
+                         */
+                        noticeDueAt: string;
+                        noticeSentAt: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delayLegalDemandNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A legal demand id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339
+                     */
+                    until: string;
+                    /** @description Published in the log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A legal demand the operator received (admin view) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description warrant, subpoena, court_order or emergency (claim) */
+                        kind: "court_order" | "emergency" | "subpoena" | "warrant";
+                        authority: string;
+                        docket: string;
+                        /** Format: date */
+                        date: string;
+                        scopeSummary: string;
+                        documentSha256: string;
+                        jurisdiction: string;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339
+                         */
+                        receivedAt: string;
+                        produced: ("none" | "ciphertext" | "account_metadata") | null;
+                        answeredAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the owner is (or was) to be told
+                         */
+                        noticeDueAt: string;
+                        noticeSentAt: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLegalDemandStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Public counts of legal demands, recomputable from the log */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        total: number;
+                        byKind: {
+                            court_order: number;
+                            emergency: number;
+                            subpoena: number;
+                            warrant: number;
+                        };
+                        byProduced: {
+                            none: number;
+                            ciphertext: number;
+                            account_metadata: number;
+                        };
+                        unanswered: number;
+                        noticesDelayed: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyLegalNotices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            demand: string;
+                            /** @description warrant, subpoena, court_order or emergency (claim) */
+                            kind: "court_order" | "emergency" | "subpoena" | "warrant";
+                            authority: string;
+                            docket: string;
+                            /** Format: date */
+                            date: string;
+                            scopeSummary: string;
+                            documentSha256: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339
+                             */
+                            receivedAt: string;
+                            produced: ("none" | "ciphertext" | "account_metadata") | null;
+                            /** @description A non-disclosure order delayed this notice */
+                            delayed: boolean;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339
+                             */
+                            sentAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getVaultKeys: {
         parameters: {
             query?: never;
@@ -4315,6 +7444,18 @@ export interface operations {
                         recoveryWrappedIdentity: string;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description 1 at setup, +1 at every key rotation */
+                        generation: number;
+                        /** @description Identities retired by key rotation, each sealed to the current recipient */
+                        retiredKeys: {
+                            generation: number;
+                            /** @description age X25519 recipient (age1…) */
+                            recipient: string;
+                            /** @description A retired age identity encrypted to the current recipient (X25519), ASCII-armored */
+                            sealedIdentity: string;
+                            /** Format: date-time */
+                            retiredAt: string;
+                        }[];
                     };
                 };
             };
@@ -4382,6 +7523,18 @@ export interface operations {
                         recoveryWrappedIdentity: string;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description 1 at setup, +1 at every key rotation */
+                        generation: number;
+                        /** @description Identities retired by key rotation, each sealed to the current recipient */
+                        retiredKeys: {
+                            generation: number;
+                            /** @description age X25519 recipient (age1…) */
+                            recipient: string;
+                            /** @description A retired age identity encrypted to the current recipient (X25519), ASCII-armored */
+                            sealedIdentity: string;
+                            /** Format: date-time */
+                            retiredAt: string;
+                        }[];
                     };
                 };
             };
@@ -4454,6 +7607,18 @@ export interface operations {
                         recoveryWrappedIdentity: string;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description 1 at setup, +1 at every key rotation */
+                        generation: number;
+                        /** @description Identities retired by key rotation, each sealed to the current recipient */
+                        retiredKeys: {
+                            generation: number;
+                            /** @description age X25519 recipient (age1…) */
+                            recipient: string;
+                            /** @description A retired age identity encrypted to the current recipient (X25519), ASCII-armored */
+                            sealedIdentity: string;
+                            /** Format: date-time */
+                            retiredAt: string;
+                        }[];
                     };
                 };
             };
@@ -4486,6 +7651,113 @@ export interface operations {
             };
             /** @description RFC 9457 problem details */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateVaultKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description age X25519 recipient (age1…) */
+                    previousRecipient: string;
+                    /** @description age X25519 recipient (age1…) */
+                    recipient: string;
+                    /** @description The age identity encrypted under the owner’s passphrase with age's scrypt recipient, ASCII-armored */
+                    wrappedIdentity: string;
+                    /** @description The age identity encrypted under a new recovery code with age's scrypt recipient, ASCII-armored */
+                    recoveryWrappedIdentity: string;
+                    /** @description Every key generation so far, the one retired now included */
+                    retiredKeys: {
+                        generation: number;
+                        /** @description age X25519 recipient (age1…) */
+                        recipient: string;
+                        /** @description A retired age identity encrypted to the current recipient (X25519), ASCII-armored */
+                        sealedIdentity: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Vault keys: the public recipient and the identity, wrapped (the server cannot unwrap it) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description age X25519 recipient (age1…) */
+                        recipient: string;
+                        /** @description The age identity encrypted under the owner’s passphrase with age's scrypt recipient, ASCII-armored */
+                        wrappedIdentity: string;
+                        /** @description The age identity encrypted under the recovery code with age's scrypt recipient, ASCII-armored */
+                        recoveryWrappedIdentity: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description 1 at setup, +1 at every key rotation */
+                        generation: number;
+                        /** @description Identities retired by key rotation, each sealed to the current recipient */
+                        retiredKeys: {
+                            generation: number;
+                            /** @description age X25519 recipient (age1…) */
+                            recipient: string;
+                            /** @description A retired age identity encrypted to the current recipient (X25519), ASCII-armored */
+                            sealedIdentity: string;
+                            /** Format: date-time */
+                            retiredAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4946,6 +8218,8 @@ export interface operations {
                             createdAt: string;
                             lastSeenAt: string | null;
                             revokedAt: string | null;
+                            /** @description Paired under the vault’s current key. False after a key rotation: the hub pinned the old key and refuses to encrypt until it is paired again. */
+                            keyCurrent: boolean;
                         };
                         /** @description The device token: send as `Authorization: Bearer <token>`. Shown once. */
                         token: string;
@@ -4995,6 +8269,8 @@ export interface operations {
                             createdAt: string;
                             lastSeenAt: string | null;
                             revokedAt: string | null;
+                            /** @description Paired under the vault’s current key. False after a key rotation: the hub pinned the old key and refuses to encrypt until it is paired again. */
+                            keyCurrent: boolean;
                         }[];
                     };
                 };
@@ -5391,6 +8667,2634 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    getAgencyKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An agency member’s key: the public recipient and the identity, wrapped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyId: number;
+                        /** @description age X25519 recipient (age1…) */
+                        recipient: string;
+                        /** @description The age identity encrypted under the member’s passphrase with age's scrypt recipient, ASCII-armored */
+                        wrappedIdentity: string;
+                        /** @description The age identity encrypted under the recovery code with age's scrypt recipient, ASCII-armored */
+                        recoveryWrappedIdentity: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setAgencyKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description age X25519 recipient (age1…) */
+                    recipient: string;
+                    /** @description The age identity encrypted under the member’s passphrase with age's scrypt recipient, ASCII-armored */
+                    wrappedIdentity: string;
+                    /** @description The age identity encrypted under the recovery code with age's scrypt recipient, ASCII-armored */
+                    recoveryWrappedIdentity: string;
+                };
+            };
+        };
+        responses: {
+            /** @description An agency member’s key: the public recipient and the identity, wrapped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyId: number;
+                        /** @description age X25519 recipient (age1…) */
+                        recipient: string;
+                        /** @description The age identity encrypted under the member’s passphrase with age's scrypt recipient, ASCII-armored */
+                        wrappedIdentity: string;
+                        /** @description The age identity encrypted under the recovery code with age's scrypt recipient, ASCII-armored */
+                        recoveryWrappedIdentity: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAgencyRecipients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every recipient the agency has had, oldest first. Check each against the log (GET /log/proof/<index>) before encrypting to the current ones. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyId: number;
+                        items: {
+                            /** @description age X25519 recipient (age1…) */
+                            recipient: string;
+                            /** @description Index of the agency.key_added entry in the transparency log; null until it is sequenced */
+                            addedLogIndex: number | null;
+                            /** @description Index of the agency.key_removed entry in the transparency log; null until it is sequenced */
+                            removedLogIndex: number | null;
+                            /** @description Still in the agency’s recipient set */
+                            current: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyDisclosures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            requestId: string;
+                            status: "shared" | "revoked" | "expired";
+                            plaintextSha256: string;
+                            ciphertextSha256: string;
+                            plaintextBytes: number;
+                            ciphertextBytes: number;
+                            /** Format: date-time */
+                            captureStart: string;
+                            /** Format: date-time */
+                            captureEnd: string;
+                            /** @description The camera’s H3 cell (res ≤ 8), only if the owner chose */
+                            coarseCell?: string;
+                            /** @description Redactions the owner applied, as their browser said */
+                            redactions: unknown[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description When the copy is deleted
+                             */
+                            expiresAt: string;
+                            /** @description Index of the disclosure.created entry in the transparency log; null until it is sequenced */
+                            logIndex: number | null;
+                            /** @description The agency downloaded it: it can no longer be revoked */
+                            downloaded: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeDisclosure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Disclosure id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRequestDisclosures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Footage request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            requestId: string;
+                            status: "shared" | "revoked" | "expired";
+                            plaintextSha256: string;
+                            ciphertextSha256: string;
+                            plaintextBytes: number;
+                            ciphertextBytes: number;
+                            /** Format: date-time */
+                            captureStart: string;
+                            /** Format: date-time */
+                            captureEnd: string;
+                            /** @description The camera’s H3 cell (res ≤ 8), only if the owner chose */
+                            coarseCell?: string;
+                            /** @description Redactions the owner applied, as their browser said */
+                            redactions: unknown[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description When the copy is deleted
+                             */
+                            expiresAt: string;
+                            /** @description Index of the disclosure.created entry in the transparency log; null until it is sequenced */
+                            logIndex: number | null;
+                            holds: {
+                                disclosureId: string;
+                                caseNumber: string;
+                                justification: string;
+                                /** Format: date-time */
+                                until: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                logIndex: number | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDisclosureCiphertext: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Disclosure id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description age ciphertext, exactly as the owner uploaded it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description age ciphertext, exactly as the owner uploaded it */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    holdDisclosure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Disclosure id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    caseNumber: string;
+                    justification: string;
+                    /**
+                     * Format: date-time
+                     * @description New expiry; at most the policy’s legalHoldMaxDays away
+                     */
+                    until: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A disclosure, logged before it is listed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        requestId: string;
+                        status: "shared" | "revoked" | "expired";
+                        plaintextSha256: string;
+                        ciphertextSha256: string;
+                        plaintextBytes: number;
+                        ciphertextBytes: number;
+                        /** Format: date-time */
+                        captureStart: string;
+                        /** Format: date-time */
+                        captureEnd: string;
+                        /** @description The camera’s H3 cell (res ≤ 8), only if the owner chose */
+                        coarseCell?: string;
+                        /** @description Redactions the owner applied, as their browser said */
+                        redactions: unknown[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description When the copy is deleted
+                         */
+                        expiresAt: string;
+                        /** @description Index of the disclosure.created entry in the transparency log; null until it is sequenced */
+                        logIndex: number | null;
+                        holds: {
+                            disclosureId: string;
+                            caseNumber: string;
+                            justification: string;
+                            /** Format: date-time */
+                            until: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            logIndex: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRequestEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Footage request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ustar archive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-tar": string;
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkFootageRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The agency’s case number (may be empty when not required) */
+                    caseNumber: string;
+                    /** @description NIBRS-style offense group */
+                    offenseCategory: "arson" | "assault" | "burglary" | "drug_offense" | "fraud" | "hit_and_run" | "homicide" | "kidnapping_abduction" | "larceny_theft" | "missing_person" | "motor_vehicle_theft" | "robbery" | "sex_offense" | "vandalism" | "weapons_offense";
+                    /** @description The legal basis the agency cites (empty: none) */
+                    legalBasis: "" | "consent" | "court_order" | "exigent_circumstances" | "subpoena" | "warrant";
+                    investigatorName: string;
+                    investigatorContact: string;
+                    /** @description Published with the request */
+                    narrative: string;
+                    /** @description A GeoJSON Polygon */
+                    area: {
+                        /** @enum {string} */
+                        type: "Polygon";
+                        /** @description One closed ring (first position repeated last); holes are not accepted */
+                        coordinates: number[][][];
+                    };
+                    /**
+                     * Format: date-time
+                     * @description Start of the footage window (RFC 3339)
+                     */
+                    windowStart: string;
+                    /**
+                     * Format: date-time
+                     * @description End of the footage window (RFC 3339)
+                     */
+                    windowEnd: string;
+                    /** @description An emergency request: needs a written justification within hours */
+                    exigent: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        violations: {
+                            /** @description Stable rule id, e.g. area_too_small */
+                            rule: string;
+                            policyVersion: number;
+                            message: string;
+                        }[];
+                        /** @description The area’s size in square metres */
+                        areaM2: number;
+                        /** @description The jurisdiction whose policy applied */
+                        jurisdiction: string;
+                        policyVersion: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFootageRequests: {
+        parameters: {
+            query?: {
+                /** @description Agency id */
+                agency?: number;
+                jurisdiction?: string;
+                /** @description Lifecycle state */
+                status?: "open" | "closed" | "expired";
+                /** @description YYYY-MM (UTC) */
+                month?: string;
+                /** @description Opaque cursor from a previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            agency: {
+                                id: number;
+                                name: string;
+                            };
+                            jurisdiction: string;
+                            caseNumber: string;
+                            offenseCategory: string;
+                            legalBasis: string;
+                            narrative: string;
+                            /** @description H3 resolution-8 cells covering the area */
+                            cells: string[];
+                            areaM2: number;
+                            /**
+                             * Format: date-time
+                             * @description Start of the footage window
+                             */
+                            windowStart: string;
+                            /**
+                             * Format: date-time
+                             * @description End of the footage window
+                             */
+                            windowEnd: string;
+                            /**
+                             * Format: date-time
+                             * @description When it was published
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description After this the request expires
+                             */
+                            responseDeadline: string;
+                            /** @description Lifecycle state */
+                            status: "open" | "closed" | "expired";
+                            closedAt: string | null;
+                            closedReason: string | null;
+                            exigent: boolean;
+                            /** @description The exigent justification */
+                            justification: {
+                                /** @description Exigent requests owe a written justification by `due` */
+                                state: "not_required" | "due" | "given" | "missed" | "given_late";
+                                due: string | null;
+                                text: string | null;
+                                givenAt: string | null;
+                            };
+                            policy: {
+                                version: number;
+                                sha256: string;
+                            };
+                            /** @description Clips owners chose to share */
+                            disclosuresCount: number;
+                            holds: {
+                                caseNumber: string;
+                                justification: string;
+                                /**
+                                 * Format: date-time
+                                 * @description When the hold lapses
+                                 */
+                                until: string;
+                            }[];
+                            /** @description Index of the request.published entry in the transparency log (null until sequenced) */
+                            logIndex: number | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fileFootageRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The agency’s case number (may be empty when not required) */
+                    caseNumber: string;
+                    /** @description NIBRS-style offense group */
+                    offenseCategory: "arson" | "assault" | "burglary" | "drug_offense" | "fraud" | "hit_and_run" | "homicide" | "kidnapping_abduction" | "larceny_theft" | "missing_person" | "motor_vehicle_theft" | "robbery" | "sex_offense" | "vandalism" | "weapons_offense";
+                    /** @description The legal basis the agency cites (empty: none) */
+                    legalBasis: "" | "consent" | "court_order" | "exigent_circumstances" | "subpoena" | "warrant";
+                    investigatorName: string;
+                    investigatorContact: string;
+                    /** @description Published with the request */
+                    narrative: string;
+                    /** @description A GeoJSON Polygon */
+                    area: {
+                        /** @enum {string} */
+                        type: "Polygon";
+                        /** @description One closed ring (first position repeated last); holes are not accepted */
+                        coordinates: number[][][];
+                    };
+                    /**
+                     * Format: date-time
+                     * @description Start of the footage window (RFC 3339)
+                     */
+                    windowStart: string;
+                    /**
+                     * Format: date-time
+                     * @description End of the footage window (RFC 3339)
+                     */
+                    windowEnd: string;
+                    /** @description An emergency request: needs a written justification within hours */
+                    exigent: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        agency: {
+                            id: number;
+                            name: string;
+                        };
+                        jurisdiction: string;
+                        caseNumber: string;
+                        offenseCategory: string;
+                        legalBasis: string;
+                        narrative: string;
+                        /** @description H3 resolution-8 cells covering the area */
+                        cells: string[];
+                        areaM2: number;
+                        /**
+                         * Format: date-time
+                         * @description Start of the footage window
+                         */
+                        windowStart: string;
+                        /**
+                         * Format: date-time
+                         * @description End of the footage window
+                         */
+                        windowEnd: string;
+                        /**
+                         * Format: date-time
+                         * @description When it was published
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description After this the request expires
+                         */
+                        responseDeadline: string;
+                        /** @description Lifecycle state */
+                        status: "open" | "closed" | "expired";
+                        closedAt: string | null;
+                        closedReason: string | null;
+                        exigent: boolean;
+                        /** @description The exigent justification */
+                        justification: {
+                            /** @description Exigent requests owe a written justification by `due` */
+                            state: "not_required" | "due" | "given" | "missed" | "given_late";
+                            due: string | null;
+                            text: string | null;
+                            givenAt: string | null;
+                        };
+                        policy: {
+                            version: number;
+                            sha256: string;
+                        };
+                        /** @description Clips owners chose to share */
+                        disclosuresCount: number;
+                        holds: {
+                            caseNumber: string;
+                            justification: string;
+                            /**
+                             * Format: date-time
+                             * @description When the hold lapses
+                             */
+                            until: string;
+                        }[];
+                        /** @description Index of the request.published entry in the transparency log (null until sequenced) */
+                        logIndex: number | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFootageRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An opaque request id (rq_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        agency: {
+                            id: number;
+                            name: string;
+                        };
+                        jurisdiction: string;
+                        caseNumber: string;
+                        offenseCategory: string;
+                        legalBasis: string;
+                        narrative: string;
+                        /** @description H3 resolution-8 cells covering the area */
+                        cells: string[];
+                        areaM2: number;
+                        /**
+                         * Format: date-time
+                         * @description Start of the footage window
+                         */
+                        windowStart: string;
+                        /**
+                         * Format: date-time
+                         * @description End of the footage window
+                         */
+                        windowEnd: string;
+                        /**
+                         * Format: date-time
+                         * @description When it was published
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description After this the request expires
+                         */
+                        responseDeadline: string;
+                        /** @description Lifecycle state */
+                        status: "open" | "closed" | "expired";
+                        closedAt: string | null;
+                        closedReason: string | null;
+                        exigent: boolean;
+                        /** @description The exigent justification */
+                        justification: {
+                            /** @description Exigent requests owe a written justification by `due` */
+                            state: "not_required" | "due" | "given" | "missed" | "given_late";
+                            due: string | null;
+                            text: string | null;
+                            givenAt: string | null;
+                        };
+                        policy: {
+                            version: number;
+                            sha256: string;
+                        };
+                        /** @description Clips owners chose to share */
+                        disclosuresCount: number;
+                        holds: {
+                            caseNumber: string;
+                            justification: string;
+                            /**
+                             * Format: date-time
+                             * @description When the hold lapses
+                             */
+                            until: string;
+                        }[];
+                        /** @description Index of the request.published entry in the transparency log (null until sequenced) */
+                        logIndex: number | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAgencyFootageRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An opaque request id (rq_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        request: {
+                            id: string;
+                            agency: {
+                                id: number;
+                                name: string;
+                            };
+                            jurisdiction: string;
+                            caseNumber: string;
+                            offenseCategory: string;
+                            legalBasis: string;
+                            narrative: string;
+                            /** @description H3 resolution-8 cells covering the area */
+                            cells: string[];
+                            areaM2: number;
+                            /**
+                             * Format: date-time
+                             * @description Start of the footage window
+                             */
+                            windowStart: string;
+                            /**
+                             * Format: date-time
+                             * @description End of the footage window
+                             */
+                            windowEnd: string;
+                            /**
+                             * Format: date-time
+                             * @description When it was published
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description After this the request expires
+                             */
+                            responseDeadline: string;
+                            /** @description Lifecycle state */
+                            status: "open" | "closed" | "expired";
+                            closedAt: string | null;
+                            closedReason: string | null;
+                            exigent: boolean;
+                            /** @description The exigent justification */
+                            justification: {
+                                /** @description Exigent requests owe a written justification by `due` */
+                                state: "not_required" | "due" | "given" | "missed" | "given_late";
+                                due: string | null;
+                                text: string | null;
+                                givenAt: string | null;
+                            };
+                            policy: {
+                                version: number;
+                                sha256: string;
+                            };
+                            /** @description Clips owners chose to share */
+                            disclosuresCount: number;
+                            holds: {
+                                caseNumber: string;
+                                justification: string;
+                                /**
+                                 * Format: date-time
+                                 * @description When the hold lapses
+                                 */
+                                until: string;
+                            }[];
+                            /** @description Index of the request.published entry in the transparency log (null until sequenced) */
+                            logIndex: number | null;
+                        };
+                        investigatorName: string;
+                        investigatorContact: string;
+                        /** @description A GeoJSON Polygon */
+                        area: {
+                            /** @enum {string} */
+                            type: "Polygon";
+                            /** @description One closed ring (first position repeated last); holes are not accepted */
+                            coordinates: number[][][];
+                        };
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeFootageRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An opaque request id (rq_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        agency: {
+                            id: number;
+                            name: string;
+                        };
+                        jurisdiction: string;
+                        caseNumber: string;
+                        offenseCategory: string;
+                        legalBasis: string;
+                        narrative: string;
+                        /** @description H3 resolution-8 cells covering the area */
+                        cells: string[];
+                        areaM2: number;
+                        /**
+                         * Format: date-time
+                         * @description Start of the footage window
+                         */
+                        windowStart: string;
+                        /**
+                         * Format: date-time
+                         * @description End of the footage window
+                         */
+                        windowEnd: string;
+                        /**
+                         * Format: date-time
+                         * @description When it was published
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description After this the request expires
+                         */
+                        responseDeadline: string;
+                        /** @description Lifecycle state */
+                        status: "open" | "closed" | "expired";
+                        closedAt: string | null;
+                        closedReason: string | null;
+                        exigent: boolean;
+                        /** @description The exigent justification */
+                        justification: {
+                            /** @description Exigent requests owe a written justification by `due` */
+                            state: "not_required" | "due" | "given" | "missed" | "given_late";
+                            due: string | null;
+                            text: string | null;
+                            givenAt: string | null;
+                        };
+                        policy: {
+                            version: number;
+                            sha256: string;
+                        };
+                        /** @description Clips owners chose to share */
+                        disclosuresCount: number;
+                        holds: {
+                            caseNumber: string;
+                            justification: string;
+                            /**
+                             * Format: date-time
+                             * @description When the hold lapses
+                             */
+                            until: string;
+                        }[];
+                        /** @description Index of the request.published entry in the transparency log (null until sequenced) */
+                        logIndex: number | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    justifyFootageRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An opaque request id (rq_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        agency: {
+                            id: number;
+                            name: string;
+                        };
+                        jurisdiction: string;
+                        caseNumber: string;
+                        offenseCategory: string;
+                        legalBasis: string;
+                        narrative: string;
+                        /** @description H3 resolution-8 cells covering the area */
+                        cells: string[];
+                        areaM2: number;
+                        /**
+                         * Format: date-time
+                         * @description Start of the footage window
+                         */
+                        windowStart: string;
+                        /**
+                         * Format: date-time
+                         * @description End of the footage window
+                         */
+                        windowEnd: string;
+                        /**
+                         * Format: date-time
+                         * @description When it was published
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @description After this the request expires
+                         */
+                        responseDeadline: string;
+                        /** @description Lifecycle state */
+                        status: "open" | "closed" | "expired";
+                        closedAt: string | null;
+                        closedReason: string | null;
+                        exigent: boolean;
+                        /** @description The exigent justification */
+                        justification: {
+                            /** @description Exigent requests owe a written justification by `due` */
+                            state: "not_required" | "due" | "given" | "missed" | "given_late";
+                            due: string | null;
+                            text: string | null;
+                            givenAt: string | null;
+                        };
+                        policy: {
+                            version: number;
+                            sha256: string;
+                        };
+                        /** @description Clips owners chose to share */
+                        disclosuresCount: number;
+                        holds: {
+                            caseNumber: string;
+                            justification: string;
+                            /**
+                             * Format: date-time
+                             * @description When the hold lapses
+                             */
+                            until: string;
+                        }[];
+                        /** @description Index of the request.published entry in the transparency log (null until sequenced) */
+                        logIndex: number | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            request: {
+                                id: string;
+                                agency: {
+                                    id: number;
+                                    name: string;
+                                };
+                                jurisdiction: string;
+                                caseNumber: string;
+                                offenseCategory: string;
+                                legalBasis: string;
+                                narrative: string;
+                                /** @description H3 resolution-8 cells covering the area */
+                                cells: string[];
+                                areaM2: number;
+                                /**
+                                 * Format: date-time
+                                 * @description Start of the footage window
+                                 */
+                                windowStart: string;
+                                /**
+                                 * Format: date-time
+                                 * @description End of the footage window
+                                 */
+                                windowEnd: string;
+                                /**
+                                 * Format: date-time
+                                 * @description When it was published
+                                 */
+                                createdAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description After this the request expires
+                                 */
+                                responseDeadline: string;
+                                /** @description Lifecycle state */
+                                status: "open" | "closed" | "expired";
+                                closedAt: string | null;
+                                closedReason: string | null;
+                                exigent: boolean;
+                                /** @description The exigent justification */
+                                justification: {
+                                    /** @description Exigent requests owe a written justification by `due` */
+                                    state: "not_required" | "due" | "given" | "missed" | "given_late";
+                                    due: string | null;
+                                    text: string | null;
+                                    givenAt: string | null;
+                                };
+                                policy: {
+                                    version: number;
+                                    sha256: string;
+                                };
+                                /** @description Clips owners chose to share */
+                                disclosuresCount: number;
+                                holds: {
+                                    caseNumber: string;
+                                    justification: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the hold lapses
+                                     */
+                                    until: string;
+                                }[];
+                                /** @description Index of the request.published entry in the transparency log (null until sequenced) */
+                                logIndex: number | null;
+                            };
+                            investigator: {
+                                name: string;
+                                contact: string;
+                            };
+                            /** @description Your own cameras inside the request’s area */
+                            myCameras: {
+                                id: number;
+                                name: string;
+                            }[];
+                            policyCheck: {
+                                jurisdiction: string;
+                                policyVersion: number;
+                                policySha256: string;
+                                /** @description Published requests passed every rule of this policy version */
+                                passed: boolean;
+                            };
+                            /** @description Index of the request.published log entry (fetch its proof at /log/proof/{index}) */
+                            logIndex: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInboxCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Open requests in your inbox */
+                        count: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInboxItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An opaque request id (rq_…) */
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An open footage request that reached one of your cameras; only you can see it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        request: {
+                            id: string;
+                            agency: {
+                                id: number;
+                                name: string;
+                            };
+                            jurisdiction: string;
+                            caseNumber: string;
+                            offenseCategory: string;
+                            legalBasis: string;
+                            narrative: string;
+                            /** @description H3 resolution-8 cells covering the area */
+                            cells: string[];
+                            areaM2: number;
+                            /**
+                             * Format: date-time
+                             * @description Start of the footage window
+                             */
+                            windowStart: string;
+                            /**
+                             * Format: date-time
+                             * @description End of the footage window
+                             */
+                            windowEnd: string;
+                            /**
+                             * Format: date-time
+                             * @description When it was published
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description After this the request expires
+                             */
+                            responseDeadline: string;
+                            /** @description Lifecycle state */
+                            status: "open" | "closed" | "expired";
+                            closedAt: string | null;
+                            closedReason: string | null;
+                            exigent: boolean;
+                            /** @description The exigent justification */
+                            justification: {
+                                /** @description Exigent requests owe a written justification by `due` */
+                                state: "not_required" | "due" | "given" | "missed" | "given_late";
+                                due: string | null;
+                                text: string | null;
+                                givenAt: string | null;
+                            };
+                            policy: {
+                                version: number;
+                                sha256: string;
+                            };
+                            /** @description Clips owners chose to share */
+                            disclosuresCount: number;
+                            holds: {
+                                caseNumber: string;
+                                justification: string;
+                                /**
+                                 * Format: date-time
+                                 * @description When the hold lapses
+                                 */
+                                until: string;
+                            }[];
+                            /** @description Index of the request.published entry in the transparency log (null until sequenced) */
+                            logIndex: number | null;
+                        };
+                        investigator: {
+                            name: string;
+                            contact: string;
+                        };
+                        /** @description Your own cameras inside the request’s area */
+                        myCameras: {
+                            id: number;
+                            name: string;
+                        }[];
+                        policyCheck: {
+                            jurisdiction: string;
+                            policyVersion: number;
+                            policySha256: string;
+                            /** @description Published requests passed every rule of this policy version */
+                            passed: boolean;
+                        };
+                        /** @description Index of the request.published log entry (fetch its proof at /log/proof/{index}) */
+                        logIndex: number | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismissInboxItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An opaque request id (rq_…) */
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Newest first, at most 50 */
+                        items: {
+                            /** @description An opaque notification id (nt_…) */
+                            id: string;
+                            kind: "reply" | "reaction" | "moderation" | "appeal";
+                            title: string;
+                            body: string;
+                            /** @description Where in the app the item leads (the post’s page) */
+                            url: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            read: boolean;
+                            post: {
+                                id: string;
+                                title: string;
+                                hidden: boolean;
+                            };
+                            /** @description A moderator’s stated reason (moderation decisions and appeals) */
+                            reason: string | null;
+                            /** @description The post is hidden by this decision and not yet appealed: its page offers the appeal */
+                            canAppeal: boolean;
+                        }[];
+                        unread: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNotificationCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Unread notifications (the bell) */
+                        unread: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An opaque notification id (nt_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many were unread */
+                        marked: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAlertSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What Porchlight alerts you about, and how */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Categories of new nearby posts sent by push or email (none: only your own posts’ news) */
+                        categories: ("crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity")[];
+                        /** @description Alert radius around your home, metres (may be smaller than the feed’s) */
+                        radiusM: number;
+                        /** @description No push or email between these local times; what arrives meanwhile comes as a digest after */
+                        quietHours: {
+                            /** @description Local time, HH:MM */
+                            start: string;
+                            /** @description Local time, HH:MM */
+                            end: string;
+                        } | null;
+                        /** @description IANA time zone of the quiet hours and digest, e.g. Europe/Berlin */
+                        timeZone: string;
+                        channels: {
+                            /** @description Badge and live alerts in the app */
+                            inApp: boolean;
+                            /** @description Web Push to your subscribed devices */
+                            push: boolean;
+                            /** @description Mail each alert, one daily digest (07:30 local), or none */
+                            email: "off" | "instant" | "digest";
+                        };
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    saveAlertSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What Porchlight alerts you about, and how */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Categories of new nearby posts sent by push or email (none: only your own posts’ news) */
+                    categories: ("crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity")[];
+                    /** @description Alert radius around your home, metres (may be smaller than the feed’s) */
+                    radiusM: number;
+                    /** @description No push or email between these local times; what arrives meanwhile comes as a digest after */
+                    quietHours: {
+                        /** @description Local time, HH:MM */
+                        start: string;
+                        /** @description Local time, HH:MM */
+                        end: string;
+                    } | null;
+                    /** @description IANA time zone of the quiet hours and digest, e.g. Europe/Berlin */
+                    timeZone: string;
+                    channels: {
+                        /** @description Badge and live alerts in the app */
+                        inApp: boolean;
+                        /** @description Web Push to your subscribed devices */
+                        push: boolean;
+                        /** @description Mail each alert, one daily digest (07:30 local), or none */
+                        email: "off" | "instant" | "digest";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description What Porchlight alerts you about, and how */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Categories of new nearby posts sent by push or email (none: only your own posts’ news) */
+                        categories: ("crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity")[];
+                        /** @description Alert radius around your home, metres (may be smaller than the feed’s) */
+                        radiusM: number;
+                        /** @description No push or email between these local times; what arrives meanwhile comes as a digest after */
+                        quietHours: {
+                            /** @description Local time, HH:MM */
+                            start: string;
+                            /** @description Local time, HH:MM */
+                            end: string;
+                        } | null;
+                        /** @description IANA time zone of the quiet hours and digest, e.g. Europe/Berlin */
+                        timeZone: string;
+                        channels: {
+                            /** @description Badge and live alerts in the app */
+                            inApp: boolean;
+                            /** @description Web Push to your subscribed devices */
+                            push: boolean;
+                            /** @description Mail each alert, one daily digest (07:30 local), or none */
+                            email: "off" | "instant" | "digest";
+                        };
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPushKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The server’s VAPID public key (base64url) for pushManager.subscribe */
+                        publicKey: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPushSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            label: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            lastSentAt: string | null;
+                            /** @description The push service this device uses (its host only) */
+                            endpointHost: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPushSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description PushSubscription.endpoint */
+                    endpoint: string;
+                    keys: {
+                        /** @description base64url (the subscription’s P-256 public key, 65 bytes) */
+                        p256dh: string;
+                        /** @description base64url (the 16-byte authentication secret) */
+                        auth: string;
+                    };
+                    /** @description How this device is shown in settings, e.g. “Firefox on Android” */
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description One of your devices that receives Web Push alerts */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        label: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastSentAt: string | null;
+                        /** @description The push service this device uses (its host only) */
+                        endpointHost: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePushSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An opaque subscription id (ps_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    geocode: {
+        parameters: {
+            query: {
+                /** @description Free-text address or place name */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: {
+                            /** @description Human-readable name, most specific part first */
+                            name: string;
+                            lat: number;
+                            lng: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reverseGeocode: {
+        parameters: {
+            query: {
+                lat: number;
+                lng: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        place: {
+                            /** @description Human-readable name, most specific part first */
+                            name: string;
+                            lat: number;
+                            lng: number;
+                        } | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsubscribeEmail: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        unsubscribed: true;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
             };
         };
     };
