@@ -32,7 +32,11 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       }),
     async listen(channel, onPayload) {
       const unsub = await pglite.listen(channel, onPayload);
-      return unsub;
+      // A closed database has no listeners left; PGlite's own UNLISTEN would reject with "PGlite is closed"
+      // when a subscriber shuts down after the database did (an app closing after losing its database).
+      return async () => {
+        if (!pglite.closed) await unsub();
+      };
     },
     close: () => pglite.close(),
   };

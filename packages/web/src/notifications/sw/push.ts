@@ -3,8 +3,7 @@
  * a second registration would replace it). Imported by src/vault/sw/worker.ts.
  */
 
-// A module, so these declarations stay local rather than merging with the DOM library's.
-export {};
+import { DISCLOSURE_PREFIX, STREAM_PREFIX } from '../../vault/protocol';
 
 interface ExtendableEvent extends Event {
   waitUntil(promise: Promise<unknown>): void;
@@ -110,9 +109,13 @@ self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(OFFLINE_CACHE).then((cache) => cache.add(OFFLINE_PAGE)));
 });
 
-// Pages load from the network as always; only when that fails does the cached offline page answer.
+// Pages load from the network as always; only when that fails does the cached offline page answer. The vault's
+// virtual URLs are left to the vault's handler: a download link is a navigation too, and answering it from the
+// network here would save the app's HTML instead of the decrypted clip.
 self.addEventListener('fetch', (event) => {
   if (event.request.mode !== 'navigate') return;
+  const { pathname } = new URL(event.request.url);
+  if (pathname.startsWith(STREAM_PREFIX) || pathname.startsWith(DISCLOSURE_PREFIX)) return;
   event.respondWith(
     fetch(event.request).catch(async () => {
       const page = await caches.match(OFFLINE_PAGE);
