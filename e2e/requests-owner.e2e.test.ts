@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity, wrapIdentity } from '../packages/age/src/node.js';
 import { DEMO_PASSWORD, demoTotpCode, openBrowser, signIn, type Person } from './support/browser.js';
+import { detail, frame } from './support/frames.js';
 import * as owner from './support/requests-owner.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -60,6 +61,10 @@ describe('answering a footage request as a camera owner', () => {
   let alice: Person | undefined;
   let work = '';
   let video = '';
+  // Set by the first test, used by the second (the same server, request and member key).
+  let requestId = '';
+  let member: { identity: string; recipient: string } | undefined;
+  let agency: Awaited<ReturnType<typeof agencyApi>> | undefined;
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'porchlight-e2e-owner-'));
@@ -79,8 +84,8 @@ describe('answering a footage request as a camera owner', () => {
   it('gets the request live, refuses a swapped key, shares a verified copy the agency can decrypt', async () => {
     const url = server!.url;
     const page = alice!.page;
-    const agency = await agencyApi(url);
-    const member = await generateIdentity();
+    agency = await agencyApi(url);
+    member = await generateIdentity();
     const keyRes = await agency('PUT', '/api/agency/keys', {
       recipient: member.recipient,
       wrappedIdentity: await wrapIdentity(member.identity, 'lantern orbit meadow quartz'),
@@ -144,7 +149,7 @@ describe('answering a footage request as a camera owner', () => {
       exigent: false,
     });
     expect(published.status).toBe(201);
-    const requestId = ((await published.json()) as { id: string }).id;
+    requestId = ((await published.json()) as { id: string }).id;
     await owner.waitForInboxBadge(page, 1);
     const entry = await owner.inboxEntry(page, 'PPB-OWNER-1');
     await entry.getByText(/Passed every rule of the .* request policy, version \d+/).waitFor();
@@ -183,6 +188,7 @@ describe('answering a footage request as a camera owner', () => {
     const clipBytes = await readFile(video);
     const preview = await owner.prepareShare(page, { coarseCell: true });
     expect(preview.keys).toEqual([member.recipient]);
+    expect(preview.clips[0]!.redaction).toBe('none: the clip as stored');
     expect(preview.clips).toHaveLength(1);
     expect(preview.clips[0]).toMatchObject({ plaintextSha256: sha256(clipBytes), zones: '1' });
     expect(preview.clips[0]!.cameraArea).toMatch(/^88[0-9a-f]{13}$/);
@@ -232,4 +238,113 @@ describe('answering a footage request as a camera owner', () => {
     await page.getByText('Taken back', { exact: true }).waitFor();
     expect(alice!.errors).toEqual([]);
   }, 300_000);
+
+  // Issue 11: the owner trims and blurs before sharing; the agency gets only the redacted copy.
+  it('shares a trimmed copy with a plate box she drew blurred; the agency decrypts exactly that copy, listed in its manifest', async () => {
+    const page = alice!.page;
+    const call = agency!;
+    await page.reload();
+    await owner.reviewRequest(page, 'PPB-OWNER-1');
+    const clip = page
+      .getByRole('list', { name: 'Your clips from the requested time' })
+      .getByRole('listitem')
+      .first();
+    await clip.getByRole('button', { name: 'Redact before sharing' }).click();
+    // A licence-plate box drawn by hand over the top-left of the picture, kept from 0.5 s to 3.5 s.
+    const original = clip.getByLabel(/^Original: clip from Porch/);
+    await original.waitFor();
+    await expect
+      .poll(() => original.evaluate((v: HTMLVideoElement) => v.readyState))
+      .toBeGreaterThanOrEqual(1);
+    await clip.getByLabel('New boxes cover').selectOption('plate');
+    const box = (await original.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.05);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.45, { steps: 5 });
+    await page.mouse.up();
+    await clip.getByLabel('Keep from (s)').fill('0.5');
+    await clip.getByLabel('Keep to (s)').fill('3.5');
+    await clip
+      .getByText(/0 faces, 1 plate and 0 other boxes blurred; kept 0\.5–3\.5 s; sound kept\./)
+      .first()
+      .waitFor();
+    await clip.getByRole('button', { name: 'Render redacted copy' }).click();
+    const link = clip.getByRole('link', { name: 'Download redacted copy' });
+    await link.waitFor({ timeout: 150_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const redactedFile = path.join(work, 'redacted.mp4');
+    await download.saveAs(redactedFile);
+    const redacted = await readFile(redactedFile);
+    await clip.getByRole('button', { name: 'Use the redacted copy' }).click();
+    await clip
+      .getByText(/^A redacted copy will be shared, not the clip: 0 faces, 1 plate and 0 other boxes blurred/)
+      .waitFor();
+
+    // The preview states the copy's hash and the redaction; the capture times are narrowed to what was kept.
+    const preview = await owner.prepareShare(page);
+    expect(preview.clips).toHaveLength(1);
+    expect(preview.clips[0]!.plaintextSha256).toBe(sha256(redacted));
+    expect(preview.clips[0]!.plaintextSha256).not.toBe(sha256(await readFile(video)));
+    expect(preview.clips[0]!.redaction).toMatch(
+      /^0 faces, 1 plate and 0 other boxes blurred; kept 0\.5–3\.5 s/,
+    );
+    await owner.sendShare(page);
+
+    // The agency's copy decrypts, with the member's key and the age CLI, to the redacted bytes; its manifest
+    // lists the privacy zone and the owner's redaction (counts and kinds, no coordinates).
+    type Listed = {
+      id: string;
+      plaintextSha256: string;
+      captureStart: string;
+      captureEnd: string;
+      redactions: unknown[];
+    };
+    let copy: Listed | undefined;
+    for (let i = 0; i < 60 && !copy; i++) {
+      const res = await call('GET', `/api/requests/${requestId}/disclosures`);
+      copy = ((await res.json()) as { items: Listed[] }).items.find(
+        (d) => d.plaintextSha256 === sha256(redacted),
+      );
+      if (!copy) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(copy).toBeDefined();
+    expect(copy!.redactions).toEqual([
+      { kind: 'privacy_zone', zone: '0,0,0.3,0,0.3,0.2' },
+      {
+        kind: 'owner_redaction',
+        summary: {
+          version: 1,
+          trimmed: { start: 0.5, end: 3.5 },
+          blur: 'gaussian',
+          regions: { face: 0, plate: 1, manual: 0 },
+          placedBy: { detector: 0, frigate: 0, owner: 1 },
+          frameBlurSeconds: 0,
+          muted: false,
+        },
+      },
+    ]);
+    expect(Date.parse(copy!.captureEnd) - Date.parse(copy!.captureStart)).toBe(3000);
+    const ciphertext = Buffer.from(
+      await (await call('GET', `/api/disclosures/${copy!.id}/ciphertext`)).arrayBuffer(),
+    );
+    await writeFile(path.join(work, 'member.txt'), `${member!.identity}\n`);
+    await writeFile(path.join(work, 'redacted.age'), ciphertext);
+    await run('age', [
+      ...['-d', '-i', path.join(work, 'member.txt')],
+      ...['-o', path.join(work, 'agency-copy.mp4'), path.join(work, 'redacted.age')],
+    ]);
+    expect(sha256(await readFile(path.join(work, 'agency-copy.mp4')))).toBe(sha256(redacted));
+    const { stdout } = await run('ffprobe', [
+      ...['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0'],
+      path.join(work, 'agency-copy.mp4'),
+    ]);
+    expect(Number(stdout.trim())).toBeGreaterThan(2.8);
+    expect(Number(stdout.trim())).toBeLessThan(3.3);
+    // Inside the drawn box the agency's picture has lost its detail; the clip as stored has it (640×360).
+    const inside = { x: 80, y: 50, w: 150, h: 100 };
+    const agencyFrame = await frame(path.join(work, 'agency-copy.mp4'), 25);
+    const storedFrame = await frame(video, 38);
+    expect(detail(agencyFrame, 640, inside)).toBeLessThan(detail(storedFrame, 640, inside) * 0.35);
+    expect(alice!.errors).toEqual([]);
+  }, 420_000);
 });

@@ -15,11 +15,14 @@ export const OWNER_PASSPHRASE = 'porch swallow amber kettle';
 
 const run = promisify(execFile);
 
-/** A short H.264 test clip (`seconds` long, 640×360) written to `file` with ffmpeg. */
+/**
+ * A short H.264 test clip (`seconds` long, 640×360, 25 fps) written to `file` with ffmpeg: the test card under
+ * a fine grid, so every region has detail a blur visibly removes.
+ */
 export async function makeVideo(file: string, seconds = 4): Promise<void> {
   await run('ffmpeg', [
     ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
-    ...['-i', `testsrc=duration=${seconds}:size=640x360:rate=25`],
+    ...['-i', `testsrc=duration=${seconds}:size=640x360:rate=25,drawgrid=w=6:h=6:t=1:c=white@0.9`],
     ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', file],
   ]);
 }
@@ -151,7 +154,14 @@ async function until(check: () => Promise<boolean>, failure: string, timeout = 3
 /** What the review step says the agency will get, read from the page before anything is sent. */
 export interface SharePreview {
   keys: string[];
-  clips: { plaintextSha256: string; ciphertextSha256: string; cameraArea: string; zones: string }[];
+  clips: {
+    plaintextSha256: string;
+    ciphertextSha256: string;
+    cameraArea: string;
+    zones: string;
+    /** The owner's redaction in words, or "none: the clip as stored". */
+    redaction: string;
+  }[];
 }
 
 /**
@@ -190,6 +200,7 @@ export async function prepareShare(
       ciphertextSha256: await cell('Encrypted SHA-256'),
       cameraArea: await cell('Camera area'),
       zones: await cell('Privacy zones blacked out'),
+      redaction: await cell('Your redaction'),
     });
   }
   return { keys, clips: out };

@@ -8895,8 +8895,36 @@ export interface operations {
                             captureEnd: string;
                             /** @description The camera’s H3 cell (res ≤ 8), only if the owner chose */
                             coarseCell?: string;
-                            /** @description Redactions the owner applied, as their browser said */
-                            redactions: unknown[];
+                            /** @description Redactions applied before the agency got the copy, as the owner’s browser stated them */
+                            redactions: ({
+                                /** @enum {string} */
+                                kind: "privacy_zone";
+                                /** @description The zone as the camera stores it */
+                                zone: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "owner_redaction";
+                                summary: {
+                                    version: number;
+                                    trimmed: {
+                                        start: number;
+                                        end: number;
+                                    } | null;
+                                    blur: "gaussian" | "pixelate" | "solid";
+                                    regions: {
+                                        face: number;
+                                        plate: number;
+                                        manual: number;
+                                    };
+                                    placedBy: {
+                                        detector: number;
+                                        frigate: number;
+                                        owner: number;
+                                    };
+                                    frameBlurSeconds: number;
+                                    muted: boolean;
+                                };
+                            })[];
                             /** Format: date-time */
                             createdAt: string;
                             /**
@@ -9031,8 +9059,36 @@ export interface operations {
                             captureEnd: string;
                             /** @description The camera’s H3 cell (res ≤ 8), only if the owner chose */
                             coarseCell?: string;
-                            /** @description Redactions the owner applied, as their browser said */
-                            redactions: unknown[];
+                            /** @description Redactions applied before the agency got the copy, as the owner’s browser stated them */
+                            redactions: ({
+                                /** @enum {string} */
+                                kind: "privacy_zone";
+                                /** @description The zone as the camera stores it */
+                                zone: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "owner_redaction";
+                                summary: {
+                                    version: number;
+                                    trimmed: {
+                                        start: number;
+                                        end: number;
+                                    } | null;
+                                    blur: "gaussian" | "pixelate" | "solid";
+                                    regions: {
+                                        face: number;
+                                        plate: number;
+                                        manual: number;
+                                    };
+                                    placedBy: {
+                                        detector: number;
+                                        frigate: number;
+                                        owner: number;
+                                    };
+                                    frameBlurSeconds: number;
+                                    muted: boolean;
+                                };
+                            })[];
                             /** Format: date-time */
                             createdAt: string;
                             /**
@@ -9222,8 +9278,36 @@ export interface operations {
                         captureEnd: string;
                         /** @description The camera’s H3 cell (res ≤ 8), only if the owner chose */
                         coarseCell?: string;
-                        /** @description Redactions the owner applied, as their browser said */
-                        redactions: unknown[];
+                        /** @description Redactions applied before the agency got the copy, as the owner’s browser stated them */
+                        redactions: ({
+                            /** @enum {string} */
+                            kind: "privacy_zone";
+                            /** @description The zone as the camera stores it */
+                            zone: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "owner_redaction";
+                            summary: {
+                                version: number;
+                                trimmed: {
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                blur: "gaussian" | "pixelate" | "solid";
+                                regions: {
+                                    face: number;
+                                    plate: number;
+                                    manual: number;
+                                };
+                                placedBy: {
+                                    detector: number;
+                                    frigate: number;
+                                    owner: number;
+                                };
+                                frameBlurSeconds: number;
+                                muted: boolean;
+                            };
+                        })[];
                         /** Format: date-time */
                         createdAt: string;
                         /**

@@ -184,6 +184,69 @@ describe('sharing', () => {
       expect(fields).toContain(`/headers/upload-metadata/manifest/${f}`);
   });
 
+  it('checks each redaction item against its kind, naming the item and field; a redaction summary reaches the agency as stated', async () => {
+    const plaintext = clip(300);
+    const ciphertext = await ageEncryptTo(
+      plaintext,
+      world.keys.map((k) => k.recipient),
+    );
+    const summary = {
+      version: 1,
+      trimmed: { start: 0.5, end: 3.5 },
+      blur: 'gaussian',
+      regions: { face: 2, plate: 1, manual: 0 },
+      placedBy: { detector: 2, frigate: 0, owner: 1 },
+      frameBlurSeconds: 0,
+      muted: true,
+    };
+    const disclosureCount = async () =>
+      (await t.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM disclosures')).rows[0]!.n;
+    const before = await disclosureCount();
+    const bad = await uploadDisclosure(
+      t,
+      world.owner,
+      world.request.id,
+      ciphertext,
+      manifest(plaintext, {
+        redactions: [
+          { kind: 'privacy_zone', zone: 'porch' },
+          { kind: 'face_print', vector: [0.1, 0.2] },
+          { kind: 'owner_redaction', summary: { ...summary, blur: 'smudge', regions: { face: -1 } } },
+          { kind: 'privacy_zone', zone: 'porch', polygon: [[0, 0]] },
+        ],
+      }),
+    );
+    expect(bad.statusCode).toBe(400);
+    const fields = bad.json<{ errors: { field: string }[] }>().errors.map((e) => e.field);
+    const at = '/headers/upload-metadata/manifest/redactions';
+    expect(fields).toContain(`${at}/1/kind`);
+    expect(fields).toContain(`${at}/2/summary/blur`);
+    expect(fields.some((f) => f.startsWith(`${at}/2/summary/regions`))).toBe(true);
+    expect(fields.some((f) => f.startsWith(`${at}/3`))).toBe(true);
+    expect(fields.some((f) => f.startsWith(`${at}/0`))).toBe(false);
+    expect(await disclosureCount()).toBe(before);
+
+    const redactions = [
+      { kind: 'privacy_zone', zone: 'porch' },
+      { kind: 'owner_redaction', summary },
+    ];
+    const ok = await uploadDisclosure(
+      t,
+      world.owner,
+      world.request.id,
+      ciphertext,
+      manifest(plaintext, { redactions }),
+    );
+    expect(ok.statusCode, ok.body).toBe(204);
+    const id = ok.headers['porchlight-disclosure-id'] as string;
+    await t.services.transparency.sequenceNow();
+    const listed = await officer.raw('GET', `/api/requests/${world.request.id}/disclosures`);
+    const item = listed
+      .json<{ items: { id: string; redactions: unknown[] }[] }>()
+      .items.find((d) => d.id === id);
+    expect(item?.redactions).toEqual(redactions);
+  });
+
   it('only a matched owner of the request may share: not another resident, an agency member or a hub', async () => {
     const ciphertext = await ageEncryptTo(
       clip(100),

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { absoluteTime } from '../format';
+import { describeSummary } from '../redact/summaryText';
 import { proofPath } from '../requests/api';
 import { ClipPlayer } from '../vault/ClipPlayer';
 import { disclosureStreamUrl } from '../vault/protocol';
@@ -81,6 +82,8 @@ function DisclosureItem({
             ? 'None'
             : d.holds.map((h) => `Case ${h.caseNumber}, until ${absoluteTime(h.until)}`).join('; ')}
         </dd>
+        <dt>Redactions</dt>
+        <dd>{redactionText(d.redactions)}</dd>
         <dt>SHA-256 (video)</dt>
         <dd className="mono">{d.plaintextSha256}</dd>
         <dt>Log entry</dt>
@@ -121,4 +124,15 @@ function DisclosureItem({
       </details>
     </article>
   );
+}
+
+/** The manifest's redactions in words: privacy zones burned in at home, and the owner's own redaction. */
+function redactionText(redactions: Disclosure['redactions']): string {
+  const zones = redactions.filter((r) => r.kind === 'privacy_zone').length;
+  const parts = [
+    zones === 0 ? 'No privacy zones' : `${zones} privacy ${zones === 1 ? 'zone' : 'zones'} blacked out`,
+  ];
+  for (const r of redactions)
+    if (r.kind === 'owner_redaction') parts.push(`by the owner: ${describeSummary(r.summary)}`);
+  return parts.join('; ');
 }

@@ -6,7 +6,7 @@ import { RequestSummary } from '../requests/inbox/RequestSummary';
 import type { InboxItem, OwnDisclosure } from '../requests/inbox/types';
 import { MyDisclosures } from '../requests/share/MyDisclosures';
 import { SharePanel } from '../requests/share/SharePanel';
-import { WindowClips, type WindowClip } from '../requests/share/WindowClips';
+import { WindowClips, type RedactedCopy, type WindowClip } from '../requests/share/WindowClips';
 import { Link } from '../router';
 import { useMe } from '../state/session';
 import { loadVaultKeys } from '../vault/keys';
@@ -29,6 +29,7 @@ export function InboxRequestPage({ requestId }: { requestId: string }) {
   const [cameras, setCameras] = useState<Camera[] | null>(null);
   const [shared, setShared] = useState<OwnDisclosure[]>([]);
   const [selected, setSelected] = useState<Map<number, WindowClip>>(new Map());
+  const [redacted, setRedacted] = useState<Map<number, RedactedCopy>>(new Map());
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
@@ -91,7 +92,14 @@ export function InboxRequestPage({ requestId }: { requestId: string }) {
     };
   }, [awaitingLog, shared, loadShared]);
 
-  const chosen = useMemo(() => [...selected.values()], [selected]);
+  const chosen = useMemo(
+    () =>
+      [...selected.values()].map((c) => {
+        const copy = redacted.get(c.clip.id);
+        return copy ? { ...c, redacted: copy } : { clip: c.clip, camera: c.camera };
+      }),
+    [selected, redacted],
+  );
   const toggle = (clip: WindowClip, on: boolean) => {
     setSelected((prev) => {
       const next = new Map(prev);
@@ -99,6 +107,15 @@ export function InboxRequestPage({ requestId }: { requestId: string }) {
       else next.delete(clip.clip.id);
       return next;
     });
+  };
+  const redact = (clip: WindowClip, copy: RedactedCopy | null) => {
+    setRedacted((prev) => {
+      const next = new Map(prev);
+      if (copy) next.set(clip.clip.id, copy);
+      else next.delete(clip.clip.id);
+      return next;
+    });
+    if (copy) toggle(clip, true);
   };
 
   return (
@@ -140,7 +157,9 @@ export function InboxRequestPage({ requestId }: { requestId: string }) {
                 windowStart={item.request.windowStart}
                 windowEnd={item.request.windowEnd}
                 selected={new Set(selected.keys())}
+                redacted={redacted}
                 onToggle={toggle}
+                onRedacted={redact}
               />
             )}
           </section>
@@ -151,6 +170,7 @@ export function InboxRequestPage({ requestId }: { requestId: string }) {
               vault={vault}
               onShared={() => {
                 setSelected(new Map());
+                setRedacted(new Map());
                 void loadShared();
               }}
             />

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../infra/db/index.js';
+import type { RedactionApplied } from './disclosures.schema.js';
 
 /** What a disclosure's manifest holds, as stored and exported (canonical field names). */
 export interface Manifest {
@@ -8,7 +9,7 @@ export interface Manifest {
   captureStart: string;
   captureEnd: string;
   coarseCell?: string;
-  redactions: unknown[];
+  redactions: RedactionApplied[];
 }
 
 export interface DisclosureRow {

@@ -1,10 +1,50 @@
-import { Type } from 'typebox';
-import { Obj } from '../../http/schema.js';
+import { BLUR_KINDS, TRACK_KINDS, TRACK_SOURCES, type TrackKind, type TrackSource } from '@porchlight/redact';
+import { Type, type Static, type TInteger } from 'typebox';
+import { Literals, Obj } from '../../http/schema.js';
 
 const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const LogIndex = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
   description: 'Index of the disclosure.created entry in the transparency log; null until it is sequenced',
 });
+
+const Count = Type.Integer({ minimum: 0, maximum: 10_000 });
+const counts = <K extends string>(keys: readonly K[]) =>
+  Obj(Object.fromEntries(keys.map((k) => [k, Count])) as Record<K, TInteger>);
+
+/** A privacy zone of the camera, burned into every frame at home before the clip was stored. */
+export const PrivacyZoneRedaction = Obj(
+  {
+    kind: Type.Literal('privacy_zone'),
+    zone: Type.String({ minLength: 1, maxLength: 2000, description: 'The zone as the camera stores it' }),
+  },
+  { description: 'A camera privacy zone burned in at home' },
+);
+
+/**
+ * What the owner's redaction step did to this copy, in counts and kinds (`@porchlight/redact`'s summary):
+ * never a coordinate, a picture or anything drawn from a face.
+ */
+export const OwnerRedaction = Obj(
+  {
+    kind: Type.Literal('owner_redaction'),
+    summary: Obj({
+      version: Type.Integer({ minimum: 1 }),
+      trimmed: Type.Union([
+        Obj({ start: Type.Number({ minimum: 0 }), end: Type.Number({ minimum: 0 }) }),
+        Type.Null(),
+      ]),
+      blur: Literals(BLUR_KINDS),
+      regions: counts<TrackKind>(TRACK_KINDS),
+      placedBy: counts<TrackSource>(TRACK_SOURCES),
+      frameBlurSeconds: Type.Number({ minimum: 0 }),
+      muted: Type.Boolean(),
+    }),
+  },
+  { description: 'Trimmed, blurred or muted by the owner before sharing (counts and kinds only)' },
+);
+
+export const RedactionApplied = Type.Union([PrivacyZoneRedaction, OwnerRedaction]);
+export type RedactionApplied = Static<typeof RedactionApplied>;
 
 export const DisclosureIdParams = Obj({
   id: Type.String({ pattern: '^ds_[A-Za-z0-9_-]{22}$', description: 'Disclosure id' }),
@@ -38,8 +78,9 @@ const facts = {
   coarseCell: Type.Optional(
     Type.String({ description: 'The camera’s H3 cell (res ≤ 8), only if the owner chose' }),
   ),
-  redactions: Type.Array(Type.Unknown(), {
-    description: 'Redactions the owner applied, as their browser said',
+  redactions: Type.Array(RedactionApplied, {
+    maxItems: 100,
+    description: 'Redactions applied before the agency got the copy, as the owner’s browser stated them',
   }),
   createdAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.String({ format: 'date-time', description: 'When the copy is deleted' }),

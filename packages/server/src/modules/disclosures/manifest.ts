@@ -1,6 +1,8 @@
 import { getResolution, isValidCell } from 'h3-js';
+import { Value } from 'typebox/value';
 import type { FieldError } from '../../errors.js';
 import type { Manifest } from './disclosures.repository.js';
+import { OwnerRedaction, PrivacyZoneRedaction, type RedactionApplied } from './disclosures.schema.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -19,11 +21,36 @@ const FIELDS = new Set([
 const FINEST_COARSE_CELL = 8;
 
 const field = (key: string) => `/headers/upload-metadata/manifest/${key}`;
+const MAX_REDACTIONS = 100;
+const REDACTION_KINDS = { privacy_zone: PrivacyZoneRedaction, owner_redaction: OwnerRedaction } as const;
+
+/** Each item of `redactions` against the schema of its `kind`, so a problem names the item's own field. */
+function redactionErrors(items: unknown[]): FieldError[] {
+  const errors: FieldError[] = [];
+  items.forEach((item, i) => {
+    const at = field(`redactions/${i}`);
+    const kind = (item as { kind?: unknown } | null)?.kind;
+    const schema =
+      typeof kind === 'string' && Object.hasOwn(REDACTION_KINDS, kind)
+        ? REDACTION_KINDS[kind as keyof typeof REDACTION_KINDS]
+        : undefined;
+    if (!schema) {
+      errors.push({
+        field: `${at}/kind`,
+        message: `must be one of ${Object.keys(REDACTION_KINDS).join(', ')}`,
+      });
+      return;
+    }
+    for (const e of Value.Errors(schema, item))
+      errors.push({ field: `${at}${e.instancePath}`, message: e.message });
+  });
+  return errors;
+}
 
 /**
  * Parses the `manifest` upload metadata (JSON): what the owner's browser says it shares. Returns the manifest
  * or every problem, each naming its field. Hashes are lowercase hex; times RFC 3339 with a zone; the camera's
- * cell only if coarse; redactions a list of what was burned in (free-form, bounded).
+ * cell only if coarse; redactions a list of what was applied, each checked against the schema of its kind.
  */
 export function parseManifest(
   raw: string | null | undefined,
@@ -73,11 +100,12 @@ export function parseManifest(
         message: `must be an H3 cell of resolution ${FINEST_COARSE_CELL} or coarser`,
       });
   }
-  if (!Array.isArray(m.redactions) || m.redactions.length > 100)
+  if (!Array.isArray(m.redactions) || m.redactions.length > MAX_REDACTIONS)
     errors.push({
       field: field('redactions'),
-      message: 'is required: a list (at most 100) of redactions applied',
+      message: `is required: a list (at most ${MAX_REDACTIONS}) of redactions applied`,
     });
+  else errors.push(...redactionErrors(m.redactions));
   if (m.requestId !== undefined && m.requestId !== requestId)
     errors.push({ field: field('requestId'), message: 'must be the upload’s requestId' });
   if (errors.length > 0) return { errors };
@@ -89,7 +117,7 @@ export function parseManifest(
       captureStart: times[0]!.toISOString(),
       captureEnd: times[1]!.toISOString(),
       ...(m.coarseCell !== undefined && { coarseCell: m.coarseCell as string }),
-      redactions: m.redactions as unknown[],
+      redactions: m.redactions as RedactionApplied[],
     },
   };
 }

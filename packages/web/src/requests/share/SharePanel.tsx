@@ -3,6 +3,7 @@ import { api } from '../../api/client';
 import { call, localError, toApiError, type ApiError } from '../../api/problem';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { absoluteTime } from '../../format';
+import { describeSummary } from '../../redact/summaryText';
 import { formatBytes } from '../../vault/time';
 import {
   httpLog,
@@ -14,7 +15,7 @@ import {
 import type { UnlockedVault } from '../../vault/vaultStore';
 import { disclosures } from '../inbox/api';
 import type { InboxItem } from '../inbox/types';
-import { prepareShare, type PreparedShare } from './disclosureUpload';
+import { prepareShare, type PreparedShare, type RedactionApplied } from './disclosureUpload';
 import type { WindowClip } from './WindowClips';
 
 type Step =
@@ -32,6 +33,38 @@ const keyRing = (vault: UnlockedVault): string =>
 async function coarseCell(cell: string): Promise<string> {
   const { cellToParent, getResolution } = await import('h3-js');
   return getResolution(cell) <= 8 ? cell : cellToParent(cell, 8);
+}
+
+/**
+ * What the manifest states about one clip: its capture times (narrowed to the kept range when the owner
+ * trimmed it), the camera's privacy zones, and the owner's redaction when a redacted copy is shared.
+ */
+function clipFacts(chosen: WindowClip): {
+  captureStart: string;
+  captureEnd: string;
+  redactions: RedactionApplied[];
+} {
+  const zones: RedactionApplied[] = chosen.camera.privacyZones.map((zone) => ({
+    kind: 'privacy_zone' as const,
+    zone,
+  }));
+  const summary = chosen.redacted?.summary;
+  if (!summary)
+    return { captureStart: chosen.clip.startedAt, captureEnd: chosen.clip.endedAt, redactions: zones };
+  const start = Date.parse(chosen.clip.startedAt);
+  const end = Date.parse(chosen.clip.endedAt);
+  const at = (seconds: number) => new Date(Math.min(end, start + Math.round(seconds * 1000))).toISOString();
+  return {
+    captureStart: summary.trimmed ? at(summary.trimmed.start) : chosen.clip.startedAt,
+    captureEnd: summary.trimmed ? at(summary.trimmed.end) : chosen.clip.endedAt,
+    redactions: [...zones, { kind: 'owner_redaction' as const, summary }],
+  };
+}
+
+/** The owner's own redaction among a manifest's redactions, if there is one. */
+export function ownerRedaction(redactions: readonly RedactionApplied[]) {
+  const r = redactions.find((x) => x.kind === 'owner_redaction');
+  return r?.kind === 'owner_redaction' ? r.summary : null;
 }
 
 /**
@@ -78,15 +111,14 @@ export function SharePanel({
       for (const [i, chosen] of selected.entries()) {
         const note = `Encrypting clip ${i + 1} of ${selected.length} to the agency…`;
         const share = await prepareShare({
-          clipId: String(chosen.clip.id),
-          identity: keyRing(vault),
+          source: chosen.redacted
+            ? { kind: 'file', file: chosen.redacted.video }
+            : { kind: 'vault', clipId: String(chosen.clip.id), identity: keyRing(vault) },
           recipients: recipients.recipients,
           manifest: {
             requestId: request.id,
-            captureStart: chosen.clip.startedAt,
-            captureEnd: chosen.clip.endedAt,
+            ...clipFacts(chosen),
             ...(withCell && { coarseCell: await coarseCell(chosen.camera.location.cell) }),
-            redactions: chosen.camera.privacyZones.map((zone) => ({ kind: 'privacy_zone' as const, zone })),
           },
           onProgress: (done, total) => {
             setStep({ kind: 'preparing', note, done, total });
@@ -274,7 +306,15 @@ function SharePreview({
             </tr>
             <tr>
               <th scope="row">Privacy zones blacked out</th>
-              <td>{share.manifest.redactions.length || 'none'}</td>
+              <td>{share.manifest.redactions.filter((r) => r.kind === 'privacy_zone').length || 'none'}</td>
+            </tr>
+            <tr>
+              <th scope="row">Your redaction</th>
+              <td>
+                {((summary) => (summary ? describeSummary(summary) : 'none: the clip as stored'))(
+                  ownerRedaction(share.manifest.redactions),
+                )}
+              </td>
             </tr>
             <tr>
               <th scope="row">Camera area</th>

@@ -1,16 +1,28 @@
+import type { RedactionSummary } from '@porchlight/redact';
 import { useEffect, useState } from 'react';
-import { toApiError, type ApiError } from '../../api/problem';
+import { localError, toApiError, type ApiError } from '../../api/problem';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { absoluteTime } from '../../format';
+import { RedactStep } from '../../redact/RedactStep';
+import { describeSummary } from '../../redact/summaryText';
 import { formatBytes } from '../../vault/time';
 import { ClipPlayer } from '../../vault/ClipPlayer';
+import { streamUrl } from '../../vault/protocol';
 import type { Camera, Clip } from '../../vault/types';
+import { readyToStream } from '../../vault/vaultStore';
 import { vault } from '../inbox/api';
+
+/** The owner's redacted copy of a clip, made on this device; shared instead of the clip when set. */
+export interface RedactedCopy {
+  video: Blob;
+  summary: RedactionSummary;
+}
 
 /** A clip of one of the owner's cameras in the request's window, with the camera it came from. */
 export interface WindowClip {
   clip: Clip;
   camera: Camera;
+  redacted?: RedactedCopy;
 }
 
 /**
@@ -23,17 +35,40 @@ export function WindowClips({
   windowStart,
   windowEnd,
   selected,
+  redacted,
   onToggle,
+  onRedacted,
 }: {
   cameras: Camera[];
   windowStart: string;
   windowEnd: string;
   selected: ReadonlySet<number>;
+  /** The redacted copies made so far, by clip id. */
+  redacted: ReadonlyMap<number, RedactedCopy>;
   onToggle: (clip: WindowClip, on: boolean) => void;
+  /** A redacted copy to share instead of the clip (which selects it), or null to share the clip as stored. */
+  onRedacted: (clip: WindowClip, copy: RedactedCopy | null) => void;
 }) {
   const [clips, setClips] = useState<WindowClip[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [playing, setPlaying] = useState<number | null>(null);
+  const [redacting, setRedacting] = useState<{ id: number; original: Blob } | null>(null);
+
+  // The redaction step works on the decrypted clip in this page: the vault's worker decrypts, nothing is sent.
+  const startRedacting = async (clip: Clip) => {
+    setError(null);
+    const res = (await readyToStream()) ? await fetch(streamUrl(String(clip.id))) : null;
+    if (!res?.ok) {
+      setError(
+        localError(
+          'Cannot redact this clip',
+          res ? await res.text() : 'This browser cannot decrypt vault clips.',
+        ),
+      );
+      return;
+    }
+    setRedacting({ id: clip.id, original: await res.blob() });
+  };
 
   useEffect(() => {
     let cancelled = false;
@@ -54,47 +89,88 @@ export function WindowClips({
     };
   }, [cameras, windowStart, windowEnd]);
 
-  if (error) return <ProblemAlert error={error} />;
+  if (error && clips === null) return <ProblemAlert error={error} />;
   if (clips === null) return <p aria-busy="true">Looking for your clips from that time…</p>;
   if (clips.length === 0)
     return <p>Your cameras in the area have no clips from that time in your vault (or they have expired).</p>;
   return (
-    <ul className="share-clips" aria-label="Your clips from the requested time">
-      {clips.map((item) => {
-        const { clip, camera } = item;
-        const label = `${camera.name}, ${absoluteTime(clip.startedAt)} to ${absoluteTime(clip.endedAt)}`;
-        return (
-          <li key={clip.id} className="card share-clip">
-            <label>
-              <input
-                type="checkbox"
-                checked={selected.has(clip.id)}
-                onChange={(e) => {
-                  onToggle(item, e.currentTarget.checked);
-                }}
-              />
-              <span>
-                {label} <span className="muted">({formatBytes(clip.sizeBytes)})</span>
-              </span>
-            </label>
-            {playing === clip.id ? (
-              <ClipPlayer clipId={String(clip.id)} label={label} />
-            ) : (
-              <div>
+    <>
+      {error ? <ProblemAlert error={error} /> : null}
+      <ul className="share-clips" aria-label="Your clips from the requested time">
+        {clips.map((item) => {
+          const { clip, camera } = item;
+          const label = `${camera.name}, ${absoluteTime(clip.startedAt)} to ${absoluteTime(clip.endedAt)}`;
+          const copy = redacted.get(clip.id);
+          return (
+            <li key={clip.id} className="card share-clip">
+              <label>
+                <input
+                  type="checkbox"
+                  checked={selected.has(clip.id)}
+                  onChange={(e) => {
+                    onToggle(item, e.currentTarget.checked);
+                  }}
+                />
+                <span>
+                  {label} <span className="muted">({formatBytes(clip.sizeBytes)})</span>
+                </span>
+              </label>
+              {copy ? (
+                <p className="share-clip__redacted">
+                  A redacted copy will be shared, not the clip: {describeSummary(copy.summary)}{' '}
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    onClick={() => {
+                      onRedacted(item, null);
+                    }}
+                  >
+                    Share the clip as stored instead
+                  </button>
+                </p>
+              ) : null}
+              {playing === clip.id ? <ClipPlayer clipId={String(clip.id)} label={label} /> : null}
+              {redacting?.id === clip.id ? (
+                <RedactStep
+                  clip={redacting.original}
+                  label={`clip from ${label}`}
+                  onDone={(video, summary) => {
+                    onRedacted({ ...item, redacted: { video, summary } }, { video, summary });
+                    setRedacting(null);
+                  }}
+                />
+              ) : null}
+              <div className="form-actions form-actions--start">
+                {playing === clip.id ? null : (
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    onClick={() => {
+                      setPlaying(clip.id);
+                    }}
+                  >
+                    Play
+                  </button>
+                )}
                 <button
                   type="button"
                   className="button button--ghost button--small"
                   onClick={() => {
-                    setPlaying(clip.id);
+                    if (redacting?.id === clip.id) setRedacting(null);
+                    else void startRedacting(clip);
                   }}
                 >
-                  Play
+                  {redacting?.id === clip.id
+                    ? 'Close redaction'
+                    : copy
+                      ? 'Redact again'
+                      : 'Redact before sharing'}
                 </button>
               </div>
-            )}
-          </li>
-        );
-      })}
-    </ul>
+            </li>
+          );
+        })}
+      </ul>
+    </>
   );
 }

@@ -1,7 +1,11 @@
 import { Upload, type DetailedError } from 'tus-js-client';
 import { PATCH_SIZE, type EncryptedSource } from '../../vault/encryptedSource';
-import type { ShareReply, ShareRequest } from './protocol';
+import type { OwnDisclosure } from '../inbox/types';
+import type { ShareReply, ShareRequest, ShareSource } from './protocol';
 import type { DisclosureDigest } from './reencrypt';
+
+/** One redaction the manifest states: a privacy zone burned in at home, or what the owner's redaction did. */
+export type RedactionApplied = OwnDisclosure['redactions'][number];
 
 /** What the owner states about a shared clip; the server logs the hashes, sizes and times. */
 export interface DisclosureManifest {
@@ -12,8 +16,8 @@ export interface DisclosureManifest {
   captureEnd: string;
   /** The camera's coarse H3 cell, only when the owner ticks it. */
   coarseCell?: string;
-  /** What was burned into the video before it was stored (the camera's privacy zones). */
-  redactions: { kind: 'privacy_zone'; zone: string }[];
+  /** The camera's privacy zones (burned in before the clip was stored), and the owner's redaction if any. */
+  redactions: RedactionApplied[];
 }
 
 /** The header the server names the new disclosure in (see the server's disclosure uploads). */
@@ -98,14 +102,14 @@ class ShareWorker {
 }
 
 /**
- * Prepares one vault clip for an agency: a worker re-encrypts it to `recipients` (already verified against
- * the transparency log) and hashes plaintext and ciphertext; the bytes are not kept. Sending produces the
+ * Prepares one clip for an agency — the vault's, or the owner's redacted copy of it — a worker (re-)encrypts it
+ * to `recipients` (already verified against the transparency log) and hashes plaintext and ciphertext; the
+ * bytes are not kept. Sending produces the
  * same bytes again on demand for tus, with the manifest as upload metadata. Nothing of the plaintext or the
  * owner's key reaches the network.
  */
 export async function prepareShare(input: {
-  clipId: string;
-  identity: string;
+  source: ShareSource;
   recipients: string[];
   manifest: Omit<DisclosureManifest, 'plaintextSha256' | 'ciphertextSha256'>;
   onProgress: (done: number, total: number) => void;
@@ -123,8 +127,7 @@ export async function prepareShare(input: {
   });
   worker.send({
     op: 'prepare',
-    clipId: input.clipId,
-    identity: input.identity,
+    source: input.source,
     recipients: input.recipients,
   });
   let digest: DisclosureDigest;

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { createEncryptor, generateIdentity, openPayload } from '@porchlight/age';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK, chunkCount, chunkOffset, sealedLength } from '../../vault/layout';
-import { BATCH, reencrypt, type ClipReader } from './reencrypt';
+import { BATCH, fileReader, reencrypt, type ClipReader } from './reencrypt';
 
 const run = promisify(execFile);
 type Keys = { identity: string; recipient: string };
@@ -124,4 +124,29 @@ describe('re-encrypting a vault clip to an agency', () => {
     expect(progress.at(-1)).toBe(size);
     expect(progress.length).toBe(6);
   });
+});
+
+describe('encrypting a redacted copy made in the page', () => {
+  it.each([1, CHUNK, CHUNK + 1, BATCH * CHUNK + 7, 2 * BATCH * CHUNK + 5])(
+    'gives the agency the file’s %i bytes, opened by the age CLI with a member identity',
+    async (size) => {
+      const plain = randomBytes(size);
+      const disclosure = await reencrypt(fileReader(new Blob([plain])), [members[0]!.recipient]);
+      const digest = await disclosure.digest();
+      const file = await disclosure.slice(0, disclosure.size);
+      expect(digest).toEqual({
+        plaintextSha256: hex(plain),
+        ciphertextSha256: hex(file),
+        plaintextBytes: size,
+        ciphertextBytes: file.length,
+      });
+      await writeFile(path.join(dir, `member-${size}.txt`), `${members[0]!.identity}\n`);
+      await writeFile(path.join(dir, `copy-${size}.age`), file);
+      await run('age', [
+        ...['-d', '-i', path.join(dir, `member-${size}.txt`)],
+        ...['-o', path.join(dir, `copy-${size}.mp4`), path.join(dir, `copy-${size}.age`)],
+      ]);
+      expect(hex(await readFile(path.join(dir, `copy-${size}.mp4`)))).toBe(hex(plain));
+    },
+  );
 });

@@ -1,13 +1,33 @@
 import { createEncryptor, type PayloadWriter } from '@porchlight/age';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { chunkCount, filePieces } from '../../vault/layout';
+import { CHUNK, chunkCount, filePieces } from '../../vault/layout';
 
 /** A vault clip opened for reading: its plaintext size and chunk-range decryption (`vault/sw/clipSource.ts`). */
 export interface ClipReader {
   size: number;
   /** Decrypts chunks `first..last` (inclusive), fetching only their ciphertext. */
   chunks(first: number, last: number): Promise<Uint8Array[]>;
+}
+
+/**
+ * A video already in the page (a redacted copy) read as plaintext chunks, so it is encrypted exactly as a
+ * vault clip is: one batch of chunks in memory at a time, whatever the file's size.
+ */
+export function fileReader(file: Blob): ClipReader {
+  return {
+    size: file.size,
+    async chunks(first, last) {
+      const start = first * CHUNK;
+      const bytes = new Uint8Array(
+        await file.slice(start, Math.min((last + 1) * CHUNK, file.size)).arrayBuffer(),
+      );
+      const out: Uint8Array[] = [];
+      for (let i = first; i <= last; i++)
+        out.push(bytes.subarray((i - first) * CHUNK, (i - first + 1) * CHUNK));
+      return out;
+    },
+  };
 }
 
 /** What the agency will receive, as the manifest states it. */
