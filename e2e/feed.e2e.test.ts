@@ -21,7 +21,7 @@ describe('neighbourhood feed, end to end', () => {
     await server?.stop();
   }, 30_000);
 
-  it('delivers a post live, and shows the author why a moderator hid it', async () => {
+  it('delivers a post live, shows the author why a moderator hid it, and keeps up a post whose reports were dismissed', async () => {
     const [alice, bob, mod] = people as [Person, Person, Person];
     const url = server!.url;
     const title = `Found a set of keys by the fountain ${Date.now().toString(36)}`;
@@ -87,6 +87,33 @@ describe('neighbourhood feed, end to end', () => {
     await mine.getByRole('button', { name: 'Send appeal' }).click();
     await mine.getByText('Your appeal is waiting for a different moderator.').waitFor();
     expect(await mine.getByRole('button', { name: 'Appeal this decision' }).count()).toBe(0);
+
+    // A report that breaks no rule: the moderator dismisses it and the post stays up for everyone.
+    const second = `Found: a child's red scooter by the library steps (${Date.now()})`;
+    await alice.page.getByRole('link', { name: 'New post' }).click();
+    await alice.page.getByRole('radio', { name: 'Community' }).check();
+    await alice.page.getByLabel('Title').fill(second);
+    await alice.page
+      .getByLabel('What happened?')
+      .fill('Left by the library steps this afternoon; it is inside the front desk now.');
+    await alice.page.getByRole('button', { name: 'Post to neighbours' }).click();
+    const bobsSecond = bob.page.getByRole('article', { name: second });
+    await bobsSecond.getByRole('button', { name: 'Report' }).click();
+    await dialog.getByLabel('Reason for reporting').fill('I do not want scooters on the feed.');
+    await dialog.getByRole('button', { name: 'Send report' }).click();
+    await bobsSecond.getByRole('button', { name: 'Reported' }).waitFor();
+    await mod.page.reload();
+    const reported = mod.page.getByRole('article', { name: second });
+    await reported
+      .getByLabel(/^Reason for hiding or for dismissing the reports/)
+      .fill('Lost-and-found posts are welcome.');
+    await reported.getByRole('button', { name: 'Dismiss reports, keep it up' }).click();
+    await mod.page.getByRole('heading', { name: 'Decided this session' }).waitFor();
+    await mod.page.reload();
+    await mod.page.getByRole('heading', { name: 'Moderation', level: 1 }).waitFor();
+    expect(await mod.page.getByRole('article', { name: second }).count()).toBe(0);
+    await bob.page.reload();
+    await bob.page.getByRole('article', { name: second }).waitFor();
 
     for (const p of people) expect(p.errors).toEqual([]);
   }, 90_000);

@@ -4971,7 +4971,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    action: "hide" | "restore";
+                    /** @description hide the post; restore a hidden post; or dismiss its open reports and leave it visible */
+                    action: "hide" | "restore" | "dismiss";
                     /** @description Why; shown to the author and published in the transparency log */
                     reason: string;
                 };
@@ -5593,7 +5594,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A log entry type (porchlight.org/log-entry/v1) */
-                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed" | "legal.demand_received" | "legal.demand_answered" | "legal.notice_delayed" | "legal.notice_sent" | "agency.key_added" | "agency.key_removed" | "disclosure.created" | "disclosure.accessed" | "disclosure.revoked" | "disclosure.held" | "disclosure.expired" | "request.refused" | "request.published" | "request.closed" | "request.expired" | "request.justified" | "request.justification_missed";
+                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "moderation.dismissed" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed" | "legal.demand_received" | "legal.demand_answered" | "legal.notice_delayed" | "legal.notice_sent" | "agency.key_added" | "agency.key_removed" | "disclosure.created" | "disclosure.accessed" | "disclosure.revoked" | "disclosure.held" | "disclosure.expired" | "request.refused" | "request.published" | "request.closed" | "request.expired" | "request.justified" | "request.justification_missed";
                 /** @description Text to find anywhere in the entry JSON */
                 q?: string;
                 /** @description Entries at or after this time */

@@ -1,8 +1,10 @@
+import { validateEntry } from '@porchlight/tlog';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LiveMessage } from '../src/infra/live/bus.js';
+import { entryForEvent } from '../src/modules/transparency/transparency.entries.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import type { TestUser } from './support/client.js';
-import { makePost, makeUser } from './support/factories.js';
+import { eventsAfter, lastEventId, makePost, makeUser } from './support/factories.js';
 
 let t: TestApp;
 const live: LiveMessage[] = [];
@@ -33,7 +35,7 @@ async function report(user: TestUser, postId: string, reason: string): Promise<v
   expect(res.response.status, JSON.stringify(res.error)).toBe(201);
 }
 
-const decide = (mod: TestUser, postId: string, action: 'hide' | 'restore', reason: string) =>
+const decide = (mod: TestUser, postId: string, action: 'hide' | 'restore' | 'dismiss', reason: string) =>
   mod.api.POST('/api/moderation/posts/{id}/decisions', {
     params: { path: { id: postId } },
     body: { action, reason },
@@ -249,6 +251,73 @@ describe('hide and restore', () => {
     const mod = await makeUser(t, { role: 'moderator' });
     const res = await decide(mod, 'po_AAAAAAAAAAAAAAAAAAAAAA', 'hide', 'Does not exist');
     expect(res.response.status).toBe(404);
+  });
+});
+
+describe('dismissing reports', () => {
+  it('clears a post’s open reports from the queue, keeps it visible and untouched for its author, and logs it', async () => {
+    const [author, r1, r2] = [await makeUser(t), await makeUser(t), await makeUser(t)];
+    const mod = await makeUser(t, { role: 'moderator' });
+    const post = await makePost(author);
+    await report(r1, post.id, 'I do not like it');
+    await report(r2, post.id, 'Annoying');
+    const since = await lastEventId(t);
+
+    const res = await decide(mod, post.id, 'dismiss', 'A genuine warning; no rule broken');
+    expect(res.response.status, JSON.stringify(res.error)).toBe(200);
+    expect(res.data).toMatchObject({ id: post.id, status: 'visible' });
+    const queue = await mod.api.GET('/api/moderation/queue', { params: { query: { limit: 100 } } });
+    expect(queue.data!.items.map((i) => i.post.id)).not.toContain(post.id);
+    expect(await feedIds(r1)).toContain(post.id);
+    // The author is not shown a moderation notice for reports they never saw.
+    expect((await myPost(author, post.id))?.moderation ?? null).toBeNull();
+
+    const events = await eventsAfter(t, since);
+    expect(events.map((e) => [e.type, e.actor_id])).toEqual([['moderation.dismissed', mod.id]]);
+    const entry = entryForEvent({
+      id: events[0]!.id,
+      type: events[0]!.type,
+      actorId: events[0]!.actor_id,
+      data: events[0]!.data,
+      time: '2026-12-04T00:00:00Z',
+    } as never);
+    expect(validateEntry(entry)).toEqual([]);
+    expect(entry.data).toEqual({
+      post: post.id,
+      moderator: mod.id,
+      reason: 'A genuine warning; no rule broken',
+      reports: 2,
+    });
+    // Reporters are never named, not even in the event's own data.
+    expect(JSON.stringify(events[0]!.data)).not.toMatch(new RegExp(`\\b(${r1.id}|${r2.id})\\b`));
+
+    // A new report puts it back in the queue; a hide afterwards works as usual and can be appealed.
+    const r3 = await makeUser(t);
+    await report(r3, post.id, 'Still annoying');
+    const again = await mod.api.GET('/api/moderation/queue', { params: { query: { limit: 100 } } });
+    expect(again.data!.items.find((i) => i.post.id === post.id)?.reportCount).toBe(1);
+    const hidden = await decide(mod, post.id, 'hide', 'Second look: it names a neighbour');
+    expect(hidden.data).toMatchObject({ status: 'hidden', moderation: { action: 'hide' } });
+    expect((await appeal(author, post.id, 'It was a genuine safety warning.')).response.status).toBe(200);
+  });
+
+  it('refuses to dismiss with nothing reported, on a hidden post, or on one’s own post', async () => {
+    const author = await makeUser(t);
+    const mod = await makeUser(t, { role: 'moderator' });
+    const quiet = await makePost(author);
+    const none = await decide(mod, quiet.id, 'dismiss', 'Nothing to see');
+    expect(none.response.status).toBe(409);
+    expect(none.error!.detail).toContain('no open reports');
+
+    const hidden = await hiddenPost(author, mod);
+    const onHidden = await decide(mod, hidden.id, 'dismiss', 'Dismiss anyway');
+    expect(onHidden.response.status).toBe(409);
+
+    const own = await makePost(mod);
+    await report(author, own.id, 'Self-promotion');
+    expect((await decide(mod, own.id, 'dismiss', 'My own post is fine')).response.status).toBe(403);
+    const resident = await decide(author, own.id, 'dismiss', 'Not a moderator');
+    expect(resident.response.status).toBe(403);
   });
 });
 

@@ -38,6 +38,8 @@ export interface EntryData {
    */
   'moderation.hidden': { post: PostRef; moderator: number; reason: string };
   'moderation.restored': { post: PostRef; moderator: number; reason: string };
+  /** A moderator dismissed the post's open reports (how many) and left it visible. Reporters never appear. */
+  'moderation.dismissed': { post: PostRef; moderator: number; reason: string; reports: number };
   'appeal.filed': { post: PostRef };
   'appeal.decided': { post: PostRef; moderator: number; outcome: 'upheld' | 'overturned'; reason: string };
   'role.changed': { admin: number; from: Role; to: Role; reason: string };
@@ -192,6 +194,7 @@ const FIELDS: { [T in EntryType]: Record<keyof EntryData[T], FieldSpec> } = {
   'log.key_rotated': { old: 'vkey', new: 'vkey' },
   'moderation.hidden': { post: 'post', moderator: 'id', reason: 'string' },
   'moderation.restored': { post: 'post', moderator: 'id', reason: 'string' },
+  'moderation.dismissed': { post: 'post', moderator: 'id', reason: 'string', reports: 'count' },
   'appeal.filed': { post: 'post' },
   'appeal.decided': { post: 'post', moderator: 'id', outcome: ['upheld', 'overturned'], reason: 'string' },
   'role.changed': { admin: 'id', from: ROLES, to: ROLES, reason: 'string' },

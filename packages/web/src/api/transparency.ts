@@ -24,6 +24,7 @@ export const ENTRY_TYPE_LABELS: Record<EntryType, string> = {
   'log.key_rotated': 'Log key rotated',
   'moderation.hidden': 'Post hidden',
   'moderation.restored': 'Post restored',
+  'moderation.dismissed': 'Reports dismissed',
   'appeal.filed': 'Appeal filed',
   'appeal.decided': 'Appeal decided',
   'role.changed': 'Role changed',

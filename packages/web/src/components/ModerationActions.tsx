@@ -1,27 +1,45 @@
 import { useState, type SubmitEvent } from 'react';
-import { moderation } from '../api/moderation';
+import { moderation, type DecisionAction } from '../api/moderation';
 import { toApiError, type ApiError } from '../api/problem';
 import type { Post } from '../api/types';
 import { useAnnounce } from '../state/announcer';
 import { TextArea } from './Field';
 import { ProblemAlert } from './ProblemAlert';
 
-/** A moderator's hide or restore decision; the reason is shown to the author and logged publicly. */
-export function ModerationActions({ post, onDecided }: { post: Post; onDecided: (post: Post) => void }) {
+const DONE: Record<DecisionAction, string> = {
+  hide: 'Hidden',
+  restore: 'Restored',
+  dismiss: 'Dismissed the reports on',
+};
+
+/**
+ * A moderator's decision: hide or restore the post, or — for a reported visible post — dismiss its reports and
+ * leave it up. The reason is logged publicly; for a hide or restore the author sees it too.
+ */
+export function ModerationActions({
+  post,
+  reported = false,
+  onDecided,
+}: {
+  post: Post;
+  /** The post has open reports (it is in the queue), so they may be dismissed. */
+  reported?: boolean;
+  onDecided: (post: Post) => void;
+}) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const announce = useAnnounce();
   const action = post.status === 'visible' ? 'hide' : 'restore';
+  const canDismiss = reported && post.status === 'visible';
 
-  const submit = async (e: SubmitEvent) => {
-    e.preventDefault();
+  const decide = async (chosen: DecisionAction) => {
     setBusy(true);
     setError(null);
     try {
-      const updated = await moderation.decide(post.id, action, reason);
+      const updated = await moderation.decide(post.id, chosen, reason);
       setReason('');
-      announce(action === 'hide' ? `Hidden “${post.title}”.` : `Restored “${post.title}”.`);
+      announce(`${DONE[chosen]} “${post.title}”.`);
       onDecided(updated);
     } catch (err) {
       setError(toApiError(err));
@@ -30,12 +48,27 @@ export function ModerationActions({ post, onDecided }: { post: Post; onDecided: 
     }
   };
 
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    void decide(action);
+  };
+
   return (
-    <form className="decision" onSubmit={(e) => void submit(e)} noValidate>
+    <form className="decision" onSubmit={submit} noValidate>
       <ProblemAlert error={error} placed={['reason']} />
       <TextArea
-        label={action === 'hide' ? 'Reason for hiding' : 'Reason for restoring'}
-        hint="The author sees this, and it is published in the transparency log."
+        label={
+          canDismiss
+            ? 'Reason for hiding or for dismissing the reports'
+            : action === 'hide'
+              ? 'Reason for hiding'
+              : 'Reason for restoring'
+        }
+        hint={
+          canDismiss
+            ? 'Published in the transparency log; the author sees it if you hide the post.'
+            : 'The author sees this, and it is published in the transparency log.'
+        }
         value={reason}
         onChange={(e) => {
           setReason(e.target.value);
@@ -52,6 +85,16 @@ export function ModerationActions({ post, onDecided }: { post: Post; onDecided: 
       >
         {action === 'hide' ? 'Hide post' : 'Restore post'}
       </button>
+      {canDismiss ? (
+        <button
+          type="button"
+          className="button button--ghost"
+          disabled={busy || reason.trim().length < 3}
+          onClick={() => void decide('dismiss')}
+        >
+          Dismiss reports, keep it up
+        </button>
+      ) : null}
     </form>
   );
 }

@@ -88,7 +88,7 @@ export function ModerationPage() {
                   home={me.home}
                   onChange={updateQueued}
                   reportable={false}
-                  after={<ModerationActions post={post} onDecided={afterDecision} />}
+                  after={<ModerationActions post={post} reported onDecided={afterDecision} />}
                 >
                   {post.moderation ? <ModerationNotice notice={post.moderation} asAuthor={false} /> : null}
                   <div className="reports">

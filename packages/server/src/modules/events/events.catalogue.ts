@@ -45,6 +45,8 @@ export interface EventData {
   'reaction.removed': NoData;
   'moderation.hidden': { postId: string; reason: string; decisionId?: number; reportsResolved?: number };
   'moderation.restored': { postId: string; reason: string; decisionId?: number };
+  /** A moderator found a post's open reports unfounded and left it visible. */
+  'moderation.dismissed': { postId: string; reason: string; decisionId: number; reportsResolved: number };
   /** The appellant's statement stays out: it is the author's own words, not an accountability fact. */
   'appeal.filed': { postId: string; decisionId: number };
   'appeal.decided': {

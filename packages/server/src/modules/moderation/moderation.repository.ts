@@ -46,9 +46,12 @@ export async function resolveReports(tx: Queryable, postId: number): Promise<num
   return res.rowCount;
 }
 
+/** What a moderator may decide about a post. */
+export type DecisionAction = 'hide' | 'restore' | 'dismiss';
+
 export async function insertDecision(
   tx: Queryable,
-  d: { postId: number; moderatorId: number; action: 'hide' | 'restore'; reason: string },
+  d: { postId: number; moderatorId: number; action: DecisionAction; reason: string },
 ): Promise<number> {
   const res = await tx.query<{ id: number }>(
     `INSERT INTO moderation_decisions (post_id, moderator_id, action, reason)
@@ -67,10 +70,11 @@ export interface DecisionRow {
 }
 
 /** The decision currently in force on a post: its most recent one. */
+/** The latest hide or restore of the post (dismissed reports leave its standing as it was). */
 export async function latestDecision(tx: Queryable, postId: number): Promise<DecisionRow | undefined> {
   const res = await tx.query<DecisionRow>(
     `SELECT id, moderator_id, action, reason, created_at FROM moderation_decisions
-     WHERE post_id = $1 ORDER BY id DESC LIMIT 1`,
+     WHERE post_id = $1 AND action <> 'dismiss' ORDER BY id DESC LIMIT 1`,
     [postId],
   );
   return res.rows[0];

@@ -24,7 +24,9 @@ export const QueuePage = Obj(
 );
 
 export const DecisionBody = Obj({
-  action: Type.Union([Type.Literal('hide'), Type.Literal('restore')]),
+  action: Type.Union([Type.Literal('hide'), Type.Literal('restore'), Type.Literal('dismiss')], {
+    description: 'hide the post; restore a hidden post; or dismiss its open reports and leave it visible',
+  }),
   reason: Reason('Why; shown to the author and published in the transparency log'),
 });
 

@@ -54,11 +54,14 @@ export class ModerationService {
     return { items, nextCursor: entries.length > limit && last ? encodeCursor(last.first_report_id) : null };
   }
 
-  /** Hides or restores a post. Hiding resolves its open reports; a post with a pending appeal waits for it. */
+  /**
+   * Hides or restores a post, or dismisses its open reports and leaves it visible. Hiding resolves its open
+   * reports too; a post with a pending appeal waits for it.
+   */
   async decide(
     viewer: Viewer | null,
     publicId: string,
-    input: { action: 'hide' | 'restore'; reason: string },
+    input: { action: repo.DecisionAction; reason: string },
   ) {
     const v = authorize(viewer, 'moderation.decide');
     const reason = statedText(input.reason, '/body/reason', 3);
@@ -80,6 +83,24 @@ export class ModerationService {
         });
         await insertEvent(tx, {
           type: 'moderation.hidden',
+          actorId: v.id,
+          subjectType: 'post',
+          subjectId: publicId,
+          data: { postId: publicId, decisionId, reason, reportsResolved },
+        });
+      } else if (input.action === 'dismiss') {
+        if (post.status !== 'visible')
+          throw conflict('this post is hidden; restore it or leave it hidden instead of dismissing reports');
+        const reportsResolved = await repo.resolveReports(tx, postId);
+        if (reportsResolved === 0) throw conflict('this post has no open reports to dismiss');
+        const decisionId = await repo.insertDecision(tx, {
+          postId,
+          moderatorId: v.id,
+          action: 'dismiss',
+          reason,
+        });
+        await insertEvent(tx, {
+          type: 'moderation.dismissed',
           actorId: v.id,
           subjectType: 'post',
           subjectId: publicId,
@@ -110,7 +131,9 @@ export class ModerationService {
       }
       return post;
     });
-    await this.publish(input.action === 'hide' ? 'post.hidden' : 'post.restored', post);
+    // Dismissing changes nothing anyone's feed shows; only the queue, which is read on demand.
+    if (input.action !== 'dismiss')
+      await this.publish(input.action === 'hide' ? 'post.hidden' : 'post.restored', post);
     return this.present(v, publicId);
   }
 

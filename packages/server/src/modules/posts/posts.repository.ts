@@ -302,7 +302,7 @@ export async function moderationNotices(
      -- The appeal belongs to the hide it contested, or to the restore that answered it; a later hide starts
      -- a fresh notice rather than showing the old appeal's outcome under it.
      LEFT JOIN appeals a ON a.post_id = d.post_id AND (a.decision_id = d.id OR (d.action = 'restore' AND d.id > a.decision_id))
-     WHERE d.post_id = ANY($1::bigint[])
+     WHERE d.post_id = ANY($1::bigint[]) AND d.action <> 'dismiss'
      ORDER BY d.post_id, d.id DESC`,
     [postIds],
   );

@@ -12,6 +12,7 @@ export const LOGGED_EVENT_TYPES = [
   'log.key_rotated',
   'moderation.hidden',
   'moderation.restored',
+  'moderation.dismissed',
   'appeal.filed',
   'appeal.decided',
   'user.role_changed',
@@ -91,6 +92,17 @@ export function entryForEvent(e: OutboxEvent<LoggedEventType>): Entry {
       return { ...base, type: 'instance.created', data: { origin: e.data.origin, key: e.data.key } };
     case 'log.key_rotated':
       return { ...base, type: 'log.key_rotated', data: { old: e.data.old, new: e.data.new } };
+    case 'moderation.dismissed':
+      return {
+        ...base,
+        type: e.type,
+        data: {
+          post: e.data.postId,
+          moderator: actor(e),
+          reason: e.data.reason,
+          reports: e.data.reportsResolved,
+        },
+      };
     case 'moderation.hidden':
     case 'moderation.restored':
       return {
