@@ -44,7 +44,10 @@ describe('neighbourhood feed, end to end', () => {
     await alice.page.getByLabel('Title').fill(title);
     await alice.page
       .getByLabel('What happened?')
-      .fill('A ring of three keys with a blue tag, on the bench by the fountain. Ask me to describe them.');
+      .fill(
+        'A ring of three keys with a blue tag, on the bench by the fountain. Ask me to describe them. ' +
+          'Photos of the bench: https://example.org/lost-keys',
+      );
     await alice.page.getByRole('button', { name: 'Post to neighbours' }).click();
     await alice.page.getByRole('article', { name: title }).waitFor();
 
@@ -54,6 +57,11 @@ describe('neighbourhood feed, end to end', () => {
     const top = bob.page.getByRole('list', { name: 'Posts near you' }).getByRole('article').first();
     expect(await top.getByRole('heading').textContent()).toBe(title);
     expect(await bob.page.evaluate(() => document.documentElement.dataset.e2eNoReload)).toBe('yes');
+    // The address in her text is a link that opens apart, sends no referrer and lends no standing.
+    const link = bobsPost.getByRole('link', { name: 'https://example.org/lost-keys' });
+    expect(await link.getAttribute('href')).toBe('https://example.org/lost-keys');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer nofollow ugc');
+    expect(await link.getAttribute('target')).toBe('_blank');
 
     // Bob reports it.
     await bobsPost.getByRole('button', { name: 'Report' }).click();

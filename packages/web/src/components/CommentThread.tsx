@@ -7,6 +7,7 @@ import { AgencyBadge } from './Badges';
 import { TextArea } from './Field';
 import { ProblemAlert } from './ProblemAlert';
 import { RelativeTime } from './RelativeTime';
+import { LinkedText } from './LinkedText';
 
 interface Props {
   postId: string;
@@ -108,7 +109,9 @@ export function CommentThread({ postId, myId, open, onComment }: Props) {
                 <span aria-hidden="true"> · </span>
                 <RelativeTime iso={c.createdAt} />
               </p>
-              <p className="comment__body">{c.body}</p>
+              <p className="comment__body">
+                <LinkedText text={c.body} />
+              </p>
             </li>
           ))}
         </ol>

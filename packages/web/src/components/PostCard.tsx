@@ -7,6 +7,7 @@ import { PersonDetails } from './PersonDetails';
 import { ReactionBar } from './ReactionBar';
 import { RelativeTime } from './RelativeTime';
 import { ReportButton } from './ReportButton';
+import { LinkedText } from './LinkedText';
 
 interface PostCardProps {
   post: Post;
@@ -61,7 +62,9 @@ export function PostCard({
           {describeDistance(home, post.location)}
         </span>
       </p>
-      <p className="post__body">{post.body}</p>
+      <p className="post__body">
+        <LinkedText text={post.body} />
+      </p>
       {post.person ? <PersonDetails person={post.person} /> : null}
       {children}
       <div className="post__actions">
