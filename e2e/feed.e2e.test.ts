@@ -21,7 +21,7 @@ describe('neighbourhood feed, end to end', () => {
     await server?.stop();
   }, 30_000);
 
-  it('delivers a post live, shows the author why a moderator hid it, and keeps up a post whose reports were dismissed', async () => {
+  it('delivers a post live, shows the author why a moderator hid it, keeps up a post whose reports were dismissed, and drops one its author deleted', async () => {
     const [alice, bob, mod] = people as [Person, Person, Person];
     const url = server!.url;
     const title = `Found a set of keys by the fountain ${Date.now().toString(36)}`;
@@ -122,6 +122,24 @@ describe('neighbourhood feed, end to end', () => {
     expect(await mod.page.getByRole('article', { name: second }).count()).toBe(0);
     await bob.page.reload();
     await bob.page.getByRole('article', { name: second }).waitFor();
+
+    // Alice deletes it from My posts (asked twice); it leaves Bob's open feed without a reload.
+    await bob.page.evaluate(() => {
+      document.documentElement.dataset.e2eNoReload = 'yes';
+    });
+    await alice.page.getByRole('link', { name: 'My posts' }).click();
+    const own = alice.page.getByRole('article', { name: second });
+    const path = await own.getByRole('link', { name: second, exact: true }).getAttribute('href');
+    expect(path).toMatch(/^\/posts\/po_[A-Za-z0-9_-]{22}$/);
+    await own.getByRole('button', { name: `Delete “${second}”` }).click();
+    await own
+      .getByRole('group', { name: 'Delete this post?' })
+      .getByRole('button', { name: 'Delete post' })
+      .click();
+    await own.waitFor({ state: 'detached' });
+    await bob.page.getByRole('article', { name: second }).waitFor({ state: 'detached' });
+    expect(await bob.page.evaluate(() => document.documentElement.dataset.e2eNoReload)).toBe('yes');
+    expect((await bob.page.request.get(`${url}/api${path}`)).status()).toBe(404);
 
     for (const p of people) expect(p.errors).toEqual([]);
   }, 90_000);

@@ -590,7 +590,8 @@ export interface paths {
         get: operations["getPost"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** @description The author deletes their post, with its comments, reactions and reports; it leaves open feeds at once */
+        delete: operations["deletePost"];
         options?: never;
         head?: never;
         patch?: never;
@@ -741,7 +742,7 @@ export interface paths {
          * Live posts and comments near your home
          * @description Server-Sent Events for the signed-in user's home and radius as they were at connect time.
          *     Events: `post` (a Post, as GET /api/posts/{id} returns it to you), `comment` (a Comment),
-         *     `post-hidden` (`{"postId": n}`), `post-restored` (a Post), and `inbox` (an InboxItem: a footage request just
+         *     `post-hidden` and `post-deleted` (`{"postId": "po_…"}`: drop it), `post-restored` (a Post), and `inbox` (an InboxItem: a footage request just
          *     published that reached one of your cameras, as GET /api/inbox/{requestId} returns it; only to you). A `: ping`
          *     comment keeps the connection open.
          *     Event ids are not resumable: after a reconnect, re-read the feed. One account may hold a limited number of
@@ -4322,6 +4323,63 @@ export interface operations {
             };
             /** @description RFC 9457 problem details */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A post id (po_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,8 @@ export type Action =
   | 'feed.read'
   | 'post.create'
   | 'post.read'
+  /** Delete a post; services allow only its author. */
+  | 'post.delete'
   | 'comment.create'
   | 'reaction.set'
   | 'report.create'
@@ -41,6 +43,7 @@ function roleAllows(role: Role, action: Action): boolean {
     case 'feed.read':
     case 'post.read':
     case 'post.create':
+    case 'post.delete':
     case 'comment.create':
     case 'reaction.set':
     case 'report.create':

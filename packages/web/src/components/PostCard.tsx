@@ -3,6 +3,7 @@ import type { CoarseLocation, Post } from '../api/types';
 import { describeDistance } from '../format';
 import { Link } from '../router';
 import { AgencyBadge, CategoryBadge } from './Badges';
+import { DeletePostButton } from './DeletePostButton';
 import { PersonDetails } from './PersonDetails';
 import { ReactionBar } from './ReactionBar';
 import { RelativeTime } from './RelativeTime';
@@ -23,6 +24,8 @@ interface PostCardProps {
   after?: ReactNode;
   /** Offer "Report" (default: on others' visible posts). */
   reportable?: boolean;
+  /** Offer the author "Delete"; called once the post is deleted. */
+  onDeleted?: (postId: string) => void;
 }
 
 /** One post: category, title, author, when, roughly where, the text, reactions and comments. */
@@ -35,6 +38,7 @@ export function PostCard({
   children,
   after,
   reportable = true,
+  onDeleted,
 }: PostCardProps) {
   const titleId = `post-${post.id}-title`;
   const Heading = standalone ? 'h1' : 'h2';
@@ -83,6 +87,7 @@ export function PostCard({
             </Link>
           )}
           {reportable && !post.isMine && post.status === 'visible' ? <ReportButton post={post} /> : null}
+          {post.isMine && onDeleted ? <DeletePostButton post={post} onDeleted={onDeleted} /> : null}
         </div>
       </div>
       {after ? <div className="post__after">{after}</div> : null}

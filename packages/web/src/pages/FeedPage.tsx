@@ -75,6 +75,9 @@ export function FeedPage() {
                   onChange={(p) => {
                     store.replace(p);
                   }}
+                  onDeleted={(id) => {
+                    store.remove(id);
+                  }}
                 />
               </li>
             ))}

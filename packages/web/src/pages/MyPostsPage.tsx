@@ -42,6 +42,10 @@ export function MyPostsPage() {
 
   // A moderator's decision on one of these posts: re-read the list to show the notice.
   useLiveEvents((event) => {
+    if (event.type === 'post-deleted') {
+      setPosts((list) => list.filter((p) => p.id !== event.postId));
+      return;
+    }
     const id =
       event.type === 'post-hidden' ? event.postId : event.type === 'post-restored' ? event.post.id : null;
     if (id !== null && posts.some((p) => p.id === id)) void load(null);
@@ -80,7 +84,15 @@ export function MyPostsPage() {
       <ol className="feed" aria-label="Your posts">
         {posts.map((post) => (
           <li key={post.id}>
-            <PostCard post={post} home={me.home} onChange={update}>
+            <PostCard
+              post={post}
+              home={me.home}
+              onChange={update}
+              onDeleted={(id) => {
+                setPosts((list) => list.filter((p) => p.id !== id));
+                store.remove(id);
+              }}
+            >
               {post.moderation ? <ModerationNotice notice={post.moderation} asAuthor /> : null}
               {post.status === 'hidden' && post.moderation?.action === 'hide' && !post.moderation.appeal ? (
                 <AppealForm post={post} onAppealed={update} />

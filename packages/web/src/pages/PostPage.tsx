@@ -7,7 +7,7 @@ import { ModerationActions } from '../components/ModerationActions';
 import { ModerationNotice } from '../components/ModerationNotice';
 import { PostCard } from '../components/PostCard';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { Link } from '../router';
+import { Link, navigate } from '../router';
 import { useFeedStore } from '../state/feed';
 import { useLiveEvents } from '../state/live';
 import { useMe } from '../state/session';
@@ -34,7 +34,11 @@ export function PostPage({ postId }: { postId: string }) {
   }, [load]);
 
   useLiveEvents((event) => {
-    if ((event.type === 'post-hidden' && event.postId === postId) || event.type === 'resumed') void load();
+    if (
+      ((event.type === 'post-hidden' || event.type === 'post-deleted') && event.postId === postId) ||
+      event.type === 'resumed'
+    )
+      void load();
     if (event.type === 'post-restored' && event.post.id === postId) setPost(event.post);
   });
 
@@ -64,7 +68,16 @@ export function PostPage({ postId }: { postId: string }) {
       {!post && !error ? <div className="skeleton" aria-busy="true" aria-label="Loading post" /> : null}
       {post ? (
         <>
-          <PostCard post={post} home={me.home} onChange={update} standalone>
+          <PostCard
+            post={post}
+            home={me.home}
+            onChange={update}
+            standalone
+            onDeleted={(id) => {
+              store.remove(id);
+              navigate('/mine');
+            }}
+          >
             {post.moderation ? <ModerationNotice notice={post.moderation} asAuthor={post.isMine} /> : null}
           </PostCard>
           {isModerator && !post.isMine ? (

@@ -84,6 +84,12 @@ describe('FeedStore', () => {
     expect(ids()).toEqual([2]);
   });
 
+  it('drops a post its author deleted', async () => {
+    const { store, ids } = await loaded([{ items: [post(3), post(2)], nextCursor: null }]);
+    store.apply({ type: 'post-deleted', postId: idOf(2) });
+    expect(ids()).toEqual([3]);
+  });
+
   it('counts each comment once, whether it came live or from the form', async () => {
     const { store } = await loaded([{ items: [post(3)], nextCursor: null }]);
     store.countComment(comment(11, 3));

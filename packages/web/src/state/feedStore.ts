@@ -173,6 +173,7 @@ export class FeedStore {
         this.add(event.post, true);
         break;
       case 'post-hidden':
+      case 'post-deleted':
         this.remove(event.postId);
         break;
       case 'comment':

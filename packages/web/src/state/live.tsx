@@ -6,6 +6,8 @@ export type LiveEvent =
   | { type: 'post'; post: Post }
   | { type: 'post-restored'; post: Post }
   | { type: 'post-hidden'; postId: string }
+  /** Its author deleted it. */
+  | { type: 'post-deleted'; postId: string }
   | { type: 'comment'; comment: Comment }
   /** The stream came back after a drop; anything pushed meanwhile was missed and must be re-read. */
   | { type: 'resumed' };
@@ -102,6 +104,7 @@ export function LiveProvider({ user, children }: { user: Me | null; children: Re
     on('post', (post) => ({ type: 'post', post: post as Post }));
     on('post-restored', (post) => ({ type: 'post-restored', post: post as Post }));
     on('post-hidden', (v) => ({ type: 'post-hidden', postId: (v as { postId: string }).postId }));
+    on('post-deleted', (v) => ({ type: 'post-deleted', postId: (v as { postId: string }).postId }));
     on('comment', (comment) => ({ type: 'comment', comment: comment as Comment }));
     source.addEventListener('inbox', (e: MessageEvent) => {
       emitInbox({ type: 'inbox', item: parse(e.data) });

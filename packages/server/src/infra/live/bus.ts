@@ -4,7 +4,8 @@ import type { Database } from '../db/index.js';
 /** A change that subscribers near `lat`/`lng` should see without reloading. Viewer-neutral; no exact points. */
 export type LiveMessage =
   | {
-      kind: 'post.created' | 'post.hidden' | 'post.restored';
+      /** `post.deleted`: its author deleted it; subscribers drop it. */
+      kind: 'post.created' | 'post.hidden' | 'post.restored' | 'post.deleted';
       /** Public ids (po_…, co_…): what subscribers receive is never an internal row id. */
       postId: string;
       areaCell: string;
@@ -57,6 +58,7 @@ const KINDS: ReadonlySet<string> = new Set([
   'post.created',
   'post.hidden',
   'post.restored',
+  'post.deleted',
   'comment.created',
   'inbox.request',
 ]);
@@ -86,7 +88,7 @@ export function parseLiveMessage(payload: string): LiveMessage | undefined {
   if (m.kind === 'comment.created') {
     return isPublicId('co', m.commentId) ? { kind: m.kind, commentId: m.commentId, ...place } : undefined;
   }
-  return { kind: m.kind as 'post.created' | 'post.hidden' | 'post.restored', ...place };
+  return { kind: m.kind as 'post.created' | 'post.hidden' | 'post.restored' | 'post.deleted', ...place };
 }
 
 /**

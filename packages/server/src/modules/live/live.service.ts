@@ -9,7 +9,14 @@ import { findUserById } from '../users/users.repository.js';
 import { LiveHub, type LiveArea } from './live.hub.js';
 
 /** The SSE event names of `GET /api/live`; the web app listens for exactly these. */
-export type LiveEventName = 'post' | 'comment' | 'post-hidden' | 'post-restored' | 'inbox' | 'notification';
+export type LiveEventName =
+  | 'post'
+  | 'comment'
+  | 'post-hidden'
+  | 'post-restored'
+  | 'post-deleted'
+  | 'inbox'
+  | 'notification';
 
 /** A bus message addressed to particular accounts rather than to a place. */
 export type UserMessage = Extract<LiveMessage, { kind: 'inbox.request' }>;
@@ -212,10 +219,12 @@ export class LiveService {
         return this.preparePost('post', m, recipients);
       case 'post.restored':
         return this.preparePost('post-restored', m, recipients);
-      case 'post.hidden': {
+      case 'post.hidden':
+      case 'post.deleted': {
+        const event = m.kind === 'post.hidden' ? 'post-hidden' : 'post-deleted';
         const data = JSON.stringify({ postId: m.postId });
         return () => {
-          for (const s of recipients) s.send('post-hidden', data);
+          for (const s of recipients) s.send(event, data);
         };
       }
       case 'comment.created':

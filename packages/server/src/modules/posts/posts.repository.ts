@@ -320,3 +320,8 @@ export async function rowIdOf(
   if (!res.rows[0]) throw invalid('/querystring/cursor', 'is not a cursor this server issued');
   return res.rows[0].id;
 }
+
+/** Deletes a post with its comments, reactions, reports, moderation decisions, appeal and notifications. */
+export async function deletePost(tx: Queryable, id: number): Promise<void> {
+  await tx.query('DELETE FROM posts WHERE id = $1', [id]);
+}

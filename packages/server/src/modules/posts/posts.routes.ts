@@ -100,6 +100,24 @@ export function postsRoutes(app: App, { posts }: Services): void {
       reply.status(201).send(await posts.comment(request.viewer, request.params.id, request.body.body)),
   );
 
+  app.delete(
+    '/api/posts/:id',
+    {
+      schema: {
+        operationId: 'deletePost',
+        tags: ['feed'],
+        description:
+          'The author deletes their post, with its comments, reactions and reports; it leaves open feeds at once',
+        params: PostIdParams,
+        response: responses(204, Type.Null(), 401, 403, 404),
+      },
+    },
+    async (request, reply) => {
+      await posts.delete(request.viewer, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
   app.put(
     '/api/posts/:id/reaction',
     {

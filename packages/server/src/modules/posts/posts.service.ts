@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { AppError, invalid, notFound } from '../../errors.js';
+import { AppError, forbidden, invalid, notFound } from '../../errors.js';
 import { areaCellsCovering, distanceMeters, snap } from '../../geo/cells.js';
 import { authorize, type Viewer } from '../../policies.js';
 import { publicIdCursor, publicIdPage } from '../../public-ids.js';
@@ -103,6 +103,26 @@ export class PostsService {
       lng: where.lng,
     });
     return this.get(v, id);
+  }
+
+  /**
+   * The author deletes their post: it goes, with its comments, reactions, reports and any moderation and appeal
+   * on it, and leaves every open feed at once. Moderators hide posts instead; nobody else may delete one. Log
+   * entries already published about it (a moderation decision) stay, as every published entry does.
+   */
+  async delete(viewer: Viewer | null, postId: string): Promise<void> {
+    const v = authorize(viewer, 'post.delete');
+    const row = await this.readable(v, postId);
+    if (row.author_id !== v.id)
+      throw forbidden('only its author can delete a post; moderators hide posts instead');
+    await this.deps.db.transaction((tx) => posts.deletePost(tx, row.id));
+    await this.publish({
+      kind: 'post.deleted',
+      postId: row.public_id,
+      areaCell: row.area_cell,
+      lat: row.cell_lat,
+      lng: row.cell_lng,
+    });
   }
 
   /** One post. Hidden posts exist only for their author and moderators; for anyone else they are not found. */
