@@ -123,6 +123,23 @@ describe('neighbourhood feed, end to end', () => {
     await bob.page.reload();
     await bob.page.getByRole('article', { name: second }).waitFor();
 
+    // Bob comments on it, thinks better of it and deletes his comment (asked twice).
+    await bob.page.getByRole('link', { name: second, exact: true }).click();
+    await bob.page.getByLabel('Add a comment').fill('Is it still at the front desk tomorrow?');
+    await bob.page.getByRole('button', { name: 'Post comment' }).click();
+    const bobsComment = bob.page
+      .locator('.comment')
+      .filter({ hasText: 'Is it still at the front desk tomorrow?' });
+    await bobsComment.getByRole('button', { name: 'Delete your comment' }).click();
+    await bobsComment
+      .getByRole('group', { name: 'Delete this comment?' })
+      .getByRole('button', { name: 'Delete comment' })
+      .click();
+    await bobsComment.waitFor({ state: 'detached' });
+    await bob.page.getByRole('heading', { name: 'Comments (0)' }).waitFor();
+    await bob.page.getByRole('link', { name: '← Back to the feed' }).click();
+    await bob.page.getByRole('article', { name: second }).waitFor();
+
     // Alice deletes it from My posts (asked twice); it leaves Bob's open feed without a reload.
     await bob.page.evaluate(() => {
       document.documentElement.dataset.e2eNoReload = 'yes';

@@ -613,6 +613,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/comments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description The author deletes their comment; it leaves open threads at once */
+        delete: operations["deleteComment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/{id}/reaction": {
         parameters: {
             query?: never;
@@ -742,7 +759,8 @@ export interface paths {
          * Live posts and comments near your home
          * @description Server-Sent Events for the signed-in user's home and radius as they were at connect time.
          *     Events: `post` (a Post, as GET /api/posts/{id} returns it to you), `comment` (a Comment),
-         *     `post-hidden` and `post-deleted` (`{"postId": "po_…"}`: drop it), `post-restored` (a Post), and `inbox` (an InboxItem: a footage request just
+         *     `post-hidden` and `post-deleted` (`{"postId": "po_…"}`: drop it), `comment-deleted`
+         *     (`{"postId": "po_…", "commentId": "co_…"}`), `post-restored` (a Post), and `inbox` (an InboxItem: a footage request just
          *     published that reached one of your cameras, as GET /api/inbox/{requestId} returns it; only to you). A `: ping`
          *     comment keeps the connection open.
          *     Event ids are not resumable: after a reconnect, re-read the feed. One account may hold a limited number of
@@ -4546,6 +4564,63 @@ export interface operations {
             };
             /** @description RFC 9457 problem details */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A comment id (co_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,6 +17,8 @@ export type Action =
   /** Delete a post; services allow only its author. */
   | 'post.delete'
   | 'comment.create'
+  /** Delete a comment; services allow only its author. */
+  | 'comment.delete'
   | 'reaction.set'
   | 'report.create'
   | 'moderation.queue'
@@ -45,6 +47,7 @@ function roleAllows(role: Role, action: Action): boolean {
     case 'post.create':
     case 'post.delete':
     case 'comment.create':
+    case 'comment.delete':
     case 'reaction.set':
     case 'report.create':
     case 'appeal.file':

@@ -108,3 +108,59 @@ describe('deleting your own post', () => {
     expect(await pending()).not.toContain(post.id);
   });
 });
+
+describe('deleting your own comment', () => {
+  const comment = async (user: TestUser, postId: string, body: string) => {
+    const res = await user.api.POST('/api/posts/{id}/comments', {
+      params: { path: { id: postId } },
+      body: { body },
+    });
+    expect(res.response.status, JSON.stringify(res.error)).toBe(201);
+    return res.data!;
+  };
+  const thread = async (user: TestUser, postId: string) =>
+    (await user.api.GET('/api/posts/{id}/comments', { params: { path: { id: postId } } })).data!.items.map(
+      (c) => c.id,
+    );
+  const replies = async (user: TestUser) =>
+    (await user.api.GET('/api/notifications')).data!.items.filter((n) => n.kind === 'reply');
+
+  it('removes it from the thread and the count, takes back the author’s reply notification, and tells open threads', async () => {
+    const [author, neighbour] = [await makeUser(t), await makeUser(t)];
+    const post = await makePost(author);
+    const kept = await comment(neighbour, post.id, 'Count me in, I will bring lemonade.');
+    const gone = await comment(neighbour, post.id, 'Is it cancelled if it rains?');
+    await vi.waitFor(async () => {
+      expect(await replies(author)).toHaveLength(2);
+    });
+
+    const res = await neighbour.raw('DELETE', `/api/comments/${gone.id}`);
+    expect(res.statusCode, res.body).toBe(204);
+    expect(await thread(author, post.id)).toEqual([kept.id]);
+    expect(
+      (await author.api.GET('/api/posts/{id}', { params: { path: { id: post.id } } })).data!.commentCount,
+    ).toBe(1);
+    const left = await replies(author);
+    expect(left).toHaveLength(1);
+    expect(JSON.stringify(left)).not.toContain('cancelled if it rains');
+    await vi.waitFor(() => {
+      expect(
+        live.find((m) => m.kind === 'comment.deleted' && 'commentId' in m && m.commentId === gone.id),
+      ).toMatchObject({ postId: post.id });
+    });
+    expect((await neighbour.raw('DELETE', `/api/comments/${gone.id}`)).statusCode).toBe(404);
+  });
+
+  it('refuses the post’s author, moderators and anyone else (403), and strangers to the post (404)', async () => {
+    const [author, neighbour] = [await makeUser(t), await makeUser(t)];
+    const mod = await makeUser(t, { role: 'moderator' });
+    const faraway = await makeUser(t, { home: { lat: 47.6062, lng: -122.3321 } });
+    const post = await makePost(author);
+    const c = await comment(neighbour, post.id, 'Which street is it on?');
+    for (const who of [author, mod])
+      expect((await who.raw('DELETE', `/api/comments/${c.id}`)).statusCode).toBe(403);
+    expect((await faraway.raw('DELETE', `/api/comments/${c.id}`)).statusCode).toBe(404);
+    expect((await neighbour.raw('DELETE', '/api/comments/po_AAAAAAAAAAAAAAAAAAAAAA')).statusCode).toBe(400);
+    expect(await thread(author, post.id)).toEqual([c.id]);
+  });
+});

@@ -3,7 +3,9 @@ import { api } from '../api/client';
 import { call, toApiError, type ApiError } from '../api/problem';
 import type { Comment } from '../api/types';
 import { useLiveEvents } from '../state/live';
+import { send } from '../vault/send';
 import { AgencyBadge } from './Badges';
+import { ConfirmPrompt } from './ConfirmPrompt';
 import { TextArea } from './Field';
 import { ProblemAlert } from './ProblemAlert';
 import { RelativeTime } from './RelativeTime';
@@ -16,6 +18,8 @@ interface Props {
   open: boolean;
   /** Called once per comment that is new to this thread, from the live stream or the form. */
   onComment: (comment: Comment) => void;
+  /** Called when one of the viewer's own comments was deleted here. */
+  onCommentDeleted?: (commentId: string) => void;
 }
 
 function merge(list: readonly Comment[], more: readonly Comment[]): Comment[] {
@@ -27,7 +31,7 @@ function merge(list: readonly Comment[], more: readonly Comment[]): Comment[] {
 }
 
 /** A post's comments, oldest first, with live additions and a form to add one. */
-export function CommentThread({ postId, myId, open, onComment }: Props) {
+export function CommentThread({ postId, myId, open, onComment, onCommentDeleted }: Props) {
   const [comments, setComments] = useState<Comment[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
@@ -68,9 +72,28 @@ export function CommentThread({ postId, myId, open, onComment }: Props) {
     onComment(comment);
   };
 
+  const drop = (commentId: string) => {
+    setComments((list) => list.filter((c) => c.id !== commentId));
+  };
+
   useLiveEvents((event) => {
     if (event.type === 'comment' && event.comment.postId === postId) add(event.comment);
+    if (event.type === 'comment-deleted' && event.postId === postId) drop(event.commentId);
   });
+
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [deleteError, setDeleteError] = useState<ApiError | null>(null);
+  const remove = async (commentId: string) => {
+    setDeleteError(null);
+    try {
+      await send(api.DELETE('/api/comments/{id}', { params: { path: { id: commentId } } }));
+      setConfirming(null);
+      drop(commentId);
+      onCommentDeleted?.(commentId);
+    } catch (err) {
+      setDeleteError(toApiError(err));
+    }
+  };
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -112,6 +135,33 @@ export function CommentThread({ postId, myId, open, onComment }: Props) {
               <p className="comment__body">
                 <LinkedText text={c.body} />
               </p>
+              {c.author.id === myId ? (
+                confirming === c.id ? (
+                  <>
+                    <ProblemAlert error={deleteError} focus={false} />
+                    <ConfirmPrompt
+                      label="Delete this comment?"
+                      confirmText="Delete comment"
+                      onConfirm={() => void remove(c.id)}
+                      onCancel={() => {
+                        setConfirming(null);
+                      }}
+                    >
+                      Your comment goes for good; neighbours stop seeing it at once.
+                    </ConfirmPrompt>
+                  </>
+                ) : (
+                  <button
+                    type="button"
+                    className="button button--small button--quiet"
+                    onClick={() => {
+                      setConfirming(c.id);
+                    }}
+                  >
+                    Delete<span className="visually-hidden"> your comment</span>
+                  </button>
+                )
+              ) : null}
             </li>
           ))}
         </ol>

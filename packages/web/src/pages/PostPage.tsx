@@ -35,7 +35,8 @@ export function PostPage({ postId }: { postId: string }) {
 
   useLiveEvents((event) => {
     if (
-      ((event.type === 'post-hidden' || event.type === 'post-deleted') && event.postId === postId) ||
+      ((event.type === 'post-hidden' || event.type === 'post-deleted' || event.type === 'comment-deleted') &&
+        event.postId === postId) ||
       event.type === 'resumed'
     )
       void load();
@@ -93,6 +94,10 @@ export function PostPage({ postId }: { postId: string }) {
             onComment={(c) => {
               store.countComment(c);
               setPost((p) => (p ? { ...p, commentCount: p.commentCount + 1 } : p));
+            }}
+            onCommentDeleted={(commentId) => {
+              store.uncountComment(post.id, commentId);
+              void load();
             }}
           />
         </>

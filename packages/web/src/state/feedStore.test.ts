@@ -90,6 +90,15 @@ describe('FeedStore', () => {
     expect(ids()).toEqual([3]);
   });
 
+  it('counts a deleted comment off its post once, however many times it hears of it', async () => {
+    const { store } = await loaded([{ items: [post(3)], nextCursor: null }]);
+    store.countComment(comment(11, 3));
+    store.countComment(comment(12, 3));
+    store.apply({ type: 'comment-deleted', postId: idOf(3), commentId: comment(11, 3).id });
+    store.uncountComment(idOf(3), comment(11, 3).id);
+    expect(store.find(idOf(3))?.commentCount).toBe(1);
+  });
+
   it('counts each comment once, whether it came live or from the form', async () => {
     const { store } = await loaded([{ items: [post(3)], nextCursor: null }]);
     store.countComment(comment(11, 3));

@@ -47,6 +47,7 @@ export class FeedStore {
   private state: FeedState = initial;
   private readonly listeners = new Set<() => void>();
   private readonly countedComments = new Set<string>();
+  private readonly uncountedComments = new Set<string>();
   /** Bumped by every first-page load so a slow response for an old filter cannot overwrite a newer one. */
   private generation = 0;
 
@@ -162,6 +163,18 @@ export class FeedStore {
     });
   }
 
+  /** Counts a deleted comment off its post, once (a live event and the author's own delete may both arrive). */
+  uncountComment(postId: string, commentId: string): void {
+    if (this.uncountedComments.has(commentId)) return;
+    this.uncountedComments.add(commentId);
+    this.set({
+      ...this.state,
+      items: this.state.items.map((p) =>
+        p.id === postId ? { ...p, commentCount: Math.max(0, p.commentCount - 1) } : p,
+      ),
+    });
+  }
+
   find(postId: string): Post | undefined {
     return this.state.items.find((p) => p.id === postId);
   }
@@ -178,6 +191,9 @@ export class FeedStore {
         break;
       case 'comment':
         this.countComment(event.comment);
+        break;
+      case 'comment-deleted':
+        this.uncountComment(event.postId, event.commentId);
         break;
       case 'resumed':
         void this.catchUp();

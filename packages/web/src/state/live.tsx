@@ -9,6 +9,8 @@ export type LiveEvent =
   /** Its author deleted it. */
   | { type: 'post-deleted'; postId: string }
   | { type: 'comment'; comment: Comment }
+  /** Its author deleted it. */
+  | { type: 'comment-deleted'; postId: string; commentId: string }
   /** The stream came back after a drop; anything pushed meanwhile was missed and must be re-read. */
   | { type: 'resumed' };
 
@@ -106,6 +108,10 @@ export function LiveProvider({ user, children }: { user: Me | null; children: Re
     on('post-hidden', (v) => ({ type: 'post-hidden', postId: (v as { postId: string }).postId }));
     on('post-deleted', (v) => ({ type: 'post-deleted', postId: (v as { postId: string }).postId }));
     on('comment', (comment) => ({ type: 'comment', comment: comment as Comment }));
+    on('comment-deleted', (v) => ({
+      type: 'comment-deleted',
+      ...(v as { postId: string; commentId: string }),
+    }));
     source.addEventListener('inbox', (e: MessageEvent) => {
       emitInbox({ type: 'inbox', item: parse(e.data) });
     });

@@ -13,7 +13,8 @@ export type LiveMessage =
       lng: number;
     }
   | {
-      kind: 'comment.created';
+      /** `comment.deleted`: its author deleted it; open threads drop it. */
+      kind: 'comment.created' | 'comment.deleted';
       postId: string;
       commentId: string;
       areaCell: string;
@@ -60,6 +61,7 @@ const KINDS: ReadonlySet<string> = new Set([
   'post.restored',
   'post.deleted',
   'comment.created',
+  'comment.deleted',
   'inbox.request',
 ]);
 const isCoordinate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -85,7 +87,7 @@ export function parseLiveMessage(payload: string): LiveMessage | undefined {
   if (typeof m.kind !== 'string' || !KINDS.has(m.kind) || !isPublicId('po', m.postId)) return undefined;
   if (typeof m.areaCell !== 'string' || !isCoordinate(m.lat) || !isCoordinate(m.lng)) return undefined;
   const place = { postId: m.postId, areaCell: m.areaCell, lat: m.lat, lng: m.lng };
-  if (m.kind === 'comment.created') {
+  if (m.kind === 'comment.created' || m.kind === 'comment.deleted') {
     return isPublicId('co', m.commentId) ? { kind: m.kind, commentId: m.commentId, ...place } : undefined;
   }
   return { kind: m.kind as 'post.created' | 'post.hidden' | 'post.restored' | 'post.deleted', ...place };

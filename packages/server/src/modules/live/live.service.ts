@@ -15,6 +15,7 @@ export type LiveEventName =
   | 'post-hidden'
   | 'post-restored'
   | 'post-deleted'
+  | 'comment-deleted'
   | 'inbox'
   | 'notification';
 
@@ -229,6 +230,12 @@ export class LiveService {
       }
       case 'comment.created':
         return this.prepareComment(m, recipients);
+      case 'comment.deleted': {
+        const data = JSON.stringify({ postId: m.postId, commentId: m.commentId });
+        return () => {
+          for (const s of recipients) s.send('comment-deleted', data);
+        };
+      }
     }
   }
 
@@ -266,7 +273,7 @@ export class LiveService {
   }
 
   private async prepareComment(
-    m: Extract<LiveMessage, { kind: 'comment.created' }>,
+    m: Extract<LiveMessage, { commentId: string }>,
     recipients: LiveSubscriber[],
   ): Promise<() => void> {
     const [post, comment] = await Promise.all([

@@ -65,6 +65,8 @@ export async function deriveNotifications(tx: Queryable, event: NewEvent): Promi
   if (event.type === 'comment.created') {
     await notifyAuthor(tx, event, event.data.postId, 'reply', async (post) => ({
       excerpt: excerpt((await repo.latestCommentBy(tx, post.id, event.actorId ?? 0)) ?? ''),
+      // So deleting the comment takes its notification back (posts.repository deleteComment).
+      comment: String(event.subjectId),
     }));
   } else if (event.type === 'reaction.set') {
     const post = await repo.findPostRef(tx, event.subjectId);

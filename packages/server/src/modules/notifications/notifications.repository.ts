@@ -7,6 +7,8 @@ export type NotificationKind = 'reply' | 'reaction' | 'moderation' | 'appeal';
 export interface NotificationData {
   /** reply: the first characters of the comment. */
   excerpt?: string;
+  /** reply: the comment's public id, so deleting the comment deletes this too (never shown). */
+  comment?: string;
   /** reaction: how many reactions since the item was last read. */
   count?: number;
   /** moderation: what the moderator did. */

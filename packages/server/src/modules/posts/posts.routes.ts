@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { Obj, responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
+import { PublicIdParams } from '../../public-ids.js';
 import type { Services } from '../../services.js';
 import {
   CommentPage,
@@ -114,6 +115,23 @@ export function postsRoutes(app: App, { posts }: Services): void {
     },
     async (request, reply) => {
       await posts.delete(request.viewer, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/comments/:id',
+    {
+      schema: {
+        operationId: 'deleteComment',
+        tags: ['feed'],
+        description: 'The author deletes their comment; it leaves open threads at once',
+        params: PublicIdParams('co'),
+        response: responses(204, Type.Null(), 401, 403, 404),
+      },
+    },
+    async (request, reply) => {
+      await posts.deleteComment(request.viewer, request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -176,6 +176,29 @@ export class PostsService {
     return presentComment(row);
   }
 
+  /** The author deletes their comment; it leaves open threads live. Nobody else may delete it. */
+  async deleteComment(viewer: Viewer | null, commentId: string): Promise<void> {
+    const v = authorize(viewer, 'comment.delete');
+    const c = await posts.findComment(this.deps.db, commentId);
+    if (!c) throw notFound('comment');
+    // A comment on a post the viewer may not read does not exist for them either.
+    const post = await this.readable(v, c.post_public_id).catch((err: unknown) => {
+      throw err instanceof AppError && err.code === 'not_found' ? notFound('comment') : err;
+    });
+    if (c.author_id !== v.id) throw forbidden('only its author can delete a comment');
+    await this.deps.db.transaction((tx) =>
+      posts.deleteComment(tx, { id: c.id, publicId: c.public_id, postId: post.id }),
+    );
+    await this.publish({
+      kind: 'comment.deleted',
+      postId: post.public_id,
+      commentId: c.public_id,
+      areaCell: post.area_cell,
+      lat: post.cell_lat,
+      lng: post.cell_lng,
+    });
+  }
+
   async react(viewer: Viewer | null, postId: string, kind: posts.ReactionKind | null) {
     const v = authorize(viewer, 'reaction.set');
     const post = await this.visible(v, postId);
