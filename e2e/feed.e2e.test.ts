@@ -83,10 +83,13 @@ describe('neighbourhood feed, end to end', () => {
     // It leaves Bob's feed live too.
     await bobsPost.waitFor({ state: 'detached' });
 
-    // Alice finds the reason in My posts and appeals once.
+    // Alice finds the reason in My posts, opens the post and appeals once from its own page.
     await alice.page.getByRole('link', { name: 'My posts' }).click();
+    const listed = alice.page.getByRole('article', { name: title });
+    await listed.getByText('Hidden by a moderator').waitFor();
+    await listed.getByText(reason).waitFor();
+    await listed.getByRole('link', { name: title, exact: true }).click();
     const mine = alice.page.getByRole('article', { name: title });
-    await mine.getByText('Hidden by a moderator').waitFor();
     await mine.getByText(reason).waitFor();
     await mine.getByRole('button', { name: 'Appeal this decision' }).click();
     await mine

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { call, toApiError, type ApiError } from '../api/problem';
 import type { Post } from '../api/types';
+import { AppealForm } from '../components/AppealForm';
 import { CommentThread } from '../components/CommentThread';
 import { ModerationActions } from '../components/ModerationActions';
 import { ModerationNotice } from '../components/ModerationNotice';
@@ -80,6 +81,12 @@ export function PostPage({ postId }: { postId: string }) {
             }}
           >
             {post.moderation ? <ModerationNotice notice={post.moderation} asAuthor={post.isMine} /> : null}
+            {post.isMine &&
+            post.status === 'hidden' &&
+            post.moderation?.action === 'hide' &&
+            !post.moderation.appeal ? (
+              <AppealForm post={post} onAppealed={update} />
+            ) : null}
           </PostCard>
           {isModerator && !post.isMine ? (
             <section className="card moderation-panel" aria-labelledby="moderate-title">
