@@ -66,6 +66,10 @@ describe('neighbourhood feed, end to end', () => {
     // Bob reports it.
     await bobsPost.getByRole('button', { name: 'Report' }).click();
     const dialog = bob.page.getByRole('dialog');
+    // A rule must be chosen; "Something else" needs words.
+    await dialog.getByRole('button', { name: 'Send report' }).click();
+    await dialog.getByText('Choose the rule this post breaks.').waitFor();
+    await dialog.getByRole('radio', { name: /^Something else/ }).check();
     await dialog
       .getByLabel('Reason for reporting')
       .fill('Posting where the keys are invites anyone to claim them.');
@@ -110,11 +114,13 @@ describe('neighbourhood feed, end to end', () => {
     await alice.page.getByRole('button', { name: 'Post to neighbours' }).click();
     const bobsSecond = bob.page.getByRole('article', { name: second });
     await bobsSecond.getByRole('button', { name: 'Report' }).click();
-    await dialog.getByLabel('Reason for reporting').fill('I do not want scooters on the feed.');
+    await dialog.getByRole('radio', { name: /^Spam or advertising/ }).check();
+    await dialog.getByLabel('Reason for reporting (optional)').fill('I do not want scooters on the feed.');
     await dialog.getByRole('button', { name: 'Send report' }).click();
     await bobsSecond.getByRole('button', { name: 'Reported' }).waitFor();
     await mod.page.reload();
     const reported = mod.page.getByRole('article', { name: second });
+    await reported.getByText('Spam or advertising “I do not want scooters on the feed.”').waitFor();
     await reported
       .getByLabel(/^Reason for hiding or for dismissing the reports/)
       .fill('Lost-and-found posts are welcome.');

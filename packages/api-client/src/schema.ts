@@ -4903,8 +4903,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Why this post breaks the rules */
-                    reason: string;
+                    /** @description The community rule the post breaks (default: other) */
+                    rule?: "personal_information" | "profiling" | "harassment" | "misleading" | "spam" | "other";
+                    /** @description In the reporter’s words; required (at least 3 characters) when the rule is other */
+                    reason?: string;
                 };
             };
         };
@@ -5051,6 +5053,9 @@ export interface operations {
                             };
                             /** @description Open reports, oldest first (at most 50). Who reported is never shown. */
                             reports: {
+                                /** @description The rule the reporter says the post breaks */
+                                rule: "personal_information" | "profiling" | "harassment" | "misleading" | "spam" | "other";
+                                /** @description In the reporter’s words; may be empty unless the rule is other */
                                 reason: string;
                                 /** Format: date-time */
                                 createdAt: string;

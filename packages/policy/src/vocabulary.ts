@@ -38,6 +38,35 @@ export const POST_CATEGORY_LABELS: Record<PostCategory, { label: string; hint: s
 /** Categories whose posts may describe a person, and so must follow the anti-profiling rule. */
 export const PERSON_POST_CATEGORIES: readonly PostCategory[] = ['crime', 'suspicious_activity'];
 
+/** The community rule a report says a post breaks; `other` needs the reporter's own words. */
+export const REPORT_RULES = [
+  'personal_information',
+  'profiling',
+  'harassment',
+  'misleading',
+  'spam',
+  'other',
+] as const;
+export type ReportRule = (typeof REPORT_RULES)[number];
+
+export const REPORT_RULE_LABELS: Record<ReportRule, { label: string; hint: string }> = {
+  personal_information: {
+    label: 'Personal information',
+    hint: 'Names, addresses, plates or pictures that identify a private person',
+  },
+  profiling: {
+    label: 'Profiling',
+    hint: 'Describes someone by race, ethnicity or appearance, not by what they did',
+  },
+  harassment: { label: 'Harassment or threats', hint: 'Insults, threats or a pile-on against someone' },
+  misleading: {
+    label: 'False or misleading',
+    hint: 'Says something happened that did not, or spreads rumours',
+  },
+  spam: { label: 'Spam or advertising', hint: 'Selling, promoting or off-topic' },
+  other: { label: 'Something else', hint: 'Say what in your own words' },
+};
+
 /** Reactions to a post. */
 export const REACTION_KINDS = ['thanks', 'helpful', 'agree', 'sad'] as const;
 export type ReactionKind = (typeof REACTION_KINDS)[number];

@@ -91,7 +91,9 @@ describe('reported post → hidden → appealed → overturned by another modera
     expect(queue.response.status).toBe(200);
     const entry = queue.data!.items.find((i) => i.post.id === post.id)!;
     expect(entry.reportCount).toBe(1);
-    expect(entry.reports).toEqual([{ reason: 'Publishes a private address', createdAt: anyString }]);
+    expect(entry.reports).toEqual([
+      { rule: 'other', reason: 'Publishes a private address', createdAt: anyString },
+    ]);
     const raw = await mod1.raw('GET', '/api/moderation/queue?limit=100');
     expect(raw.body).not.toContain('Rigoberto');
 
@@ -349,6 +351,37 @@ describe('the queue', () => {
       { id: c.id, count: 1 },
     ]);
     expect(new Set(seen.map((s) => s.id)).size).toBe(seen.length);
+  });
+
+  it('shows each report’s rule and words; "other" needs words, an unknown rule is refused, and nothing is stored', async () => {
+    const [author, r1, r2, r3] = [await makeUser(t), await makeUser(t), await makeUser(t), await makeUser(t)];
+    const mod = await makeUser(t, { role: 'moderator' });
+    const post = await makePost(author);
+    const send = (who: TestUser, body: { rule?: string; reason?: string }) =>
+      who.raw('POST', `/api/posts/${post.id}/reports`, body);
+
+    const noWords = await send(r1, { rule: 'other' });
+    expect(noWords.statusCode).toBe(400);
+    expect(noWords.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toContain(
+      '/body/reason',
+    );
+    const unknown = await send(r1, { rule: 'ugly_car', reason: 'Ugly car' });
+    expect(unknown.statusCode).toBe(400);
+    expect(JSON.stringify(unknown.json())).toContain('/body/rule');
+
+    expect((await send(r1, { rule: 'personal_information' })).statusCode).toBe(201);
+    expect(
+      (await send(r2, { rule: 'profiling', reason: 'Only says what the man looked like' })).statusCode,
+    ).toBe(201);
+    expect((await send(r3, { reason: 'Feels like gossip' })).statusCode).toBe(201);
+    const queue = await mod.api.GET('/api/moderation/queue', { params: { query: { limit: 100 } } });
+    const item = queue.data!.items.find((i) => i.post.id === post.id)!;
+    expect(item.reportCount).toBe(3);
+    expect(item.reports.map((r) => [r.rule, r.reason])).toEqual([
+      ['personal_information', ''],
+      ['profiling', 'Only says what the man looked like'],
+      ['other', 'Feels like gossip'],
+    ]);
   });
 
   it('leaves a moderator’s own reported post to other moderators', async () => {

@@ -1,3 +1,4 @@
+import { REPORT_RULE_LABELS } from '@porchlight/policy';
 import { useCallback, useEffect, useState } from 'react';
 import { moderation } from '../api/moderation';
 import { toApiError, type ApiError } from '../api/problem';
@@ -98,7 +99,8 @@ export function ModerationPage() {
                     <ul>
                       {reports.map((r, i) => (
                         <li key={i}>
-                          “{r.reason}”{' '}
+                          <strong>{REPORT_RULE_LABELS[r.rule].label}</strong>
+                          {r.reason ? <> “{r.reason}”</> : null}{' '}
                           <span className="muted">
                             · <RelativeTime iso={r.createdAt} />
                           </span>

@@ -13,6 +13,7 @@ export function presentQueueItem(
   return {
     post: presentPost(post, viewer, notice),
     reports: entry.reports.map((r) => ({
+      rule: r.rule,
       reason: r.reason,
       createdAt: new Date(r.created_at).toISOString(),
     })),

@@ -1,3 +1,4 @@
+import type { ReportRule } from '@porchlight/policy';
 import type { Queryable } from '../../infra/db/index.js';
 import { POST_COLUMNS, type PostRow } from '../posts/posts.repository.js';
 
@@ -86,7 +87,7 @@ export interface QueueEntryRow {
   first_report_id: number;
   report_count: number;
   /** Open reports, oldest first, without reporter identities. */
-  reports: { reason: string; created_at: string }[];
+  reports: { rule: ReportRule; reason: string; created_at: string }[];
 }
 
 /**
@@ -99,8 +100,9 @@ export async function queuePage(
 ): Promise<QueueEntryRow[]> {
   const res = await db.query<QueueEntryRow>(
     `SELECT r.post_id, min(r.id) AS first_report_id, count(*)::int AS report_count,
-            (SELECT jsonb_agg(jsonb_build_object('reason', x.reason, 'created_at', x.created_at) ORDER BY x.id)
-             FROM (SELECT id, reason, created_at FROM reports
+            (SELECT jsonb_agg(jsonb_build_object('rule', x.rule, 'reason', x.reason, 'created_at', x.created_at)
+                              ORDER BY x.id)
+             FROM (SELECT id, rule, reason, created_at FROM reports
                    WHERE post_id = r.post_id AND resolved_at IS NULL ORDER BY id LIMIT $3) x) AS reports
      FROM reports r JOIN posts p ON p.id = r.post_id
      WHERE r.resolved_at IS NULL AND p.status = 'visible' AND p.author_id <> $4

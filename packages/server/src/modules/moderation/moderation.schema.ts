@@ -1,5 +1,6 @@
+import { REPORT_RULES } from '@porchlight/policy';
 import { Type } from 'typebox';
-import { CursorQuery, Obj } from '../../http/schema.js';
+import { CursorQuery, Literals, Obj } from '../../http/schema.js';
 import { PostSchema } from '../posts/posts.schema.js';
 
 const Reason = (description: string) =>
@@ -9,9 +10,16 @@ export const QueueQuery = Obj(CursorQuery);
 
 export const QueueItemSchema = Obj({
   post: PostSchema,
-  reports: Type.Array(Obj({ reason: Type.String(), createdAt: Type.String({ format: 'date-time' }) }), {
-    description: 'Open reports, oldest first (at most 50). Who reported is never shown.',
-  }),
+  reports: Type.Array(
+    Obj({
+      rule: Literals(REPORT_RULES, { description: 'The rule the reporter says the post breaks' }),
+      reason: Type.String({ description: 'In the reporter’s words; may be empty unless the rule is other' }),
+      createdAt: Type.String({ format: 'date-time' }),
+    }),
+    {
+      description: 'Open reports, oldest first (at most 50). Who reported is never shown.',
+    },
+  ),
   reportCount: Type.Integer({ description: 'How many open reports the post has' }),
 });
 

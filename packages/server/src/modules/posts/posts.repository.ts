@@ -1,4 +1,5 @@
 import { invalid } from '../../errors.js';
+import type { ReportRule } from '@porchlight/policy';
 import type { Queryable } from '../../infra/db/index.js';
 import type { Role } from '../../policies.js';
 import { newPublicId } from '../../public-ids.js';
@@ -266,12 +267,12 @@ export async function deleteReaction(db: Queryable, postId: number, userId: numb
 /** Inserts a report; returns false when this user already reported the post. */
 export async function insertReport(
   db: Queryable,
-  r: { postId: number; reporterId: number; reason: string },
+  r: { postId: number; reporterId: number; rule: ReportRule; reason: string },
 ): Promise<number | undefined> {
   const res = await db.query<{ id: number }>(
-    `INSERT INTO reports (post_id, reporter_id, reason) VALUES ($1, $2, $3)
+    `INSERT INTO reports (post_id, reporter_id, rule, reason) VALUES ($1, $2, $3, $4)
      ON CONFLICT (post_id, reporter_id) DO NOTHING RETURNING id`,
-    [r.postId, r.reporterId, r.reason],
+    [r.postId, r.reporterId, r.rule, r.reason],
   );
   return res.rows[0]?.id;
 }

@@ -176,6 +176,6 @@ export function postsRoutes(app: App, { posts }: Services): void {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await posts.report(request.viewer, request.params.id, request.body.reason)),
+      reply.status(201).send(await posts.report(request.viewer, request.params.id, request.body)),
   );
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { POST_CATEGORIES, REACTION_KINDS } from '@porchlight/policy';
+import { POST_CATEGORIES, REACTION_KINDS, REPORT_RULES } from '@porchlight/policy';
 import { CoarseLocationSchema, CursorQuery, Literals, Obj } from '../../http/schema.js';
 import { PublicId, PublicIdParams } from '../../public-ids.js';
 
@@ -114,5 +114,13 @@ export const PostIdParams = PublicIdParams('po');
 export const ReactionBody = Obj({ kind: ReactionKindSchema });
 
 export const ReportBody = Obj({
-  reason: Type.String({ minLength: 3, maxLength: 1000, description: 'Why this post breaks the rules' }),
+  rule: Type.Optional(
+    Literals(REPORT_RULES, { description: 'The community rule the post breaks (default: other)' }),
+  ),
+  reason: Type.Optional(
+    Type.String({
+      maxLength: 1000,
+      description: 'In the reporter’s words; required (at least 3 characters) when the rule is other',
+    }),
+  ),
 });

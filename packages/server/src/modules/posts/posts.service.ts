@@ -1,3 +1,4 @@
+import type { ReportRule } from '@porchlight/policy';
 import type { Deps } from '../../deps.js';
 import { AppError, forbidden, invalid, notFound } from '../../errors.js';
 import { areaCellsCovering, distanceMeters, snap } from '../../geo/cells.js';
@@ -224,14 +225,21 @@ export class PostsService {
     return this.get(v, postId);
   }
 
-  async report(viewer: Viewer | null, postId: string, reason: string) {
+  /** A report names the rule the post breaks; "other" needs the reporter's own words. */
+  async report(
+    viewer: Viewer | null,
+    postId: string,
+    input: { rule?: ReportRule | undefined; reason?: string | undefined },
+  ) {
     const v = authorize(viewer, 'report.create');
-    if (reason.trim().length < 3)
-      throw invalid('/body/reason', 'must have at least 3 characters besides spaces');
+    const rule = input.rule ?? 'other';
+    const reason = (input.reason ?? '').trim();
+    if (rule === 'other' && reason.length < 3)
+      throw invalid('/body/reason', 'must have at least 3 characters besides spaces when the rule is other');
     const post = await this.visible(v, postId);
     if (post.author_id === v.id) throw new AppError('forbidden', 'you cannot report your own post');
     await this.deps.db.transaction(async (tx) => {
-      const id = await posts.insertReport(tx, { postId: post.id, reporterId: v.id, reason: reason.trim() });
+      const id = await posts.insertReport(tx, { postId: post.id, reporterId: v.id, rule, reason });
       if (id === undefined) throw new AppError('already_reported');
       await insertEvent(tx, {
         type: 'post.reported',

@@ -15,6 +15,7 @@ import secondFactor from './0013_second_factor.js';
 import jobs from './0015_jobs.js';
 import cameraMatchCovering from './0018_camera_match_covering.js';
 import moderationDismiss from './0019_moderation_dismiss.js';
+import reportRules from './0020_report_rules.js';
 import publicIds from './0016_public_ids.js';
 import notifications from './0017_notifications.js';
 
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
   { id: 14, name: 'account', sql: account },
   { id: 18, name: 'camera_match_covering', sql: cameraMatchCovering },
   { id: 19, name: 'moderation_dismiss', sql: moderationDismiss },
+  { id: 20, name: 'report_rules', sql: reportRules },
 ];
