@@ -1,4 +1,5 @@
 import type { ReportRule } from '@porchlight/policy';
+import type { DecisionAction } from './moderation.schema.js';
 import type { Queryable } from '../../infra/db/index.js';
 import { POST_COLUMNS, type PostRow } from '../posts/posts.repository.js';
 
@@ -46,9 +47,6 @@ export async function resolveReports(tx: Queryable, postId: number): Promise<num
   );
   return res.rowCount;
 }
-
-/** What a moderator may decide about a post. */
-export type DecisionAction = 'hide' | 'restore' | 'dismiss';
 
 export async function insertDecision(
   tx: Queryable,

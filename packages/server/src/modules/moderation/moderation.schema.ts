@@ -31,8 +31,12 @@ export const QueuePage = Obj(
   { description: 'Visible posts with open reports; the post with the oldest open report first' },
 );
 
+/** What a moderator may decide about a post. */
+export const DECISION_ACTIONS = ['hide', 'restore', 'dismiss'] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+
 export const DecisionBody = Obj({
-  action: Type.Union([Type.Literal('hide'), Type.Literal('restore'), Type.Literal('dismiss')], {
+  action: Literals(DECISION_ACTIONS, {
     description: 'hide the post; restore a hidden post; or dismiss its open reports and leave it visible',
   }),
   reason: Reason('Why; shown to the author and published in the transparency log'),

@@ -8,6 +8,7 @@ import { presentPost } from '../posts/posts.presenter.js';
 import { findPost, moderationNotices } from '../posts/posts.repository.js';
 import { presentAppeal, presentQueueItem } from './moderation.presenter.js';
 import * as repo from './moderation.repository.js';
+import type { DecisionAction } from './moderation.schema.js';
 
 /** Reasons shown per queue entry; `reportCount` still counts them all. */
 const REASONS_PER_POST = 50;
@@ -58,11 +59,7 @@ export class ModerationService {
    * Hides or restores a post, or dismisses its open reports and leaves it visible. Hiding resolves its open
    * reports too; a post with a pending appeal waits for it.
    */
-  async decide(
-    viewer: Viewer | null,
-    publicId: string,
-    input: { action: repo.DecisionAction; reason: string },
-  ) {
+  async decide(viewer: Viewer | null, publicId: string, input: { action: DecisionAction; reason: string }) {
     const v = authorize(viewer, 'moderation.decide');
     const reason = statedText(input.reason, '/body/reason', 3);
     const post = await this.deps.db.transaction(async (tx) => {

@@ -65,7 +65,7 @@ export async function deriveNotifications(tx: Queryable, event: NewEvent): Promi
   if (event.type === 'comment.created') {
     await notifyAuthor(tx, event, event.data.postId, 'reply', async (post) => ({
       excerpt: excerpt((await repo.latestCommentBy(tx, post.id, event.actorId ?? 0)) ?? ''),
-      // So deleting the comment takes its notification back (posts.repository deleteComment).
+      // So deleting the comment takes its notification back (deleteReplyNotification).
       comment: String(event.subjectId),
     }));
   } else if (event.type === 'reaction.set') {

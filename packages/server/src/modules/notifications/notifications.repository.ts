@@ -203,3 +203,17 @@ export async function requestsSince(q: Queryable, ownerId: number, since: Date):
   );
   return res.rows[0]!.n;
 }
+
+/**
+ * Takes back the reply notification a deleted comment gave the post's author. Reply notifications name their
+ * comment from this feature on; older ones hold only an excerpt and stay.
+ */
+export async function deleteReplyNotification(
+  q: Queryable,
+  r: { postId: number; commentId: string },
+): Promise<void> {
+  await q.query(`DELETE FROM notifications WHERE kind = 'reply' AND post_id = $1 AND data->>'comment' = $2`, [
+    r.postId,
+    r.commentId,
+  ]);
+}

@@ -327,18 +327,8 @@ export async function deletePost(tx: Queryable, id: number): Promise<void> {
   await tx.query('DELETE FROM posts WHERE id = $1', [id]);
 }
 
-/**
- * Deletes a comment, counts it off its post, and takes back the reply notification it gave the post's author
- * (notifications name the comment from migration 17's reply data on; older ones keep only an excerpt).
- */
-export async function deleteComment(
-  tx: Queryable,
-  c: { id: number; publicId: string; postId: number },
-): Promise<void> {
+/** Deletes a comment and counts it off its post. */
+export async function deleteComment(tx: Queryable, c: { id: number; postId: number }): Promise<void> {
   await tx.query('DELETE FROM comments WHERE id = $1', [c.id]);
   await tx.query('UPDATE posts SET comment_count = greatest(comment_count - 1, 0) WHERE id = $1', [c.postId]);
-  await tx.query(
-    `DELETE FROM notifications WHERE kind = 'reply' AND post_id = $1 AND data->>'comment' = $2`,
-    [c.postId, c.publicId],
-  );
 }

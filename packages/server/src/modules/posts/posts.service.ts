@@ -5,6 +5,7 @@ import { areaCellsCovering, distanceMeters, snap } from '../../geo/cells.js';
 import { authorize, type Viewer } from '../../policies.js';
 import { publicIdCursor, publicIdPage } from '../../public-ids.js';
 import { insertEvent } from '../events/events.repository.js';
+import { deleteReplyNotification } from '../notifications/notifications.repository.js';
 import { findUserById } from '../users/users.repository.js';
 import { checkComment, checkComposition, type Category, type PersonDescription } from './composer.js';
 import { presentComment, presentPost } from './posts.presenter.js';
@@ -187,9 +188,10 @@ export class PostsService {
       throw err instanceof AppError && err.code === 'not_found' ? notFound('comment') : err;
     });
     if (c.author_id !== v.id) throw forbidden('only its author can delete a comment');
-    await this.deps.db.transaction((tx) =>
-      posts.deleteComment(tx, { id: c.id, publicId: c.public_id, postId: post.id }),
-    );
+    await this.deps.db.transaction(async (tx) => {
+      await posts.deleteComment(tx, { id: c.id, postId: post.id });
+      await deleteReplyNotification(tx, { postId: post.id, commentId: c.public_id });
+    });
     await this.publish({
       kind: 'comment.deleted',
       postId: post.public_id,
