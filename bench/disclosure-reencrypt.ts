@@ -298,7 +298,7 @@ try {
             if (e.data.op === 'error') reject(new Error(e.data.error));
           };
         });
-        w.postMessage({ op: 'prepare', clipId: '1', identity, recipients });
+        w.postMessage({ op: 'prepare', source: { kind: 'vault', clipId: '1', identity }, recipients });
       },
       { identity: owner.identity, recipients: members.map((m) => m.recipient) },
     );
