@@ -12,7 +12,7 @@ import {
   frame,
   inRect,
   type Rect,
-} from './support/frames.js';
+} from '../packages/hub/test/support/video.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const W = 640;

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity, wrapIdentity } from '../packages/age/src/node.js';
 import { DEMO_PASSWORD, demoTotpCode, openBrowser, signIn, type Person } from './support/browser.js';
-import { detail, frame } from './support/frames.js';
+import { detail, frame } from '../packages/hub/test/support/video.js';
 import * as owner from './support/requests-owner.js';
 import { startServer, type RunningServer } from './support/server.js';
 

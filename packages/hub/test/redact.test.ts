@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { emptyRedaction, padBox, toPixels, type BlurKind, type Redaction } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVideo, runTool } from '../src/ffmpeg.js';
 import { renderRedaction } from '../src/redact/render.js';
+import { detail as detailIn, difference as differenceIn, frame, inRect, type Rect } from './support/video.js';
 
 const W = 640;
 const H = 360;
@@ -14,67 +14,9 @@ let dir: string;
 let source: string;
 let noise: number;
 
-/** Frame number `n` of `file` as 8-bit gray pixels (selected by index, so source and output line up exactly). */
-function frame(file: string, n: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'ffmpeg',
-      [
-        '-v',
-        'error',
-        '-i',
-        file,
-        '-vf',
-        `select=eq(n\\,${n})`,
-        '-frames:v',
-        '1',
-        '-f',
-        'rawvideo',
-        '-pix_fmt',
-        'gray',
-        '-',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(err));
-    });
-  });
-}
-
-type Rect = { x: number; y: number; w: number; h: number };
-const inRect = (r: Rect, x: number, y: number) => x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
-
-/** Mean absolute difference between horizontally adjacent pixels inside `r`: detail that a blur removes. */
-function detail(f: Buffer, r: Rect): number {
-  let sum = 0;
-  let n = 0;
-  for (let y = r.y; y < r.y + r.h; y++) {
-    for (let x = r.x; x < r.x + r.w - 1; x++) {
-      sum += Math.abs(f[y * W + x]! - f[y * W + x + 1]!);
-      n++;
-    }
-  }
-  return sum / n;
-}
-
-/** Mean absolute difference of two frames over the pixels where `where` holds. */
-function difference(a: Buffer, b: Buffer, where: (x: number, y: number) => boolean): number {
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (!where(i % W, Math.floor(i / W))) continue;
-    sum += Math.abs(a[i]! - b[i]!);
-    n++;
-  }
-  return sum / n;
-}
+const detail = (f: Buffer, r: Rect) => detailIn(f, W, r);
+const difference = (a: Buffer, b: Buffer, where: (x: number, y: number) => boolean) =>
+  differenceIn(a, b, W, where);
 
 const shrink = (r: Rect, by: number): Rect => ({
   x: r.x + by,

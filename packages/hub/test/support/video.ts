@@ -1,18 +1,18 @@
 import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 
-/** Extracts one frame at `seconds` as raw 8-bit gray pixels (row-major `width`×`height`). */
-export function grayFrame(file: string, seconds = 1): Promise<Buffer> {
+/** One frame of `file` as raw 8-bit gray pixels (row-major), chosen by ffmpeg options before and after `-i`. */
+function rawGray(file: string, before: string[], after: string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'ffmpeg',
       [
         '-v',
         'error',
-        '-ss',
-        String(seconds),
+        ...before,
         '-i',
         file,
+        ...after,
         '-frames:v',
         '1',
         '-f',
@@ -21,9 +21,7 @@ export function grayFrame(file: string, seconds = 1): Promise<Buffer> {
         'gray',
         '-',
       ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const out: Buffer[] = [];
     let err = '';
@@ -35,6 +33,50 @@ export function grayFrame(file: string, seconds = 1): Promise<Buffer> {
       else reject(new Error(err));
     });
   });
+}
+
+/** Extracts one frame at `seconds` as raw 8-bit gray pixels (row-major `width`×`height`). */
+export function grayFrame(file: string, seconds = 1): Promise<Buffer> {
+  return rawGray(file, ['-ss', String(seconds)], []);
+}
+
+/** Frame number `n` of `file` as gray pixels, selected by index so a source and its re-encode line up exactly. */
+export function frame(file: string, n: number): Promise<Buffer> {
+  return rawGray(file, [], ['-vf', `select=eq(n\\,${n})`]);
+}
+
+export type Rect = { x: number; y: number; w: number; h: number };
+
+export const inRect = (r: Rect, x: number, y: number): boolean =>
+  x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+
+/** Mean absolute difference of horizontally adjacent pixels inside `r`: the detail a blur removes. */
+export function detail(f: Buffer, width: number, r: Rect): number {
+  let sum = 0;
+  let n = 0;
+  for (let y = r.y; y < r.y + r.h; y++)
+    for (let x = r.x; x < r.x + r.w - 1; x++) {
+      sum += Math.abs(f[y * width + x]! - f[y * width + x + 1]!);
+      n++;
+    }
+  return sum / n;
+}
+
+/** Mean absolute difference of two frames over the pixels `where` selects. */
+export function difference(
+  a: Buffer,
+  b: Buffer,
+  width: number,
+  where: (x: number, y: number) => boolean,
+): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!where(i % width, Math.floor(i / width))) continue;
+    sum += Math.abs(a[i]! - b[i]!);
+    n++;
+  }
+  return sum / n;
 }
 
 /** Luma statistics of the pixels of a gray frame for which `inside(x, y)` holds. */
