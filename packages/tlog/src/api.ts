@@ -86,5 +86,30 @@ export {
   validateEntry,
 } from './entries.js';
 export type { Entry, EntryData, EntryType } from './entries.js';
+export {
+  attributionNeeds,
+  attributionsOf,
+  counterInView,
+  DASHBOARD_FIGURE_IDS,
+  DASHBOARD_FIGURES,
+  dashboardContributions,
+  DashboardTotals,
+  dashboardView,
+  NOT_AVAILABLE,
+  NOT_COUNTED,
+} from './dashboard.js';
+export type {
+  Attribution,
+  AttributionLookup,
+  DashboardContribution,
+  DashboardCounter,
+  DashboardFigure,
+  DashboardFigureId,
+  DashboardRange,
+  DashboardScope,
+  DashboardScopeKind,
+  DashboardUnit,
+  DashboardView,
+} from './dashboard.js';
 export { JURISDICTION_SLUG, POLICY_LIMITS, POLICY_TERM, validateRequestPolicy } from './policy.js';
 export type { RequestPolicy } from './policy.js';
