@@ -2,7 +2,7 @@ import { armor, dearmor } from './armor.js';
 import type { Backend } from './backend.js';
 import { fromUtf8, utf8 } from './bytes.js';
 import { AgeError, settle } from './errors.js';
-import type { Header } from './header.js';
+import { verifyHeaderMac, type Header } from './header.js';
 import {
   openSession,
   requireHeader,
@@ -37,7 +37,25 @@ export interface Age {
   openPayload: (head: Uint8Array, identities: string[]) => Promise<PayloadReader>;
   createEncryptor: (recipients: string[]) => Promise<PayloadWriter>;
   resumeEncryptor: (head: Uint8Array, identities: string[]) => Promise<PayloadWriter>;
+  createKeptEncryptor: (recipients: string[], keepers: string[]) => Promise<KeptEncryptor>;
+  resumeKeptEncryptor: (
+    head: Uint8Array,
+    keptKey: Uint8Array,
+    identities: string[],
+  ) => Promise<PayloadWriter>;
 }
+
+/** A {@link PayloadWriter} for a file to others, with its file key kept for someone who is not a recipient. */
+export interface KeptEncryptor {
+  writer: PayloadWriter;
+  /**
+   * An age file, to the keepers only, whose plaintext is the 16-byte file key of `writer`'s file. With `writer.head`
+   * and a keeper's identity it rebuilds the writer (`resumeKeptEncryptor`); on its own it opens nothing.
+   */
+  keptKey: Uint8Array;
+}
+
+const FILE_KEY_SIZE = 16;
 
 function sealAll(backend: Backend, session: Session, plaintext: Uint8Array): Uint8Array {
   const out = new Uint8Array(session.head.length + sealedSize(plaintext.length));
@@ -118,6 +136,24 @@ export function createAge(backend: Backend): Age {
         // Only the head is public; the payload key comes back from the identity, and the header MAC must hold.
         const header = requireHeader(head);
         const session = openSession(header, head, unlock(header, identities));
+        if (head.length !== session.head.length) throw new AgeError('trailing data after payload nonce');
+        return payloadWriter(backend, session.key, session.head.slice());
+      }),
+    createKeptEncryptor: (recipients, keepers) =>
+      settle(() => {
+        const session = sealToRecipients(backend, recipients);
+        const keptKey = sealAll(backend, sealToRecipients(backend, keepers), session.fileKey);
+        return { writer: payloadWriter(backend, session.key, session.head), keptKey };
+      }),
+    resumeKeptEncryptor: (head, keptKey, identities) =>
+      settle(() => {
+        const kept = requireHeader(keptKey);
+        const fileKey = openAll(backend, openSession(kept, keptKey, unlock(kept, identities)), keptKey);
+        if (fileKey.length !== FILE_KEY_SIZE) throw new AgeError('kept key is not a file key');
+        // The kept key must be this head's: its header MAC holds only under the file key it wraps.
+        const header = requireHeader(head);
+        verifyHeaderMac(header, fileKey);
+        const session = openSession(header, head, fileKey);
         if (head.length !== session.head.length) throw new AgeError('trailing data after payload nonce');
         return payloadWriter(backend, session.key, session.head.slice());
       }),

@@ -28,10 +28,20 @@ export const createEncryptor = age.createEncryptor;
  * encrypts every chunk to the same bytes, so an interrupted upload continues without the payload key being stored.
  */
 export const resumeEncryptor = age.resumeEncryptor;
+/**
+ * A {@link createEncryptor} writer for `recipients`, plus its file key sealed to `keepers` (an age file): for a file
+ * the keeper cannot open (a disclosure to an agency) whose upload must still resume after a reload.
+ */
+export const createKeptEncryptor = age.createKeptEncryptor;
+/**
+ * The {@link createKeptEncryptor} writer again from its public head and kept key, opened with a keeper's identity:
+ * same head, same bytes for every chunk, so an interrupted upload continues at any offset the server reports.
+ */
+export const resumeKeptEncryptor = age.resumeKeptEncryptor;
 
 export { armor, dearmor } from './armor.js';
 export { AgeError } from './errors.js';
 export { generateIdentity, identityToRecipient, isRecipient } from './identity.js';
 export { parseHeader } from './parse.js';
-export type { Age } from './age.js';
+export type { Age, KeptEncryptor } from './age.js';
 export type { CiphertextRange, PayloadReader, PayloadWriter } from './payload.js';

@@ -11,11 +11,13 @@ export interface Session {
   /** Header followed by the 16-byte payload nonce. */
   head: Uint8Array;
   key: Uint8Array;
+  /** The 16-byte file key the header wraps (the payload key is derived from it and the nonce). */
+  fileKey: Uint8Array;
 }
 
 function seal(backend: Backend, fileKey: Uint8Array, stanzas: Stanza[]): Session {
   const nonce = backend.randomBytes(PAYLOAD_NONCE_SIZE);
-  return { head: concat(encodeHeader(stanzas, fileKey), nonce), key: payloadKey(fileKey, nonce) };
+  return { head: concat(encodeHeader(stanzas, fileKey), nonce), key: payloadKey(fileKey, nonce), fileKey };
 }
 
 /** A new file key wrapped to every `recipients` entry (`age1…`). */
@@ -84,5 +86,5 @@ export function openSession(header: Header, bytes: Uint8Array, fileKey: Uint8Arr
   const headLength = header.length + PAYLOAD_NONCE_SIZE;
   if (bytes.length < headLength) throw new AgeError('truncated payload nonce');
   const nonce = bytes.subarray(header.length, headLength);
-  return { head: bytes.subarray(0, headLength), key: payloadKey(fileKey, nonce) };
+  return { head: bytes.subarray(0, headLength), key: payloadKey(fileKey, nonce), fileKey };
 }

@@ -4,7 +4,7 @@ import { nobleBackend } from './backend-noble.js';
 import { nodeBackend } from './backend-node.js';
 import { generateIdentity } from './identity.js';
 import { decrypt } from './index.js';
-import { plaintextOf } from './test-support/fixtures.js';
+import { ageDecrypt, plaintextOf, scratchDir } from './test-support/fixtures.js';
 
 const CHUNK = 64 * 1024;
 const backends = { node: nodeBackend, noble: nobleBackend };
@@ -74,6 +74,72 @@ describe('resumeEncryptor', () => {
       );
       const longer = Buffer.concat([original.head, new Uint8Array(1)]);
       await expect(age.resumeEncryptor(longer, [identity])).rejects.toThrow(/trailing data/);
+    });
+  }
+});
+
+/*
+ * A disclosure is encrypted to an agency, not to its sender, so its head alone cannot rebuild the writer after a
+ * reload: the sender keeps the file key sealed to their own recipient (an age file) next to the head.
+ */
+describe('createKeptEncryptor / resumeKeptEncryptor', { timeout: 60_000 }, () => {
+  const agency = other;
+  const owner = { identity, recipient };
+  const plaintext = plaintextOf(5 * CHUNK + 1234, 11);
+
+  for (const [name, backend] of Object.entries(backends)) {
+    const age = createAge(backend);
+
+    it(`${name}: a file sent in two sittings, split mid-chunk, decrypts with the Debian age CLI`, async () => {
+      const dir = await scratchDir();
+      const { writer, keptKey } = await age.createKeptEncryptor([agency.recipient], [owner.recipient]);
+      const size = writer.ciphertextSize(plaintext.length);
+      const before = await chunksOf(writer, plaintext);
+      const full = Buffer.concat([writer.head, ...before]);
+      // The server had 2.5 chunks when the page went away: only the head and the kept key survive the reload.
+      const offset = writer.head.length + 2 * (CHUNK + 16) + 30_000;
+      const resumed = await age.resumeKeptEncryptor(writer.head.slice(), keptKey.slice(), [owner.identity]);
+      const tail = await chunksOf(resumed, plaintext, 2);
+      const rest = Buffer.concat(tail).subarray(offset - writer.head.length - 2 * (CHUNK + 16));
+      const file = Buffer.concat([full.subarray(0, offset), rest]);
+      expect(file.length).toBe(size);
+      expect(file.equals(full)).toBe(true);
+      const cli = await ageDecrypt(dir, file, agency.identity);
+      expect(cli.stderr).toBe('');
+      expect(cli.code).toBe(0);
+      expect(new Uint8Array(cli.stdout)).toEqual(plaintext);
+    });
+
+    it(`${name}: the kept key opens for the keeper only, and is no recipient of the file`, async () => {
+      const { writer, keptKey } = await age.createKeptEncryptor([agency.recipient], [owner.recipient]);
+      // The owner cannot read what the agency gets, and the agency cannot use the kept key.
+      await expect(age.openPayload(writer.head, [owner.identity])).rejects.toThrow(/no identity matched/);
+      await expect(age.resumeKeptEncryptor(writer.head, keptKey, [agency.identity])).rejects.toThrow(
+        /no identity matched/,
+      );
+      // The kept key is an ordinary age file to the keeper, 16 bytes inside; the CLI agrees.
+      const cli = await ageDecrypt(await scratchDir(), keptKey, owner.identity);
+      expect(cli.code).toBe(0);
+      expect(cli.stdout.length).toBe(16);
+      expect(Buffer.from(keptKey).includes(Buffer.from(cli.stdout))).toBe(false);
+      expect(Buffer.from(writer.head).includes(Buffer.from(cli.stdout))).toBe(false);
+    });
+
+    it(`${name}: refuses a kept key from another file, a tampered head, or a head with payload bytes`, async () => {
+      const a = await age.createKeptEncryptor([agency.recipient], [owner.recipient]);
+      const b = await age.createKeptEncryptor([agency.recipient], [owner.recipient]);
+      await expect(age.resumeKeptEncryptor(a.writer.head, b.keptKey, [owner.identity])).rejects.toThrow(
+        /header mac mismatch/,
+      );
+      const flipped = a.writer.head.slice();
+      flipped[flipped.length - 20] ^= 1;
+      await expect(age.resumeKeptEncryptor(flipped, a.keptKey, [owner.identity])).rejects.toThrow();
+      const longer = Buffer.concat([a.writer.head, new Uint8Array(1)]);
+      await expect(age.resumeKeptEncryptor(longer, a.keptKey, [owner.identity])).rejects.toThrow(
+        /trailing data/,
+      );
+      const cut = a.keptKey.slice(0, -1);
+      await expect(age.resumeKeptEncryptor(a.writer.head, cut, [owner.identity])).rejects.toThrow();
     });
   }
 });
