@@ -16,9 +16,13 @@ export type Action =
   | 'post.read'
   /** Delete a post; services allow only its author. */
   | 'post.delete'
+  /** Edit a post or mark it resolved; services allow only its author. */
+  | 'post.edit'
   | 'comment.create'
   /** Delete a comment; services allow only its author. */
   | 'comment.delete'
+  /** Edit a comment; services allow only its author. */
+  | 'comment.edit'
   | 'reaction.set'
   | 'report.create'
   | 'moderation.queue'
@@ -46,8 +50,10 @@ function roleAllows(role: Role, action: Action): boolean {
     case 'post.read':
     case 'post.create':
     case 'post.delete':
+    case 'post.edit':
     case 'comment.create':
     case 'comment.delete':
+    case 'comment.edit':
     case 'reaction.set':
     case 'report.create':
     case 'appeal.file':

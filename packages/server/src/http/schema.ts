@@ -3,7 +3,7 @@ import { Type, type TLiteral, type TProperties, type TSchema, type TUnion } from
 /** An object schema that rejects unknown properties. Use for every request and response object. */
 export const Obj = <P extends TProperties>(
   properties: P,
-  options: { description?: string; $id?: string } = {},
+  options: { description?: string; $id?: string; minProperties?: number } = {},
 ) => Type.Object(properties, { additionalProperties: false, ...options });
 
 /**

@@ -17,6 +17,10 @@ export type ModerationNotice = NonNullable<Post['moderation']>;
 
 export type NewPost = NonNullable<paths['/api/posts']['post']['requestBody']>['content']['application/json'];
 export type Comment = Json<paths['/api/posts/{id}/comments']['post']['responses'][201]>;
+export type PostEdit = NonNullable<
+  paths['/api/posts/{id}']['patch']['requestBody']
+>['content']['application/json'];
+export type PostRevision = Json<paths['/api/posts/{id}/revisions']['get']['responses'][200]>['items'][number];
 
 export type UserSummary = Json<paths['/api/admin/users']['get']['responses'][200]>['items'][number];
 

@@ -14,6 +14,8 @@ import { LinkedText } from './LinkedText';
 interface Props {
   postId: string;
   myId: number;
+  /** Moderators read edited comments' earlier versions (authors see their own). */
+  moderator?: boolean;
   /** False for hidden posts, which take no comments. */
   open: boolean;
   /** Called once per comment that is new to this thread, from the live stream or the form. */
@@ -31,7 +33,7 @@ function merge(list: readonly Comment[], more: readonly Comment[]): Comment[] {
 }
 
 /** A post's comments, oldest first, with live additions and a form to add one. */
-export function CommentThread({ postId, myId, open, onComment, onCommentDeleted }: Props) {
+export function CommentThread({ postId, myId, moderator = false, open, onComment, onCommentDeleted }: Props) {
   const [comments, setComments] = useState<Comment[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
@@ -76,10 +78,17 @@ export function CommentThread({ postId, myId, open, onComment, onCommentDeleted 
     setComments((list) => list.filter((c) => c.id !== commentId));
   };
 
+  const replace = (comment: Comment) => {
+    setComments((list) => list.map((c) => (c.id === comment.id ? comment : c)));
+  };
+
   useLiveEvents((event) => {
     if (event.type === 'comment' && event.comment.postId === postId) add(event.comment);
+    if (event.type === 'comment-updated' && event.comment.postId === postId) replace(event.comment);
     if (event.type === 'comment-deleted' && event.postId === postId) drop(event.commentId);
   });
+
+  const [editing, setEditing] = useState<string | null>(null);
 
   const [confirming, setConfirming] = useState<string | null>(null);
   const [deleteError, setDeleteError] = useState<ApiError | null>(null);
@@ -131,10 +140,36 @@ export function CommentThread({ postId, myId, open, onComment, onCommentDeleted 
                 {c.author.isAgency ? <AgencyBadge /> : null}
                 <span aria-hidden="true"> · </span>
                 <RelativeTime iso={c.createdAt} />
+                {c.editedAt ? <span className="post__edited"> (edited)</span> : null}
               </p>
-              <p className="comment__body">
-                <LinkedText text={c.body} />
-              </p>
+              {editing === c.id ? (
+                <EditCommentForm
+                  comment={c}
+                  onSaved={(saved) => {
+                    replace(saved);
+                    setEditing(null);
+                  }}
+                  onCancel={() => {
+                    setEditing(null);
+                  }}
+                />
+              ) : (
+                <p className="comment__body">
+                  <LinkedText text={c.body} />
+                </p>
+              )}
+              {c.editedAt && (moderator || c.author.id === myId) ? <CommentHistory commentId={c.id} /> : null}
+              {c.author.id === myId && open && editing !== c.id ? (
+                <button
+                  type="button"
+                  className="button button--small button--quiet"
+                  onClick={() => {
+                    setEditing(c.id);
+                  }}
+                >
+                  Edit<span className="visually-hidden"> your comment</span>
+                </button>
+              ) : null}
               {c.author.id === myId ? (
                 confirming === c.id ? (
                   <>
@@ -193,5 +228,97 @@ export function CommentThread({ postId, myId, open, onComment, onCommentDeleted 
         <p className="muted">This post is hidden, so it takes no new comments.</p>
       )}
     </section>
+  );
+}
+
+/** The author's edit of their comment, in place. */
+function EditCommentForm({
+  comment,
+  onSaved,
+  onCancel,
+}: {
+  comment: Comment;
+  onSaved: (comment: Comment) => void;
+  onCancel: () => void;
+}) {
+  const [body, setBody] = useState(comment.body);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(
+        await call(api.PATCH('/api/comments/{id}', { params: { path: { id: comment.id } }, body: { body } })),
+      );
+    } catch (err) {
+      setError(toApiError(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="comment-form" onSubmit={(e) => void submit(e)} noValidate>
+      <ProblemAlert error={error} placed={['body']} />
+      <TextArea
+        label="Edit your comment"
+        hint="The earlier text is kept for moderators."
+        value={body}
+        onChange={(e) => {
+          setBody(e.target.value);
+        }}
+        rows={3}
+        maxLength={2000}
+        required
+        error={error?.fields.body}
+      />
+      <div className="form-actions form-actions--start">
+        <button type="submit" className="button button--primary" disabled={busy || body.trim() === ''}>
+          {busy ? 'Saving…' : 'Save comment'}
+        </button>
+        <button type="button" className="button" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** An edited comment's earlier versions, read when opened. */
+function CommentHistory({ commentId }: { commentId: string }) {
+  const [items, setItems] = useState<{ body: string; replacedAt: string }[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = async () => {
+    try {
+      const page = await call(
+        api.GET('/api/comments/{id}/revisions', { params: { path: { id: commentId } } }),
+      );
+      setItems(page.items);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+  return (
+    <details
+      className="post-history"
+      onToggle={(e) => {
+        if (e.currentTarget.open && items === null) void load();
+      }}
+    >
+      <summary>Earlier versions</summary>
+      <ProblemAlert error={error} focus={false} />
+      {items ? (
+        <ol className="post-history__list">
+          {items.map((r) => (
+            <li key={r.replacedAt}>
+              <p className="post-history__meta">
+                replaced <RelativeTime iso={r.replacedAt} />
+              </p>
+              <p className="post-history__body">{r.body}</p>
+            </li>
+          ))}
+        </ol>
+      ) : null}
+    </details>
   );
 }

@@ -1,3 +1,4 @@
+import { Link } from '../router';
 import { REPORT_RULE_LABELS, REPORT_RULES, type ReportRule } from '@porchlight/policy';
 import { useRef, useState, type SubmitEvent } from 'react';
 import { api } from '../api/client';
@@ -78,8 +79,9 @@ export function ReportButton({ post }: { post: Post }) {
         <form onSubmit={(e) => void submit(e)} noValidate>
           <h2 id={titleId}>Report “{post.title}”</h2>
           <p className="muted">
-            Tell the moderators which rule this post breaks. They decide in the open, with a stated reason,
-            and the author can appeal. The author is not told who reported it.
+            Tell the moderators which rule this post breaks (see the{' '}
+            <Link to="/guidelines">community guidelines</Link>). They decide in the open, with a stated
+            reason, and the author can appeal. The author is not told who reported it.
           </p>
           <ProblemAlert error={error} placed={['reason', 'rule']} />
           <fieldset

@@ -44,6 +44,7 @@ const ROUTES: [RegExp, string][] = [
   [/^\/transparency$/, 'Transparency log'],
   [/^\/policies$/, 'Request policies'],
   [/^\/requests$/, 'Footage requests'],
+  [/^\/guidelines$/, 'Community guidelines'],
   [/^\/requests\/rq_[A-Za-z0-9_-]+$/, 'Footage request'],
   [/^\/signin$/, 'Sign in'],
   [/^\/signup$/, 'Create an account'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/problem';
 import type { Category, Comment, Post, PostPage } from '../api/types';
-import { FeedStore, type FeedReader } from './feedStore';
+import { FeedStore, NO_FILTER, type FeedReader } from './feedStore';
 
 /** Test post `n`: a public id that shows `n`, and a time that orders posts by `n` as the server does. */
 const idOf = (n: number): string => `po_${String(n).padStart(22, '0')}`;
@@ -20,6 +20,8 @@ function post(n: number, over: Partial<Post> = {}): Post {
     commentCount: 0,
     reactions: { thanks: 0, helpful: 0, agree: 0, sad: 0 },
     myReaction: null,
+    editedAt: null,
+    resolvedAt: null,
     status: 'visible',
     isMine: false,
     moderation: null,
@@ -34,6 +36,7 @@ function comment(n: number, postN: number): Comment {
     author: { id: 9, displayName: 'Kim', isAgency: false },
     body: 'Seen it too',
     createdAt: '2026-01-01T00:00:00.000Z',
+    editedAt: null,
   };
 }
 
@@ -45,7 +48,7 @@ async function loaded(pages: PostPage[], category: Category | null = null) {
     const next = pages.shift();
     return next ? Promise.resolve(next) : Promise.reject(new Error('no more pages'));
   });
-  await store.load(category);
+  await store.load({ ...NO_FILTER, category });
   return { store, queries, ids: () => store.getSnapshot().items.map((p) => numberOf(p.id)) };
 }
 
@@ -76,6 +79,31 @@ describe('FeedStore', () => {
     store.apply({ type: 'post', post: post(3, { category: 'crime' }) });
     store.apply({ type: 'post', post: post(4, { category: 'safety' }) });
     expect(ids()).toEqual([4, 2]);
+  });
+
+  it('takes only live posts with the searched words, and none while a distance filter is on', async () => {
+    const store = new FeedStore(() =>
+      Promise.resolve({ items: [post(2, { title: 'Lost grey cat' })], nextCursor: null }),
+    );
+    const ids = () => store.getSnapshot().items.map((p) => numberOf(p.id));
+    await store.load({ ...NO_FILTER, q: 'CAT' });
+    store.apply({ type: 'post', post: post(3, { title: 'Found a dog' }) });
+    store.apply({ type: 'post', post: post(4, { body: 'Black cat on the fence' }) });
+    expect(ids()).toEqual([4, 2]);
+    await store.load({ ...NO_FILTER, within: 500 });
+    store.apply({ type: 'post', post: post(5) });
+    expect(ids()).toEqual([2]);
+  });
+
+  it('replaces an edited post, and drops it when the edit moves it out of the filter', async () => {
+    const { store, ids } = await loaded(
+      [{ items: [post(3, { category: 'safety' }), post(2, { category: 'safety' })], nextCursor: null }],
+      'safety',
+    );
+    store.apply({ type: 'post-updated', post: post(3, { category: 'safety', title: 'Now resolved' }) });
+    expect(store.getSnapshot().items[0]!.title).toBe('Now resolved');
+    store.apply({ type: 'post-updated', post: post(2, { category: 'community' }) });
+    expect(ids()).toEqual([3]);
   });
 
   it('drops a post a moderator hid', async () => {
@@ -116,7 +144,8 @@ describe('FeedStore', () => {
       'crime',
     );
     await store.loadMore();
-    expect(queries).toEqual([{ category: 'crime' }, { category: 'crime', cursor: 'c1' }]);
+    const crime = { ...NO_FILTER, category: 'crime' };
+    expect(queries).toEqual([{ filter: crime }, { filter: crime, cursor: 'c1' }]);
     expect(ids()).toEqual([9, 5]);
     expect(store.getSnapshot().nextCursor).toBeNull();
   });
@@ -133,7 +162,7 @@ describe('FeedStore', () => {
         }),
       ),
     );
-    await store.load(null);
+    await store.load(NO_FILTER);
     expect(store.getSnapshot()).toMatchObject({ status: 'error', homeRequired: true });
   });
 });

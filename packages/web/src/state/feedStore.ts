@@ -3,9 +3,43 @@ import { call, toApiError, type ApiError } from '../api/problem';
 import type { Category, Comment, Post, PostPage } from '../api/types';
 import type { LiveEvent } from './live';
 
+/** How far back the feed looks: the last day, week or month; null for no limit. */
+export type FeedPeriod = 'day' | 'week' | 'month';
+
+export const FEED_PERIODS: readonly { value: FeedPeriod; label: string; ms: number }[] = [
+  { value: 'day', label: 'Last 24 hours', ms: 24 * 3600_000 },
+  { value: 'week', label: 'Last 7 days', ms: 7 * 24 * 3600_000 },
+  { value: 'month', label: 'Last 30 days', ms: 30 * 24 * 3600_000 },
+];
+
+/** What the feed is narrowed to. Every field null (or empty) is the whole feed. */
+export interface FeedFilter {
+  category: Category | null;
+  period: FeedPeriod | null;
+  /** Metres from home; never more than the radius (the server caps it). */
+  within: number | null;
+  /** Words the title or text must contain (any case). */
+  q: string;
+}
+
+export const NO_FILTER: FeedFilter = { category: null, period: null, within: null, q: '' };
+
+export const sameFilter = (a: FeedFilter, b: FeedFilter): boolean =>
+  a.category === b.category && a.period === b.period && a.within === b.within && a.q === b.q;
+
+export const isFiltered = (f: FeedFilter): boolean => !sameFilter(f, NO_FILTER);
+
+/** Whether a live post belongs in a feed with this filter (time needs no check: a live post is new). */
+function matches(post: Post, f: FeedFilter): boolean {
+  if (f.category && post.category !== f.category) return false;
+  const words = f.q.trim().toLowerCase();
+  if (words && !`${post.title}\n${post.body}`.toLowerCase().includes(words)) return false;
+  return true;
+}
+
 export interface FeedState {
   status: 'idle' | 'loading' | 'ready' | 'error';
-  category: Category | null;
+  filter: FeedFilter;
   items: readonly Post[];
   nextCursor: string | null;
   loadingMore: boolean;
@@ -19,18 +53,30 @@ export interface FeedState {
 const PAGE = 20;
 
 /** Reads one page of the feed; the store's only I/O, passed in so tests can replace it. */
-export type FeedReader = (query: { category: Category | null; cursor?: string }) => Promise<PostPage>;
+export type FeedReader = (query: { filter: FeedFilter; cursor?: string }) => Promise<PostPage>;
 
-const readFeed: FeedReader = ({ category, cursor }) =>
-  call(
+const readFeed: FeedReader = ({ filter, cursor }) => {
+  const period = FEED_PERIODS.find((p) => p.value === filter.period);
+  const q = filter.q.trim();
+  return call(
     api.GET('/api/feed', {
-      params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}), ...(category ? { category } : {}) } },
+      params: {
+        query: {
+          limit: PAGE,
+          ...(cursor ? { cursor } : {}),
+          ...(filter.category ? { category: filter.category } : {}),
+          ...(period ? { since: new Date(Date.now() - period.ms).toISOString() } : {}),
+          ...(filter.within ? { within: filter.within } : {}),
+          ...(q.length >= 2 ? { q } : {}),
+        },
+      },
     }),
   );
+};
 
 const initial: FeedState = {
   status: 'idle',
-  category: null,
+  filter: NO_FILTER,
   items: [],
   nextCursor: null,
   loadingMore: false,
@@ -60,18 +106,18 @@ export class FeedStore {
 
   getSnapshot = (): FeedState => this.state;
 
-  /** Loads the first page for `category` unless it is already loaded or loading. */
-  ensure(category: Category | null): void {
-    if (this.state.status !== 'idle' && this.state.category === category) return;
-    void this.load(category);
+  /** Loads the first page for `filter` unless it is already loaded or loading. */
+  ensure(filter: FeedFilter): void {
+    if (this.state.status !== 'idle' && sameFilter(this.state.filter, filter)) return;
+    void this.load(filter);
   }
 
   /** Reads the first page again, e.g. after the home or radius changed. */
-  async load(category: Category | null = this.state.category): Promise<void> {
+  async load(filter: FeedFilter = this.state.filter): Promise<void> {
     const generation = ++this.generation;
-    this.set({ ...initial, status: 'loading', category });
+    this.set({ ...initial, status: 'loading', filter });
     try {
-      const page = await this.read({ category });
+      const page = await this.read({ filter });
       if (generation !== this.generation) return;
       this.set({ ...this.state, status: 'ready', items: page.items, nextCursor: page.nextCursor });
     } catch (err) {
@@ -82,12 +128,12 @@ export class FeedStore {
   }
 
   async loadMore(): Promise<void> {
-    const { nextCursor, category, loadingMore } = this.state;
+    const { nextCursor, filter, loadingMore } = this.state;
     if (!nextCursor || loadingMore) return;
     const generation = this.generation;
     this.set({ ...this.state, loadingMore: true, error: null });
     try {
-      const page = await this.read({ category, cursor: nextCursor });
+      const page = await this.read({ filter, cursor: nextCursor });
       if (generation !== this.generation) return;
       const known = new Set(this.state.items.map((p) => p.id));
       this.set({
@@ -105,10 +151,10 @@ export class FeedStore {
   /** Merges the newest page into the list without losing loaded pages (after the live stream resumed). */
   async catchUp(): Promise<void> {
     if (this.state.status !== 'ready') return;
-    const { category } = this.state;
+    const { filter } = this.state;
     const generation = this.generation;
     try {
-      const page = await this.read({ category });
+      const page = await this.read({ filter });
       if (generation !== this.generation) return;
       for (const post of page.items) this.add(post, true);
       for (const post of page.items) this.replace(post);
@@ -119,9 +165,9 @@ export class FeedStore {
 
   /** Adds a post at its place (newest first) if it belongs in the loaded part of this feed. */
   add(post: Post, fresh: boolean): void {
-    const { items, category, nextCursor } = this.state;
+    const { items, filter, nextCursor } = this.state;
     if (this.state.status !== 'ready' || post.status !== 'visible') return;
-    if (category && post.category !== category) return;
+    if (!matches(post, filter)) return;
     if (items.some((p) => p.id === post.id)) return;
     // Ids are random (po_…), so only the time says which post is newer.
     const at = items.findIndex((p) => p.createdAt < post.createdAt);
@@ -183,7 +229,14 @@ export class FeedStore {
     switch (event.type) {
       case 'post':
       case 'post-restored':
-        this.add(event.post, true);
+        // A distance filter needs the exact home, which only the server has: such a feed takes new posts
+        // on its next read rather than guessing here.
+        if (this.state.filter.within === null) this.add(event.post, true);
+        break;
+      case 'post-updated':
+        // An edit can move a post out of a filtered feed (another category, other words).
+        if (matches(event.post, this.state.filter)) this.replace(event.post);
+        else this.remove(event.post.id);
         break;
       case 'post-hidden':
       case 'post-deleted':
@@ -191,6 +244,9 @@ export class FeedStore {
         break;
       case 'comment':
         this.countComment(event.comment);
+        break;
+      case 'comment-updated':
+        // The count is unchanged; an open thread replaces the text itself.
         break;
       case 'comment-deleted':
         this.uncountComment(event.postId, event.commentId);

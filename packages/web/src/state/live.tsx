@@ -5,10 +5,14 @@ import type { Comment, Me, Post } from '../api/types';
 export type LiveEvent =
   | { type: 'post'; post: Post }
   | { type: 'post-restored'; post: Post }
+  /** Its author edited it or marked it resolved: replace it where shown. */
+  | { type: 'post-updated'; post: Post }
   | { type: 'post-hidden'; postId: string }
   /** Its author deleted it. */
   | { type: 'post-deleted'; postId: string }
   | { type: 'comment'; comment: Comment }
+  /** Its author edited it. */
+  | { type: 'comment-updated'; comment: Comment }
   /** Its author deleted it. */
   | { type: 'comment-deleted'; postId: string; commentId: string }
   /** The stream came back after a drop; anything pushed meanwhile was missed and must be re-read. */
@@ -105,9 +109,11 @@ export function LiveProvider({ user, children }: { user: Me | null; children: Re
     };
     on('post', (post) => ({ type: 'post', post: post as Post }));
     on('post-restored', (post) => ({ type: 'post-restored', post: post as Post }));
+    on('post-updated', (post) => ({ type: 'post-updated', post: post as Post }));
     on('post-hidden', (v) => ({ type: 'post-hidden', postId: (v as { postId: string }).postId }));
     on('post-deleted', (v) => ({ type: 'post-deleted', postId: (v as { postId: string }).postId }));
     on('comment', (comment) => ({ type: 'comment', comment: comment as Comment }));
+    on('comment-updated', (comment) => ({ type: 'comment-updated', comment: comment as Comment }));
     on('comment-deleted', (v) => ({
       type: 'comment-deleted',
       ...(v as { postId: string; commentId: string }),

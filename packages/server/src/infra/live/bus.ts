@@ -4,8 +4,8 @@ import type { Database } from '../db/index.js';
 /** A change that subscribers near `lat`/`lng` should see without reloading. Viewer-neutral; no exact points. */
 export type LiveMessage =
   | {
-      /** `post.deleted`: its author deleted it; subscribers drop it. */
-      kind: 'post.created' | 'post.hidden' | 'post.restored' | 'post.deleted';
+      /** `post.deleted`: its author deleted it; subscribers drop it. `post.updated`: edited or resolved. */
+      kind: 'post.created' | 'post.hidden' | 'post.restored' | 'post.deleted' | 'post.updated';
       /** Public ids (po_…, co_…): what subscribers receive is never an internal row id. */
       postId: string;
       areaCell: string;
@@ -13,8 +13,8 @@ export type LiveMessage =
       lng: number;
     }
   | {
-      /** `comment.deleted`: its author deleted it; open threads drop it. */
-      kind: 'comment.created' | 'comment.deleted';
+      /** `comment.deleted`: its author deleted it; open threads drop it. `comment.updated`: edited. */
+      kind: 'comment.created' | 'comment.deleted' | 'comment.updated';
       postId: string;
       commentId: string;
       areaCell: string;
@@ -60,8 +60,10 @@ const KINDS: ReadonlySet<string> = new Set([
   'post.hidden',
   'post.restored',
   'post.deleted',
+  'post.updated',
   'comment.created',
   'comment.deleted',
+  'comment.updated',
   'inbox.request',
 ]);
 const isCoordinate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -87,10 +89,13 @@ export function parseLiveMessage(payload: string): LiveMessage | undefined {
   if (typeof m.kind !== 'string' || !KINDS.has(m.kind) || !isPublicId('po', m.postId)) return undefined;
   if (typeof m.areaCell !== 'string' || !isCoordinate(m.lat) || !isCoordinate(m.lng)) return undefined;
   const place = { postId: m.postId, areaCell: m.areaCell, lat: m.lat, lng: m.lng };
-  if (m.kind === 'comment.created' || m.kind === 'comment.deleted') {
+  if (m.kind === 'comment.created' || m.kind === 'comment.deleted' || m.kind === 'comment.updated') {
     return isPublicId('co', m.commentId) ? { kind: m.kind, commentId: m.commentId, ...place } : undefined;
   }
-  return { kind: m.kind as 'post.created' | 'post.hidden' | 'post.restored' | 'post.deleted', ...place };
+  return {
+    kind: m.kind as 'post.created' | 'post.hidden' | 'post.restored' | 'post.deleted' | 'post.updated',
+    ...place,
+  };
 }
 
 /**

@@ -39,8 +39,12 @@ export interface EventData {
   /** `cell` is the post's coarse H3 cell (G8), never the point the author picked. */
   'post.created': { category: PostCategory; cell: string };
   'post.reported': { reportId: number };
+  /** Its author changed these fields; the replaced version is in `post_revisions`. */
+  'post.edited': { fields: ('category' | 'title' | 'body' | 'person')[] };
+  'post.resolved': { resolved: boolean };
   /** Post ids in event data are public ids (po_…) from migration 16 on; older rows hold the row id. */
   'comment.created': { postId: string };
+  'comment.edited': { postId: string };
   'reaction.set': { kind: ReactionKind };
   'reaction.removed': NoData;
   'moderation.hidden': { postId: string; reason: string; decisionId?: number; reportsResolved?: number };

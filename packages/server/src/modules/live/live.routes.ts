@@ -8,7 +8,8 @@ import { openLiveStream } from './live.stream.js';
 const DESCRIPTION = `Server-Sent Events for the signed-in user's home and radius as they were at connect time.
 Events: \`post\` (a Post, as GET /api/posts/{id} returns it to you), \`comment\` (a Comment),
 \`post-hidden\` and \`post-deleted\` (\`{"postId": "po_…"}\`: drop it), \`comment-deleted\`
-(\`{"postId": "po_…", "commentId": "co_…"}\`), \`post-restored\` (a Post), and \`inbox\` (an InboxItem: a footage request just
+(\`{"postId": "po_…", "commentId": "co_…"}\`), \`post-restored\` and \`post-updated\` (a Post: edited or
+resolved by its author; replace it where shown), \`comment-updated\` (a Comment, edited), and \`inbox\` (an InboxItem: a footage request just
 published that reached one of your cameras, as GET /api/inbox/{requestId} returns it; only to you). A \`: ping\`
 comment keeps the connection open.
 Event ids are not resumable: after a reconnect, re-read the feed. One account may hold a limited number of

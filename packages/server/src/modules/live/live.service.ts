@@ -15,7 +15,9 @@ export type LiveEventName =
   | 'post-hidden'
   | 'post-restored'
   | 'post-deleted'
+  | 'post-updated'
   | 'comment-deleted'
+  | 'comment-updated'
   | 'inbox'
   | 'notification';
 
@@ -220,6 +222,8 @@ export class LiveService {
         return this.preparePost('post', m, recipients);
       case 'post.restored':
         return this.preparePost('post-restored', m, recipients);
+      case 'post.updated':
+        return this.preparePost('post-updated', m, recipients);
       case 'post.hidden':
       case 'post.deleted': {
         const event = m.kind === 'post.hidden' ? 'post-hidden' : 'post-deleted';
@@ -229,7 +233,9 @@ export class LiveService {
         };
       }
       case 'comment.created':
-        return this.prepareComment(m, recipients);
+        return this.prepareComment('comment', m, recipients);
+      case 'comment.updated':
+        return this.prepareComment('comment-updated', m, recipients);
       case 'comment.deleted': {
         const data = JSON.stringify({ postId: m.postId, commentId: m.commentId });
         return () => {
@@ -240,7 +246,7 @@ export class LiveService {
   }
 
   private async preparePost(
-    event: 'post' | 'post-restored',
+    event: 'post' | 'post-restored' | 'post-updated',
     m: PlaceMessage,
     recipients: LiveSubscriber[],
   ): Promise<() => void> {
@@ -273,6 +279,7 @@ export class LiveService {
   }
 
   private async prepareComment(
+    event: 'comment' | 'comment-updated',
     m: Extract<LiveMessage, { commentId: string }>,
     recipients: LiveSubscriber[],
   ): Promise<() => void> {
@@ -283,7 +290,7 @@ export class LiveService {
     if (!post || comment?.post_id !== post.id) return noop;
     const data = JSON.stringify(presentComment(comment));
     return () => {
-      for (const s of recipients) s.send('comment', data);
+      for (const s of recipients) s.send(event, data);
     };
   }
 
