@@ -594,7 +594,8 @@ export interface paths {
         delete: operations["deletePost"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** @description The author edits their post (the composer rules apply again; the replaced version is kept for moderators) or marks it resolved / open again */
+        patch: operations["editPost"];
         trace?: never;
     };
     "/api/posts/{id}/comments": {
@@ -613,6 +614,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Earlier versions of an edited post (its author and moderators only) */
+        get: operations["getPostRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/comments/{id}": {
         parameters: {
             query?: never;
@@ -625,6 +643,24 @@ export interface paths {
         post?: never;
         /** @description The author deletes their comment; it leaves open threads at once */
         delete: operations["deleteComment"];
+        options?: never;
+        head?: never;
+        /** @description The author edits their comment; the replaced text is kept for moderators */
+        patch: operations["editComment"];
+        trace?: never;
+    };
+    "/api/comments/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Earlier versions of an edited comment (its author and moderators only) */
+        get: operations["getCommentRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -663,6 +699,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A post’s photo (JPEG) or video (MP4), re-encoded without metadata; Range supported */
+        get: operations["getMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/media/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A post photo’s thumbnail or a video’s poster frame (JPEG) */
+        get: operations["getMediaThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/moderation/queue": {
         parameters: {
             query?: never;
@@ -672,6 +742,23 @@ export interface paths {
         };
         /** Reported posts awaiting a decision, the oldest open report first; reporters are not shown */
         get: operations["getModerationQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/posts/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A post’s reports (never who made them), decisions, appeal and edits, oldest first */
+        get: operations["getPostModerationHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -760,7 +847,8 @@ export interface paths {
          * @description Server-Sent Events for the signed-in user's home and radius as they were at connect time.
          *     Events: `post` (a Post, as GET /api/posts/{id} returns it to you), `comment` (a Comment),
          *     `post-hidden` and `post-deleted` (`{"postId": "po_…"}`: drop it), `comment-deleted`
-         *     (`{"postId": "po_…", "commentId": "co_…"}`), `post-restored` (a Post), and `inbox` (an InboxItem: a footage request just
+         *     (`{"postId": "po_…", "commentId": "co_…"}`), `post-restored` and `post-updated` (a Post: edited or
+         *     resolved by its author; replace it where shown), `comment-updated` (a Comment, edited), and `inbox` (an InboxItem: a footage request just
          *     published that reached one of your cameras, as GET /api/inbox/{requestId} returns it; only to you). A `: ping`
          *     comment keeps the connection open.
          *     Event ids are not resumable: after a reconnect, re-read the feed. One account may hold a limited number of
@@ -801,6 +889,23 @@ export interface paths {
         };
         /** Log entries newest first; filter by type, free text over the entry JSON and time; public, paginated */
         get: operations["listTransparencyEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Figures of the transparency log per month for the instance, a jurisdiction or an agency, at a checkpoint, each linked to its entries; ?format=csv for CSV; public */
+        get: operations["getDashboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3888,6 +3993,12 @@ export interface operations {
                 limit?: number;
                 /** @description Post category */
                 category?: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
+                /** @description Only posts made at or after this time (e.g. the last 24 hours) */
+                since?: string;
+                /** @description Only posts within this many metres of your home (never more than your feed radius) */
+                within?: number;
+                /** @description Only posts whose title or text contains this (any case) */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -3937,6 +4048,10 @@ export interface operations {
                             } | null;
                             /** Format: date-time */
                             createdAt: string;
+                            /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                            editedAt: string | null;
+                            /** @description When its author marked it resolved (the situation is over); null while it is open */
+                            resolvedAt: string | null;
                             commentCount: number;
                             reactions: {
                                 thanks: number;
@@ -3961,6 +4076,22 @@ export interface operations {
                                     decidedAt: string | null;
                                 } | null;
                             } | null;
+                            media: {
+                                /** @description A post photo or video id (me_…) */
+                                id: string;
+                                kind: "image" | "video";
+                                /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                                status: "processing" | "ready" | "failed";
+                                /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                                url: string;
+                                /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                                thumbnailUrl: string;
+                                width: number | null;
+                                height: number | null;
+                                durationMs: number | null;
+                                /** @description Why processing failed (author only) */
+                                error: string | null;
+                            }[];
                         }[];
                         nextCursor: string | null;
                     };
@@ -4050,6 +4181,10 @@ export interface operations {
                             } | null;
                             /** Format: date-time */
                             createdAt: string;
+                            /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                            editedAt: string | null;
+                            /** @description When its author marked it resolved (the situation is over); null while it is open */
+                            resolvedAt: string | null;
                             commentCount: number;
                             reactions: {
                                 thanks: number;
@@ -4074,6 +4209,22 @@ export interface operations {
                                     decidedAt: string | null;
                                 } | null;
                             } | null;
+                            media: {
+                                /** @description A post photo or video id (me_…) */
+                                id: string;
+                                kind: "image" | "video";
+                                /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                                status: "processing" | "ready" | "failed";
+                                /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                                url: string;
+                                /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                                thumbnailUrl: string;
+                                width: number | null;
+                                height: number | null;
+                                durationMs: number | null;
+                                /** @description Why processing failed (author only) */
+                                error: string | null;
+                            }[];
                         }[];
                         nextCursor: string | null;
                     };
@@ -4131,6 +4282,8 @@ export interface operations {
                         /** @description Appearance; never enough on its own */
                         appearance?: string;
                     };
+                    /** @description Photos and videos you uploaded (POST /api/media/uploads, tus), in the order to show them */
+                    media?: string[];
                 };
             };
         };
@@ -4176,6 +4329,10 @@ export interface operations {
                         } | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                        editedAt: string | null;
+                        /** @description When its author marked it resolved (the situation is over); null while it is open */
+                        resolvedAt: string | null;
                         commentCount: number;
                         reactions: {
                             thanks: number;
@@ -4200,6 +4357,22 @@ export interface operations {
                                 decidedAt: string | null;
                             } | null;
                         } | null;
+                        media: {
+                            /** @description A post photo or video id (me_…) */
+                            id: string;
+                            kind: "image" | "video";
+                            /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                            status: "processing" | "ready" | "failed";
+                            /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                            url: string;
+                            /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                            thumbnailUrl: string;
+                            width: number | null;
+                            height: number | null;
+                            durationMs: number | null;
+                            /** @description Why processing failed (author only) */
+                            error: string | null;
+                        }[];
                     };
                 };
             };
@@ -4303,6 +4476,10 @@ export interface operations {
                         } | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                        editedAt: string | null;
+                        /** @description When its author marked it resolved (the situation is over); null while it is open */
+                        resolvedAt: string | null;
                         commentCount: number;
                         reactions: {
                             thanks: number;
@@ -4327,6 +4504,22 @@ export interface operations {
                                 decidedAt: string | null;
                             } | null;
                         } | null;
+                        media: {
+                            /** @description A post photo or video id (me_…) */
+                            id: string;
+                            kind: "image" | "video";
+                            /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                            status: "processing" | "ready" | "failed";
+                            /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                            url: string;
+                            /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                            thumbnailUrl: string;
+                            width: number | null;
+                            height: number | null;
+                            durationMs: number | null;
+                            /** @description Why processing failed (author only) */
+                            error: string | null;
+                        }[];
                     };
                 };
             };
@@ -4416,6 +4609,178 @@ export interface operations {
             };
         };
     };
+    editPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A post id (po_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description What the author changes; fields left out stay as they are. The composer rules apply again. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Post category */
+                    category?: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
+                    title?: string;
+                    body?: string;
+                    /** @description null removes it */
+                    person?: {
+                        /** @description What the person did */
+                        behaviour: string;
+                        /** @description Clothing */
+                        clothing?: string;
+                        /** @description Vehicle */
+                        vehicle?: string;
+                        /** @description Direction of travel */
+                        directionOfTravel?: string;
+                        /** @description Appearance; never enough on its own */
+                        appearance?: string;
+                    } | null;
+                    /** @description true marks the post resolved (the situation is over); false reopens it */
+                    resolved?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description A post id (po_…) */
+                        id: string;
+                        /** @description Post category */
+                        category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
+                        title: string;
+                        body: string;
+                        author: {
+                            id: number;
+                            displayName: string;
+                            isAgency: boolean;
+                        };
+                        /** @description A location coarsened to an H3 cell (G8) */
+                        location: {
+                            /** @description H3 resolution-9 cell */
+                            cell: string;
+                            /** @description Latitude of the cell centre (never an exact point) */
+                            lat: number;
+                            /** @description Longitude of the cell centre (never an exact point) */
+                            lng: number;
+                        };
+                        person: {
+                            /** @description What the person did */
+                            behaviour: string;
+                            /** @description Clothing */
+                            clothing?: string;
+                            /** @description Vehicle */
+                            vehicle?: string;
+                            /** @description Direction of travel */
+                            directionOfTravel?: string;
+                            /** @description Appearance; never enough on its own */
+                            appearance?: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                        editedAt: string | null;
+                        /** @description When its author marked it resolved (the situation is over); null while it is open */
+                        resolvedAt: string | null;
+                        commentCount: number;
+                        reactions: {
+                            thanks: number;
+                            helpful: number;
+                            agree: number;
+                            sad: number;
+                        };
+                        myReaction: ("thanks" | "helpful" | "agree" | "sad") | null;
+                        status: "visible" | "hidden";
+                        isMine: boolean;
+                        moderation: {
+                            action: "hide" | "restore";
+                            reason: string;
+                            /** Format: date-time */
+                            decidedAt: string;
+                            appeal: {
+                                status: "pending" | "upheld" | "overturned";
+                                statement: string;
+                                decisionReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                decidedAt: string | null;
+                            } | null;
+                        } | null;
+                        media: {
+                            /** @description A post photo or video id (me_…) */
+                            id: string;
+                            kind: "image" | "video";
+                            /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                            status: "processing" | "ready" | "failed";
+                            /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                            url: string;
+                            /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                            thumbnailUrl: string;
+                            width: number | null;
+                            height: number | null;
+                            durationMs: number | null;
+                            /** @description Why processing failed (author only) */
+                            error: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getComments: {
         parameters: {
             query?: {
@@ -4452,6 +4817,7 @@ export interface operations {
                             body: string;
                             /** Format: date-time */
                             createdAt: string;
+                            editedAt: string | null;
                         }[];
                         nextCursor: string | null;
                     };
@@ -4523,6 +4889,7 @@ export interface operations {
                         body: string;
                         /** Format: date-time */
                         createdAt: string;
+                        editedAt: string | null;
                     };
                 };
             };
@@ -4573,6 +4940,89 @@ export interface operations {
             };
         };
     };
+    getPostRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A post id (po_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Earlier versions of a post, oldest first; the post itself is the current one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Post category */
+                            category: "crime" | "suspicious_activity" | "safety" | "lost_found_pet" | "community" | "unexpected_activity";
+                            title: string;
+                            body: string;
+                            person: {
+                                /** @description What the person did */
+                                behaviour: string;
+                                /** @description Clothing */
+                                clothing?: string;
+                                /** @description Vehicle */
+                                vehicle?: string;
+                                /** @description Direction of travel */
+                                directionOfTravel?: string;
+                                /** @description Appearance; never enough on its own */
+                                appearance?: string;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description When an edit replaced this version
+                             */
+                            replacedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     deleteComment: {
         parameters: {
             query?: never;
@@ -4591,6 +5041,168 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    editComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A comment id (co_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description A comment id (co_…) */
+                        id: string;
+                        /** @description A post id (po_…) */
+                        postId: string;
+                        author: {
+                            id: number;
+                            displayName: string;
+                            isAgency: boolean;
+                        };
+                        body: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        editedAt: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCommentRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A comment id (co_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Earlier versions of a comment, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            body: string;
+                            /** Format: date-time */
+                            replacedAt: string;
+                        }[];
+                    };
+                };
             };
             /** @description RFC 9457 problem details */
             400: {
@@ -4689,6 +5301,10 @@ export interface operations {
                         } | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                        editedAt: string | null;
+                        /** @description When its author marked it resolved (the situation is over); null while it is open */
+                        resolvedAt: string | null;
                         commentCount: number;
                         reactions: {
                             thanks: number;
@@ -4713,6 +5329,22 @@ export interface operations {
                                 decidedAt: string | null;
                             } | null;
                         } | null;
+                        media: {
+                            /** @description A post photo or video id (me_…) */
+                            id: string;
+                            kind: "image" | "video";
+                            /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                            status: "processing" | "ready" | "failed";
+                            /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                            url: string;
+                            /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                            thumbnailUrl: string;
+                            width: number | null;
+                            height: number | null;
+                            durationMs: number | null;
+                            /** @description Why processing failed (author only) */
+                            error: string | null;
+                        }[];
                     };
                 };
             };
@@ -4816,6 +5448,10 @@ export interface operations {
                         } | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                        editedAt: string | null;
+                        /** @description When its author marked it resolved (the situation is over); null while it is open */
+                        resolvedAt: string | null;
                         commentCount: number;
                         reactions: {
                             thanks: number;
@@ -4840,6 +5476,22 @@ export interface operations {
                                 decidedAt: string | null;
                             } | null;
                         } | null;
+                        media: {
+                            /** @description A post photo or video id (me_…) */
+                            id: string;
+                            kind: "image" | "video";
+                            /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                            status: "processing" | "ready" | "failed";
+                            /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                            url: string;
+                            /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                            thumbnailUrl: string;
+                            width: number | null;
+                            height: number | null;
+                            durationMs: number | null;
+                            /** @description Why processing failed (author only) */
+                            error: string | null;
+                        }[];
                     };
                 };
             };
@@ -4970,6 +5622,156 @@ export interface operations {
             };
         };
     };
+    getMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A post photo or video id (me_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description Default Response */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getMediaThumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A post photo or video id (me_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description Default Response */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     getModerationQueue: {
         parameters: {
             query?: {
@@ -5026,6 +5828,10 @@ export interface operations {
                                 } | null;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                                editedAt: string | null;
+                                /** @description When its author marked it resolved (the situation is over); null while it is open */
+                                resolvedAt: string | null;
                                 commentCount: number;
                                 reactions: {
                                     thanks: number;
@@ -5050,6 +5856,22 @@ export interface operations {
                                         decidedAt: string | null;
                                     } | null;
                                 } | null;
+                                media: {
+                                    /** @description A post photo or video id (me_…) */
+                                    id: string;
+                                    kind: "image" | "video";
+                                    /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                                    status: "processing" | "ready" | "failed";
+                                    /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                                    url: string;
+                                    /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                                    thumbnailUrl: string;
+                                    width: number | null;
+                                    height: number | null;
+                                    durationMs: number | null;
+                                    /** @description Why processing failed (author only) */
+                                    error: string | null;
+                                }[];
                             };
                             /** @description Open reports, oldest first (at most 50). Who reported is never shown. */
                             reports: {
@@ -5087,6 +5909,99 @@ export interface operations {
             };
             /** @description RFC 9457 problem details */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPostModerationHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A post id (po_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Everything that happened to a post in moderation, oldest first: reports (never who made them), decisions, its appeal, and its author’s edits (the earlier versions are at /api/posts/{id}/revisions) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            /** @enum {string} */
+                            kind: "report";
+                            /** Format: date-time */
+                            at: string;
+                            rule: "personal_information" | "profiling" | "harassment" | "misleading" | "spam" | "other";
+                            reason: string;
+                            resolvedAt: string | null;
+                        } | {
+                            /** @enum {string} */
+                            kind: "decision";
+                            /** Format: date-time */
+                            at: string;
+                            action: "hide" | "restore" | "dismiss";
+                            reason: string;
+                            /** @description The deciding moderator’s display name */
+                            moderator: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "appeal";
+                            /** Format: date-time */
+                            at: string;
+                            statement: string;
+                            status: "pending" | "upheld" | "overturned";
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            decidedBy: string | null;
+                        } | {
+                            /** @enum {string} */
+                            kind: "edit";
+                            /** Format: date-time */
+                            at: string;
+                        })[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5158,6 +6073,10 @@ export interface operations {
                         } | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                        editedAt: string | null;
+                        /** @description When its author marked it resolved (the situation is over); null while it is open */
+                        resolvedAt: string | null;
                         commentCount: number;
                         reactions: {
                             thanks: number;
@@ -5182,6 +6101,22 @@ export interface operations {
                                 decidedAt: string | null;
                             } | null;
                         } | null;
+                        media: {
+                            /** @description A post photo or video id (me_…) */
+                            id: string;
+                            kind: "image" | "video";
+                            /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                            status: "processing" | "ready" | "failed";
+                            /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                            url: string;
+                            /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                            thumbnailUrl: string;
+                            width: number | null;
+                            height: number | null;
+                            durationMs: number | null;
+                            /** @description Why processing failed (author only) */
+                            error: string | null;
+                        }[];
                     };
                 };
             };
@@ -5292,6 +6227,10 @@ export interface operations {
                         } | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                        editedAt: string | null;
+                        /** @description When its author marked it resolved (the situation is over); null while it is open */
+                        resolvedAt: string | null;
                         commentCount: number;
                         reactions: {
                             thanks: number;
@@ -5316,6 +6255,22 @@ export interface operations {
                                 decidedAt: string | null;
                             } | null;
                         } | null;
+                        media: {
+                            /** @description A post photo or video id (me_…) */
+                            id: string;
+                            kind: "image" | "video";
+                            /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                            status: "processing" | "ready" | "failed";
+                            /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                            url: string;
+                            /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                            thumbnailUrl: string;
+                            width: number | null;
+                            height: number | null;
+                            durationMs: number | null;
+                            /** @description Why processing failed (author only) */
+                            error: string | null;
+                        }[];
                     };
                 };
             };
@@ -5419,6 +6374,10 @@ export interface operations {
                                 } | null;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                                editedAt: string | null;
+                                /** @description When its author marked it resolved (the situation is over); null while it is open */
+                                resolvedAt: string | null;
                                 commentCount: number;
                                 reactions: {
                                     thanks: number;
@@ -5443,6 +6402,22 @@ export interface operations {
                                         decidedAt: string | null;
                                     } | null;
                                 } | null;
+                                media: {
+                                    /** @description A post photo or video id (me_…) */
+                                    id: string;
+                                    kind: "image" | "video";
+                                    /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                                    status: "processing" | "ready" | "failed";
+                                    /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                                    url: string;
+                                    /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                                    thumbnailUrl: string;
+                                    width: number | null;
+                                    height: number | null;
+                                    durationMs: number | null;
+                                    /** @description Why processing failed (author only) */
+                                    error: string | null;
+                                }[];
                             };
                             statement: string;
                             /** Format: date-time */
@@ -5546,6 +6521,10 @@ export interface operations {
                         } | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description When its author last edited it; moderators and the author can read the earlier versions */
+                        editedAt: string | null;
+                        /** @description When its author marked it resolved (the situation is over); null while it is open */
+                        resolvedAt: string | null;
                         commentCount: number;
                         reactions: {
                             thanks: number;
@@ -5570,6 +6549,22 @@ export interface operations {
                                 decidedAt: string | null;
                             } | null;
                         } | null;
+                        media: {
+                            /** @description A post photo or video id (me_…) */
+                            id: string;
+                            kind: "image" | "video";
+                            /** @description A video is processing until its transcode is done; failed ones are shown to their author only */
+                            status: "processing" | "ready" | "failed";
+                            /** @description The re-encoded photo (JPEG) or video (MP4, Range supported) */
+                            url: string;
+                            /** @description A small JPEG: the photo’s thumbnail or the video’s poster frame */
+                            thumbnailUrl: string;
+                            width: number | null;
+                            height: number | null;
+                            durationMs: number | null;
+                            /** @description Why processing failed (author only) */
+                            error: string | null;
+                        }[];
                     };
                 };
             };
@@ -5784,6 +6779,103 @@ export interface operations {
             };
             /** @description RFC 9457 problem details */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: {
+                /** @description Whose figures: the whole instance (default), one jurisdiction or one agency */
+                scope?: "instance" | "jurisdiction" | "agency";
+                /** @description With scope=jurisdiction its slug; with scope=agency its numeric id */
+                id?: string;
+                /** @description First month counted (YYYY-MM, UTC) */
+                from?: string;
+                /** @description Last month counted (YYYY-MM, UTC) */
+                to?: string;
+                /** @description csv: the same figures as text/csv, one row per number */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures as JSON, or as CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        scope: {
+                            kind: "instance" | "jurisdiction" | "agency";
+                            id: string | null;
+                            name: string;
+                        };
+                        from: string | null;
+                        to: string | null;
+                        checkpoint: {
+                            /** @description The figures count exactly the entries of this checkpoint */
+                            size: number;
+                            /** @description Its root hash, base64 */
+                            rootHash: string | null;
+                            /** @description The signed checkpoint note */
+                            href: string;
+                        };
+                        figures: {
+                            /** @description One of requests.published, requests.exigent, requests.refused, requests.justified, requests.justification_missed, requests.closed, requests.expired, disclosures.shared, disclosures.bytes, disclosures.accessed, disclosures.revoked, disclosures.held, disclosures.expired, legal.demands, legal.answered, legal.notices_delayed, legal.notices_sent, moderation.hidden, moderation.restored, moderation.dismissed, appeals.filed, appeals.decided, staff.role_changes, agencies.verified, agencies.suspended, agencies.reinstated, agencies.members_added, agencies.members_removed, policies.versions */
+                            id: string;
+                            label: string;
+                            /** @description The log entry type the figure counts */
+                            entryType: string;
+                            unit: "entries" | "bytes";
+                            total: number;
+                            byMonth: {
+                                [key: string]: number;
+                            };
+                            /** @description Per dimension (category, legal_basis, rule, kind, produced, outcome, to): value → count */
+                            breakdowns: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
+                            entries: {
+                                /** @description The transparency page’s entry search for the entries behind the figure */
+                                href: string;
+                                /** @description True when the search lists exactly those entries; false when it lists the type and months only (the entries name their request, not the agency or jurisdiction) */
+                                exact: boolean;
+                            };
+                        }[];
+                        /** @description Figures the log cannot give, and why */
+                        notAvailable: {
+                            figure: string;
+                            reason: string;
+                        }[];
+                        /** @description The command that recomputes these figures from the log */
+                        recompute: string;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7923,7 +9015,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            id: number;
+                            /** @description A camera id (ca_…) */
+                            id: string;
                             name: string;
                             /** @description A location coarsened to an H3 cell (G8) */
                             location: {
@@ -7997,7 +9090,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
+                        /** @description A camera id (ca_…) */
+                        id: string;
                         name: string;
                         /** @description A location coarsened to an H3 cell (G8) */
                         location: {
@@ -8059,7 +9153,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A camera id (ca_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -8072,7 +9167,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
+                        /** @description A camera id (ca_…) */
+                        id: string;
                         name: string;
                         /** @description A location coarsened to an H3 cell (G8) */
                         location: {
@@ -8125,7 +9221,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A camera id (ca_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -8181,7 +9278,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A camera id (ca_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -8208,7 +9306,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
+                        /** @description A camera id (ca_…) */
+                        id: string;
                         name: string;
                         /** @description A location coarsened to an H3 cell (G8) */
                         location: {
@@ -8351,7 +9450,8 @@ export interface operations {
                     "application/json": {
                         /** @description A paired home hub */
                         device: {
-                            id: number;
+                            /** @description A device id (dv_…) */
+                            id: string;
                             name: string;
                             /** Format: date-time */
                             createdAt: string;
@@ -8402,7 +9502,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            id: number;
+                            /** @description A device id (dv_…) */
+                            id: string;
                             name: string;
                             /** Format: date-time */
                             createdAt: string;
@@ -8439,7 +9540,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A device id (dv_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -8509,7 +9611,8 @@ export interface operations {
                         /** @description Encrypt clips to this age recipient */
                         recipient: string;
                         cameras: {
-                            id: number;
+                            /** @description A camera id (ca_…) */
+                            id: string;
                             name: string;
                             privacyZones: string[];
                             retentionDays: number;
@@ -8549,7 +9652,8 @@ export interface operations {
     listClips: {
         parameters: {
             query?: {
-                cameraId?: number;
+                /** @description Only this camera’s clips (ca_…) */
+                cameraId?: string;
                 /** @description Clips that end at or after this */
                 from?: string;
                 /** @description Clips that start before this */
@@ -8572,8 +9676,10 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            id: number;
-                            cameraId: number;
+                            /** @description A clip id (cl_…) */
+                            id: string;
+                            /** @description A camera id (ca_…) */
+                            cameraId: string;
                             /** Format: date-time */
                             startedAt: string;
                             /** Format: date-time */
@@ -8619,7 +9725,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A clip id (cl_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -8632,8 +9739,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id: number;
-                        cameraId: number;
+                        /** @description A clip id (cl_…) */
+                        id: string;
+                        /** @description A camera id (ca_…) */
+                        cameraId: string;
                         /** Format: date-time */
                         startedAt: string;
                         /** Format: date-time */
@@ -8686,7 +9795,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A clip id (cl_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -8742,7 +9852,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description A clip id (cl_…) */
+                id: string;
             };
             cookie?: never;
         };
@@ -10541,7 +11652,8 @@ export interface operations {
                             };
                             /** @description Your own cameras inside the request’s area */
                             myCameras: {
-                                id: number;
+                                /** @description A camera id (ca_…) */
+                                id: string;
                                 name: string;
                             }[];
                             policyCheck: {
@@ -10708,7 +11820,8 @@ export interface operations {
                         };
                         /** @description Your own cameras inside the request’s area */
                         myCameras: {
-                            id: number;
+                            /** @description A camera id (ca_…) */
+                            id: string;
                             name: string;
                         }[];
                         policyCheck: {

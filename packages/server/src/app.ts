@@ -22,6 +22,7 @@ import { moderationRoutes } from './modules/moderation/moderation.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { requestPoliciesRoutes } from './modules/policies/policies.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
+import { mediaRoutes } from './modules/media/media.routes.js';
 import { transparencyPublicRoutes } from './modules/transparency/transparency-public.routes.js';
 import { registerLogMetrics } from './modules/transparency/transparency.metrics.js';
 import { transparencyRoutes } from './modules/transparency/transparency.routes.js';
@@ -121,6 +122,7 @@ export async function buildApp(
   accountRoutes(app, services, deps.config);
   usersRoutes(app, services);
   postsRoutes(app, services);
+  mediaRoutes(app, services);
   moderationRoutes(app, services);
   liveRoutes(app, services, registry);
   transparencyRoutes(app, services);

@@ -44,6 +44,8 @@ export const ERROR_CATALOGUE = {
   geocoder_unavailable: { status: 502, title: 'The address search service did not answer' },
   payload_too_large: { status: 413, title: 'Request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  media_unreadable: { status: 422, title: 'The photo or video could not be read' },
+  video_too_long: { status: 422, title: 'The video is longer than a post allows' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },

@@ -29,12 +29,16 @@ import { AccountService } from './modules/account/account.service.js';
 import { deliveryJobs, NotificationDelivery } from './modules/notifications/notifications.delivery.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
 import { PushService } from './modules/push/push.service.js';
+import { mediaJobs } from './modules/media/media.jobs.js';
+import { MediaService } from './modules/media/media.service.js';
 
 /** Every domain service, built once per app from the same infrastructure. */
 export interface Services extends DisclosureServices {
   auth: AuthService;
   users: UsersService;
   posts: PostsService;
+  /** Photos and video in posts: tus uploads, re-encoding without metadata, serving while the post is visible. */
+  media: MediaService;
   moderation: ModerationService;
   live: LiveService;
   transparency: TransparencyService;
@@ -75,6 +79,7 @@ export function createServices(deps: Deps): Services {
   const auth = new AuthService(deps);
   const mail = new MailService(deps.config);
   const push = new PushService(deps);
+  const media = new MediaService(deps, clips);
   const jobs = new JobWorker(deps, [
     vaultRetentionJob(clips, deps.config.retentionIntervalMs),
     disclosureRetentionJob(disclosureServices.disclosures, deps.config.retentionIntervalMs),
@@ -82,6 +87,7 @@ export function createServices(deps: Deps): Services {
     requestExpiryJob(requests),
     sessionPruneJob(auth),
     ...deliveryJobs(new NotificationDelivery(deps, push, mail)),
+    ...mediaJobs(media),
   ]);
   return {
     mail,
@@ -101,6 +107,7 @@ export function createServices(deps: Deps): Services {
     auth,
     users: new UsersService(deps),
     posts: new PostsService(deps),
+    media,
     moderation: new ModerationService(deps),
     live,
     transparency,

@@ -29,7 +29,8 @@ export interface UploadLedger {
 
 /**
  * Clip ciphertext storage. A blob's key is the id of the tus upload that wrote it, so a finished upload is the
- * clip's blob without a copy. Every stored object is age ciphertext; nothing about a clip is stored beside it.
+ * clip's blob without a copy. Every clip object is age ciphertext; nothing about a clip is stored beside it.
+ * Post photos and video (modules/media) are the one plaintext kind, public by design and re-encoded first.
  */
 export interface BlobStore {
   readonly kind: 'fs' | 's3';
@@ -41,6 +42,8 @@ export interface BlobStore {
   read(key: string, range?: ByteRange): Promise<Readable>;
   /** The blob's size in bytes, or undefined when there is no such blob. */
   size(key: string): Promise<number | undefined>;
+  /** Stores a whole blob from memory or a local file (server-made files: re-encoded post media). */
+  write(key: string, source: { buffer: Buffer } | { path: string }): Promise<void>;
   /** Deletes a blob (finished or still uploading) with anything kept beside it. Deleting nothing is fine. */
   delete(key: string): Promise<void>;
   /** Every key stored, sidecars included (for audits and tests). */

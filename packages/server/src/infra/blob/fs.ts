@@ -36,6 +36,12 @@ export function fsBlobStore(root: string): BlobStore {
       }
     },
 
+    async write(key: string, source: { buffer: Buffer } | { path: string }) {
+      await fs.mkdir(root, { recursive: true });
+      if ('buffer' in source) await fs.writeFile(file(key), source.buffer);
+      else await fs.copyFile(source.path, file(key));
+    },
+
     async delete(key: string) {
       await fs.rm(file(key), { force: true });
     },

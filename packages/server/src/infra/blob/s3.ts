@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -7,6 +8,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
@@ -103,6 +105,12 @@ export function s3BlobStore(s3: S3Config): BlobStore {
         if (NOT_FOUND.has(errorName(err))) return undefined;
         throw err;
       }
+    },
+
+    async write(key: string, source: { buffer: Buffer } | { path: string }) {
+      const Body = 'buffer' in source ? source.buffer : createReadStream(source.path);
+      const ContentLength = 'buffer' in source ? source.buffer.length : (await stat(source.path)).size;
+      await client.send(new PutObjectCommand({ Bucket, Key: checkKey(key), Body, ContentLength }));
     },
 
     async delete(key: string) {

@@ -8,7 +8,8 @@ import type { UploadLedger } from '../../infra/blob/index.js';
  */
 export type LedgerTables =
   | { uploads: 'uploads'; parts: 'upload_parts'; finished: 'clip_id' }
-  | { uploads: 'disclosure_uploads'; parts: 'disclosure_upload_parts'; finished: 'disclosure_id' };
+  | { uploads: 'disclosure_uploads'; parts: 'disclosure_upload_parts'; finished: 'disclosure_id' }
+  | { uploads: 'media_uploads'; parts: 'media_upload_parts'; finished: 'media_id' };
 
 export const CLIP_UPLOAD_TABLES: LedgerTables = {
   uploads: 'uploads',

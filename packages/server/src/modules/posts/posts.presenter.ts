@@ -1,4 +1,5 @@
 import type { Viewer } from '../../policies.js';
+import { presentPostMedia } from '../media/media.presenter.js';
 import type { CommentRow, ModerationNoticeRow, PostRow } from './posts.repository.js';
 
 const isModerator = (v: Viewer): boolean => v.role === 'moderator' || v.role === 'admin';
@@ -25,6 +26,7 @@ export function presentPost(row: PostRow, viewer: Viewer, notice: ModerationNoti
     status: row.status,
     isMine,
     moderation: notice && (isMine || isModerator(viewer)) ? presentNotice(notice) : null,
+    media: presentPostMedia(row.media, isMine),
   };
 }
 

@@ -3,6 +3,7 @@ import type { ReportRule } from '@porchlight/policy';
 import type { Queryable } from '../../infra/db/index.js';
 import type { Role } from '../../policies.js';
 import { newPublicId } from '../../public-ids.js';
+import { POST_MEDIA_COLUMN, type PostMediaJson } from '../media/media.presenter.js';
 import type { Category, PersonDescription } from './composer.js';
 
 export type ReactionKind = 'thanks' | 'helpful' | 'agree' | 'sad';
@@ -27,6 +28,7 @@ export interface PostRow {
   author_role: Role;
   reactions: Partial<Record<ReactionKind, number>> | null;
   my_reaction: ReactionKind | null;
+  media: PostMediaJson[] | null;
 }
 
 /** Columns of a post as presented, for one viewer (`$1` is the viewer's id). */
@@ -35,7 +37,8 @@ export const POST_COLUMNS = `
   p.status, p.comment_count, p.created_at, u.display_name AS author_name, u.role AS author_role,
   (SELECT jsonb_object_agg(r.kind, r.n) FROM
      (SELECT kind, count(*)::int AS n FROM reactions WHERE post_id = p.id GROUP BY kind) r) AS reactions,
-  (SELECT kind FROM reactions WHERE post_id = p.id AND user_id = $1) AS my_reaction`;
+  (SELECT kind FROM reactions WHERE post_id = p.id AND user_id = $1) AS my_reaction,
+  ${POST_MEDIA_COLUMN}`;
 
 export async function insertPost(
   db: Queryable,

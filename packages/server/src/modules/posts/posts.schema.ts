@@ -2,6 +2,8 @@ import { Type } from 'typebox';
 import { POST_CATEGORIES, REACTION_KINDS, REPORT_RULES } from '@porchlight/policy';
 import { CoarseLocationSchema, CursorQuery, Literals, Obj } from '../../http/schema.js';
 import { PublicId, PublicIdParams } from '../../public-ids.js';
+import { MEDIA_LIMITS } from '../media/media.limits.js';
+import { MediaId, PostMediaSchema } from '../media/media.schema.js';
 
 export const CategorySchema = Literals(POST_CATEGORIES, { description: 'Post category' });
 
@@ -34,6 +36,13 @@ export const CreatePostBody = Obj({
     ),
   ),
   person: Type.Optional(PersonSchema),
+  media: Type.Optional(
+    Type.Array(MediaId, {
+      maxItems: MEDIA_LIMITS.perPost,
+      uniqueItems: true,
+      description: 'Photos and videos you uploaded (POST /api/media/uploads, tus), in the order to show them',
+    }),
+  ),
 });
 
 const ReactionCounts = Obj({
@@ -77,6 +86,7 @@ export const PostSchema = Obj({
   status: Type.Union([Type.Literal('visible'), Type.Literal('hidden')]),
   isMine: Type.Boolean(),
   moderation: Type.Union([ModerationNoticeSchema, Type.Null()]),
+  media: Type.Array(PostMediaSchema),
 });
 
 export const PostPage = Obj({

@@ -4,7 +4,9 @@ import { AppError, forbidden, invalid, notFound } from '../../errors.js';
 import { areaCellsCovering, distanceMeters, snap } from '../../geo/cells.js';
 import { authorize, type Viewer } from '../../policies.js';
 import { publicIdCursor, publicIdPage } from '../../public-ids.js';
+import { enqueueJob } from '../../infra/jobs/index.js';
 import { insertEvent } from '../events/events.repository.js';
+import { attachPostMedia, MEDIA_PURGE_JOB } from '../media/media.service.js';
 import { deleteReplyNotification } from '../notifications/notifications.repository.js';
 import { findUserById } from '../users/users.repository.js';
 import { checkComment, checkComposition, type Category, type PersonDescription } from './composer.js';
@@ -58,6 +60,7 @@ export class PostsService {
       body: string;
       location?: { lat: number; lng: number } | undefined;
       person?: PersonDescription | undefined;
+      media?: string[] | undefined;
     },
   ) {
     const v = authorize(viewer, 'post.create');
@@ -88,6 +91,7 @@ export class PostsService {
         areaCell: where.areaCell,
         person: input.person,
       });
+      await attachPostMedia(tx, v.id, post.id, input.media ?? []);
       await insertEvent(tx, {
         type: 'post.created',
         actorId: v.id,
@@ -117,7 +121,11 @@ export class PostsService {
     const row = await this.readable(v, postId);
     if (row.author_id !== v.id)
       throw forbidden('only its author can delete a post; moderators hide posts instead');
-    await this.deps.db.transaction((tx) => posts.deletePost(tx, row.id));
+    await this.deps.db.transaction(async (tx) => {
+      await posts.deletePost(tx, row.id);
+      // Its photos and videos went with it (their blobs queued as orphans): remove those blobs now.
+      await enqueueJob(tx, { kind: MEDIA_PURGE_JOB, runAt: this.deps.clock.now(), key: 'post.deleted' });
+    });
     await this.publish({
       kind: 'post.deleted',
       postId: row.public_id,

@@ -17,6 +17,7 @@ import cameraMatchCovering from './0018_camera_match_covering.js';
 import moderationDismiss from './0019_moderation_dismiss.js';
 import reportRules from './0020_report_rules.js';
 import postEdits from './0021_post_edits.js';
+import postMedia from './0023_post_media.js';
 import publicIds from './0016_public_ids.js';
 import notifications from './0017_notifications.js';
 
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
   { id: 19, name: 'moderation_dismiss', sql: moderationDismiss },
   { id: 20, name: 'report_rules', sql: reportRules },
   { id: 21, name: 'post_edits', sql: postEdits },
+  { id: 23, name: 'post_media', sql: postMedia },
 ];
