@@ -25,6 +25,8 @@ import { followRotations, RotationRefused } from './key-rotation.js';
 import type { KeyRotation, LoggedRotation } from './key-rotation.js';
 import type { Fetch } from './fetch-log.js';
 import type { AuditState, StateStore } from './state.js';
+import { DashboardTotals } from '@porchlight/tlog';
+import type { DashboardRange, DashboardScope, DashboardView } from '@porchlight/tlog';
 import { StatsCounter } from './stats.js';
 import type { LogStats } from './stats.js';
 
@@ -45,6 +47,8 @@ export interface AuditOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Called with warnings the user must see even when the audit passes. */
   readonly onWarning?: (message: string) => void;
+  /** Recompute the transparency dashboard's figures for this scope and month range from the verified log. */
+  readonly dashboard?: { readonly scope: DashboardScope; readonly range: DashboardRange };
 }
 
 export type { KeyRotation } from './key-rotation.js';
@@ -64,6 +68,8 @@ export interface AuditReport {
   /** Key rotations followed from the key pinned by an earlier audit to today's, in order. */
   readonly rotations?: readonly KeyRotation[];
   readonly stats: LogStats;
+  /** The dashboard's figures recomputed from the verified entries, when asked for. */
+  readonly dashboard?: DashboardView;
 }
 
 /** The log is not what it claims to be. `problems` says exactly what is wrong, one item each (exit code 1). */
@@ -148,6 +154,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     ...(previous && { previous: { size: previous.checkpoint.size, seenAt: previous.seenAt } }),
     ...(rotations.length > 0 && { rotations }),
     stats: tiles.stats.result(),
+    ...(options.dashboard && {
+      dashboard: tiles.dashboard.view(options.dashboard.scope, options.dashboard.range),
+    }),
   };
 }
 
@@ -232,6 +241,7 @@ interface Downloaded {
   /** Leaf hashes recomputed from the entries, in order. */
   readonly leaves: Uint8Array[];
   readonly stats: StatsCounter;
+  readonly dashboard: DashboardTotals;
   readonly problems: string[];
   /** Every `log.key_rotated` entry, in log order. */
   readonly rotations: LoggedRotation[];
@@ -264,6 +274,7 @@ async function downloadTiles(client: LogClient, size: number, options: AuditOpti
   await mapLimit(jobs, options.concurrency ?? 8, (job) => job());
 
   const stats = new StatsCounter();
+  const dashboard = new DashboardTotals();
   const problems: string[] = [];
   const leaves: Uint8Array[] = [];
   const rotations: Downloaded['rotations'] = [];
@@ -283,6 +294,7 @@ async function downloadTiles(client: LogClient, size: number, options: AuditOpti
       // older events (smaller seq) follow it; order is checked from the second entry on.
       lastSeq = index === 0 && decoded.type === 'instance.created' ? 0 : decoded.seq;
       stats.add(decoded);
+      dashboard.add(decoded);
       if (decoded.type === 'log.key_rotated') rotations.push({ index, ...decoded.data });
       if (decoded.type === 'policy.changed' && decoded.data.boundarySha256 !== undefined)
         boundaries.push({ index, sha256: decoded.data.boundarySha256 });
@@ -301,7 +313,7 @@ async function downloadTiles(client: LogClient, size: number, options: AuditOpti
         }),
       ),
   };
-  return { tiles, reader, leaves, stats, problems, rotations, boundaries };
+  return { tiles, reader, leaves, stats, dashboard, problems, rotations, boundaries };
 }
 
 /**

@@ -69,6 +69,29 @@ describe('porchlight audit (built CLI)', () => {
     expect(text.stdout).toMatch(/2026-03 +150\n/);
   });
 
+  it('recomputes the dashboard’s figures with --stats, for a month range', async () => {
+    serving = good;
+    const args = ['audit', url(), '--key', keys.vkey, '--state-dir', stateDir, '--stats'];
+    const json = await porchlight(...args, '--json', '--from', '2026-02', '--to', '2026-03');
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as {
+      dashboard: { from: string; figures: { id: string; total: number; byMonth: Record<string, number> }[] };
+    };
+    expect(report.dashboard.from).toBe('2026-02');
+    const hidden = report.dashboard.figures.find((f) => f.id === 'moderation.hidden')!;
+    expect(Object.keys(hidden.byMonth)).toEqual(['2026-02', '2026-03']);
+    expect(hidden.total).toBe(hidden.byMonth['2026-02']! + hidden.byMonth['2026-03']!);
+    const text = await porchlight(...args);
+    expect(text.stdout).toMatch(
+      /dashboard \(instance, the start to now\), recomputed from the verified entries:\n/,
+    );
+    expect(text.stdout).toMatch(/Posts hidden +86\n/);
+    const bad = await porchlight(...args, '--scope', 'agency');
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--scope agency needs --id');
+    expect((await porchlight('audit', url(), '--from', '2026-02')).stderr).toContain('--from needs --stats');
+  });
+
   it('exits 1 and names the entry when an entry was edited', async () => {
     const forged = makeEntries(600, 1, 'forged reason')[41]!;
     const bundle = (await buildLog(makeEntries(600).with(41, forged), { keys })).get('tile/entries/000')!;

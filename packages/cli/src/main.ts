@@ -5,7 +5,9 @@ import { audit, AuditFailure } from './audit.js';
 import type { AuditReport } from './audit.js';
 import { HttpError } from './fetch-log.js';
 import { defaultStateDir, fileStateStore } from './state.js';
-import { formatStats } from './stats.js';
+import { JURISDICTION_SLUG } from '@porchlight/tlog';
+import type { DashboardRange, DashboardScope } from '@porchlight/tlog';
+import { formatDashboard, formatStats } from './stats.js';
 import { evidenceMain } from './evidence.js';
 import { proofMain } from './proof.js';
 import { witnessMain } from './witness.js';
@@ -49,6 +51,14 @@ options:
                         (default ~/.porchlight/audit; one subdirectory per log)
   --concurrency <n>     downloads in flight at once (default 8)
   --json                print the result as JSON on stdout
+  --stats               also recompute the transparency dashboard's figures
+                        (the server's /dashboard and GET /api/dashboard) from
+                        the verified entries alone; printed only if the audit
+                        passes. With --json they are under "dashboard".
+  --scope <kind>        with --stats: instance (default), jurisdiction or agency
+  --id <id>             with --scope: a jurisdiction's slug or an agency's id
+  --from <YYYY-MM>      with --stats: first month counted (UTC)
+  --to <YYYY-MM>        with --stats: last month counted (UTC)
   --progress            show download progress on stderr even when it is not
                         a terminal (shown by default on a terminal)
   -h, --help            show this help
@@ -90,6 +100,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         'state-dir': { type: 'string' },
         concurrency: { type: 'string', default: '8' },
         json: { type: 'boolean', default: false },
+        stats: { type: 'boolean', default: false },
+        scope: { type: 'string' },
+        id: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
         progress: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -114,6 +129,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     return usage('--concurrency must be an integer from 1 to 64');
   }
+  const dashboard = dashboardOptions(values);
+  if (typeof dashboard === 'string') return usage(dashboard);
   let key = values.key;
   if (values['key-file'] !== undefined) {
     try {
@@ -133,6 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       witnesses: values.witness,
       concurrency,
       onWarning: (m) => process.stderr.write(`WARNING: ${m}\n`),
+      ...(dashboard && { dashboard }),
       ...(showProgress && { onProgress: progressBar() }),
     });
     process.stdout.write(
@@ -142,6 +160,39 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     return reportError(err, url, values.json);
   }
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The dashboard scope and range asked for with --stats; a usage problem as a string. */
+function dashboardOptions(values: {
+  stats: boolean;
+  scope?: string | undefined;
+  id?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}): { scope: DashboardScope; range: DashboardRange } | string | undefined {
+  const { stats, scope: kind = 'instance', id, from, to } = values;
+  if (!stats) {
+    const stray = (['scope', 'id', 'from', 'to'] as const).find((k) => values[k] !== undefined);
+    return stray ? `--${stray} needs --stats` : undefined;
+  }
+  for (const [name, month] of [
+    ['from', from],
+    ['to', to],
+  ] as const)
+    if (month !== undefined && !MONTH.test(month)) return `--${name} must be a month YYYY-MM, got ${month}`;
+  if (from !== undefined && to !== undefined && from > to) return '--to must not be before --from';
+  const range = { ...(from !== undefined && { from }), ...(to !== undefined && { to }) };
+  if (kind === 'instance') return id === undefined ? { scope: { kind }, range } : '--id needs --scope';
+  if (id === undefined) return `--scope ${kind} needs --id`;
+  if (kind === 'jurisdiction')
+    return JURISDICTION_SLUG.test(id) ? { scope: { kind, id }, range } : `--id must be a jurisdiction slug`;
+  if (kind === 'agency')
+    return /^[1-9][0-9]{0,15}$/.test(id) && Number.isSafeInteger(Number(id))
+      ? { scope: { kind, id: Number(id) }, range }
+      : '--id must be an agency id (a positive integer)';
+  return `--scope must be instance, jurisdiction or agency, got ${kind}`;
 }
 
 function usage(problem: string): number {
@@ -193,7 +244,8 @@ function formatReport(report: AuditReport): string {
     ),
     `  entries     ${report.stats.total}`,
   ];
-  return `${lines.join('\n')}\n${formatStats(report.stats)}`;
+  const dashboard = report.dashboard ? formatDashboard(report.dashboard) : '';
+  return `${lines.join('\n')}\n${formatStats(report.stats)}${dashboard}`;
 }
 
 /** Renders "tiles fetched / total" on stderr: rewritten in place on a terminal, every 10% otherwise. */

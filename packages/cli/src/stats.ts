@@ -1,4 +1,4 @@
-import type { Entry } from '@porchlight/tlog';
+import type { DashboardView, Entry } from '@porchlight/tlog';
 
 /** Statistics recomputed from a log's entries, the numbers Porchlight's dashboard publishes. */
 export interface LogStats {
@@ -41,4 +41,23 @@ export function formatStats(stats: LogStats): string {
     return `${title}:\n${rows.map(([k, n]) => `  ${k.padEnd(width)}  ${String(n).padStart(8)}\n`).join('')}`;
   };
   return `${table('entries by type', stats.byType)}${table('entries by month', stats.byMonth)}`;
+}
+
+/** Renders the dashboard's figures recomputed from the log: each total, then its months and breakdowns. */
+export function formatDashboard(view: DashboardView): string {
+  const scope = view.scope.id === null ? view.scope.kind : `${view.scope.kind} ${view.scope.id}`;
+  const range = `${view.from ?? 'the start'} to ${view.to ?? 'now'}`;
+  const width = Math.max(...view.figures.map((f) => f.label.length));
+  const lines = [`dashboard (${scope}, ${range}), recomputed from the verified entries:`];
+  for (const f of view.figures) {
+    lines.push(`  ${f.label.padEnd(width)}  ${String(f.total).padStart(12)}`);
+    const parts = [
+      ...Object.entries(f.byMonth).map(([m, n]) => `${m} ${n}`),
+      ...Object.entries(f.breakdowns).flatMap(([d, counts]) =>
+        Object.entries(counts).map(([k, n]) => `${d}=${k} ${n}`),
+      ),
+    ];
+    if (f.total > 0 && parts.length > 0) lines.push(`    ${parts.join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

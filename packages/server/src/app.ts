@@ -24,6 +24,7 @@ import { requestPoliciesRoutes } from './modules/policies/policies.routes.js';
 import { postsRoutes } from './modules/posts/posts.routes.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import { transparencyPublicRoutes } from './modules/transparency/transparency-public.routes.js';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 import { registerLogMetrics } from './modules/transparency/transparency.metrics.js';
 import { transparencyRoutes } from './modules/transparency/transparency.routes.js';
 import { registerWitnessMetrics } from './modules/transparency/transparency.witnesses.js';
@@ -131,6 +132,7 @@ export async function buildApp(
   registerClipMetrics(registry, services.clips);
   registerJobMetrics(registry, deps.db, deps.clock);
   transparencyPublicRoutes(app, services);
+  dashboardRoutes(app, services);
   agenciesRoutes(app, services);
   requestPoliciesRoutes(app, services);
   legalRoutes(app, services);

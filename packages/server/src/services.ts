@@ -31,6 +31,7 @@ import { NotificationsService } from './modules/notifications/notifications.serv
 import { PushService } from './modules/push/push.service.js';
 import { mediaJobs } from './modules/media/media.jobs.js';
 import { MediaService } from './modules/media/media.service.js';
+import { DashboardService } from './modules/dashboard/dashboard.service.js';
 
 /** Every domain service, built once per app from the same infrastructure. */
 export interface Services extends DisclosureServices {
@@ -43,6 +44,8 @@ export interface Services extends DisclosureServices {
   live: LiveService;
   transparency: TransparencyService;
   transparencyPublic: TransparencyPublicService;
+  /** The public transparency dashboard's figures, counted from the log. */
+  dashboard: DashboardService;
   agencies: AgenciesService;
   requestPolicies: RequestPoliciesService;
   vault: VaultService;
@@ -112,6 +115,7 @@ export function createServices(deps: Deps): Services {
     live,
     transparency,
     transparencyPublic: new TransparencyPublicService(deps, transparency),
+    dashboard: new DashboardService(deps),
     agencies,
     requestPolicies: new RequestPoliciesService(deps),
   };

@@ -412,6 +412,11 @@ export class DashboardTotals {
     return [...this.#counters.values()];
   }
 
+  /** Every request's and disclosure's attribution learned so far. */
+  attributions(): [string, Attribution][] {
+    return [...this.#attributions];
+  }
+
   view(scope: DashboardScope, range: DashboardRange = {}): DashboardView {
     return dashboardView(
       this.counters().filter((c) => counterInView(c, scope, range)),

@@ -18,6 +18,8 @@ export async function migrate(db: Database): Promise<number[]> {
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
       if (done.rowCount > 0) return;
       await tx.exec(m.sql);
+      // A migration whose data is computed in TypeScript (the dashboard's counters, from the log's entries).
+      if (m.backfill) await m.backfill(tx);
       await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
       applied.push(m.id);
     });

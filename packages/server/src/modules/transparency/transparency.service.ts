@@ -12,12 +12,14 @@ import {
   signNote,
   tileHashReader,
   TILE_WIDTH,
+  type Entry,
   type NoteSigner,
   type Tile,
 } from '@porchlight/tlog';
 import type { Deps } from '../../deps.js';
 import { notFound } from '../../errors.js';
 import type { Queryable } from '../../infra/db/index.js';
+import { recordEntries as recordDashboardEntries } from '../dashboard/dashboard.repository.js';
 import { encodeEventEntry, LOGGED_EVENT_TYPES, UnpublishableEventError } from './transparency.entries.js';
 import { loadLogKey, LogKeyError, type KeyPair, type LogKey } from './transparency.keys.js';
 import * as repo from './transparency.repository.js';
@@ -232,6 +234,11 @@ export class TransparencyService {
       reader,
     );
     await repo.insertEntries(tx, size, entries);
+    // The dashboard's counters move with the checkpoint that covers the entries they count.
+    await recordDashboardEntries(
+      tx,
+      entries.map((e) => JSON.parse(Buffer.from(e.data).toString('utf8')) as Entry),
+    );
     await repo.saveTiles(tx, next.tiles);
     const text = formatCheckpoint({
       origin: key.origin,

@@ -17,12 +17,20 @@ import cameraMatchCovering from './0018_camera_match_covering.js';
 import moderationDismiss from './0019_moderation_dismiss.js';
 import reportRules from './0020_report_rules.js';
 import postEdits from './0021_post_edits.js';
-import postMedia from './0023_post_media.js';
 import publicIds from './0016_public_ids.js';
 import notifications from './0017_notifications.js';
+import dashboard, { backfill as dashboardBackfill } from './0022_dashboard.js';
+import postMedia from './0023_post_media.js';
+import type { Queryable } from '../database.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = [
+export const MIGRATIONS: readonly {
+  id: number;
+  name: string;
+  sql: string;
+  /** Runs after `sql` in the migration's transaction. */
+  backfill?: (tx: Queryable) => Promise<void>;
+}[] = [
   { id: 1, name: 'foundation', sql: foundation },
   { id: 2, name: 'transparency', sql: transparency },
   { id: 3, name: 'log_witnesses', sql: logWitnesses },
@@ -44,5 +52,6 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
   { id: 19, name: 'moderation_dismiss', sql: moderationDismiss },
   { id: 20, name: 'report_rules', sql: reportRules },
   { id: 21, name: 'post_edits', sql: postEdits },
+  { id: 22, name: 'dashboard', sql: dashboard, backfill: dashboardBackfill },
   { id: 23, name: 'post_media', sql: postMedia },
 ];

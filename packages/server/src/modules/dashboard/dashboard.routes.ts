@@ -1,0 +1,43 @@
+import { Type, type Static } from 'typebox';
+import { responses } from '../../http/schema.js';
+import type { App } from '../../http/types.js';
+import type { Services } from '../../services.js';
+import { DashboardQuery, DashboardSchema } from './dashboard.schema.js';
+
+/** The public transparency dashboard. No account needed. */
+export function dashboardRoutes(app: App, { dashboard }: Services): void {
+  app.get(
+    '/api/dashboard',
+    {
+      schema: {
+        operationId: 'getDashboard',
+        tags: ['transparency'],
+        summary:
+          'Figures of the transparency log per month for the instance, a jurisdiction or an agency, at a ' +
+          'checkpoint, each linked to its entries; ?format=csv for CSV; public',
+        querystring: DashboardQuery,
+        response: responses(
+          200,
+          Type.Unsafe<Static<typeof DashboardSchema> | string>({
+            description: 'The figures as JSON, or as CSV with format=csv',
+            content: {
+              'application/json': { schema: DashboardSchema },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          }),
+          404,
+        ),
+      },
+    },
+    async (request, reply) => {
+      if (request.query.format === 'csv') {
+        const csv = await dashboard.csv(request.query);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="porchlight-dashboard.csv"')
+          .send(csv);
+      }
+      return (await dashboard.view(request.query)).body;
+    },
+  );
+}

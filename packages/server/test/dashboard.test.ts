@@ -1,0 +1,393 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfill } from '../src/infra/db/migrations/0022_dashboard.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import { ensureBuiltCli, porchlight } from './support/cli.js';
+import type { TestUser } from './support/client.js';
+import {
+  ageEncryptTo,
+  clip,
+  fileRequest,
+  HOME,
+  makeAgency,
+  requestWorld,
+  setAgencyKey,
+  square,
+  uploadDisclosure,
+} from './support/disclosures.js';
+import { makePost, makeUser } from './support/factories.js';
+import { publishPolicy } from './support/policies.js';
+import { listen } from './support/sse.js';
+import { LOG_ORIGIN } from './support/transparency.js';
+
+/*
+ * The transparency dashboard against hundreds of real accountability events (requests filed, refused and
+ * closed, clips shared and downloaded, moderation and appeals, agencies, policies, role changes), spread over
+ * three months: the API's figures and `porchlight audit --stats`, which recomputes them from the verified log
+ * alone, must agree exactly, and a tampered log must make the CLI refuse to print any.
+ */
+
+interface Figure {
+  id: string;
+  total: number;
+  byMonth: Record<string, number>;
+  breakdowns: Record<string, Record<string, number>>;
+  entries: { href: string; exact: boolean };
+}
+interface Dashboard {
+  scope: { kind: string; id: string | null; name: string };
+  from: string | null;
+  to: string | null;
+  checkpoint: { size: number; rootHash: string | null; href: string };
+  figures: Figure[];
+  recompute: string;
+}
+
+let t: TestApp;
+let url: string;
+let vkey: string;
+let tmp: string;
+let agencyA: number;
+let agencyB: number;
+let jurisdictionA: string;
+let jurisdictionB: string;
+const months: string[] = [];
+const filed = { a: 0, b: 0, closedA: 0 };
+let sharedBytes = 0;
+
+const q = <R>(sql: string, params: unknown[] = []) => t.database.db.query<R>(sql, params);
+const HOUR = 3_600_000;
+
+async function dashboard(query: string): Promise<Dashboard> {
+  const res = await t.app.inject({ method: 'GET', url: `/api/dashboard${query}` });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<Dashboard>();
+}
+
+async function cliStats(...args: string[]) {
+  const dir = await fs.mkdtemp(path.join(tmp, 'state-'));
+  return porchlight('audit', url, '--key', vkey, '--state-dir', dir, '--stats', '--json', ...args);
+}
+
+/** The figures without the API's links: what the CLI recomputes. */
+const numbers = (figures: readonly Figure[]) => figures.map(({ entries: _links, ...f }) => f);
+const figure = (d: Dashboard, id: string) => d.figures.find((f) => f.id === id)!;
+
+/** Moves the outbox events written after `afterId` back `monthsAgo` months, as if they had happened then. */
+async function backdate(afterId: number, monthsAgo: number): Promise<void> {
+  await q(`UPDATE events SET created_at = created_at - make_interval(months => $2) WHERE id > $1`, [
+    afterId,
+    monthsAgo,
+  ]);
+}
+const lastEvent = async () =>
+  (await q<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM events')).rows[0]!.id;
+
+async function moderate(mod: TestUser, author: TestUser, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const post = await makePost(author, { category: 'safety' });
+    const hide = await mod.api.POST('/api/moderation/posts/{id}/decisions', {
+      params: { path: { id: post.id } },
+      body: { action: 'hide', reason: 'Names a private person' },
+    });
+    expect(hide.response.status).toBeLessThan(300);
+    if (i % 2 === 0) {
+      const restore = await mod.api.POST('/api/moderation/posts/{id}/decisions', {
+        params: { path: { id: post.id } },
+        body: { action: 'restore', reason: 'Looked again: it names nobody' },
+      });
+      expect(restore.response.status).toBeLessThan(300);
+    }
+  }
+}
+
+async function refuse(officer: TestUser): Promise<void> {
+  const now = Date.now();
+  const res = await officer.raw('POST', '/api/requests', {
+    caseNumber: 'PPB-1',
+    offenseCategory: 'burglary',
+    legalBasis: 'warrant',
+    investigatorName: 'Det. Alex Rivera',
+    investigatorContact: 'arivera@police.portland.example',
+    narrative: 'Residential burglary; looking for a vehicle seen leaving around 2 am.',
+    area: square(HOME, 20_000),
+    windowStart: new Date(now - 48 * HOUR).toISOString(),
+    windowEnd: new Date(now - 42 * HOUR).toISOString(),
+    exigent: false,
+  });
+  expect(res.statusCode, res.body).toBe(422);
+}
+
+beforeAll(async () => {
+  await ensureBuiltCli();
+  t = await startTestApp({ env: { PORCHLIGHT_LOG_ORIGIN: LOG_ORIGIN } });
+  url = `${await listen(t.app)}/log`;
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'porchlight-dashboard-test-'));
+  const log = t.services.transparency;
+  await log.sequenceNow();
+
+  // Two jurisdictions and agencies, then three months of requests, refusals, closures, moderation and role
+  // changes (each month's outbox events backdated before they are sequenced).
+  let mark = await lastEvent();
+  const world = await requestWorld(t, new Date());
+  filed.a++;
+  ({ agencyId: agencyA, jurisdiction: jurisdictionA } = world);
+  jurisdictionB = `jb${Math.random().toString(36).slice(2, 8)}`;
+  await publishPolicy(world.admin, jurisdictionB);
+  const b = await makeAgency(t, world.admin, jurisdictionB, 1);
+  agencyB = b.agencyId;
+  await setAgencyKey(b.members[0]!);
+  const mod = await makeUser(t, { role: 'moderator' });
+  const author = await makeUser(t);
+  const officerA = world.members[0]!;
+  const officerB = b.members[0]!;
+  for (const monthsAgo of [2, 1, 0]) {
+    for (let i = 0; i < 15; i++) {
+      const r = await fileRequest(officerA, new Date());
+      filed.a++;
+      if (i % 3 === 0) {
+        const closed = await officerA.raw('POST', `/api/requests/${r.id}/close`, {
+          reason: 'Suspect identified',
+        });
+        expect(closed.statusCode, closed.body).toBe(200);
+        filed.closedA++;
+      }
+    }
+    for (let i = 0; i < 15; i++) {
+      await fileRequest(officerB, new Date());
+      filed.b++;
+    }
+    for (let i = 0; i < 3; i++) await refuse(officerA);
+    await moderate(mod, author, 30);
+    const role = await world.admin.api.PUT('/api/admin/users/{id}/role', {
+      params: { path: { id: (await makeUser(t)).id } },
+      body: { role: 'moderator', reason: 'Volunteered to moderate' },
+    });
+    expect(role.response.status).toBeLessThan(300);
+    await backdate(mark, monthsAgo);
+    mark = await lastEvent();
+    await log.sequenceNow();
+  }
+
+  // This month: two clips shared with agency A (its first request is logged by now), one downloaded.
+  for (const size of [70_000, 90_000]) {
+    const plaintext = clip(size);
+    const end = Date.now() - 45 * HOUR;
+    const ciphertext = await ageEncryptTo(
+      plaintext,
+      world.keys.map((k) => k.recipient),
+    );
+    const res = await uploadDisclosure(t, world.owner, world.request.id, ciphertext, {
+      plaintextSha256: createHash('sha256').update(plaintext).digest('hex'),
+      captureStart: new Date(end - 60_000).toISOString(),
+      captureEnd: new Date(end).toISOString(),
+      redactions: [],
+    });
+    expect(res.statusCode, res.body).toBe(204);
+    sharedBytes += size;
+  }
+  await log.sequenceNow();
+  const [first] = (await q<{ id: string }>('SELECT id FROM disclosures ORDER BY created_at LIMIT 1')).rows;
+  const got = await officerA.raw('GET', `/api/disclosures/${first!.id}/ciphertext`);
+  expect(got.statusCode, got.body).toBe(200);
+  await log.sequenceNow();
+  const res = await q<{ m: string }>(
+    `SELECT DISTINCT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS m FROM events ORDER BY m`,
+  );
+  months.push(...res.rows.map((r) => r.m));
+  vkey = (await t.app.inject({ method: 'GET', url: '/log/key' })).body;
+}, 600_000);
+
+afterAll(async () => {
+  await t.close();
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+describe('transparency dashboard', () => {
+  it('counts what happened, per agency and jurisdiction, at the latest checkpoint', async () => {
+    const all = await dashboard('');
+    const size = (await q<{ size: number }>('SELECT max(size)::int AS size FROM log_checkpoints')).rows[0]!
+      .size;
+    expect(size).toBeGreaterThan(250);
+    expect(new Set(figureTypes(all)).size).toBeGreaterThan(15);
+    expect(all.checkpoint.size).toBe(size);
+    expect(figure(all, 'requests.published').total).toBe(filed.a + filed.b);
+    expect(figure(all, 'requests.refused').total).toBe(9);
+    expect(figure(all, 'requests.refused').breakdowns.rule!.area_too_large).toBe(9);
+    expect(figure(all, 'moderation.hidden').total).toBe(90);
+    expect(figure(all, 'moderation.restored').total).toBe(45);
+    expect(figure(all, 'staff.role_changes').breakdowns.to).toEqual({ moderator: 3 });
+
+    const a = await dashboard(`?scope=agency&id=${agencyA}`);
+    expect(a.scope).toMatchObject({ kind: 'agency', id: String(agencyA) });
+    expect(figure(a, 'requests.published')).toMatchObject({
+      total: filed.a,
+      breakdowns: { category: { burglary: filed.a }, legal_basis: { warrant: filed.a } },
+    });
+    expect(figure(a, 'requests.closed').total).toBe(filed.closedA);
+    expect(figure(a, 'disclosures.shared').total).toBe(2);
+    expect(figure(a, 'disclosures.bytes').total).toBe(sharedBytes);
+    expect(figure(a, 'disclosures.accessed').total).toBe(1);
+    // Moderation names no agency, so an agency's dashboard does not claim any.
+    expect(a.figures.some((f) => f.id.startsWith('moderation.'))).toBe(false);
+
+    const bj = await dashboard(`?scope=jurisdiction&id=${jurisdictionB}`);
+    expect(figure(bj, 'requests.published').total).toBe(filed.b);
+    expect(figure(bj, 'disclosures.shared').total).toBe(0);
+    expect(figure(bj, 'policies.versions').total).toBe(1);
+
+    expect(months).toHaveLength(3);
+    const one = await dashboard(`?scope=agency&id=${agencyA}&from=${months[1]}&to=${months[1]}`);
+    expect(figure(one, 'requests.published')).toMatchObject({ total: 15, byMonth: { [months[1]!]: 15 } });
+    expect(figure(one, 'requests.published').entries).toEqual({
+      href: `/transparency?type=request.published&from=${months[1]}-01T00%3A00%3A00Z&to=${nextMonth(months[1]!)}-01T00%3A00%3A00Z&q=%22agency%22%3A${agencyA}%2C`,
+      exact: true,
+    });
+    expect(figure(one, 'disclosures.shared').entries.exact).toBe(false);
+  });
+
+  it('links each figure to entries the public search really returns', async () => {
+    const one = await dashboard(`?scope=agency&id=${agencyA}&from=${months[2]}&to=${months[2]}`);
+    const f = figure(one, 'requests.closed');
+    const search = new URLSearchParams(f.entries.href.split('?')[1]);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/transparency/entries?${search.toString()}&limit=100`,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<{ items: unknown[] }>().items).toHaveLength(f.total);
+    expect(f.total).toBeGreaterThan(0);
+  });
+
+  it('equals what `porchlight audit --stats` recomputes from the verified log, for every scope', async () => {
+    for (const [query, args] of [
+      ['', []],
+      [`?scope=agency&id=${agencyA}`, ['--scope', 'agency', '--id', String(agencyA)]],
+      [
+        `?scope=agency&id=${agencyB}&from=${months[0]}&to=${months[1]}`,
+        ['--scope', 'agency', '--id', String(agencyB), '--from', months[0]!, '--to', months[1]!],
+      ],
+      [
+        `?scope=jurisdiction&id=${jurisdictionA}&from=${months[1]}`,
+        ['--scope', 'jurisdiction', '--id', jurisdictionA, '--from', months[1]!],
+      ],
+    ] as const) {
+      const api = await dashboard(query);
+      const cli = await cliStats(...args);
+      expect(cli.code, cli.stderr).toBe(0);
+      const report = JSON.parse(cli.stdout) as {
+        size: number;
+        root: string;
+        dashboard: { scope: unknown; from: unknown; to: unknown; figures: unknown };
+      };
+      expect(report.size).toBe(api.checkpoint.size);
+      expect(report.root).toBe(api.checkpoint.rootHash);
+      expect(report.dashboard.figures).toEqual(numbers(api.figures));
+      expect(report.dashboard.scope).toEqual({ kind: api.scope.kind, id: api.scope.id });
+      expect([report.dashboard.from, report.dashboard.to]).toEqual([api.from, api.to]);
+    }
+  });
+
+  it('serves the same numbers as CSV', async () => {
+    const json = await dashboard(`?scope=agency&id=${agencyA}`);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/dashboard?scope=agency&id=${agencyA}&format=csv`,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = res.body
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
+    expect(rows[0]).toEqual([
+      'scope',
+      'id',
+      'from',
+      'to',
+      'checkpoint_size',
+      'figure',
+      'label',
+      'unit',
+      'dimension',
+      'key',
+      'value',
+    ]);
+    const totals: Record<string, number> = Object.fromEntries(
+      rows.filter((r) => r[8] === 'total').map((r) => [r[5]!, Number(r[10])]),
+    );
+    expect(totals).toEqual(Object.fromEntries(json.figures.map((f) => [f.id, f.total])));
+    expect(rows.slice(1).every((r) => r[4] === String(json.checkpoint.size))).toBe(true);
+  });
+
+  it('rebuilds the same counters from the entries (the migration’s backfill)', async () => {
+    const before = await dashboard(`?scope=jurisdiction&id=${jurisdictionA}`);
+    const all = await dashboard('');
+    await t.database.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM dashboard_counters');
+      await tx.query('DELETE FROM dashboard_attributions');
+      await backfill(tx);
+    });
+    expect(await dashboard(`?scope=jurisdiction&id=${jurisdictionA}`)).toEqual(before);
+    expect(await dashboard('')).toEqual(all);
+  });
+
+  it('answers bad parameters with a problem naming the parameter', async () => {
+    for (const [query, field] of [
+      ['?scope=agency', '/querystring/id'],
+      ['?scope=agency&id=abc', '/querystring/id'],
+      ['?id=3', '/querystring/id'],
+      ['?scope=jurisdiction&id=Not%20a%20slug', '/querystring/id'],
+      ['?from=2026-13', '/querystring/from'],
+      ['?from=2026-05&to=2026-04', '/querystring/to'],
+      ['?scope=county', '/querystring/scope'],
+    ] as const) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/dashboard${query}` });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(
+        res.json<{ errors: { field: string }[] }>().errors.map((e) => e.field),
+        query,
+      ).toContain(field);
+    }
+    const missing = await t.app.inject({ method: 'GET', url: '/api/dashboard?scope=agency&id=999999' });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('refuses to print figures from a tampered log', async () => {
+    const saved = await q<{ index: number; data: Uint8Array }>(
+      `SELECT index, data FROM log_entries WHERE type = 'request.published' ORDER BY index LIMIT 1`,
+    );
+    const row = saved.rows[0]!;
+    const edited = Buffer.from(row.data)
+      .toString('utf8')
+      .replace('"category":"burglary"', '"category":"homicide"');
+    try {
+      await q('UPDATE log_entries SET data = convert_to($2, $3) WHERE index = $1', [
+        row.index,
+        edited,
+        'UTF8',
+      ]);
+      const cli = await cliStats();
+      expect(cli.code).toBe(1);
+      const report = JSON.parse(cli.stdout) as { ok: boolean; problems: string[]; dashboard?: unknown };
+      expect(report.ok).toBe(false);
+      expect(report.dashboard).toBeUndefined();
+      expect(report.problems.join('\n')).toContain(`entry ${row.index}`);
+    } finally {
+      await q('UPDATE log_entries SET data = $2 WHERE index = $1', [row.index, row.data]);
+    }
+    expect((await cliStats()).code).toBe(0);
+  });
+});
+
+/** The entry types behind the figures that counted something. */
+const figureTypes = (d: Dashboard) => d.figures.filter((f) => f.total > 0).map((f) => f.id);
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
