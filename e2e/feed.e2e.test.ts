@@ -169,4 +169,75 @@ describe('neighbourhood feed, end to end', () => {
 
     for (const p of people) expect(p.errors).toEqual([]);
   }, 90_000);
+
+  it('lets an author edit a post (a moderator reads the earlier version) and mark it resolved, live, and a neighbour find it by its words', async () => {
+    const [alice, bob, mod] = people as [Person, Person, Person];
+    const url = server!.url;
+    const tag = Date.now().toString(36);
+    const title = `Bike taken from the rack on Pine ${tag}`;
+    const before = 'A red bike was taken from the rack outside the library around noon.';
+    const after = 'A red bike with a child seat was taken from the rack outside the library around noon.';
+
+    await alice.page.goto(`${url}/new`);
+    // The composer points to the guidelines.
+    expect(await alice.page.getByRole('link', { name: 'community guidelines' }).getAttribute('href')).toBe(
+      '/guidelines',
+    );
+    await alice.page.getByRole('radio', { name: 'Community' }).check();
+    await alice.page.getByLabel('Title').fill(title);
+    await alice.page.getByLabel('What happened?').fill(before);
+    await alice.page.getByRole('button', { name: 'Post to neighbours' }).click();
+    await alice.page.getByRole('article', { name: title }).waitFor();
+    await alice.page.getByRole('link', { name: title, exact: true }).click();
+    const postUrl = alice.page.url();
+
+    // Bob has the post open; the edit reaches him without a reload.
+    await bob.page.goto(postUrl);
+    await bob.page.getByText(before).waitFor();
+    await bob.page.evaluate(() => {
+      document.documentElement.dataset.e2eNoReload = 'yes';
+    });
+
+    await alice.page.getByRole('button', { name: 'Edit your post' }).click();
+    const form = alice.page.getByRole('form', { name: 'Edit your post' });
+    await form.getByLabel('What happened?').fill(after);
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await alice.page.getByText(after).waitFor();
+    await bob.page.getByText(after).waitFor();
+    await bob.page.getByText('(edited').waitFor();
+    // A neighbour does not get the history.
+    expect(await bob.page.getByText('Earlier versions').count()).toBe(0);
+
+    // The moderator reads what it said before.
+    await mod.page.goto(postUrl);
+    await mod.page.getByText('Earlier versions').click();
+    await mod.page.locator('.post-history__body').filter({ hasText: before }).waitFor();
+
+    // Resolved: Bob sees the badge live.
+    await alice.page.getByRole('button', { name: 'Mark resolved' }).click();
+    await alice.page.getByRole('button', { name: 'Reopen' }).waitFor();
+    await bob.page.locator('.badge--resolved').waitFor();
+    expect(await bob.page.evaluate(() => document.documentElement.dataset.e2eNoReload)).toBe('yes');
+
+    // Bob searches his feed for its words: only that post; the filter is in the address.
+    await bob.page.goto(url);
+    await bob.page.getByLabel('Words').fill(`child seat`);
+    await bob.page.getByRole('button', { name: 'Search' }).click();
+    await bob.page.waitForURL(/[?&]q=child\+seat/);
+    const found = bob.page.getByRole('list', { name: 'Posts near you' }).getByRole('article');
+    await found.first().waitFor();
+    expect(await found.count()).toBe(1);
+    await found.getByRole('heading', { name: title }).waitFor();
+    await bob.page.getByLabel('Words').fill(`no such words ${tag}`);
+    await bob.page.getByRole('button', { name: 'Search' }).click();
+    await bob.page.getByRole('heading', { name: 'No posts match these filters' }).click();
+    await bob.page.getByRole('button', { name: 'Clear filters' }).click();
+    await bob.page.waitForURL(`${url}/`);
+
+    // The guidelines are open to anyone.
+    const visitor = await fetch(`${url}/guidelines`);
+    expect(visitor.status).toBe(200);
+
+    for (const p of people) expect(p.errors).toEqual([]);
+  }, 90_000);
 });

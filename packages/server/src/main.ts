@@ -72,6 +72,10 @@ async function main(): Promise<void> {
 
   if (config.role === 'worker') {
     // No HTTP listener: the API processes serve /metrics, job queue gauges included (read from the database).
+    // The job and sequencer loops run on unref'd timers, so with no listener nothing but open database
+    // connections keeps this process alive; when PostgreSQL restarts they all drop and the worker would exit 0
+    // (quietly stopping the log and the jobs). Keep it alive until a signal ends it.
+    setInterval(() => undefined, 3_600_000);
     await app.ready();
     app.log.info({ database: db.kind, jobs: services.jobs.kinds }, 'Porchlight worker is running');
     return;

@@ -242,3 +242,65 @@ describe('feed filters', () => {
     }
   });
 });
+
+describe("a post's moderation history", () => {
+  it('shows moderators its reports (never who made them), decisions, appeal and edits, in order; residents get 403', async () => {
+    const [author, reporter] = [await makeUser(t), await makeUser(t, { name: 'Reporter Rita' })];
+    const mod = await makeUser(t, { role: 'moderator', name: 'Moderator Morgan' });
+    const other = await makeUser(t, { role: 'moderator', name: 'Moderator Quinn' });
+    const post = await makePost(author, { title: 'Selling my old bike', body: 'Cheap, message me' });
+    expect((await reporter.raw('POST', `/api/posts/${post.id}/reports`, { rule: 'spam' })).statusCode).toBe(
+      201,
+    );
+    expect(
+      (
+        await mod.raw('POST', `/api/moderation/posts/${post.id}/decisions`, {
+          action: 'hide',
+          reason: 'Selling is off-topic here',
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await edit(author, post.id, { body: 'Free to a good home' })).statusCode).toBe(200);
+    expect(
+      (
+        await author.raw('POST', `/api/posts/${post.id}/appeal`, {
+          statement: 'It is free now, not for sale',
+        })
+      ).statusCode,
+    ).toBe(200);
+    const appeals = await other.raw('GET', '/api/moderation/appeals');
+    const appeal = appeals
+      .json<{ items: { id: number; post: { id: string } }[] }>()
+      .items.find((a) => a.post.id === post.id)!;
+    expect(
+      (
+        await other.raw('POST', `/api/moderation/appeals/${appeal.id}/decision`, {
+          outcome: 'overturned',
+          reason: 'Giving it away is fine',
+        })
+      ).statusCode,
+    ).toBe(200);
+
+    const res = await mod.raw('GET', `/api/moderation/posts/${post.id}/history`);
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json<{ items: Record<string, unknown>[] }>().items;
+    expect(items.map((i) => [i.kind, i.action ?? i.status ?? i.rule ?? null])).toEqual([
+      ['report', 'spam'],
+      ['decision', 'hide'],
+      ['edit', null],
+      ['appeal', 'overturned'],
+      ['decision', 'restore'],
+    ]);
+    expect(items[1]).toMatchObject({ reason: 'Selling is off-topic here', moderator: 'Moderator Morgan' });
+    expect(items[3]).toMatchObject({
+      statement: 'It is free now, not for sale',
+      decidedBy: 'Moderator Quinn',
+    });
+    // Who reported is never in it.
+    expect(res.body).not.toContain('Reporter Rita');
+
+    for (const who of [author, reporter])
+      expect((await who.raw('GET', `/api/moderation/posts/${post.id}/history`)).statusCode).toBe(403);
+    expect((await mod.raw('GET', `/api/moderation/posts/po_${'A'.repeat(22)}/history`)).statusCode).toBe(404);
+  });
+});

@@ -6,6 +6,7 @@ import type {
   FastifySchemaValidationError,
 } from 'fastify';
 import { AppError, type FieldError } from '../errors.js';
+import { outageError, RETRY_AFTER_SECONDS } from './outage.js';
 
 /** An RFC 9457 problem document, with Porchlight's stable `code` and per-field `errors`. */
 export interface Problem {
@@ -31,6 +32,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
     ...(err.errors ? { errors: err.errors } : {}),
     ...err.extensions,
   };
+  if (err.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply.status(err.status).type('application/problem+json').send(body);
 }
 
@@ -94,6 +96,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (fe.statusCode === 429) return sendProblem(reply, request, new AppError('rate_limited', fe.message));
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return sendProblem(reply, request, new AppError('bad_request', fe.message));
+    }
+    const outage = outageError(error);
+    if (outage) {
+      request.log.warn({ err: error }, 'a dependency is unavailable');
+      return sendProblem(reply, request, outage);
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(

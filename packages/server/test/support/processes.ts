@@ -24,7 +24,7 @@ export interface ServerProcess {
  * Runs the built server (`node dist/main.js`) as an operator would, with `env` on top of a quiet test
  * environment. Resolves once an API process listens (or a worker says it runs).
  */
-export function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+export function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: SERVER,
     env: {

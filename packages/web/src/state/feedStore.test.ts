@@ -22,6 +22,7 @@ function post(n: number, over: Partial<Post> = {}): Post {
     myReaction: null,
     editedAt: null,
     resolvedAt: null,
+    media: [],
     status: 'visible',
     isMine: false,
     moderation: null,

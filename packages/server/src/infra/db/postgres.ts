@@ -64,7 +64,8 @@ export function openPostgres(connectionString: string, options: { max?: number }
           relisten(attempt + 1);
         });
       },
-      Math.min(30_000, 100 * 2 ** attempt),
+      // At most 2 s apart: live events resume within seconds of the database coming back.
+      Math.min(2_000, 100 * 2 ** attempt),
     );
     timer.unref();
   };

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, notFound, type ErrorCode } from '../../errors.js';
+import { RETRY_AFTER_SECONDS } from '../../http/outage.js';
 import { sendProblem } from '../../http/problem.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
@@ -66,6 +67,7 @@ async function send(request: FastifyRequest, reply: FastifyReply, res: Response)
     }
     headers.set('content-type', 'application/problem+json');
     headers.set('content-length', String(Buffer.byteLength(body)));
+    if (res.status === 503) headers.set('retry-after', String(RETRY_AFTER_SECONDS));
   }
   const out: Record<string, string> = {};
   headers.forEach((value, name) => (out[name] = value));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Metadata, Server } from '@tus/server';
 import type { Deps } from '../../deps.js';
 import { AppError, ERROR_CATALOGUE, notFound, type ErrorCode, type FieldError } from '../../errors.js';
+import { tusOutage } from '../../http/outage.js';
 import type { UploadLedger } from '../../infra/blob/index.js';
 import { authorize, type Viewer } from '../../policies.js';
 import * as cameras from '../cameras/cameras.repository.js';
@@ -91,6 +92,7 @@ export class UploadsService {
       // tus defaults to `Access-Control-Allow-Origin: *`; uploads belong to this site's own pages only.
       allowedOrigins: [deps.config.publicUrl],
       namingFunction: () => randomBytes(16).toString('hex'),
+      onResponseError: tusOutage,
       onUploadCreate: async (req, upload) => {
         const intent = this.intents.get(req);
         if (!intent) throw tusProblem('bad_request', 'upload creation was not validated');

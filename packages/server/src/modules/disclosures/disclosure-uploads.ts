@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Metadata, Server } from '@tus/server';
 import type { Deps } from '../../deps.js';
 import { AppError, notFound, type FieldError } from '../../errors.js';
+import { tusOutage } from '../../http/outage.js';
 import { authorize, type Viewer } from '../../policies.js';
 import type { AgencyKeysService } from '../agency-keys/agency-keys.service.js';
 import type { ClipsService } from '../clips/clips.service.js';
@@ -76,6 +77,7 @@ export class DisclosureUploadsService {
       exposedHeaders: [DISCLOSURE_ID_HEADER],
       allowedOrigins: [this.deps.config.publicUrl],
       namingFunction: () => randomBytes(16).toString('hex'),
+      onResponseError: tusOutage,
       onUploadCreate: async (req, upload) => {
         const intent = this.intents.get(req);
         if (!intent) throw new TusProblem('bad_request', 'upload creation was not validated');

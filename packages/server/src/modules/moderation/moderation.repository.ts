@@ -200,3 +200,47 @@ export async function decideAppeal(
   );
   return res.rowCount > 0;
 }
+
+/** One thing that happened to a post in moderation, as the history reads it. Reporter ids are never selected. */
+export type HistoryRow =
+  | { kind: 'report'; at: Date; rule: ReportRule; reason: string; resolved_at: Date | null }
+  | { kind: 'decision'; at: Date; action: DecisionAction; reason: string; moderator: string }
+  | {
+      kind: 'appeal';
+      at: Date;
+      statement: string;
+      status: 'pending' | 'upheld' | 'overturned';
+      decided_at: Date | null;
+      decision_reason: string | null;
+      decided_by: string | null;
+    }
+  | { kind: 'edit'; at: Date };
+
+/** A post's reports, decisions, appeal and edits, oldest first. */
+export async function postHistory(db: Queryable, postId: number): Promise<HistoryRow[]> {
+  const [reports, decisions, appeals, edits] = await Promise.all([
+    db.query<HistoryRow>(
+      `SELECT 'report' AS kind, created_at AS at, rule, reason, resolved_at FROM reports
+       WHERE post_id = $1 ORDER BY id`,
+      [postId],
+    ),
+    db.query<HistoryRow>(
+      `SELECT 'decision' AS kind, d.created_at AS at, d.action, d.reason, u.display_name AS moderator
+       FROM moderation_decisions d JOIN users u ON u.id = d.moderator_id WHERE d.post_id = $1 ORDER BY d.id`,
+      [postId],
+    ),
+    db.query<HistoryRow>(
+      `SELECT 'appeal' AS kind, a.created_at AS at, a.statement, a.status, a.decided_at, a.decision_reason,
+              u.display_name AS decided_by
+       FROM appeals a LEFT JOIN users u ON u.id = a.decided_by WHERE a.post_id = $1`,
+      [postId],
+    ),
+    db.query<HistoryRow>(
+      `SELECT 'edit' AS kind, replaced_at AS at FROM post_revisions WHERE post_id = $1 ORDER BY id`,
+      [postId],
+    ),
+  ]);
+  return [...reports.rows, ...decisions.rows, ...appeals.rows, ...edits.rows].sort(
+    (a, b) => a.at.getTime() - b.at.getTime(),
+  );
+}

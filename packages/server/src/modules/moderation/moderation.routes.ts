@@ -7,6 +7,7 @@ import {
   AppealDecisionBody,
   AppealList,
   DecisionBody,
+  PostHistorySchema,
   QueuePage,
   QueueQuery,
 } from './moderation.schema.js';
@@ -25,6 +26,20 @@ export function moderationRoutes(app: App, { moderation }: Services): void {
       },
     },
     (request) => moderation.queue(request.viewer, request.query),
+  );
+
+  app.get(
+    '/api/moderation/posts/:id/history',
+    {
+      schema: {
+        operationId: 'getPostModerationHistory',
+        tags: ['moderation'],
+        summary: 'A post’s reports (never who made them), decisions, appeal and edits, oldest first',
+        params: PostIdParams,
+        response: responses(200, PostHistorySchema, 401, 403, 404),
+      },
+    },
+    (request) => moderation.history(request.viewer, request.params.id),
   );
 
   app.post(

@@ -73,3 +73,43 @@ export const AppealDecisionBody = Obj({
   }),
   reason: Reason('Why; shown to the author and published in the transparency log'),
 });
+
+const At = Type.String({ format: 'date-time' });
+
+export const PostHistorySchema = Obj(
+  {
+    items: Type.Array(
+      Type.Union([
+        Obj({
+          kind: Type.Literal('report'),
+          at: At,
+          rule: Literals(REPORT_RULES),
+          reason: Type.String(),
+          resolvedAt: Type.Union([At, Type.Null()]),
+        }),
+        Obj({
+          kind: Type.Literal('decision'),
+          at: At,
+          action: Literals(DECISION_ACTIONS),
+          reason: Type.String(),
+          moderator: Type.String({ description: 'The deciding moderator’s display name' }),
+        }),
+        Obj({
+          kind: Type.Literal('appeal'),
+          at: At,
+          statement: Type.String(),
+          status: Type.Union([Type.Literal('pending'), Type.Literal('upheld'), Type.Literal('overturned')]),
+          decidedAt: Type.Union([At, Type.Null()]),
+          decisionReason: Type.Union([Type.String(), Type.Null()]),
+          decidedBy: Type.Union([Type.String(), Type.Null()]),
+        }),
+        Obj({ kind: Type.Literal('edit'), at: At }),
+      ]),
+    ),
+  },
+  {
+    description:
+      'Everything that happened to a post in moderation, oldest first: reports (never who made them), ' +
+      'decisions, its appeal, and its author’s edits (the earlier versions are at /api/posts/{id}/revisions)',
+  },
+);

@@ -6,7 +6,7 @@ import { authorize, type Viewer } from '../../policies.js';
 import { insertEvent } from '../events/events.repository.js';
 import { presentPost } from '../posts/posts.presenter.js';
 import { findPost, moderationNotices } from '../posts/posts.repository.js';
-import { presentAppeal, presentQueueItem } from './moderation.presenter.js';
+import { presentAppeal, presentHistoryItem, presentQueueItem } from './moderation.presenter.js';
 import * as repo from './moderation.repository.js';
 import type { DecisionAction } from './moderation.schema.js';
 
@@ -234,6 +234,15 @@ export class ModerationService {
     });
     if (input.outcome === 'overturned') await this.publish('post.restored', post);
     return this.present(v, post.public_id);
+  }
+
+  /** Everything that happened to a post in moderation, for moderators: reports (never who), decisions, appeal, edits. */
+  async history(viewer: Viewer | null, publicId: string) {
+    const v = authorize(viewer, 'moderation.queue');
+    const row = await findPost(this.deps.db, v.id, publicId);
+    if (!row) throw notFound('post');
+    const rows = await repo.postHistory(this.deps.db, row.id);
+    return { items: rows.map(presentHistoryItem) };
   }
 
   private async present(v: Viewer, publicId: string) {

@@ -1,8 +1,9 @@
+import type { PostCategory } from '@porchlight/policy';
 import type { FieldError } from '../../errors.js';
 import { mentionsPerson, mentionsRace } from './profiling.js';
 
-export type Category =
-  'crime' | 'suspicious_activity' | 'safety' | 'lost_found_pet' | 'community' | 'unexpected_activity';
+/** A post's category: the vocabulary is `POST_CATEGORIES` in `@porchlight/policy`. */
+export type Category = PostCategory;
 
 /** The structured description of a person in a crime or suspicious-activity post. */
 export interface PersonDescription {

@@ -1,6 +1,6 @@
 import type { Viewer } from '../../policies.js';
 import { presentPostMedia } from '../media/media.presenter.js';
-import type { CommentRow, ModerationNoticeRow, PostRow } from './posts.repository.js';
+import type { CommentRow, ModerationNoticeRow, PostRevisionRow, PostRow } from './posts.repository.js';
 
 const isModerator = (v: Viewer): boolean => v.role === 'moderator' || v.role === 'admin';
 
@@ -20,6 +20,8 @@ export function presentPost(row: PostRow, viewer: Viewer, notice: ModerationNoti
     location: { cell: row.cell, lat: row.cell_lat, lng: row.cell_lng },
     person: row.person ? { ...row.person } : null,
     createdAt: row.created_at.toISOString(),
+    editedAt: row.edited_at?.toISOString() ?? null,
+    resolvedAt: row.resolved_at?.toISOString() ?? null,
     commentCount: row.comment_count,
     reactions: { thanks: r.thanks ?? 0, helpful: r.helpful ?? 0, agree: r.agree ?? 0, sad: r.sad ?? 0 },
     myReaction: row.my_reaction,
@@ -54,6 +56,17 @@ export function presentComment(row: CommentRow) {
     author: { id: row.author_id, displayName: row.author_name, isAgency: row.author_role === 'agency' },
     body: row.body,
     createdAt: row.created_at.toISOString(),
+    editedAt: row.edited_at?.toISOString() ?? null,
+  };
+}
+
+export function presentPostRevision(row: PostRevisionRow) {
+  return {
+    category: row.category,
+    title: row.title,
+    body: row.body,
+    person: row.person ? { ...row.person } : null,
+    replacedAt: row.replaced_at.toISOString(),
   };
 }
 

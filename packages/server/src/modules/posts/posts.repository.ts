@@ -1,12 +1,12 @@
 import { invalid } from '../../errors.js';
-import type { ReportRule } from '@porchlight/policy';
+import type { ReactionKind, ReportRule } from '@porchlight/policy';
 import type { Queryable } from '../../infra/db/index.js';
 import type { Role } from '../../policies.js';
 import { newPublicId } from '../../public-ids.js';
 import { POST_MEDIA_COLUMN, type PostMediaJson } from '../media/media.presenter.js';
 import type { Category, PersonDescription } from './composer.js';
 
-export type ReactionKind = 'thanks' | 'helpful' | 'agree' | 'sad';
+export type { ReactionKind };
 
 export interface PostRow {
   id: number;
@@ -24,6 +24,8 @@ export interface PostRow {
   status: 'visible' | 'hidden';
   comment_count: number;
   created_at: Date;
+  edited_at: Date | null;
+  resolved_at: Date | null;
   author_name: string;
   author_role: Role;
   reactions: Partial<Record<ReactionKind, number>> | null;
@@ -34,7 +36,7 @@ export interface PostRow {
 /** Columns of a post as presented, for one viewer (`$1` is the viewer's id). */
 export const POST_COLUMNS = `
   p.id, p.public_id, p.author_id, p.category, p.title, p.body, p.cell, p.cell_lat, p.cell_lng, p.area_cell, p.person,
-  p.status, p.comment_count, p.created_at, u.display_name AS author_name, u.role AS author_role,
+  p.status, p.comment_count, p.created_at, p.edited_at, p.resolved_at, u.display_name AS author_name, u.role AS author_role,
   (SELECT jsonb_object_agg(r.kind, r.n) FROM
      (SELECT kind, count(*)::int AS n FROM reactions WHERE post_id = p.id GROUP BY kind) r) AS reactions,
   (SELECT kind FROM reactions WHERE post_id = p.id AND user_id = $1) AS my_reaction,
@@ -95,13 +97,22 @@ export interface FeedQuery {
   beforeId: number | undefined;
   limit: number;
   category: Category | undefined;
+  /** Only posts created at or after this time. */
+  since: Date | undefined;
+  /** Only posts whose title or body contains these words (as typed, any case). */
+  text: string | undefined;
 }
+
+/** A LIKE pattern matching `text` anywhere, with LIKE's own wildcards taken literally. */
+const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Posts the viewer may see in the feed: visible, in the candidate cells, cell centre within the radius. */
 const FEED_MATCH = `
   q.area_cell = ANY($1::text[]) AND q.status = 'visible'
   AND ($2::bigint IS NULL OR q.id < $2)
   AND ($6::text IS NULL OR q.category = $6)
+  AND ($8::timestamptz IS NULL OR q.created_at >= $8)
+  AND ($9::text IS NULL OR q.title ILIKE $9 OR q.body ILIKE $9)
   AND 12742017.6 * asin(least(1, sqrt(
         power(sin(radians(q.cell_lat - $3) / 2), 2)
       + cos(radians($3)) * cos(radians(q.cell_lat)) * power(sin(radians(q.cell_lng - $4) / 2), 2)))) <= $5`;
@@ -128,11 +139,13 @@ export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> 
     q.radiusM,
     q.category ?? null,
     q.limit,
+    q.since ?? null,
+    q.text === undefined ? null : containsPattern(q.text),
   ];
   let ids = (
     await db.query<{ id: number }>(
       `SELECT q.id FROM (
-         SELECT id, area_cell, status, category, cell_lat, cell_lng FROM posts
+         SELECT id, area_cell, status, category, cell_lat, cell_lng, created_at, title, body FROM posts
          WHERE ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT ${RECENT_WINDOW}
        ) q WHERE ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7`,
       params,
@@ -208,6 +221,7 @@ export interface CommentRow {
   author_role: Role;
   body: string;
   created_at: Date;
+  edited_at: Date | null;
 }
 
 export async function insertComment(
@@ -334,4 +348,67 @@ export async function deletePost(tx: Queryable, id: number): Promise<void> {
 export async function deleteComment(tx: Queryable, c: { id: number; postId: number }): Promise<void> {
   await tx.query('DELETE FROM comments WHERE id = $1', [c.id]);
   await tx.query('UPDATE posts SET comment_count = greatest(comment_count - 1, 0) WHERE id = $1', [c.postId]);
+}
+
+/** What an author may change in a post; `undefined` leaves a field as it is. */
+export interface PostContent {
+  category: Category;
+  title: string;
+  body: string;
+  person: PersonDescription | null;
+}
+
+/**
+ * Replaces a post's content, keeping the version it replaces in `post_revisions` (same transaction), and
+ * stamps `edited_at`. The caller has checked that the content really changed.
+ */
+export async function editPost(tx: Queryable, id: number, next: PostContent): Promise<void> {
+  await tx.query(
+    `INSERT INTO post_revisions (post_id, category, title, body, person)
+     SELECT id, category, title, body, person FROM posts WHERE id = $1`,
+    [id],
+  );
+  await tx.query(
+    `UPDATE posts SET category = $2, title = $3, body = $4, person = $5, edited_at = now() WHERE id = $1`,
+    [id, next.category, next.title, next.body, next.person ? JSON.stringify(next.person) : null],
+  );
+}
+
+/** Marks a post resolved (now) or open again. */
+export async function setResolved(tx: Queryable, id: number, resolved: boolean): Promise<void> {
+  await tx.query('UPDATE posts SET resolved_at = CASE WHEN $2 THEN now() END WHERE id = $1', [id, resolved]);
+}
+
+export interface PostRevisionRow extends PostContent {
+  replaced_at: Date;
+}
+
+/** A post's replaced versions, oldest first. */
+export async function postRevisions(db: Queryable, postId: number): Promise<PostRevisionRow[]> {
+  const res = await db.query<PostRevisionRow>(
+    `SELECT category, title, body, person, replaced_at FROM post_revisions WHERE post_id = $1 ORDER BY id`,
+    [postId],
+  );
+  return res.rows;
+}
+
+/** Replaces a comment's body, keeping the replaced one in `comment_revisions`, and stamps `edited_at`. */
+export async function editComment(tx: Queryable, id: number, body: string): Promise<void> {
+  await tx.query(
+    'INSERT INTO comment_revisions (comment_id, body) SELECT id, body FROM comments WHERE id = $1',
+    [id],
+  );
+  await tx.query('UPDATE comments SET body = $2, edited_at = now() WHERE id = $1', [id, body]);
+}
+
+/** A comment's replaced bodies, oldest first. */
+export async function commentRevisions(
+  db: Queryable,
+  commentId: number,
+): Promise<{ body: string; replaced_at: Date }[]> {
+  const res = await db.query<{ body: string; replaced_at: Date }>(
+    'SELECT body, replaced_at FROM comment_revisions WHERE comment_id = $1 ORDER BY id',
+    [commentId],
+  );
+  return res.rows;
 }

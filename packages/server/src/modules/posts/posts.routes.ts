@@ -8,10 +8,14 @@ import {
   CommentSchema,
   CreateCommentBody,
   CreatePostBody,
+  CommentRevisions,
+  EditCommentBody,
+  EditPostBody,
   FeedQuery,
   PageQuery,
   PostPage,
   PostIdParams,
+  PostRevisions,
   PostSchema,
   ReactionBody,
   ReportBody,
@@ -99,6 +103,66 @@ export function postsRoutes(app: App, { posts }: Services): void {
     },
     async (request, reply) =>
       reply.status(201).send(await posts.comment(request.viewer, request.params.id, request.body.body)),
+  );
+
+  app.patch(
+    '/api/posts/:id',
+    {
+      schema: {
+        operationId: 'editPost',
+        tags: ['feed'],
+        description:
+          'The author edits their post (the composer rules apply again; the replaced version is kept for ' +
+          'moderators) or marks it resolved / open again',
+        params: PostIdParams,
+        body: EditPostBody,
+        response: responses(200, PostSchema, 401, 403, 404, 422),
+      },
+    },
+    (request) => posts.edit(request.viewer, request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/posts/:id/revisions',
+    {
+      schema: {
+        operationId: 'getPostRevisions',
+        tags: ['moderation'],
+        summary: 'Earlier versions of an edited post (its author and moderators only)',
+        params: PostIdParams,
+        response: responses(200, PostRevisions, 401, 403, 404),
+      },
+    },
+    (request) => posts.revisions(request.viewer, request.params.id),
+  );
+
+  app.patch(
+    '/api/comments/:id',
+    {
+      schema: {
+        operationId: 'editComment',
+        tags: ['feed'],
+        description: 'The author edits their comment; the replaced text is kept for moderators',
+        params: PublicIdParams('co'),
+        body: EditCommentBody,
+        response: responses(200, CommentSchema, 401, 403, 404, 409, 422),
+      },
+    },
+    (request) => posts.editComment(request.viewer, request.params.id, request.body.body),
+  );
+
+  app.get(
+    '/api/comments/:id/revisions',
+    {
+      schema: {
+        operationId: 'getCommentRevisions',
+        tags: ['moderation'],
+        summary: 'Earlier versions of an edited comment (its author and moderators only)',
+        params: PublicIdParams('co'),
+        response: responses(200, CommentRevisions, 401, 403, 404),
+      },
+    },
+    (request) => posts.commentRevisions(request.viewer, request.params.id),
   );
 
   app.delete(

@@ -80,6 +80,12 @@ export const PostSchema = Obj({
   location: CoarseLocationSchema,
   person: Type.Union([PersonSchema, Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
+  editedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When its author last edited it; moderators and the author can read the earlier versions',
+  }),
+  resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When its author marked it resolved (the situation is over); null while it is open',
+  }),
   commentCount: Type.Integer(),
   reactions: ReactionCounts,
   myReaction: Type.Union([ReactionKindSchema, Type.Null()]),
@@ -97,6 +103,27 @@ export const PostPage = Obj({
 export const FeedQuery = Obj({
   ...CursorQuery,
   category: Type.Optional(CategorySchema),
+  since: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Only posts made at or after this time (e.g. the last 24 hours)',
+    }),
+  ),
+  within: Type.Optional(
+    Type.Integer({
+      minimum: 100,
+      maximum: 50_000,
+      description: 'Only posts within this many metres of your home (never more than your feed radius)',
+    }),
+  ),
+  q: Type.Optional(
+    Type.String({
+      minLength: 2,
+      maxLength: 100,
+      pattern: '\\S',
+      description: 'Only posts whose title or text contains this (any case)',
+    }),
+  ),
 });
 
 export const PageQuery = Obj(CursorQuery);
@@ -107,6 +134,7 @@ export const CommentSchema = Obj({
   author: Obj({ id: Type.Integer(), displayName: Type.String(), isAgency: Type.Boolean() }),
   body: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
+  editedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
 export const CommentPage = Obj({
@@ -134,3 +162,41 @@ export const ReportBody = Obj({
     }),
   ),
 });
+
+export const EditPostBody = Obj(
+  {
+    category: Type.Optional(CategorySchema),
+    title: Type.Optional(Type.String({ minLength: 3, maxLength: 140, pattern: '\\S' })),
+    body: Type.Optional(Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S' })),
+    person: Type.Optional(Type.Union([PersonSchema, Type.Null()], { description: 'null removes it' })),
+    resolved: Type.Optional(
+      Type.Boolean({ description: 'true marks the post resolved (the situation is over); false reopens it' }),
+    ),
+  },
+  {
+    minProperties: 1,
+    description: 'What the author changes; fields left out stay as they are. The composer rules apply again.',
+  },
+);
+
+export const PostRevisionSchema = Obj({
+  category: CategorySchema,
+  title: Type.String(),
+  body: Type.String(),
+  person: Type.Union([PersonSchema, Type.Null()]),
+  replacedAt: Type.String({ format: 'date-time', description: 'When an edit replaced this version' }),
+});
+
+export const PostRevisions = Obj(
+  { items: Type.Array(PostRevisionSchema) },
+  { description: 'Earlier versions of a post, oldest first; the post itself is the current one' },
+);
+
+export const EditCommentBody = CreateCommentBody;
+
+export const CommentRevisions = Obj(
+  {
+    items: Type.Array(Obj({ body: Type.String(), replacedAt: Type.String({ format: 'date-time' }) })),
+  },
+  { description: 'Earlier versions of a comment, oldest first' },
+);

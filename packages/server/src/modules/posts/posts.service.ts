@@ -10,7 +10,7 @@ import { attachPostMedia, MEDIA_PURGE_JOB } from '../media/media.service.js';
 import { deleteReplyNotification } from '../notifications/notifications.repository.js';
 import { findUserById } from '../users/users.repository.js';
 import { checkComment, checkComposition, type Category, type PersonDescription } from './composer.js';
-import { presentComment, presentPost } from './posts.presenter.js';
+import { presentComment, presentPost, presentPostRevision } from './posts.presenter.js';
 import * as posts from './posts.repository.js';
 
 const canModerate = (v: Viewer): boolean => v.role === 'moderator' || v.role === 'admin';
@@ -21,21 +21,35 @@ export class PostsService {
   /** The viewer's feed: visible posts within their radius, newest first. */
   async feed(
     viewer: Viewer | null,
-    q: { cursor?: string | undefined; limit?: number | undefined; category?: Category | undefined },
+    q: {
+      cursor?: string | undefined;
+      limit?: number | undefined;
+      category?: Category | undefined;
+      since?: string | undefined;
+      within?: number | undefined;
+      q?: string | undefined;
+    },
   ) {
     const v = authorize(viewer, 'feed.read');
     const user = await findUserById(this.deps.db, v.id);
     if (user?.home_lat == null || user.home_lng == null) throw new AppError('home_required');
     const home = { lat: user.home_lat, lng: user.home_lng };
     const limit = q.limit ?? 20;
+    // A distance filter narrows the feed; it never widens it past the radius the viewer chose.
+    const radiusM = Math.min(user.radius_m, q.within ?? user.radius_m);
+    const since = q.since === undefined ? undefined : new Date(q.since);
+    if (since && Number.isNaN(since.getTime())) throw invalid('/querystring/since', 'is not a date and time');
+    const text = q.q?.trim();
     const rows = await posts.feedPage(this.deps.db, {
       viewerId: v.id,
-      areaCells: areaCellsCovering(home, user.radius_m),
+      areaCells: areaCellsCovering(home, radiusM),
       home,
-      radiusM: user.radius_m,
+      radiusM,
       beforeId: await posts.rowIdOf(this.deps.db, 'posts', publicIdCursor('po', q.cursor)),
       limit: limit + 1,
       category: q.category,
+      since,
+      text: text || undefined,
     });
     return this.presentPage(rows, limit, v);
   }
@@ -135,6 +149,129 @@ export class PostsService {
     });
   }
 
+  /**
+   * The author edits their post or marks it resolved. An edit keeps the version it replaces, for moderators
+   * (and the author) to read, and must pass the composer's rules again: an edit cannot slip in what the
+   * composer would have refused. Moderators hide posts; they do not edit them.
+   */
+  async edit(
+    viewer: Viewer | null,
+    postId: string,
+    input: {
+      category?: Category | undefined;
+      title?: string | undefined;
+      body?: string | undefined;
+      person?: PersonDescription | null | undefined;
+      resolved?: boolean | undefined;
+    },
+  ) {
+    const v = authorize(viewer, 'post.edit');
+    const row = await this.readable(v, postId);
+    if (row.author_id !== v.id) throw forbidden('only its author can edit a post');
+    const next: posts.PostContent = {
+      category: input.category ?? row.category,
+      title: (input.title ?? row.title).trim(),
+      body: (input.body ?? row.body).trim(),
+      person: input.person === undefined ? row.person : input.person,
+    };
+    if (next.title.length < 3) throw invalid('/body/title', 'must have at least 3 characters besides spaces');
+    const fields = (['category', 'title', 'body', 'person'] as const).filter((f) =>
+      f === 'person' ? !samePerson(next.person, row.person) : next[f] !== row[f],
+    );
+    if (fields.length > 0) {
+      const problem = checkComposition({ ...next, person: next.person ?? undefined });
+      if (problem) throw new AppError('profiling_risk', problem.explanation, problem.errors);
+    }
+    const resolve =
+      input.resolved !== undefined && input.resolved !== (row.resolved_at !== null)
+        ? input.resolved
+        : undefined;
+    if (fields.length === 0 && resolve === undefined) return this.get(v, postId);
+    await this.deps.db.transaction(async (tx) => {
+      if (fields.length > 0) {
+        await posts.editPost(tx, row.id, next);
+        await insertEvent(tx, {
+          type: 'post.edited',
+          actorId: v.id,
+          subjectType: 'post',
+          subjectId: row.public_id,
+          data: { fields },
+        });
+      }
+      if (resolve !== undefined) {
+        await posts.setResolved(tx, row.id, resolve);
+        await insertEvent(tx, {
+          type: 'post.resolved',
+          actorId: v.id,
+          subjectType: 'post',
+          subjectId: row.public_id,
+          data: { resolved: resolve },
+        });
+      }
+    });
+    await this.publish({
+      kind: 'post.updated',
+      postId: row.public_id,
+      areaCell: row.area_cell,
+      lat: row.cell_lat,
+      lng: row.cell_lng,
+    });
+    return this.get(v, postId);
+  }
+
+  /** A post's earlier versions: for its author and moderators; anyone else who can read it gets a 403. */
+  async revisions(viewer: Viewer | null, postId: string) {
+    const v = authorize(viewer, 'post.read');
+    const row = await this.readable(v, postId);
+    if (row.author_id !== v.id && !canModerate(v))
+      throw forbidden('the edit history of a post is for its author and moderators');
+    return { items: (await posts.postRevisions(this.deps.db, row.id)).map(presentPostRevision) };
+  }
+
+  /** The author edits their comment; the replaced text is kept for moderators. */
+  async editComment(viewer: Viewer | null, commentId: string, body: string) {
+    const v = authorize(viewer, 'comment.edit');
+    const { comment, post } = await this.readableComment(v, commentId);
+    if (comment.author_id !== v.id) throw forbidden('only its author can edit a comment');
+    if (post.status !== 'visible') throw new AppError('conflict', 'this post is hidden by a moderator');
+    const problem = checkComment(body);
+    if (problem) throw new AppError('profiling_risk', problem.explanation, problem.errors);
+    const text = body.trim();
+    if (text !== comment.body) {
+      await this.deps.db.transaction(async (tx) => {
+        await posts.editComment(tx, comment.id, text);
+        await insertEvent(tx, {
+          type: 'comment.edited',
+          actorId: v.id,
+          subjectType: 'comment',
+          subjectId: comment.public_id,
+          data: { postId: post.public_id },
+        });
+      });
+      await this.publish({
+        kind: 'comment.updated',
+        postId: post.public_id,
+        commentId: comment.public_id,
+        areaCell: post.area_cell,
+        lat: post.cell_lat,
+        lng: post.cell_lng,
+      });
+    }
+    const updated = await posts.findComment(this.deps.db, commentId);
+    if (!updated) throw notFound('comment');
+    return presentComment(updated);
+  }
+
+  /** A comment's earlier versions: for its author and moderators. */
+  async commentRevisions(viewer: Viewer | null, commentId: string) {
+    const v = authorize(viewer, 'post.read');
+    const { comment } = await this.readableComment(v, commentId);
+    if (comment.author_id !== v.id && !canModerate(v))
+      throw forbidden('the edit history of a comment is for its author and moderators');
+    const rows = await posts.commentRevisions(this.deps.db, comment.id);
+    return { items: rows.map((r) => ({ body: r.body, replacedAt: r.replaced_at.toISOString() })) };
+  }
+
   /** One post. Hidden posts exist only for their author and moderators; for anyone else they are not found. */
   async get(viewer: Viewer | null, postId: string) {
     const v = authorize(viewer, 'post.read');
@@ -189,12 +326,7 @@ export class PostsService {
   /** The author deletes their comment; it leaves open threads live. Nobody else may delete it. */
   async deleteComment(viewer: Viewer | null, commentId: string): Promise<void> {
     const v = authorize(viewer, 'comment.delete');
-    const c = await posts.findComment(this.deps.db, commentId);
-    if (!c) throw notFound('comment');
-    // A comment on a post the viewer may not read does not exist for them either.
-    const post = await this.readable(v, c.post_public_id).catch((err: unknown) => {
-      throw err instanceof AppError && err.code === 'not_found' ? notFound('comment') : err;
-    });
+    const { comment: c, post } = await this.readableComment(v, commentId);
     if (c.author_id !== v.id) throw forbidden('only its author can delete a comment');
     await this.deps.db.transaction(async (tx) => {
       await posts.deleteComment(tx, { id: c.id, postId: post.id });
@@ -284,6 +416,16 @@ export class PostsService {
     return row;
   }
 
+  /** A comment the viewer may read, with its post: a comment on a post they may not read does not exist. */
+  private async readableComment(v: Viewer, commentId: string) {
+    const comment = await posts.findComment(this.deps.db, commentId);
+    if (!comment) throw notFound('comment');
+    const post = await this.readable(v, comment.post_public_id).catch((err: unknown) => {
+      throw err instanceof AppError && err.code === 'not_found' ? notFound('comment') : err;
+    });
+    return { comment, post };
+  }
+
   /** Whether the viewer's feed could show this post: its cell centre within their radius of their home. */
   private async inArea(v: Viewer, row: posts.PostRow): Promise<boolean> {
     const user = await findUserById(this.deps.db, v.id);
@@ -310,4 +452,17 @@ export class PostsService {
       // The change is committed; subscribers catch up on reconnect.
     }
   }
+}
+
+/** Whether two person descriptions say the same thing (jsonb does not keep key order). */
+function samePerson(a: PersonDescription | null, b: PersonDescription | null): boolean {
+  const canonical = (p: PersonDescription | null) =>
+    p === null
+      ? 'null'
+      : JSON.stringify(
+          Object.entries(p)
+            .filter(([, value]) => value !== undefined)
+            .sort(([x], [y]) => x.localeCompare(y)),
+        );
+  return canonical(a) === canonical(b);
 }
