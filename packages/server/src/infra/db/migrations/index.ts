@@ -21,6 +21,7 @@ import publicIds from './0016_public_ids.js';
 import notifications from './0017_notifications.js';
 import dashboard, { backfill as dashboardBackfill } from './0022_dashboard.js';
 import postMedia from './0023_post_media.js';
+import mutes from './0024_mutes.js';
 import type { Queryable } from '../database.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -54,4 +55,5 @@ export const MIGRATIONS: readonly {
   { id: 21, name: 'post_edits', sql: postEdits },
   { id: 22, name: 'dashboard', sql: dashboard, backfill: dashboardBackfill },
   { id: 23, name: 'post_media', sql: postMedia },
+  { id: 24, name: 'mutes', sql: mutes },
 ];
