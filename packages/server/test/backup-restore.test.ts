@@ -35,6 +35,8 @@ import {
 } from './support/vault.js';
 
 const sh = promisify(execFile);
+/** A camera id as upload metadata carries it (ids are becoming public `ca_…` strings). */
+const idText = (id: string | number): string => String(id);
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const kind = testDatabaseKind();
 
@@ -84,7 +86,7 @@ describe(`backup and restore (${kind})`, () => {
     const auth = { user: clipOwner };
     const created = await tus(t.app, auth, 'POST', '/api/uploads', {
       'upload-length': String(ciphertext.length),
-      'upload-metadata': encodeMetadata({ cameraId: String(camera.id), ...clipTimes() }),
+      'upload-metadata': encodeMetadata({ cameraId: idText(camera.id), ...clipTimes() }),
     });
     expect(created.statusCode, created.body).toBe(201);
     const url = created.headers.location!;

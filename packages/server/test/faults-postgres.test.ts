@@ -30,7 +30,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('PostgreSQL restarts under two
   }, 120_000);
   afterAll(async () => {
     for (const s of servers) await s.stop();
-    await db?.destroy();
+    await db.destroy();
   });
 
   it('answers 503 while the database is down and recovers, live events included, without a restart', async () => {
@@ -68,15 +68,25 @@ describe.runIf(testDatabaseKind() === 'postgres')('PostgreSQL restarts under two
 
     await db.start();
     // Each process's LISTEN connection comes back by itself (what was notified while it was down is lost).
-    await vi.waitFor(async () => expect(await listeners()).toBe(listening), {
-      timeout: 15_000,
-      interval: 200,
-    });
-    for (const s of [a, b]) {
-      await vi.waitFor(async () => expect((await fetch(`${s.origin}/readyz`)).status).toBe(200), {
+    await vi.waitFor(
+      async () => {
+        expect(await listeners()).toBe(listening);
+      },
+      {
         timeout: 15_000,
         interval: 200,
-      });
+      },
+    );
+    for (const s of [a, b]) {
+      await vi.waitFor(
+        async () => {
+          expect((await fetch(`${s.origin}/readyz`)).status).toBe(200);
+        },
+        {
+          timeout: 15_000,
+          interval: 200,
+        },
+      );
     }
     // A write succeeds on either process, and a live subscriber on B sees a post made through A.
     const stream = await openLive(b.origin, neighbour.jar);

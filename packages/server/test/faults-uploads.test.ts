@@ -24,6 +24,9 @@ import {
   ownerKeys,
 } from './support/vault.js';
 
+/** A camera id as upload metadata carries it (ids are becoming public `ca_…` strings). */
+const idText = (id: string | number): string => String(id);
+
 /** An owner with a vault and a camera, speaking HTTP to `origin`. */
 async function remoteOwner(origin: string) {
   const user = await remoteUser(origin, HOME);
@@ -40,7 +43,7 @@ async function remoteOwner(origin: string) {
     body: { name: 'Porch', location: CAMERA_POINT, privacyZones: [] },
   });
   expect(camera.response.status).toBe(201);
-  return { user, keys, cameraId: String(camera.data!.id) };
+  return { user, keys, cameraId: camera.data!.id };
 }
 
 const TUS = { 'tus-resumable': '1.0.0' };
