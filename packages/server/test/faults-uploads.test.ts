@@ -43,7 +43,7 @@ async function remoteOwner(origin: string) {
     body: { name: 'Porch', location: CAMERA_POINT, privacyZones: [] },
   });
   expect(camera.response.status).toBe(201);
-  return { user, keys, cameraId: camera.data!.id };
+  return { user, keys, cameraId: idText(camera.data!.id) };
 }
 
 const TUS = { 'tus-resumable': '1.0.0' };
