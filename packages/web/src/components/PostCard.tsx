@@ -5,6 +5,7 @@ import { Link } from '../router';
 import { AgencyBadge, CategoryBadge } from './Badges';
 import { DeletePostButton } from './DeletePostButton';
 import { PersonDetails } from './PersonDetails';
+import { PostMedia } from './PostMedia';
 import { ReactionBar } from './ReactionBar';
 import { RelativeTime } from './RelativeTime';
 import { ReportButton } from './ReportButton';
@@ -69,6 +70,7 @@ export function PostCard({
       <p className="post__body">
         <LinkedText text={post.body} />
       </p>
+      <PostMedia post={post} onChange={onChange} />
       {post.person ? <PersonDetails person={post.person} /> : null}
       {children}
       <div className="post__actions">

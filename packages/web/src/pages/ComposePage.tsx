@@ -14,6 +14,7 @@ import { EMPTY_PERSON, PersonFields, type PersonDraft } from '../components/Pers
 import { ProblemAlert } from '../components/ProblemAlert';
 import { PERSON_CATEGORIES } from '../format';
 import { LazyAreaMap } from '../map/LazyAreaMap';
+import { MediaPicker, type MediaSelection } from '../components/MediaPicker';
 import { Link, navigate } from '../router';
 import { useAnnounce } from '../state/announcer';
 import { useFeedStore } from '../state/feed';
@@ -56,6 +57,7 @@ export function ComposePage() {
   const [elsewhere, setElsewhere] = useState(false);
   const [where, setWhere] = useState<CoordinateDraft>({ lat: '', lng: '' });
   const [error, setError] = useState<ApiError | null>(null);
+  const [media, setMedia] = useState<MediaSelection>({ ids: [], uploading: false });
   const [busy, setBusy] = useState(false);
   const profilingAlert = useRef<HTMLDivElement>(null);
 
@@ -76,6 +78,7 @@ export function ComposePage() {
       body,
       ...(personAllowed && describesPerson ? { person: personBody(person) } : {}),
       ...(elsewhere && point ? { location: point } : {}),
+      ...(media.ids.length > 0 ? { media: media.ids } : {}),
     };
     try {
       const post = await call(api.POST('/api/posts', { body: input }));
@@ -173,6 +176,8 @@ export function ComposePage() {
           </fieldset>
         ) : null}
 
+        <MediaPicker onChange={setMedia} />
+
         <fieldset className="where">
           <legend>Where</legend>
           <label className="check">
@@ -224,8 +229,8 @@ export function ComposePage() {
           <Link to="/" className="button button--ghost">
             Cancel
           </Link>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Posting…' : 'Post to neighbours'}
+          <button type="submit" className="button button--primary" disabled={busy || media.uploading}>
+            {busy ? 'Posting…' : media.uploading ? 'Uploading…' : 'Post to neighbours'}
           </button>
         </div>
       </form>

@@ -1,0 +1,144 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  exifGps,
+  jpegSegments,
+  jpegWithGps,
+  videoWithLocation,
+} from '../packages/server/test/support/media.js';
+import { openBrowser, signIn, type Person } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+/*
+ * A resident posts a photo straight off a phone (GPS in its EXIF) and a short video; a neighbour sees the
+ * photo with no EXIF or GPS left in the bytes the server sends, and plays and seeks the transcoded video.
+ */
+describe('photos and video in posts, end to end', () => {
+  let server: RunningServer | undefined;
+  let dir: string;
+  const people: Person[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'porchlight-e2e-media-'));
+    server = await startServer();
+    people.push(...(await Promise.all([openBrowser(), openBrowser()])));
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(people.map((p) => p.close()));
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  /** The bytes at `url` as the page's own fetch gets them (its cookies, its origin). */
+  const fetchBytes = async (page: Page, url: string): Promise<Buffer> =>
+    Buffer.from(
+      await page.evaluate(async (u) => {
+        const res = await fetch(u);
+        if (!res.ok) throw new Error(`${u} answered ${res.status}`);
+        return Array.from(new Uint8Array(await res.arrayBuffer()));
+      }, url),
+    );
+
+  it('strips GPS from a posted photo, and a posted video plays and seeks', async () => {
+    const [alice, bob] = people as [Person, Person];
+    const url = server!.url;
+    const title = `Heron on the allotment fence ${Date.now().toString(36)}`;
+    await Promise.all([
+      signIn(alice.page, url, 'alice@demo.porchlight'),
+      signIn(bob.page, url, 'bob@demo.porchlight'),
+    ]);
+
+    const photo = await jpegWithGps({ lat: 51.5072, lng: -0.1276 }, { width: 1600, height: 1200 });
+    expect(exifGps(photo)).toBeDefined();
+    const video = await videoWithLocation(path.join(dir, 'heron.mp4'), { seconds: 6, format: 'mp4' });
+
+    await alice.page.getByRole('link', { name: 'New post' }).click();
+    await alice.page.getByRole('radio', { name: 'Community' }).check();
+    await alice.page.getByLabel('Title').fill(title);
+    await alice.page.getByLabel('What happened?').fill('It stood there for ten minutes, then flew off east.');
+    // The composer says these are public and unencrypted before anything is chosen.
+    await alice.page.getByText('public to your neighbours and stored unencrypted').waitFor();
+    await alice.page.getByLabel('Add photos or video').setInputFiles([
+      { name: 'IMG_2041.jpg', mimeType: 'image/jpeg', buffer: photo },
+      { name: 'heron.mp4', mimeType: 'video/mp4', buffer: video },
+    ]);
+    const chosen = alice.page.getByRole('list', { name: 'Chosen photos and videos' });
+    await chosen.getByText('Uploaded', { exact: true }).waitFor({ timeout: 30_000 });
+    await chosen.getByText('Uploaded; it is converted after you post').waitFor({ timeout: 30_000 });
+    await alice.page.getByRole('button', { name: 'Post to neighbours' }).click();
+    await alice.page.getByRole('article', { name: title }).waitFor();
+
+    // Bob's feed: the photo's thumbnail links to the full photo; neither carries EXIF or GPS.
+    await bob.page.reload();
+    const post = bob.page.getByRole('article', { name: title });
+    const thumb = post.getByRole('img', { name: /^Photo 1 of 1/ });
+    await thumb.waitFor();
+    const full = await thumb.locator('xpath=..').getAttribute('href');
+    for (const src of [await thumb.getAttribute('src'), full]) {
+      const bytes = await fetchBytes(bob.page, src!);
+      expect(bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(true);
+      expect(exifGps(bytes)).toBeUndefined();
+      expect(jpegSegments(bytes).filter((s) => s.marker >= 0xffe1 && s.marker <= 0xffef)).toEqual([]);
+      expect(bytes.includes(Buffer.from('Exif'))).toBe(false);
+    }
+    expect(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+
+    // The video converts on the job queue; the post says so, then shows a player with a poster.
+    const player = post.locator('video');
+    await player.waitFor({ timeout: 90_000 });
+    expect(await player.getAttribute('poster')).toMatch(/\/thumbnail$/);
+    await player.evaluate(
+      (v: HTMLVideoElement) =>
+        new Promise<void>((resolve, reject) => {
+          if (v.readyState >= 1) resolve();
+          v.addEventListener(
+            'loadedmetadata',
+            () => {
+              resolve();
+            },
+            { once: true },
+          );
+          v.addEventListener(
+            'error',
+            () => {
+              reject(new Error(`video error ${v.error?.code}`));
+            },
+            {
+              once: true,
+            },
+          );
+        }),
+    );
+    expect(await player.evaluate((v: HTMLVideoElement) => v.duration)).toBeCloseTo(6, 0);
+    // Seek: the browser asks for a byte range and lands where it was told.
+    const at = await player.evaluate(
+      (v: HTMLVideoElement) =>
+        new Promise<number>((resolve) => {
+          v.addEventListener(
+            'seeked',
+            () => {
+              resolve(v.currentTime);
+            },
+            { once: true },
+          );
+          v.currentTime = 4;
+        }),
+    );
+    expect(at).toBeCloseTo(4, 0);
+    // Play: time moves on.
+    const played = await player.evaluate(async (v: HTMLVideoElement) => {
+      v.muted = true;
+      const from = v.currentTime;
+      await v.play();
+      await new Promise((r) => setTimeout(r, 800));
+      v.pause();
+      return v.currentTime - from;
+    });
+    expect(played).toBeGreaterThan(0.2);
+    expect([...alice.errors, ...bob.errors]).toEqual([]);
+  }, 180_000);
+});
