@@ -288,7 +288,7 @@ try {
 
     // Prepare and upload source run in one worker, as in the app; they are timed and sampled separately.
     await page.evaluate(
-      ({ identity, recipients }) => {
+      ({ identity, recipients, keeper }) => {
         const w = new Worker('/share.js', { type: 'module' });
         (window as unknown as { share: Worker }).share = w;
         (window as unknown as { prepared: Promise<unknown> }).prepared = new Promise((resolveRun, reject) => {
@@ -298,9 +298,15 @@ try {
             if (e.data.op === 'error') reject(new Error(e.data.error));
           };
         });
-        w.postMessage({ op: 'prepare', source: { kind: 'vault', clipId: '1', identity }, recipients });
+        // The owner's own recipient keeps the file key (sealed) so the share can resume after a reload.
+        w.postMessage({
+          op: 'prepare',
+          source: { kind: 'vault', clipId: '1', identity },
+          recipients,
+          keeper,
+        });
       },
-      { identity: owner.identity, recipients: members.map((m) => m.recipient) },
+      { identity: owner.identity, recipients: members.map((m) => m.recipient), keeper: owner.recipient },
     );
     const shareLive = await workerLive('/share.js');
     const prep = await measured(

@@ -6,6 +6,7 @@ import { absoluteTime } from '../format';
 import { inbox } from '../requests/inbox/api';
 import { RequestSummary } from '../requests/inbox/RequestSummary';
 import type { InboxItem } from '../requests/inbox/types';
+import { discardShares } from '../requests/share/pendingShares';
 import { Link } from '../router';
 import { useAnnounce } from '../state/announcer';
 import { refreshInboxCount } from '../state/inbox';
@@ -51,6 +52,8 @@ export function InboxPage() {
     setConfirming(null);
     try {
       await inbox.dismiss(requestId);
+      // A share of this request left unfinished by a reload is not wanted any more.
+      await discardShares(String(me.id), requestId).catch(() => 0);
       setItems((list) => list?.filter((i) => i.request.id !== requestId) ?? null);
       void refreshInboxCount(me.id);
       announce('Request dismissed. Nothing about it was kept.');

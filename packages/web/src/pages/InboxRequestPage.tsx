@@ -5,6 +5,8 @@ import { disclosures, inbox, vault as vaultApi } from '../requests/inbox/api';
 import { RequestSummary } from '../requests/inbox/RequestSummary';
 import type { InboxItem, OwnDisclosure } from '../requests/inbox/types';
 import { MyDisclosures } from '../requests/share/MyDisclosures';
+import { discardShares } from '../requests/share/pendingShares';
+import { ResumeShares } from '../requests/share/ResumeShares';
 import { SharePanel } from '../requests/share/SharePanel';
 import { WindowClips, type RedactedCopy, type WindowClip } from '../requests/share/WindowClips';
 import { Link } from '../router';
@@ -28,9 +30,11 @@ export function InboxRequestPage({ requestId }: { requestId: string }) {
   const [keys, setKeys] = useState<VaultKeys | null | undefined>(undefined);
   const [cameras, setCameras] = useState<Camera[] | null>(null);
   const [shared, setShared] = useState<OwnDisclosure[]>([]);
-  const [selected, setSelected] = useState<Map<number, WindowClip>>(new Map());
-  const [redacted, setRedacted] = useState<Map<number, RedactedCopy>>(new Map());
+  const [selected, setSelected] = useState<Map<string, WindowClip>>(new Map());
+  const [redacted, setRedacted] = useState<Map<string, RedactedCopy>>(new Map());
   const [error, setError] = useState<ApiError | null>(null);
+  const [discarded, setDiscarded] = useState(0);
+  const userId = String(me.id);
 
   useEffect(() => {
     const before = document.title;
@@ -58,11 +62,15 @@ export function InboxRequestPage({ requestId }: { requestId: string }) {
         const mine = new Set(i.myCameras.map((m) => m.id));
         setCameras(c.filter((cam) => mine.has(cam.id)));
       })
-      .catch((err: unknown) => {
-        setError(toApiError(err));
+      .catch(async (err: unknown) => {
+        const problem = toApiError(err);
+        setError(problem);
+        // No longer in the inbox: expired or withdrawn. A share of it left unfinished by a reload cannot finish.
+        if (problem.problem.status === 404)
+          setDiscarded(await discardShares(userId, requestId).catch(() => 0));
       });
     void loadShared();
-  }, [requestId, loadShared]);
+  }, [requestId, userId, loadShared]);
 
   // A request is listed as soon as it is published but reaches the log within seconds; until its entry is
   // there, look again, so the page shows the entry (and checks it) without a reload.
@@ -125,6 +133,13 @@ export function InboxRequestPage({ requestId }: { requestId: string }) {
       </p>
       <h1 id="request-title">{item ? `${item.request.agency.name} asks for footage` : 'Footage request'}</h1>
       {error ? <ProblemAlert error={error} /> : null}
+      {discarded > 0 ? (
+        <p role="status" className="alert">
+          Your unfinished share of {discarded} {discarded === 1 ? 'clip' : 'clips'} was discarded: this
+          request is no longer open (it expired or the agency withdrew it), so the agency can no longer
+          receive it. The part already uploaded was deleted from the server.
+        </p>
+      ) : null}
       {item === null ? (
         error ? null : (
           <p aria-busy="true">Loading the request…</p>
@@ -134,6 +149,7 @@ export function InboxRequestPage({ requestId }: { requestId: string }) {
           <div className="card">
             <RequestSummary item={item} verify />
           </div>
+          <ResumeShares item={item} userId={userId} vault={vault} onShared={() => void loadShared()} />
           <section className="stack" aria-labelledby="clips-title">
             <h2 id="clips-title">Your clips from that time</h2>
             {keys === undefined ? null : keys === null ? (

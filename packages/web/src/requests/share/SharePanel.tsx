@@ -15,7 +15,8 @@ import {
 import type { UnlockedVault } from '../../vault/vaultStore';
 import { disclosures } from '../inbox/api';
 import type { InboxItem } from '../inbox/types';
-import { prepareShare, type PreparedShare, type RedactionApplied } from './disclosureUpload';
+import { isRefusal, prepareShare, type PreparedShare, type RedactionApplied } from './disclosureUpload';
+import { clipIdText, forgetShare, saveShare, shareRecord, updateShare } from './pendingShares';
 import type { WindowClip } from './WindowClips';
 
 type Step =
@@ -26,7 +27,7 @@ type Step =
   | { kind: 'sent'; count: number };
 
 /** Every key generation of the vault, one per line, as the vault's service worker gets them. */
-const keyRing = (vault: UnlockedVault): string =>
+export const keyRing = (vault: UnlockedVault): string =>
   [vault.identity, ...((vault as { previous?: string[] }).previous ?? [])].join('\n');
 
 /** The camera's H3 cell coarsened to resolution 8 (~0.7 km²), the finest the manifest may carry (G8). */
@@ -113,8 +114,9 @@ export function SharePanel({
         const share = await prepareShare({
           source: chosen.redacted
             ? { kind: 'file', file: chosen.redacted.video }
-            : { kind: 'vault', clipId: String(chosen.clip.id), identity: keyRing(vault) },
+            : { kind: 'vault', clipId: clipIdText(chosen.clip.id), identity: keyRing(vault) },
           recipients: recipients.recipients,
+          keeper: vault.recipient,
           manifest: {
             requestId: request.id,
             ...clipFacts(chosen),
@@ -140,6 +142,7 @@ export function SharePanel({
 
   const send = async (prepared: { item: WindowClip; share: PreparedShare }[]) => {
     setError(null);
+    const started: string[] = [];
     try {
       const { csrfToken } = await call(api.GET('/api/session'));
       for (const [i, p] of prepared.entries()) {
@@ -150,18 +153,39 @@ export function SharePanel({
           sent: 0,
           total: p.share.ciphertextBytes,
         });
+        // Remembered before the first byte goes, so a reload can continue it (see pendingShares.ts).
+        const record = shareRecord({
+          userId: vault.userId,
+          requestId: request.id,
+          clipId: clipIdText(p.item.clip.id),
+          redacted: Boolean(p.item.redacted),
+          share: p.share,
+          now: new Date(),
+        });
+        const key = record.key;
+        await saveShare(record);
+        started.push(key);
         await p.share.send({
           csrfToken,
           onProgress: (sent, total) => {
             setStep({ kind: 'sending', index: i, count: prepared.length, sent, total });
           },
+          onUploadUrl: (uploadUrl) => void updateShare(key, { uploadUrl }),
+          onAccepted: (sent) => void updateShare(key, { sent }),
         });
+        await forgetShare(key);
       }
       setStep({ kind: 'sent', count: prepared.length });
       onShared();
     } catch (err) {
+      // Cancelled here (or refused by the server): nothing is left to resume, on the server or in this browser.
       await discardAll(prepared);
-      setError(toApiError(err));
+      await Promise.all(started.map(forgetShare));
+      setError(
+        isRefusal(err)
+          ? localError('The agency cannot receive this clip', err instanceof Error ? err.message : '')
+          : toApiError(err),
+      );
       setStep({ kind: 'choosing' });
       onShared();
     }

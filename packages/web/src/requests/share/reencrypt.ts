@@ -62,7 +62,14 @@ export interface Reencryption {
  */
 export async function reencrypt(clip: ClipReader, recipients: readonly string[]): Promise<Reencryption> {
   if (recipients.length === 0) throw new Error('no recipients to encrypt to');
-  const writer = await createEncryptor([...recipients]);
+  return reencryptWith(clip, await createEncryptor([...recipients]));
+}
+
+/**
+ * `clip` encrypted by `writer` — a fresh one, or one rebuilt after a reload (`resumeKeptEncryptor`), which gives
+ * every chunk the same bytes again, so `slice` can start at any offset the server reports.
+ */
+export function reencryptWith(clip: ClipReader, writer: PayloadWriter): Reencryption {
   const count = chunkCount(clip.size);
   const size = writer.ciphertextSize(clip.size);
   // A tus PATCH boundary usually falls inside a chunk; keep the batch both sides need.
