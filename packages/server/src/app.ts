@@ -31,6 +31,7 @@ import { registerWitnessMetrics } from './modules/transparency/transparency.witn
 import { registerClipMetrics } from './modules/clips/clips.metrics.js';
 import { registerJobMetrics } from './infra/jobs/index.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { mutesRoutes } from './modules/mutes/mutes.routes.js';
 import { camerasRoutes } from './modules/cameras/cameras.routes.js';
 import { clipsRoutes } from './modules/clips/clips.routes.js';
 import { uploadsRoutes } from './modules/clips/uploads.routes.js';
@@ -122,6 +123,7 @@ export async function buildApp(
   authRoutes(app, services, deps.config);
   accountRoutes(app, services, deps.config);
   usersRoutes(app, services);
+  mutesRoutes(app, services);
   postsRoutes(app, services);
   mediaRoutes(app, services);
   moderationRoutes(app, services);

@@ -8,6 +8,7 @@ import { PostsService } from './modules/posts/posts.service.js';
 import { TransparencyPublicService } from './modules/transparency/transparency.public.js';
 import { TransparencyService } from './modules/transparency/transparency.service.js';
 import { UsersService } from './modules/users/users.service.js';
+import { MutesService } from './modules/mutes/mutes.service.js';
 import { openBlobStore } from './infra/blob/index.js';
 import { CamerasService } from './modules/cameras/cameras.service.js';
 import { ClipsService } from './modules/clips/clips.service.js';
@@ -37,6 +38,7 @@ import { DashboardService } from './modules/dashboard/dashboard.service.js';
 export interface Services extends DisclosureServices {
   auth: AuthService;
   users: UsersService;
+  mutes: MutesService;
   posts: PostsService;
   /** Photos and video in posts: tus uploads, re-encoding without metadata, serving while the post is visible. */
   media: MediaService;
@@ -109,6 +111,7 @@ export function createServices(deps: Deps): Services {
     uploads: new UploadsService(deps, vault, devices, clips),
     auth,
     users: new UsersService(deps),
+    mutes: new MutesService(deps),
     posts: new PostsService(deps),
     media,
     moderation: new ModerationService(deps),

@@ -4,6 +4,7 @@ import { areaCellsCovering } from '../../geo/cells.js';
 import type { LiveMessage } from '../../infra/live/bus.js';
 import { authorize, type Viewer } from '../../policies.js';
 import { presentComment, presentPost } from '../posts/posts.presenter.js';
+import { mutersAmong } from '../mutes/mutes.repository.js';
 import * as posts from '../posts/posts.repository.js';
 import { findUserById } from '../users/users.repository.js';
 import { LiveHub, type LiveArea } from './live.hub.js';
@@ -252,13 +253,11 @@ export class LiveService {
   ): Promise<() => void> {
     const row = await this.visiblePostAt(m);
     if (!row) return noop;
-    const [notices, reactions] = await Promise.all([
+    const ids = recipients.map((s) => s.viewer.id);
+    const [notices, reactions, muters] = await Promise.all([
       posts.moderationNotices(this.deps.db, [row.id]),
-      posts.reactionsOf(
-        this.deps.db,
-        row.id,
-        recipients.map((s) => s.viewer.id),
-      ),
+      posts.reactionsOf(this.deps.db, row.id, ids),
+      mutersAmong(this.deps.db, row.author_id, ids),
     ]);
     const notice = notices.get(row.id);
     return () => {
@@ -266,6 +265,8 @@ export class LiveService {
       // neighbours share one serialised payload.
       const payloads = new Map<string, string>();
       for (const s of recipients) {
+        // Someone who muted the author does not see their posts, live or in the feed.
+        if (muters.has(s.viewer.id)) continue;
         const myReaction = reactions.get(s.viewer.id) ?? null;
         const key = `${row.author_id === s.viewer.id}:${myReaction}:${s.viewer.role}`;
         let data = payloads.get(key);
@@ -288,9 +289,14 @@ export class LiveService {
       posts.findComment(this.deps.db, m.commentId),
     ]);
     if (!post || comment?.post_id !== post.id) return noop;
+    const muters = await mutersAmong(
+      this.deps.db,
+      comment.author_id,
+      recipients.map((s) => s.viewer.id),
+    );
     const data = JSON.stringify(presentComment(comment));
     return () => {
-      for (const s of recipients) s.send(event, data);
+      for (const s of recipients) if (!muters.has(s.viewer.id)) s.send(event, data);
     };
   }
 

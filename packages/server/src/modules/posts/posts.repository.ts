@@ -113,6 +113,7 @@ const FEED_MATCH = `
   AND ($6::text IS NULL OR q.category = $6)
   AND ($8::timestamptz IS NULL OR q.created_at >= $8)
   AND ($9::text IS NULL OR q.title ILIKE $9 OR q.body ILIKE $9)
+  AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.user_id = $10 AND mu.muted_id = q.author_id)
   AND 12742017.6 * asin(least(1, sqrt(
         power(sin(radians(q.cell_lat - $3) / 2), 2)
       + cos(radians($3)) * cos(radians(q.cell_lat)) * power(sin(radians(q.cell_lng - $4) / 2), 2)))) <= $5`;
@@ -141,11 +142,12 @@ export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> 
     q.limit,
     q.since ?? null,
     q.text === undefined ? null : containsPattern(q.text),
+    q.viewerId,
   ];
   let ids = (
     await db.query<{ id: number }>(
       `SELECT q.id FROM (
-         SELECT id, area_cell, status, category, cell_lat, cell_lng, created_at, title, body FROM posts
+         SELECT id, author_id, area_cell, status, category, cell_lat, cell_lng, created_at, title, body FROM posts
          WHERE ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT ${RECENT_WINDOW}
        ) q WHERE ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7`,
       params,
@@ -251,14 +253,15 @@ export async function findComment(db: Queryable, id: string): Promise<CommentRow
 /** Comments oldest first, so a thread reads top to bottom. */
 export async function commentsPage(
   db: Queryable,
-  q: { postId: number; afterId: number | undefined; limit: number },
+  q: { postId: number; viewerId: number; afterId: number | undefined; limit: number },
 ): Promise<CommentRow[]> {
   const res = await db.query<CommentRow>(
     `SELECT c.*, p.public_id AS post_public_id, u.display_name AS author_name, u.role AS author_role
      FROM comments c JOIN users u ON u.id = c.author_id JOIN posts p ON p.id = c.post_id
      WHERE c.post_id = $1 AND ($2::bigint IS NULL OR c.id > $2)
+       AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.user_id = $4 AND mu.muted_id = c.author_id)
      ORDER BY c.id LIMIT $3`,
-    [q.postId, q.afterId ?? null, q.limit],
+    [q.postId, q.afterId ?? null, q.limit, q.viewerId],
   );
   return res.rows;
 }

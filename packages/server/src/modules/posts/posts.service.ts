@@ -288,8 +288,10 @@ export class PostsService {
     const v = authorize(viewer, 'post.read');
     const post = await this.readable(v, postId);
     const limit = q.limit ?? 50;
+    // Comments by people the viewer muted are left out, like their posts in the feed.
     const rows = await posts.commentsPage(this.deps.db, {
       postId: post.id,
+      viewerId: v.id,
       afterId: await posts.rowIdOf(this.deps.db, 'comments', publicIdCursor('co', q.cursor)),
       limit: limit + 1,
     });

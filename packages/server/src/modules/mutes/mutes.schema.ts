@@ -1,0 +1,14 @@
+import { Type } from 'typebox';
+import { Obj } from '../../http/schema.js';
+
+export const MuteList = Obj(
+  {
+    items: Type.Array(
+      Obj({
+        user: Obj({ id: Type.Integer(), displayName: Type.String() }),
+        mutedAt: Type.String({ format: 'date-time' }),
+      }),
+    ),
+  },
+  { description: 'People you muted, most recent first; they are not told' },
+);
