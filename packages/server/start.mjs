@@ -62,4 +62,7 @@ for (const name of names) {
   process.stdout.write(`porchlight: built ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-await import(pathToFileURL(path.join(root, 'packages/server/dist/main.js')).href);
+// `npm run stack` builds through this file, then starts the processes itself.
+if (process.env.PORCHLIGHT_BUILD_ONLY !== '1') {
+  await import(pathToFileURL(path.join(root, 'packages/server/dist/main.js')).href);
+}
