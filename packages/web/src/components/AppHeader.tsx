@@ -36,6 +36,7 @@ function navFor(user: Me, hasLegalNotices: boolean): NavItem[] {
   items.push(
     { to: '/requests', label: 'Requests' },
     { to: '/transparency', label: 'Transparency' },
+    { to: '/dashboard', label: 'Dashboard' },
     { to: '/policies', label: 'Policies' },
   );
   return items;

@@ -9,6 +9,11 @@ const PUBLIC_PAGES = [
     text: 'Every moderation decision, agency action and policy change, in a public append-only log anyone can verify.',
   },
   {
+    to: '/dashboard',
+    title: 'Transparency dashboard',
+    text: 'What agencies and staff did, per place and month, in charts and tables anyone can recompute from the log.',
+  },
+  {
     to: '/policies',
     title: 'Request policies',
     text: 'The rules each jurisdiction’s agencies must follow before they may ask neighbours for footage.',

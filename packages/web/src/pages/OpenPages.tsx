@@ -1,23 +1,37 @@
 import { Logo } from '../components/Logo';
 import { Link } from '../router';
+import { AgencyPortalPage } from './AgencyPortalPage';
+import { DashboardPage } from './DashboardPage';
+import { GuidelinesPage } from './GuidelinesPage';
 import { PoliciesPage } from './PoliciesPage';
 import { RequestPage } from './RequestPage';
 import { RequestsPage } from './RequestsPage';
 import { TransparencyPage } from './TransparencyPage';
 
 /** Pages anyone may read, signed in or not: the public's view of what agencies and staff do (G3, G4). */
-const OPEN_PATHS = new Set(['/transparency', '/policies', '/requests']);
+const OPEN_PATHS = new Set(['/transparency', '/dashboard', '/policies', '/requests', '/guidelines']);
 
 /** A published footage request's public page: `/requests/rq_…`. */
 const requestIdOf = (path: string): string | undefined => /^\/requests\/(rq_[A-Za-z0-9_-]+)$/.exec(path)?.[1];
 
-export const isOpenPath = (path: string): boolean => OPEN_PATHS.has(path) || requestIdOf(path) !== undefined;
+/** An agency's public page: `/dashboard/agencies/<id>`. */
+const agencyIdOf = (path: string): number | undefined => {
+  const id = /^\/dashboard\/agencies\/([1-9][0-9]{0,15})$/.exec(path)?.[1];
+  return id === undefined ? undefined : Number(id);
+};
+
+export const isOpenPath = (path: string): boolean =>
+  OPEN_PATHS.has(path) || requestIdOf(path) !== undefined || agencyIdOf(path) !== undefined;
 
 /** The open page at `path`; render only when {@link isOpenPath} says it is one. */
 export function OpenPage({ path }: { path: string }) {
   const requestId = requestIdOf(path);
   if (requestId) return <RequestPage key={requestId} requestId={requestId} />;
+  const agencyId = agencyIdOf(path);
+  if (agencyId !== undefined) return <AgencyPortalPage key={agencyId} agencyId={agencyId} />;
+  if (path === '/dashboard') return <DashboardPage />;
   if (path === '/requests') return <RequestsPage />;
+  if (path === '/guidelines') return <GuidelinesPage />;
   return path === '/policies' ? <PoliciesPage /> : <TransparencyPage />;
 }
 
@@ -25,8 +39,10 @@ export function OpenPage({ path }: { path: string }) {
 export function PublicLayout({ path }: { path: string }) {
   const links = [
     { to: '/transparency', label: 'Transparency log' },
+    { to: '/dashboard', label: 'Dashboard' },
     { to: '/policies', label: 'Policies' },
     { to: '/requests', label: 'Footage requests' },
+    { to: '/guidelines', label: 'Guidelines' },
   ];
   return (
     <>

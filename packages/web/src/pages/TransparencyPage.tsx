@@ -12,7 +12,7 @@ import {
 import { SelectField, TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { absoluteTime } from '../format';
-import { useLocation } from '../router';
+import { Link, useLocation } from '../router';
 import '../styles/transparency.css';
 
 const TYPES = Object.keys(ENTRY_TYPE_LABELS) as EntryType[];
@@ -47,6 +47,9 @@ export function TransparencyPage() {
           Every moderation decision, role change, agency verification and policy change on this Porchlight is
           appended to a public, tamper-evident log. Entries never name a resident or a place. Anyone can check
           the log with standard tools and recompute these numbers.
+        </p>
+        <p>
+          <Link to="/dashboard">The dashboard</Link> counts what agencies and staff did, per place and month.
         </p>
       </div>
       <ProblemAlert error={error} focus={false} />
@@ -142,13 +145,22 @@ function LogFacts({ summary }: { summary: TransparencySummary }) {
   );
 }
 
-/** A search given in the page's address (`?type=&q=`), so other pages can link to the entries they mean. */
+/**
+ * A search given in the page's address (`?type=&q=&from=&to=`, times in RFC 3339), so other pages (the
+ * dashboard) can link to the entries they mean.
+ */
 function initialQuery(params: URLSearchParams): EntryQuery {
   const type = params.get('type') ?? '';
   const q = params.get('q')?.trim() ?? '';
+  const time = (k: string) => {
+    const v = params.get(k) ?? '';
+    return v && !Number.isNaN(Date.parse(v)) ? { [k]: v } : {};
+  };
   return {
     ...((TYPES as string[]).includes(type) ? { type: type as EntryType } : {}),
     ...(q ? { q: q.slice(0, 200) } : {}),
+    ...time('from'),
+    ...time('to'),
   };
 }
 
@@ -157,8 +169,11 @@ function EntryBrowser() {
   const [initial] = useState(() => initialQuery(params));
   const [type, setType] = useState<EntryType | ''>(initial.type ?? '');
   const [q, setQ] = useState(initial.q ?? '');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
+  const [from, setFrom] = useState(initial.from?.slice(0, 10) ?? '');
+  // `to` is exclusive in the query and inclusive in the date field.
+  const [to, setTo] = useState(() =>
+    initial.to ? new Date(Date.parse(initial.to) - 1000).toISOString().slice(0, 10) : '',
+  );
   const [query, setQuery] = useState<EntryQuery>(initial);
   const [items, setItems] = useState<LogItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);

@@ -1,0 +1,172 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, type Person } from './support/browser.js';
+import { agencyApi } from './support/requests-agency.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+const run = promisify(execFile);
+const CLI = path.resolve(import.meta.dirname, '../packages/cli/dist/main.js');
+
+/*
+ * The demo agency files footage requests (one refused by policy, one closed). A visitor with no account opens
+ * the dashboard, filters to that agency and this month, sees the figures and downloads the CSV; every number
+ * in it equals what `porchlight audit --stats` recomputes from the verified log.
+ */
+describe('transparency dashboard, end to end', () => {
+  let server: RunningServer | undefined;
+  let visitor: Person | undefined;
+  let stateDir = '';
+
+  beforeAll(async () => {
+    server = await startServer();
+    visitor = await openBrowser();
+    stateDir = await mkdtemp(path.join(tmpdir(), 'porchlight-dashboard-e2e-'));
+  }, 120_000);
+
+  afterAll(async () => {
+    await visitor?.close();
+    await server?.stop();
+    await rm(stateDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('shows an agency’s month to a visitor, whose CSV equals the CLI’s recount', async () => {
+    const url = server!.url;
+    const agency = await agencyApi(url);
+    const request = (caseNumber: string, d: number) => {
+      const [lat, lng] = [45.5152, -122.6784];
+      const now = Date.now();
+      return agency('POST', '/api/requests', {
+        caseNumber,
+        offenseCategory: 'burglary',
+        legalBasis: 'warrant',
+        investigatorName: 'Det. R. Alvarez',
+        investigatorContact: 'ralvarez@central-precinct.example',
+        narrative: 'Residential burglary on SW Alder St; two people left on foot carrying a television.',
+        area: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [lng - d, lat - d],
+              [lng + d, lat - d],
+              [lng + d, lat + d],
+              [lng - d, lat + d],
+              [lng - d, lat - d],
+            ],
+          ],
+        },
+        windowStart: new Date(now - 8 * 3600_000).toISOString(),
+        windowEnd: new Date(now - 6 * 3600_000).toISOString(),
+        exigent: false,
+      });
+    };
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const res = await request(`PPB-DASH-${n}`, 0.0025);
+      expect(res.status, await res.clone().text()).toBe(201);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    expect((await request('PPB-DASH-4', 0.2)).status).toBe(422);
+    expect(
+      (await agency('POST', `/api/requests/${ids[0]!}/close`, { reason: 'Suspect identified' })).status,
+    ).toBe(200);
+
+    const agencies = (await (await fetch(`${url}/api/agencies`)).json()) as {
+      items: { id: number; name: string; jurisdiction: string }[];
+    };
+    const ppb = agencies.items.find((a) => a.name.startsWith('Portland Police Bureau'))!;
+    const month = new Date().toISOString().slice(0, 7);
+    // The sequencer publishes within a second or so; wait until the closure is counted.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const d = (await (await fetch(`${url}/api/dashboard?scope=agency&id=${ppb.id}`)).json()) as {
+        figures: { id: string; total: number }[];
+      };
+      if (d.figures.find((f) => f.id === 'requests.closed')?.total === 1) break;
+      if (Date.now() > deadline) throw new Error('the log did not publish the requests in time');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+
+    // A signed-out visitor: from the transparency page to the dashboard, then one agency and one month.
+    const page = visitor!.page;
+    await page.goto(`${url}/transparency`);
+    await page.getByRole('main').getByRole('link', { name: 'The dashboard' }).click();
+    await page.getByRole('heading', { name: 'Transparency dashboard', level: 1 }).waitFor();
+    const filters = page.getByRole('form', { name: 'Choose what to show' });
+    await filters.getByLabel('Show').selectOption('agency');
+    await filters.getByLabel('Agency').selectOption({ label: `${ppb.name} (${ppb.jurisdiction})` });
+    await filters.getByLabel('From month').fill(month);
+    await filters.getByLabel('To month').fill(month);
+    await filters.getByRole('button', { name: 'Show' }).click();
+    await page.getByRole('heading', { name: `${ppb.name}, ${month} to ${month}` }).waitFor();
+    expect(new URL(page.url()).search).toBe(`?scope=agency&id=${ppb.id}&from=${month}&to=${month}`);
+    const published = page.getByRole('article', { name: 'Footage requests published' });
+    expect(await published.locator('[data-total]').getAttribute('data-total')).toBe('3');
+    await page.getByRole('img', { name: /Requests refused by policy, by policy rule broken/ }).waitFor();
+    expect(await page.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'CSV', exact: true }).first().click(),
+    ]);
+    const csv = await readFile((await download.path()), 'utf8');
+    const rows = csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const fromCsv = Object.fromEntries(rows.map((r) => [`${r[5]!} ${r[8]!} ${r[9]!}`, Number(r[10])]));
+    const checkpoint = Number(rows[0]![4]);
+    expect(fromCsv[`requests.published total `]).toBe(3);
+    expect(fromCsv[`requests.refused total `]).toBe(1);
+
+    const { stdout } = await run(process.execPath, [
+      CLI,
+      'audit',
+      `${url}/log`,
+      '--state-dir',
+      stateDir,
+      '--stats',
+      '--json',
+      '--scope',
+      'agency',
+      '--id',
+      String(ppb.id),
+      '--from',
+      month,
+      '--to',
+      month,
+    ]);
+    const report = JSON.parse(stdout) as {
+      size: number;
+      dashboard: {
+        figures: {
+          id: string;
+          total: number;
+          byMonth: Record<string, number>;
+          breakdowns: Record<string, Record<string, number>>;
+        }[];
+      };
+    };
+    expect(report.size).toBe(checkpoint);
+    const fromCli: Record<string, number> = {};
+    for (const f of report.dashboard.figures) {
+      fromCli[`${f.id} total `] = f.total;
+      for (const [m, n] of Object.entries(f.byMonth)) fromCli[`${f.id} month ${m}`] = n;
+      for (const [d, counts] of Object.entries(f.breakdowns))
+        for (const [k, n] of Object.entries(counts)) fromCli[`${f.id} ${d} ${k}`] = n;
+    }
+    expect(fromCsv).toEqual(fromCli);
+    expect(visitor!.errors).toEqual([]);
+
+    // The agency's own page: its policy in force and this month's counts.
+    await page.getByRole('link', { name: 'This agency’s page' }).click();
+    await page.getByRole('heading', { name: ppb.name, level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'The policy it must follow' }).waitFor();
+    const row = page.getByRole('row', { name: /Footage requests published/ });
+    expect(await row.getByRole('cell').allTextContents()).toEqual(['3', '3']);
+  });
+});
