@@ -170,7 +170,7 @@ describe('neighbourhood feed, end to end', () => {
     for (const p of people) expect(p.errors).toEqual([]);
   }, 90_000);
 
-  it('lets an author edit a post (a moderator reads the earlier version) and mark it resolved, live, and a neighbour find it by its words', async () => {
+  it('lets an author edit a post (a moderator reads the earlier version) and mark it resolved, live, a neighbour find it by its words, and mute and unmute its author', async () => {
     const [alice, bob, mod] = people as [Person, Person, Person];
     const url = server!.url;
     const tag = Date.now().toString(36);
@@ -221,18 +221,36 @@ describe('neighbourhood feed, end to end', () => {
 
     // Bob searches his feed for its words: only that post; the filter is in the address.
     await bob.page.goto(url);
-    await bob.page.getByLabel('Words').fill(`child seat`);
+    await bob.page.getByRole('searchbox', { name: 'Words' }).fill(`child seat`);
     await bob.page.getByRole('button', { name: 'Search' }).click();
     await bob.page.waitForURL(/[?&]q=child\+seat/);
     const found = bob.page.getByRole('list', { name: 'Posts near you' }).getByRole('article');
     await found.first().waitFor();
     expect(await found.count()).toBe(1);
     await found.getByRole('heading', { name: title }).waitFor();
-    await bob.page.getByLabel('Words').fill(`no such words ${tag}`);
+    await bob.page.getByRole('searchbox', { name: 'Words' }).fill(`no such words ${tag}`);
     await bob.page.getByRole('button', { name: 'Search' }).click();
     await bob.page.getByRole('heading', { name: 'No posts match these filters' }).click();
     await bob.page.getByRole('button', { name: 'Clear filters' }).click();
     await bob.page.waitForURL(`${url}/`);
+
+    // Bob mutes Alice from her post: her posts leave his feed; his account page lists her, and unmuting
+    // brings them back.
+    await bob.page.goto(postUrl);
+    await bob.page.getByRole('button', { name: /^Mute / }).click();
+    await bob.page
+      .getByRole('group', { name: /^Mute .*\?$/ })
+      .getByRole('button', { name: /^Mute / })
+      .click();
+    await bob.page.waitForURL(`${url}/`);
+    await bob.page.getByRole('list', { name: 'Posts near you' }).waitFor();
+    expect(await bob.page.getByRole('article', { name: title }).count()).toBe(0);
+    await bob.page.goto(`${url}/account`);
+    const muted = bob.page.getByRole('region', { name: 'People you muted' });
+    await muted.getByRole('button', { name: /^Unmute / }).click();
+    await muted.getByText('You have not muted anyone.').waitFor();
+    await bob.page.goto(url);
+    await bob.page.getByRole('article', { name: title }).waitFor();
 
     // The guidelines are open to anyone.
     const visitor = await fetch(`${url}/guidelines`);

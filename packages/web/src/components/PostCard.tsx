@@ -4,6 +4,7 @@ import { describeDistance } from '../format';
 import { Link } from '../router';
 import { AgencyBadge, CategoryBadge } from './Badges';
 import { DeletePostButton } from './DeletePostButton';
+import { MuteButton } from './MuteButton';
 import { PersonDetails } from './PersonDetails';
 import { PostMedia } from './PostMedia';
 import { ReactionBar } from './ReactionBar';
@@ -27,6 +28,8 @@ interface PostCardProps {
   reportable?: boolean;
   /** Offer the author "Delete"; called once the post is deleted. */
   onDeleted?: (postId: string) => void;
+  /** Offer "Mute" on others' posts; called with the author's id once muted. */
+  onMuted?: (authorId: number) => void;
 }
 
 /** One post: category, title, author, when, roughly where, the text, reactions and comments. */
@@ -40,6 +43,7 @@ export function PostCard({
   after,
   reportable = true,
   onDeleted,
+  onMuted,
 }: PostCardProps) {
   const titleId = `post-${post.id}-title`;
   const Heading = standalone ? 'h1' : 'h2';
@@ -54,6 +58,7 @@ export function PostCard({
         {post.author.isAgency ? <AgencyBadge /> : null}
         {fresh ? <span className="badge badge--new">New</span> : null}
         {post.status === 'hidden' ? <span className="badge badge--hidden">Hidden</span> : null}
+        {post.resolvedAt ? <span className="badge badge--resolved">Resolved</span> : null}
       </div>
       <Heading id={titleId} className="post__title" tabIndex={standalone ? -1 : undefined}>
         {standalone ? post.title : <Link to={`/posts/${post.id}`}>{post.title}</Link>}
@@ -62,6 +67,12 @@ export function PostCard({
         <span className="post__author">{post.isMine ? 'You' : post.author.displayName}</span>
         <span aria-hidden="true"> · </span>
         <RelativeTime iso={post.createdAt} />
+        {post.editedAt ? (
+          <span className="post__edited">
+            {' '}
+            (edited <RelativeTime iso={post.editedAt} />)
+          </span>
+        ) : null}
         <span aria-hidden="true"> · </span>
         <span title="Locations are shown as a neighbourhood cell, never an exact address">
           {describeDistance(home, post.location)}
@@ -90,6 +101,7 @@ export function PostCard({
           )}
           {reportable && !post.isMine && post.status === 'visible' ? <ReportButton post={post} /> : null}
           {post.isMine && onDeleted ? <DeletePostButton post={post} onDeleted={onDeleted} /> : null}
+          {!post.isMine && onMuted ? <MuteButton post={post} onMuted={onMuted} /> : null}
         </div>
       </div>
       {after ? <div className="post__after">{after}</div> : null}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { DeleteAccount } from '../account/DeleteAccount';
+import { MutedPeople } from '../account/MutedPeople';
 import { useAccount } from '../account/useAccount';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Link } from '../router';
@@ -38,6 +39,12 @@ export function AccountPage() {
           <Link to="/account/sessions">Sessions and hubs</Link>. Second factors are on the{' '}
           <Link to="/account/security">Security</Link> page.
         </p>
+      </section>
+
+      <section className="card" aria-labelledby="account-muted">
+        <h2 id="account-muted">People you muted</h2>
+        <p className="muted">Their posts and comments are hidden from you. They are not told.</p>
+        <MutedPeople />
       </section>
 
       <section className="card" aria-labelledby="account-export">

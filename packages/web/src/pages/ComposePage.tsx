@@ -10,7 +10,8 @@ import {
   type CoordinateDraft,
 } from '../components/CoordinateInputs';
 import { TextArea, TextField } from '../components/Field';
-import { EMPTY_PERSON, PersonFields, type PersonDraft } from '../components/PersonFields';
+import { EMPTY_PERSON, type PersonDraft } from '../components/PersonFields';
+import { personBody, PersonSection } from '../components/PersonSection';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { PERSON_CATEGORIES } from '../format';
 import { LazyAreaMap } from '../map/LazyAreaMap';
@@ -33,17 +34,6 @@ const PLACED = [
   'location/lat',
   'location/lng',
 ];
-
-function personBody(p: PersonDraft): NonNullable<NewPost['person']> {
-  const opt = (s: string) => (s.trim() ? s.trim() : undefined);
-  return {
-    behaviour: p.behaviour.trim(),
-    clothing: opt(p.clothing),
-    vehicle: opt(p.vehicle),
-    directionOfTravel: opt(p.directionOfTravel),
-    appearance: opt(p.appearance),
-  };
-}
 
 export function ComposePage() {
   const me = useMe();
@@ -113,7 +103,8 @@ export function ComposePage() {
       >
         <h1 id="compose-title">New post</h1>
         <p className="muted">
-          Your neighbours within range see this. Your name is shown; your exact address never is.
+          Your neighbours within range see this. Your name is shown; your exact address never is. Please
+          follow the <Link to="/guidelines">community guidelines</Link>.
         </p>
         {profiling ? (
           <div className="alert alert--warning" role="alert" tabIndex={-1} ref={profilingAlert}>
@@ -150,30 +141,14 @@ export function ComposePage() {
         />
 
         {personAllowed ? (
-          <fieldset className={`person-section${profiling ? ' person-section--flagged' : ''}`}>
-            <legend>Describe a person?</legend>
-            <p className="muted">
-              What did they do? Clothing, vehicle, direction of travel. Only if it helps neighbours recognise
-              the behaviour again.
-            </p>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={describesPerson}
-                onChange={(e) => {
-                  setDescribesPerson(e.target.checked);
-                }}
-                aria-describedby={fields.person && !describesPerson ? 'person-error' : undefined}
-              />
-              <span>This post describes a person</span>
-            </label>
-            {fields.person && !describesPerson ? (
-              <p className="field__error" id="person-error">
-                {fields.person}
-              </p>
-            ) : null}
-            {describesPerson ? <PersonFields value={person} onChange={setPerson} error={error} /> : null}
-          </fieldset>
+          <PersonSection
+            describes={describesPerson}
+            onDescribes={setDescribesPerson}
+            value={person}
+            onChange={setPerson}
+            error={error}
+            flagged={profiling !== null}
+          />
         ) : null}
 
         <MediaPicker onChange={setMedia} />

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { Category } from '../api/types';
 import { CategoryFilter } from '../components/CategoryFilter';
+import { FeedFilters } from '../components/FeedFilters';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { PostCard } from '../components/PostCard';
 import { ProblemAlert } from '../components/ProblemAlert';
@@ -8,6 +9,7 @@ import { CATEGORIES, formatKm } from '../format';
 import { LazyAreaMap } from '../map/LazyAreaMap';
 import { Link, navigate, useLocation } from '../router';
 import { useFeed, useFeedStore } from '../state/feed';
+import { FEED_PERIODS, isFiltered, NO_FILTER, type FeedFilter } from '../state/feedStore';
 import { useLiveStatus } from '../state/live';
 import { useMe } from '../state/session';
 
@@ -15,24 +17,51 @@ function parseCategory(raw: string | null): Category | null {
   return CATEGORIES.find((c) => c.value === raw)?.value ?? null;
 }
 
+/** The feed's filter as the address bar holds it, so a filtered feed can be bookmarked and shared. */
+function parseFilter(query: URLSearchParams): FeedFilter {
+  const within = Number(query.get('within'));
+  return {
+    category: parseCategory(query.get('category')),
+    period: FEED_PERIODS.find((p) => p.value === query.get('period'))?.value ?? null,
+    within: Number.isInteger(within) && within >= 100 ? within : null,
+    q: (query.get('q') ?? '').trim(),
+  };
+}
+
+function filterPath(f: FeedFilter): string {
+  const query = new URLSearchParams();
+  if (f.category) query.set('category', f.category);
+  if (f.period) query.set('period', f.period);
+  if (f.within) query.set('within', String(f.within));
+  if (f.q) query.set('q', f.q);
+  const s = query.toString();
+  return s ? `/?${s}` : '/';
+}
+
 export function FeedPage() {
   const me = useMe();
   const store = useFeedStore();
   const feed = useFeed();
   const { query } = useLocation();
-  const category = parseCategory(query.get('category'));
+  const filter = parseFilter(query);
+  const { category } = filter;
+  const key = filterPath(filter);
   const live = useLiveStatus();
 
   useEffect(() => {
-    if (me.home) store.ensure(category);
-  }, [store, category, me.home]);
+    if (me.home) store.ensure(parseFilter(new URLSearchParams(key.slice(2))));
+  }, [store, key, me.home]);
 
   if (!me.home || feed.homeRequired) return <HomeRequired />;
 
+  const setFilter = (f: FeedFilter) => {
+    navigate(filterPath(f), { replace: true });
+  };
   const setCategory = (c: Category | null) => {
-    navigate(c ? `/?category=${c}` : '/', { replace: true });
+    setFilter({ ...filter, category: c });
   };
   const empty = feed.status === 'ready' && feed.items.length === 0;
+  const filtered = isFiltered(filter);
 
   return (
     <div className="feed-layout">
@@ -53,11 +82,27 @@ export function FeedPage() {
           </p>
         </div>
         <CategoryFilter value={category} onChange={setCategory} />
+        <FeedFilters value={filter} radiusM={me.radiusM} onChange={setFilter} />
         {feed.status === 'loading' ? <FeedSkeleton /> : null}
         {feed.status === 'error' ? <ProblemAlert error={feed.error} focus={false} /> : null}
-        {empty ? (
+        {empty && filtered ? (
           <div className="empty card">
-            <h2>All quiet{category ? ' in this category' : ''}</h2>
+            <h2>No posts match these filters</h2>
+            <p>Try a longer time, a wider distance or other words.</p>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setFilter(NO_FILTER);
+              }}
+            >
+              Clear filters
+            </button>
+          </div>
+        ) : null}
+        {empty && !filtered ? (
+          <div className="empty card">
+            <h2>All quiet</h2>
             <p>Nothing has been posted near you yet. New posts appear here as they happen.</p>
             <Link to="/new" className="button button--primary">
               Write the first post
@@ -77,6 +122,9 @@ export function FeedPage() {
                   }}
                   onDeleted={(id) => {
                     store.remove(id);
+                  }}
+                  onMuted={(authorId) => {
+                    store.removeAuthor(authorId);
                   }}
                 />
               </li>

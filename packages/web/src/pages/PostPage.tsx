@@ -4,9 +4,12 @@ import { call, toApiError, type ApiError } from '../api/problem';
 import type { Post } from '../api/types';
 import { AppealForm } from '../components/AppealForm';
 import { CommentThread } from '../components/CommentThread';
+import { EditPostForm } from '../components/EditPostForm';
 import { ModerationActions } from '../components/ModerationActions';
+import { ModerationHistory } from '../components/ModerationHistory';
 import { ModerationNotice } from '../components/ModerationNotice';
 import { PostCard } from '../components/PostCard';
+import { PostHistory } from '../components/PostHistory';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Link, navigate } from '../router';
 import { useFeedStore } from '../state/feed';
@@ -18,6 +21,8 @@ export function PostPage({ postId }: { postId: string }) {
   const store = useFeedStore();
   const [post, setPost] = useState<Post | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [resolveError, setResolveError] = useState<ApiError | null>(null);
   const isModerator = me.role === 'moderator' || me.role === 'admin';
 
   const load = useCallback(async () => {
@@ -41,12 +46,24 @@ export function PostPage({ postId }: { postId: string }) {
       event.type === 'resumed'
     )
       void load();
-    if (event.type === 'post-restored' && event.post.id === postId) setPost(event.post);
+    if ((event.type === 'post-restored' || event.type === 'post-updated') && event.post.id === postId)
+      setPost(event.post);
   });
 
   const update = (p: Post) => {
     setPost(p);
     store.replace(p);
+  };
+
+  const setResolved = async (p: Post, resolved: boolean) => {
+    setResolveError(null);
+    try {
+      update(
+        await call(api.PATCH('/api/posts/{id}', { params: { path: { id: p.id } }, body: { resolved } })),
+      );
+    } catch (err) {
+      setResolveError(toApiError(err));
+    }
   };
 
   return (
@@ -79,6 +96,10 @@ export function PostPage({ postId }: { postId: string }) {
               store.remove(id);
               navigate('/mine');
             }}
+            onMuted={(authorId) => {
+              store.removeAuthor(authorId);
+              navigate('/');
+            }}
           >
             {post.moderation ? <ModerationNotice notice={post.moderation} asAuthor={post.isMine} /> : null}
             {post.isMine &&
@@ -87,16 +108,54 @@ export function PostPage({ postId }: { postId: string }) {
             !post.moderation.appeal ? (
               <AppealForm post={post} onAppealed={update} />
             ) : null}
+            {post.isMine && editing ? (
+              <EditPostForm
+                post={post}
+                onSaved={(p) => {
+                  update(p);
+                  setEditing(false);
+                }}
+                onCancel={() => {
+                  setEditing(false);
+                }}
+              />
+            ) : null}
+            {post.isMine && !editing ? (
+              <div className="author-tools">
+                <ProblemAlert error={resolveError} focus={false} />
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => {
+                    setEditing(true);
+                  }}
+                >
+                  Edit<span className="visually-hidden"> your post</span>
+                </button>
+                {post.status === 'visible' ? (
+                  <button
+                    type="button"
+                    className="button button--small"
+                    onClick={() => void setResolved(post, !post.resolvedAt)}
+                  >
+                    {post.resolvedAt ? 'Reopen' : 'Mark resolved'}
+                  </button>
+                ) : null}
+              </div>
+            ) : null}
+            {post.editedAt && (post.isMine || isModerator) ? <PostHistory post={post} /> : null}
           </PostCard>
           {isModerator && !post.isMine ? (
             <section className="card moderation-panel" aria-labelledby="moderate-title">
               <h2 id="moderate-title">Moderate</h2>
               <ModerationActions post={post} onDecided={update} />
+              <ModerationHistory key={`${post.status}-${post.editedAt ?? ''}`} postId={post.id} />
             </section>
           ) : null}
           <CommentThread
             postId={post.id}
             myId={me.id}
+            moderator={isModerator}
             open={post.status === 'visible'}
             onComment={(c) => {
               store.countComment(c);

@@ -192,6 +192,11 @@ export class FeedStore {
     this.set({ ...this.state, items: this.state.items.map((p) => (p.id === post.id ? post : p)) });
   }
 
+  /** Drops every loaded post by this author (after the viewer muted them). */
+  removeAuthor(authorId: number): void {
+    this.set({ ...this.state, items: this.state.items.filter((p) => p.author.id !== authorId) });
+  }
+
   remove(postId: string): void {
     if (!this.state.items.some((p) => p.id === postId)) return;
     this.set({ ...this.state, items: this.state.items.filter((p) => p.id !== postId) });
