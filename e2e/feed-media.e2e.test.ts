@@ -10,6 +10,7 @@ import {
   videoWithLocation,
 } from '../packages/server/test/support/media.js';
 import { openBrowser, signIn, type Person } from './support/browser.js';
+import * as owner from './support/requests-owner.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 /*
@@ -25,7 +26,12 @@ describe('photos and video in posts, end to end', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'porchlight-e2e-media-'));
     server = await startServer();
     people.push(...(await Promise.all([openBrowser(), openBrowser()])));
-  }, 90_000);
+    const [alice, bob] = people as [Person, Person];
+    await Promise.all([
+      signIn(alice.page, server.url, 'alice@demo.porchlight'),
+      signIn(bob.page, server.url, 'bob@demo.porchlight'),
+    ]);
+  }, 120_000);
 
   afterAll(async () => {
     await Promise.allSettled(people.map((p) => p.close()));
@@ -45,12 +51,7 @@ describe('photos and video in posts, end to end', () => {
 
   it('strips GPS from a posted photo, and a posted video plays and seeks', async () => {
     const [alice, bob] = people as [Person, Person];
-    const url = server!.url;
     const title = `Heron on the allotment fence ${Date.now().toString(36)}`;
-    await Promise.all([
-      signIn(alice.page, url, 'alice@demo.porchlight'),
-      signIn(bob.page, url, 'bob@demo.porchlight'),
-    ]);
 
     const photo = await jpegWithGps({ lat: 51.5072, lng: -0.1276 }, { width: 1600, height: 1200 });
     expect(exifGps(photo)).toBeDefined();
@@ -141,4 +142,65 @@ describe('photos and video in posts, end to end', () => {
     expect(played).toBeGreaterThan(0.2);
     expect([...alice.errors, ...bob.errors]).toEqual([]);
   }, 180_000);
+
+  it('posts a vault clip: decrypted in the owner’s browser, uploaded as public video, played by a neighbour', async () => {
+    const [alice, bob] = people as [Person, Person];
+    const page = alice.page;
+    const title = `Parcel taken from the porch ${Date.now().toString(36)}`;
+    const file = path.join(dir, 'porch.mp4');
+    await owner.makeVideo(file, 4);
+    await owner.setUpVault(page);
+    await owner.addRequestCamera(page, { name: 'Porch', lat: 45.5152, lng: -122.6784 });
+    const start = new Date(Date.now() - 10 * 60_000);
+    const local = (d: Date) =>
+      new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await owner.uploadClip(page, {
+      file,
+      camera: 'Porch',
+      starts: local(start),
+      ends: local(new Date(start.getTime() + 4000)),
+    });
+    await page.getByRole('link', { name: 'Clips', exact: true }).click();
+    const clip = page.getByRole('article', { name: /^Clip from Porch/ });
+    await clip.getByRole('button', { name: 'Redact' }).click();
+    await clip.getByText('stored unencrypted, outside your vault').waitFor({ timeout: 30_000 });
+    await clip.getByRole('button', { name: 'Post unredacted to neighbours' }).click();
+
+    // The composer opens with the clip already going up as this post's video.
+    const chosen = page.getByRole('list', { name: 'Chosen photos and videos' });
+    await chosen.getByText('Uploaded; it is converted after you post').waitFor({ timeout: 60_000 });
+    await page.getByRole('radio', { name: 'Crime' }).check();
+    await page.getByLabel('Title').fill(title);
+    await page
+      .getByLabel('What happened?')
+      .fill('A parcel was taken from my porch at noon; the clip shows the van.');
+    await page.getByRole('button', { name: 'Post to neighbours' }).click();
+    await page.getByRole('article', { name: title }).waitFor();
+
+    await bob.page.reload();
+    const player = bob.page.getByRole('article', { name: title }).locator('video');
+    await player.waitFor({ timeout: 90_000 });
+    const duration = await player.evaluate(
+      (v: HTMLVideoElement) =>
+        new Promise<number>((resolve, reject) => {
+          if (v.readyState >= 1) resolve(v.duration);
+          v.addEventListener(
+            'loadedmetadata',
+            () => {
+              resolve(v.duration);
+            },
+            { once: true },
+          );
+          v.addEventListener(
+            'error',
+            () => {
+              reject(new Error(`video error ${v.error?.code}`));
+            },
+            { once: true },
+          );
+        }),
+    );
+    expect(duration).toBeCloseTo(4, 0);
+    expect([...alice.errors, ...bob.errors]).toEqual([]);
+  }, 300_000);
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { call } from '../api/problem';
+import { takePendingMedia } from '../media/pendingMedia';
 import { MEDIA_ACCEPT, MEDIA_LIMITS, mediaProblem, uploadMedia } from '../media/uploadMedia';
 
 interface Item {
@@ -52,6 +53,16 @@ export function MediaPicker({
     },
     [],
   );
+
+  // A vault clip handed over to be posted (Vault → Redact → Post): upload it as this post's video.
+  useEffect(() => {
+    const handed = takePendingMedia();
+    if (handed.length > 0)
+      void add(handed).catch((err: unknown) => {
+        setProblem(err instanceof Error ? err.message : String(err));
+      });
+    // Once, on opening the composer.
+  }, []);
 
   const update = (key: string, patch: Partial<Item>) => {
     setItems((all) => all.map((i) => (i.key === key ? { ...i, ...patch } : i)));

@@ -7,6 +7,8 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { absoluteTime } from '../format';
 import { useAnnounce } from '../state/announcer';
 import { RedactStep } from '../redact/RedactStep';
+import { PostClipPublicly } from '../components/PostClipPublicly';
+import { postToNeighbours } from '../media/pendingMedia';
 import { ClipPlayer } from './ClipPlayer';
 import { streamUrl } from './protocol';
 import { formatBytes, formatDuration, fromLocalInput } from './time';
@@ -176,7 +178,16 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
                     <ClipPlayer clipId={String(clip.id)} label={`Clip from ${name}`} />
                   ) : null}
                   {redacting?.id === clip.id ? (
-                    <RedactStep clip={redacting.clip} label={`clip from ${name}`} />
+                    <>
+                      <RedactStep
+                        clip={redacting.clip}
+                        label={`clip from ${name}`}
+                        onDone={(video) => {
+                          postToNeighbours(video);
+                        }}
+                      />
+                      <PostClipPublicly clip={redacting.clip} />
+                    </>
                   ) : null}
                   {confirming === clip.id ? (
                     <ConfirmPrompt
