@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD, demoTotpCode } from './browser.js';
 
 /*
  * The agency member's steps of the footage-request journey, driven through the web app as a member would:
@@ -129,4 +130,40 @@ export async function playDisclosure(
   if (await passphrase.isVisible()) await unlockAgencyKey(page, o.passphrase);
   await play.click();
   return clip;
+}
+
+/**
+ * The demo agency member driven over the API (cookies, CSRF, second factor), for tests about the owner's side:
+ * `call(method, path, json?)` answers the raw `Response`.
+ */
+export async function agencyApi(url: string) {
+  const cookies = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair = ''] = c.split(';');
+      const at = pair.indexOf('=');
+      cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+  };
+  const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const pre = await fetch(`${url}/api/session`);
+  keep(pre);
+  let csrf = ((await pre.json()) as { csrfToken: string }).csrfToken;
+  const call = async (method: string, p: string, json?: unknown): Promise<Response> => {
+    const res = await fetch(`${url}${p}`, {
+      method,
+      headers: {
+        cookie: cookie(),
+        'x-csrf-token': csrf,
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    keep(res);
+    return res;
+  };
+  await call('POST', '/api/auth/signin', { email: AGENCY_EMAIL, password: DEMO_PASSWORD });
+  const signedIn = await call('POST', '/api/auth/second-factor', { code: await demoTotpCode(AGENCY_EMAIL) });
+  csrf = ((await signedIn.json()) as { csrfToken: string }).csrfToken;
+  return call;
 }

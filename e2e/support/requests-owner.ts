@@ -71,6 +71,7 @@ export async function addRequestCamera(
 export async function uploadClip(
   page: Page,
   clip: { file: string; camera: string; starts: string; ends: string },
+  timeout = 60_000,
 ): Promise<void> {
   await nav(page, 'Vault');
   await page.getByRole('link', { name: 'Upload' }).click();
@@ -79,7 +80,7 @@ export async function uploadClip(
   await page.getByLabel('Starts').fill(clip.starts);
   await page.getByLabel('Ends').fill(clip.ends);
   await page.getByRole('button', { name: 'Encrypt and upload' }).click();
-  await page.getByText('Uploaded and encrypted.').waitFor({ timeout: 60_000 });
+  await page.getByText('Uploaded and encrypted.').waitFor({ timeout });
 }
 
 /** The header's inbox badge once it shows `count` open requests (it updates live, without a reload). */
