@@ -177,6 +177,17 @@ describe('photos and video in posts, end to end', () => {
     await page.getByRole('button', { name: 'Post to neighbours' }).click();
     await page.getByRole('article', { name: title }).waitFor();
 
+    // The transcode runs on the server's job queue: wait for it through the author's own view of the post.
+    const mediaStatus = () =>
+      page.evaluate(async (t) => {
+        const res = await fetch('/api/me/posts?limit=20');
+        const body = (await res.json()) as {
+          items: { title: string; media: { status: string; error: string | null }[] }[];
+        };
+        const m = body.items.find((p) => p.title === t)?.media[0];
+        return m ? `${m.status}${m.error ? `: ${m.error}` : ''}` : 'no media';
+      }, title);
+    await expect.poll(mediaStatus, { timeout: 90_000, interval: 1000 }).toBe('ready');
     await bob.page.reload();
     const player = bob.page.getByRole('article', { name: title }).locator('video');
     await player.waitFor({ timeout: 90_000 });
