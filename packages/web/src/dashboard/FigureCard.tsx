@@ -125,8 +125,9 @@ export function FigureCard({ figure: f, months }: { figure: DashboardFigure; mon
       </p>
       {!f.entries.exact ? (
         <p className="field__hint">
-          These entries name their request, not the agency or place; the search lists every one of the type in
-          these months.
+          The search lists every entry of this type in these months, which can be more than this figure
+          counts: the behind it are not told apart by the search (they name their request, not the agency or
+          place, or differ only in a field the search cannot match).
         </p>
       ) : null}
     </article>
