@@ -126,8 +126,8 @@ export function FigureCard({ figure: f, months }: { figure: DashboardFigure; mon
       {!f.entries.exact ? (
         <p className="field__hint">
           The search lists every entry of this type in these months, which can be more than this figure
-          counts: the behind it are not told apart by the search (they name their request, not the agency or
-          place, or differ only in a field the search cannot match).
+          counts: the search cannot tell the entries behind it apart (they name their request, not the agency
+          or place, or differ only in a field the search cannot match).
         </p>
       ) : null}
     </article>
