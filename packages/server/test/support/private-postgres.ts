@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -6,7 +7,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const BIN = '/usr/lib/postgresql/15/bin';
+
+/** Debian's PostgreSQL server binaries (initdb, pg_ctl, pg_dump, pg_restore), newest installed version. */
+export const PG_BIN = (() => {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0] ?? '15';
+  return `${root}/${newest}/bin`;
+})();
+const BIN = PG_BIN;
 
 /** A port nothing listens on right now. */
 export function freePort(): Promise<number> {
