@@ -71,7 +71,10 @@ describe('photos and video in posts, end to end', () => {
     await chosen.getByText('Uploaded', { exact: true }).waitFor({ timeout: 30_000 });
     await chosen.getByText('Uploaded; it is converted after you post').waitFor({ timeout: 30_000 });
     await alice.page.getByRole('button', { name: 'Post to neighbours' }).click();
-    await alice.page.getByRole('article', { name: title }).waitFor();
+    const mine = alice.page.getByRole('article', { name: title });
+    // Her post says the video is converting, then shows the player by itself (no reload).
+    await mine.getByText('Video processing…').waitFor();
+    await mine.locator('video').waitFor({ timeout: 90_000 });
 
     // Bob's feed: the photo's thumbnail links to the full photo; neither carries EXIF or GPS.
     await bob.page.reload();

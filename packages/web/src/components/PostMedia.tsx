@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { api } from '../api/client';
 import type { Post } from '../api/types';
 
@@ -13,17 +13,20 @@ const POLL_MS = 4000;
 export function PostMedia({ post, onChange }: { post: Post; onChange: (post: Post) => void }) {
   const media = post.media;
   const processing = media.some((m) => m.status === 'processing');
+  // The latest callback, so a parent re-rendering (a new inline function each time) does not restart the timer.
+  const changed = useRef(onChange);
+  changed.current = onChange;
   useEffect(() => {
     if (!processing) return;
     const timer = window.setInterval(() => {
       void api.GET('/api/posts/{id}', { params: { path: { id: post.id } } }).then(({ data }) => {
-        if (data && !data.media.some((m) => m.status === 'processing')) onChange(data);
+        if (data && !data.media.some((m) => m.status === 'processing')) changed.current(data);
       });
     }, POLL_MS);
     return () => {
       window.clearInterval(timer);
     };
-  }, [processing, post.id, onChange]);
+  }, [processing, post.id]);
 
   if (media.length === 0) return null;
   const photos = media.filter((m) => m.kind === 'image').length;
