@@ -205,6 +205,11 @@ describe('neighbourhood feed, end to end', () => {
     await alice.page.getByText(after).waitFor();
     await bob.page.getByText(after).waitFor();
     await bob.page.getByText('(edited').waitFor();
+    // Bob shares its link (copied, as headless Chromium on Linux has no share sheet).
+    await bob.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    await bob.page.getByRole('button', { name: /^Share link/ }).click();
+    await bob.page.getByRole('button', { name: /^Link copied/ }).waitFor();
+    expect(await bob.page.evaluate(() => navigator.clipboard.readText())).toBe(postUrl);
     // A neighbour does not get the history.
     expect(await bob.page.getByText('Earlier versions').count()).toBe(0);
 

@@ -5,6 +5,7 @@ import { Link } from '../router';
 import { AgencyBadge, CategoryBadge } from './Badges';
 import { DeletePostButton } from './DeletePostButton';
 import { MuteButton } from './MuteButton';
+import { ShareLinkButton } from './ShareLinkButton';
 import { PersonDetails } from './PersonDetails';
 import { PostMedia } from './PostMedia';
 import { ReactionBar } from './ReactionBar';
@@ -101,6 +102,7 @@ export function PostCard({
           )}
           {reportable && !post.isMine && post.status === 'visible' ? <ReportButton post={post} /> : null}
           {post.isMine && onDeleted ? <DeletePostButton post={post} onDeleted={onDeleted} /> : null}
+          {standalone && post.status === 'visible' ? <ShareLinkButton post={post} /> : null}
           {!post.isMine && onMuted ? <MuteButton post={post} onMuted={onMuted} /> : null}
         </div>
       </div>
