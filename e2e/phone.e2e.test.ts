@@ -55,7 +55,7 @@ async function settled(page: Page) {
 async function overflow(page: Page) {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll('body *')]
+    const wide = Array.from(document.querySelectorAll('body *'))
       .filter((el) => el.getBoundingClientRect().right > width + 1)
       .slice(0, 5)
       .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
@@ -70,7 +70,7 @@ async function smallTargets(page: Page) {
       'main a[href], main button, main input:not([type=hidden]), main select, main summary, main [role=button], header a[href], header button',
     );
     const small: string[] = [];
-    for (const el of controls) {
+    for (const el of Array.from(controls)) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       // A visually hidden radio or checkbox is operated through its label, which is what is measured then.

@@ -98,9 +98,9 @@ export interface FeedQuery {
   limit: number;
   category: Category | undefined;
   /** Only posts created at or after this time. */
-  since: Date | undefined;
+  since?: Date | undefined;
   /** Only posts whose title or body contains these words (as typed, any case). */
-  text: string | undefined;
+  text?: string | undefined;
 }
 
 /** A LIKE pattern matching `text` anywhere, with LIKE's own wildcards taken literally. */
