@@ -81,7 +81,7 @@ async function smallTargets(page: Page) {
       if (inline) continue;
       if (box.width < 44 || box.height < 44)
         small.push(
-          `${target.tagName.toLowerCase()} "${(target.textContent ?? '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+          `${target.tagName.toLowerCase()} "${target.textContent.trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`,
         );
     }
     return small;
