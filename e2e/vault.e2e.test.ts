@@ -177,7 +177,7 @@ describe('clip vault in the browser, end to end', () => {
     const player = clip.locator('video');
     await expectPlays(player);
     const stream = (await player.getAttribute('src'))!;
-    expect(stream).toMatch(/^\/vault\/stream\/\d+$/);
+    expect(stream).toMatch(/^\/vault\/stream\/cl_[A-Za-z0-9_-]{22}$/);
 
     // --- Lock, then unlock with the passphrase. Locked, the worker no longer decrypts (423).
     await page.getByRole('button', { name: 'Lock' }).click();
@@ -255,7 +255,7 @@ describe('clip vault in the browser, end to end', () => {
       const cameraId = (
         (await camera.locator('dt:text-is("Camera id") + dd code').textContent()) ?? ''
       ).trim();
-      expect(cameraId).toMatch(/^\d+$/);
+      expect(cameraId).toMatch(/^ca_[A-Za-z0-9_-]{22}$/);
       // Editing keeps the camera and its zones; the hub reads the new settings.
       await camera.getByRole('button', { name: 'Edit' }).click();
       await page.getByLabel('Keep clips for (days)').fill('7');

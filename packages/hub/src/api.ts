@@ -5,7 +5,8 @@ import type { DeviceCredentials } from './state.js';
 
 /** One of the owner's cameras as the hub sees it: where its clips go and which zones to black out. */
 export interface HubCamera {
-  id: number;
+  /** The camera's public id (ca_…). */
+  id: string;
   name: string;
   privacyZones: string[];
   retentionDays: number;

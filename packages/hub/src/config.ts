@@ -29,10 +29,20 @@ const rule =
     if (!ok(v)) p.push(`${at} ${message}`);
   };
 const str = rule((v) => typeof v === 'string' && v.length > 0, 'must be a non-empty string');
-const cameraId = rule(
-  (v) => (typeof v === 'string' && /^\S+$/.test(v)) || (Number.isInteger(v) && (v as number) > 0),
-  'must be a Porchlight camera id (e.g. 3 or "3")',
-);
+/** A Porchlight camera id: `ca_` and 22 base64url characters, as the web app and `porchlight-hub status` show. */
+export const CAMERA_ID = /^ca_[A-Za-z0-9_-]{22}$/;
+/** A camera id from before public ids (a row number), as older config files and journals hold them. */
+export const isLegacyCameraId = (v: unknown): boolean =>
+  (typeof v === 'string' && /^[1-9]\d{0,15}$/.test(v)) || (Number.isInteger(v) && (v as number) > 0);
+const cameraId: Check = (v, at, p) => {
+  if (typeof v === 'string' && CAMERA_ID.test(v)) return;
+  if (isLegacyCameraId(v))
+    p.push(
+      `${at} ${JSON.stringify(v)} is an old numeric camera id; Porchlight now names cameras ca_…: ` +
+        'run `porchlight-hub status` (or open Vault → Cameras) and use the id shown beside the camera',
+    );
+  else p.push(`${at} must be a Porchlight camera id (ca_… as shown in Vault → Cameras)`);
+};
 const url =
   (...protocols: string[]): Check =>
   (v, at, p) => {
@@ -160,13 +170,6 @@ export function validateConfig(value: unknown, file = 'config'): HubFileConfig {
   if (value.retryBaseMs !== undefined) int(10, 600_000)(value.retryBaseMs, 'retryBaseMs', problems);
   if (problems.length > 0)
     throw new HubError(`${file} has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
-  // Camera ids may be written as numbers; the hub handles them as strings throughout.
-  for (const source of value.sources as Record<string, unknown>[]) {
-    if (isObj(source.cameras)) {
-      source.cameras = Object.fromEntries(Object.entries(source.cameras).map(([k, id]) => [k, String(id)]));
-    }
-    if (typeof source.camera === 'number') source.camera = String(source.camera);
-  }
   return value as unknown as HubFileConfig;
 }
 

@@ -3,7 +3,8 @@ import { HOME_ASSISTANT_YAML } from './sources/homeassistant.js';
 /** `porchlight-hub run --help`: the config file and every source. */
 export const RUN_HELP = `
 The config file is JSON: {"sources": [ ... ], "encoder"?: {...}, "retryBaseMs"?: 5000}.
-Camera ids are the Porchlight camera ids shown in the web app (Vault → Cameras).
+Camera ids are the Porchlight camera ids (ca_…) shown in the web app (Vault → Cameras) and by
+\`porchlight-hub status\`. An old numeric id (from before ca_… ids) is refused with a message saying so.
 At start and whenever the file is saved (or on SIGHUP) the hub checks it, checks its token and that every
 camera id is yours with the server, and warns about Frigate camera names Frigate does not have. A valid change
 applies without a restart — changed sources restart, the others and the clip in progress go on — and one line

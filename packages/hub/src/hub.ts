@@ -51,6 +51,23 @@ export function describeSource(s: SourceConfig): string {
   }
 }
 
+/**
+ * The camera id (ca_…) the current config gives a clip journalled under an old numeric camera id, before an
+ * upgrade: a Frigate review by its Frigate camera name; another source's clip when the config has exactly one
+ * camera for that kind of source. Undefined when the config cannot say.
+ */
+export function legacyCameraOf(r: ClipRecord, config: HubFileConfig): string | undefined {
+  const candidates = new Set<string>();
+  for (const s of config.sources) {
+    if (s.type !== r.source) continue;
+    if (s.type === 'frigate') {
+      const name = r.fetch?.camera;
+      if (typeof name === 'string' && s.cameras[name]) candidates.add(s.cameras[name]);
+    } else if ('camera' in s) candidates.add(s.camera);
+  }
+  return candidates.size === 1 ? [...candidates][0] : undefined;
+}
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** What differs between two configs, in words the owner can check (keys only: no URLs with passwords). */
@@ -179,6 +196,7 @@ export class Hub extends EventEmitter {
       `burn-in encoder: ${encoder.name}${tried.length ? ` (hardware tried and not usable: ${tried.join('; ')})` : ''}`,
     );
     this.journal = await Journal.open(this.options.stateDir);
+    await this.journal.renameLegacyCameras((r) => legacyCameraOf(r, this.options.config));
     for (const r of this.journal.unfinished()) {
       this.options.reporter.stage(r.ref, `resuming from stage "${r.stage}"`);
       this.queue.push(r.ref);
@@ -296,7 +314,7 @@ export class Hub extends EventEmitter {
     const { credentials, reporter } = this.options;
     let owned: string[];
     try {
-      owned = (await fetchHubConfig(credentials)).cameras.map((c) => String(c.id));
+      owned = (await fetchHubConfig(credentials)).cameras.map((c) => c.id);
     } catch (err) {
       if (err instanceof HubError && err.code !== 'server') throw err;
       reporter.warn(`${(err as Error).message}; clips are kept until the server answers`);

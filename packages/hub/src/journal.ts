@@ -87,6 +87,32 @@ export class Journal {
     return this.all().filter((r) => r.stage !== 'done' && r.stage !== 'failed');
   }
 
+  /**
+   * Unfinished clips journalled under an old numeric camera id (before Porchlight named cameras ca_…) get the
+   * id `resolve` finds for them; those it cannot place are failed with a message saying why, never uploaded
+   * to a guessed camera. Done once, at start; written durably before any clip resumes.
+   */
+  async renameLegacyCameras(resolve: (r: ClipRecord) => string | undefined): Promise<void> {
+    const legacy = this.unfinished().filter((r) => /^\d+$/.test(r.cameraId));
+    for (const r of legacy) {
+      const cameraId = resolve(r);
+      this.records.set(
+        r.ref,
+        cameraId
+          ? { ...r, cameraId, updatedAt: new Date().toISOString() }
+          : {
+              ...r,
+              stage: 'failed',
+              error:
+                `queued under the old camera id ${r.cameraId}, which the config no longer names; ` +
+                'upload it again with `porchlight-hub upload --camera ca_…`',
+              updatedAt: new Date().toISOString(),
+            },
+      );
+    }
+    if (legacy.length > 0) await this.flush();
+  }
+
   /** Records a clip (new or changed) and waits until it is durable. */
   async put(record: ClipRecord): Promise<void> {
     this.records.set(record.ref, { ...record, updatedAt: new Date().toISOString() });

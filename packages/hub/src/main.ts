@@ -80,7 +80,7 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
       await saveCredentials(dir, {
         server,
         token,
-        deviceId: String(device.id),
+        deviceId: device.id,
         name: device.name,
         pairedAt: new Date().toISOString(),
         recipient,
@@ -187,7 +187,7 @@ function program(out: NodeJS.WritableStream, signal: AbortSignal): Command {
     .command('upload')
     .description('encrypt and upload one video file now (privacy zones of the camera are burned in first)')
     .argument('<file>', 'the video file')
-    .requiredOption('--camera <id>', 'the Porchlight camera id it belongs to')
+    .requiredOption('--camera <id>', 'the Porchlight camera id (ca_…) it belongs to')
     .option('--started-at <iso>', 'when the recording started (default: modification time minus duration)')
     .action(async (file: string, o: { camera: string; startedAt?: string }) => {
       const dir = stateDir();

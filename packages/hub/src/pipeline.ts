@@ -102,7 +102,7 @@ export async function processClip(initial: ClipRecord, opts: PipelineOptions): P
           break;
         }
         case 'fetched': {
-          const camera = (await hubConfig()).cameras.find((c) => String(c.id) === record.cameraId);
+          const camera = (await hubConfig()).cameras.find((c) => c.id === record.cameraId);
           if (!camera) {
             throw new HubError(
               `camera ${record.cameraId} is not one of this hub owner's cameras on ${credentials.server}`,

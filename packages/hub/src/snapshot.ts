@@ -82,7 +82,7 @@ export class Snapshots {
     signal?: AbortSignal,
   ): Promise<void> {
     if (this.unsupported) return;
-    const id = String(camera.id);
+    const id = camera.id;
     this.taken ??= await readFile(this.file, 'utf8')
       .then((t) => JSON.parse(t) as Record<string, string>)
       .catch(() => ({}));

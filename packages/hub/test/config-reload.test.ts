@@ -1,8 +1,9 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubFileConfig } from '../src/config.js';
+import type { ClipRecord } from '../src/journal.js';
 import { makeTestClip, startFakeFrigate } from './support/fake-frigate.js';
 import { pairedStateDir, runHub } from './support/hub.js';
 import { startHubTestServer, type HubTestServer } from './support/server.js';
@@ -11,6 +12,9 @@ import { startHubTestServer, type HubTestServer } from './support/server.js';
  * Issue 14: a revoked token, a camera id that is not the owner's and a Frigate camera name Frigate does not
  * have are found at start *and on config change*; a valid change applies without a restart.
  */
+/** A well-formed camera id that is nobody's. */
+const NOBODYS = 'ca_AAAAAAAAAAAAAAAAAAAAAA';
+
 let server: HubTestServer;
 let scratch: string;
 beforeAll(async () => {
@@ -43,7 +47,7 @@ describe('config file changes while the hub runs', () => {
   it("applies a valid change without a restart and says what changed; a camera that is not the owner's or a broken file is not applied; a revoked token stops the hub", async () => {
     const stateDir = await pairedStateDir(server);
     const [a, b] = [await mkdtemp(path.join(scratch, 'a-')), await mkdtemp(path.join(scratch, 'b-'))];
-    const id = String(server.camera.id);
+    const id = server.camera.id;
     const file = path.join(scratch, 'hub.json');
     const first: HubFileConfig = { sources: [{ type: 'folder', path: a, camera: id, stableMs: 200 }] };
     await writeFile(file, JSON.stringify(first));
@@ -64,10 +68,10 @@ describe('config file changes while the hub runs', () => {
       // A camera id that is not the owner's: explained, not applied.
       await writeFile(
         file,
-        JSON.stringify({ sources: [{ ...second.sources[0], camera: '987654' }, second.sources[1]] }),
+        JSON.stringify({ sources: [{ ...second.sources[0], camera: NOBODYS }, second.sources[1]] }),
       );
-      expect(await until(lines, (l) => l.includes('987654'), 'the refusal')).toBe(
-        `error: the config file ${file} changed but was not applied: sources[0] camera 987654: not one of ` +
+      expect(await until(lines, (l) => l.includes(NOBODYS), 'the refusal')).toBe(
+        `error: the config file ${file} changed but was not applied: sources[0] camera ${NOBODYS}: not one of ` +
           `your cameras on ${server.url} (yours: ${id}); fix the config; the hub carries on with the previous config`,
       );
       // Not valid JSON (an editor half-way through a save): explained, not applied.
@@ -99,7 +103,7 @@ describe('config file changes while the hub runs', () => {
     const stateDir = await pairedStateDir(server);
     const frigate = await startFakeFrigate({ mqtt: false });
     const folder = await mkdtemp(path.join(scratch, 'f-'));
-    const id = String(server.camera.id);
+    const id = server.camera.id;
     const file = path.join(scratch, 'frigate.json');
     const first: HubFileConfig = { sources: [{ type: 'folder', path: folder, camera: id, stableMs: 200 }] };
     await writeFile(file, JSON.stringify(first));
@@ -144,6 +148,53 @@ describe('config file changes while the hub runs', () => {
     } finally {
       await hub.stop();
       await frigate.close();
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a hub upgraded from numeric camera ids', () => {
+  it('moves journalled clips to the camera the new config gives their source, and fails the ones it cannot place', async () => {
+    const stateDir = await pairedStateDir(server);
+    const folder = await mkdtemp(path.join(scratch, 'upgrade-'));
+    const video = path.join(scratch, 'queued-before-upgrade.mp4');
+    await makeTestClip(video, 1, 160, 120);
+    const now = new Date();
+    const queued = (ref: string, source: string, cameraId: string): ClipRecord => ({
+      ref,
+      source,
+      cameraId,
+      startedAt: new Date(now.getTime() - 60_000).toISOString(),
+      endedAt: now.toISOString(),
+      stage: 'queued',
+      input: video,
+      ownsInput: false,
+      attempts: 0,
+      updatedAt: now.toISOString(),
+    });
+    // The journal as the previous hub version left it: camera ids were row numbers then.
+    await writeFile(
+      path.join(stateDir, 'journal.json'),
+      JSON.stringify({ clips: [queued('folder:old-1', 'folder', '3'), queued('rtsp:old-2', 'rtsp', '4')] }),
+    );
+    const id = server.camera.id;
+    const { hub, waitSettled } = await runHub(stateDir, {
+      sources: [{ type: 'folder', path: folder, camera: id, stableMs: 200 }],
+    });
+    try {
+      const [done] = await waitSettled(1);
+      expect(done).toMatchObject({ ref: 'folder:old-1', stage: 'done', cameraId: id });
+      expect((await server.clips()).some((c) => c.id === done!.clipId && c.cameraId === id)).toBe(true);
+      const journal = JSON.parse(await readFile(path.join(stateDir, 'journal.json'), 'utf8')) as {
+        clips: ClipRecord[];
+      };
+      expect(journal.clips.find((c) => c.ref === 'rtsp:old-2')).toMatchObject({
+        stage: 'failed',
+        cameraId: '4',
+        error: expect.stringContaining('queued under the old camera id 4') as unknown,
+      });
+    } finally {
+      await hub.stop();
       await rm(stateDir, { recursive: true, force: true });
     }
   });

@@ -14,6 +14,9 @@ import { makeTestClip } from './support/fake-frigate.js';
 import { pairedStateDir, runHub } from './support/hub.js';
 import { startHubTestServer, type HubTestServer } from './support/server.js';
 
+/** A well-formed camera id that is nobody's. */
+const CAM = 'ca_AAAAAAAAAAAAAAAAAAAAAA';
+
 let server: HubTestServer;
 let scratch: string;
 beforeAll(async () => {
@@ -30,9 +33,9 @@ describe('config file', () => {
     const bad = {
       sources: [
         { type: 'frigate', url: 'frigate.local', cameras: {}, severity: ['urgent'] },
-        { type: 'rtsp', camera: 'cam', url: 'http://cam/stream', seconds: 0 },
+        { type: 'rtsp', camera: CAM, url: 'http://cam/stream', seconds: 0 },
         { type: 'homeassistant', token: 'short', listen: 'localhost' },
-        { type: 'folder', path: '/srv', camera: 'c', colour: 'red' },
+        { type: 'folder', path: '/srv', camera: CAM, colour: 'red' },
         { type: 'ftp' },
       ],
     };
@@ -60,16 +63,30 @@ describe('config file', () => {
 });
 
 describe('config file ids', () => {
-  it('accepts camera ids written as numbers', () => {
+  it('accepts ca_… camera ids and refuses the old numeric ones, saying where the new ones are', () => {
     const config = validateConfig({
       sources: [
-        { type: 'frigate', url: 'http://frigate:5000', cameras: { porch: 3 } },
-        { type: 'folder', path: '/srv', camera: 4 },
+        { type: 'frigate', url: 'http://frigate:5000', cameras: { porch: CAM } },
+        { type: 'folder', path: '/srv', camera: CAM },
       ],
     });
-    expect(config.sources).toMatchObject([{ cameras: { porch: '3' } }, { camera: '4' }]);
+    expect(config.sources).toMatchObject([{ cameras: { porch: CAM } }, { camera: CAM }]);
+    let message = '';
+    try {
+      validateConfig({
+        sources: [
+          { type: 'frigate', url: 'http://frigate:5000', cameras: { porch: 3 } },
+          { type: 'folder', path: '/srv', camera: '4' },
+        ],
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('sources[0].cameras.porch 3 is an old numeric camera id');
+    expect(message).toContain('sources[1].camera "4" is an old numeric camera id');
+    expect(message).toContain('run `porchlight-hub status`');
     expect(() => validateConfig({ sources: [{ type: 'folder', path: '/srv', camera: -1 }] })).toThrow(
-      'sources[0].camera must be a Porchlight camera id',
+      'sources[0].camera must be a Porchlight camera id (ca_…',
     );
   });
 });
@@ -109,7 +126,7 @@ describe('errors an owner can act on', () => {
     // Found before any clip is fetched or journaled, not after the first download.
     await expect(
       runHub(stateDir, {
-        sources: [{ type: 'folder', path: folder, camera: String(server.camera.id), stableMs: 200 }],
+        sources: [{ type: 'folder', path: folder, camera: server.camera.id, stableMs: 200 }],
       }),
     ).rejects.toThrow('this hub was revoked; pair again with `porchlight-hub pair`');
 
@@ -122,9 +139,9 @@ describe('errors an owner can act on', () => {
     const stateDir = await pairedStateDir(server);
     const folder = await mkdtemp(path.join(scratch, 'drop-'));
     await expect(
-      runHub(stateDir, { sources: [{ type: 'folder', path: folder, camera: '987654', stableMs: 200 }] }),
+      runHub(stateDir, { sources: [{ type: 'folder', path: folder, camera: CAM, stableMs: 200 }] }),
     ).rejects.toThrow(
-      `sources[0] camera 987654: not one of your cameras on ${server.url} (yours: ${server.camera.id}); fix the config`,
+      `sources[0] camera ${CAM}: not one of your cameras on ${server.url} (yours: ${server.camera.id}); fix the config`,
     );
   });
 
@@ -146,7 +163,7 @@ describe('errors an owner can act on', () => {
 
     const { hub, lines, waitSettled } = await runHub(
       stateDir,
-      { sources: [{ type: 'folder', path: folder, camera: String(server.camera.id), stableMs: 200 }] },
+      { sources: [{ type: 'folder', path: folder, camera: server.camera.id, stableMs: 200 }] },
       { diskFullPauseMs: 300 },
     );
     const before = (await server.clips()).length;

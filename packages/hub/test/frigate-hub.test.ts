@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 /** The stored clip's video, decrypted with the Debian `age` CLI and the owner's key. */
-async function storedVideo(clipId: number | string): Promise<string> {
+async function storedVideo(clipId: string): Promise<string> {
   const ct = path.join(scratch, `clip-${clipId}.age`);
   const out = path.join(scratch, `clip-${clipId}.mp4`);
   await writeFile(ct, await server.ciphertext(clipId));
@@ -47,7 +47,7 @@ describe('hub with Frigate: slow clips and slow links', () => {
           {
             type: 'frigate',
             url: frigate.url,
-            cameras: { front_door: String(server.camera.id) },
+            cameras: { front_door: server.camera.id },
             pollSeconds: 3600,
             clipRetryDelays: [200, 200, 200],
           },
@@ -73,7 +73,7 @@ describe('hub with Frigate: slow clips and slow links', () => {
   it('one clip waiting for its last segment does not hold back the others', async () => {
     const frigate = await startFakeFrigate({ mqtt: false });
     const stateDir = await pairedStateDir(server);
-    const id = String(server.camera.id);
+    const id = server.camera.id;
     try {
       // Recordings are per camera: the garage's last segment lags (it is flushed only after the hub has
       // looked twice — so a loaded machine cannot make it ready before the hub first asks), the front door's

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /** Downloads a stored clip and decrypts it with the Debian `age` CLI. */
-async function decryptWithAgeCli(clipId: number | string): Promise<string> {
+async function decryptWithAgeCli(clipId: string): Promise<string> {
   const dir = path.dirname(server.identityFile);
   const ct = path.join(dir, `clip-${clipId}.age`);
   const out = path.join(dir, `clip-${clipId}.mp4`);
@@ -48,7 +48,7 @@ describe('hub with Frigate and a real server', () => {
             type: 'frigate',
             url: frigate.url,
             mqtt: frigate.mqttUrl!,
-            cameras: { front_door: String(server.camera.id) },
+            cameras: { front_door: server.camera.id },
             pollSeconds: 0,
           },
         ],

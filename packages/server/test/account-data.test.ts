@@ -56,7 +56,8 @@ async function ownerWithClip() {
 
 describe('account export', () => {
   it('downloads a tar whose clip decrypts with the age CLI to the original bytes', async () => {
-    const { owner, keys, plaintext, ciphertext } = await ownerWithClip();
+    const { owner, keys, plaintext, ciphertext, camera, clipId } = await ownerWithClip();
+    const hub = await pairHub(owner);
     const post = await makePost(owner, { title: 'Lost cat', body: 'Grey, answers to Miso' });
     const res = await owner.raw('GET', '/api/account/export');
     expect(res.statusCode).toBe(200);
@@ -81,6 +82,13 @@ describe('account export', () => {
     });
     expect(json.clips).toHaveLength(1);
     expect(json.clips![0]).not.toHaveProperty('blob_key');
+    // Cameras, clips and hubs are named by the ids the API uses; no row id of theirs is in the archive.
+    expect(json.cameras![0]).toMatchObject({ id: camera.id });
+    expect(json.clips![0]).toMatchObject({ id: clipId, camera_id: camera.id });
+    expect(json.devices![0]).toMatchObject({ id: hub.id });
+    for (const row of [...json.cameras!, ...json.clips!, ...json.devices!])
+      expect(row).not.toHaveProperty('public_id');
+    expect(json.clips![0]!.ciphertextFile).toBe(`clips/${clipId}.age`);
 
     const clipFile = json.clips![0]!.ciphertextFile as string;
     const stored = files.get(`porchlight-export/${clipFile}`)!;

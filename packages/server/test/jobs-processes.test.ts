@@ -37,7 +37,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('two worker processes on Postg
   const workers: Worker[] = [];
   // Everything is made 100 days ago, so by the real clock the workers run on it is all overdue.
   const clock = testClock(new Date(Date.now() - 100 * DAY));
-  const made = { requests: [] as string[], disclosure: '', demand: '', clip: 0, later: '' };
+  const made = { requests: [] as string[], disclosure: '', demand: '', clip: '', later: '' };
   let since = 0;
   // The workers' data directory; the API process stores clips in its blobs/ as they will look for them.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-workers-'));
@@ -70,8 +70,8 @@ describe.runIf(testDatabaseKind() === 'postgres')('two worker processes on Postg
     expect(shared.statusCode, shared.body).toBe(204);
     made.disclosure = shared.headers['porchlight-disclosure-id'] as string;
 
-    const owner = await t.database.db.query<{ email: string; camera: number; recipient: string }>(
-      `SELECT u.email, c.id AS camera, k.recipient FROM users u JOIN cameras c ON c.owner_id = u.id
+    const owner = await t.database.db.query<{ email: string; camera: string; recipient: string }>(
+      `SELECT u.email, c.public_id AS camera, k.recipient FROM users u JOIN cameras c ON c.owner_id = u.id
          JOIN vault_keys k ON k.user_id = u.id WHERE u.id = $1`,
       [world.owner.id],
     );
@@ -132,7 +132,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('two worker processes on Postg
       'request.expired': made.requests,
       'disclosure.expired': [made.disclosure],
       'legal.notice_sent': [made.demand],
-      'clip.expired': [String(made.clip)],
+      'clip.expired': [made.clip],
     };
     const done = async () => {
       const res = await database.db.query<{ type: string; subject_id: string }>(

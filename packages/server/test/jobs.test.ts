@@ -78,9 +78,9 @@ async function shareDisclosure(): Promise<string> {
   return res.headers['porchlight-disclosure-id'] as string;
 }
 
-async function uploadOwnClip(): Promise<number> {
-  const { rows } = await a.database.db.query<{ camera: number; recipient: string }>(
-    `SELECT c.id AS camera, k.recipient FROM cameras c JOIN vault_keys k ON k.user_id = c.owner_id
+async function uploadOwnClip(): Promise<string> {
+  const { rows } = await a.database.db.query<{ camera: string; recipient: string }>(
+    `SELECT c.public_id AS camera, k.recipient FROM cameras c JOIN vault_keys k ON k.user_id = c.owner_id
       WHERE c.owner_id = $1`,
     [world.owner.id],
   );

@@ -86,7 +86,7 @@ let t: TestApp;
 const captured: Captured[] = [];
 const viewers: Record<string, TestUser> = {};
 const postIds: string[] = [];
-const cameraIds: number[] = [];
+const cameraIds: string[] = [];
 
 /** Keeps a successful typed-client result's parsed body for the crawl's checks. */
 function capture(label: string, res: { response: Response; data?: unknown }): void {

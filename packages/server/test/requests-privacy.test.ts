@@ -15,7 +15,7 @@ let officer: TestUser;
 let requestId: string;
 const owners: {
   owner: TestUser;
-  camera: { id: number; name: string; location: { lat: number; lng: number } };
+  camera: { id: string; name: string; location: { lat: number; lng: number } };
 }[] = [];
 
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import { ageEncrypt, makeCamera, pairHub, setUpVault, uploadClip } from './suppo
 
 let t: TestApp;
 let alice: TestUser;
-let clipId: number;
+let clipId: string;
 beforeAll(async () => {
   t = await startTestApp();
   alice = await makeUser(t);
@@ -33,7 +33,7 @@ describe('a clip whose ciphertext is missing from storage', () => {
   it('answers 410 clip_ciphertext_missing (whole and ranged), and counts it on /metrics', async () => {
     expect(await missingCount()).toBe(0);
     const { rows } = await t.database.db.query<{ blob_key: string }>(
-      'SELECT blob_key FROM clips WHERE id = $1',
+      'SELECT blob_key FROM clips WHERE public_id = $1',
       [clipId],
     );
     await t.deps.blobs!.delete(rows[0]!.blob_key);

@@ -8,6 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
 import type { TestUser } from './support/client.js';
 import { HOME, makePost, makeUser, offsetMeters } from './support/factories.js';
+import {
+  ageEncrypt,
+  clipTimes,
+  createUpload,
+  makeCamera,
+  pairHub,
+  setUpVault,
+  uploadClip,
+  type OwnerKeys,
+} from './support/vault.js';
 
 const ID = {
   post: /^po_[A-Za-z0-9_-]{22}$/,
@@ -27,7 +37,7 @@ const ROW_ID_START = {
 };
 
 /** Any of the row ids above (the tests make fewer than 100 rows of each). */
-const LEAKED_ROW_ID = /(?<![\w-])73[12]0000\d\d(?![\w-])/;
+const LEAKED_ROW_ID = /(?<![\w-])73[1-5]0000\d\d(?![\w-])/;
 
 /** About 1,900 km from the test neighbourhood (Portland → Denver). */
 const FAR_AWAY = { lat: 39.7392, lng: -104.9903 };
@@ -178,8 +188,9 @@ describe('ids are random public ids of their own kind', () => {
     expect(next.data!.items.map((c) => c.body)).toEqual(['Reply number 2']);
   });
 
-  it('no GET operation ever shows a row id of a post or comment', async () => {
+  it('no GET operation ever shows a row id of a post, comment, camera, clip or device', async () => {
     const owner = await makeUser(t, { name: 'Vault owner' });
+    const vault = await vaultWithClips(owner, 1);
     const neighbour = await makeUser(t);
     const moderator = await makeUser(t, { role: 'moderator' });
     const post = await makePost(owner, { title: 'Lost cat near the park' });
@@ -195,7 +206,13 @@ describe('ids are random public ids of their own kind', () => {
       body: { reason: 'duplicate of another post' },
     });
 
-    const created = { post: post.id, comment: comment.data!.id };
+    const created = {
+      post: post.id,
+      comment: comment.data!.id,
+      camera: vault.camera,
+      clip: vault.clips[0]!,
+      device: vault.hub.id,
+    };
 
     const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
       paths: Record<string, Record<string, unknown>>;
@@ -223,7 +240,157 @@ describe('ids are random public ids of their own kind', () => {
     }
     expect(probed).toBeGreaterThan(50);
     // The sweep really met every kind, so the checks above had something to check.
-    expect(sawEach).toMatchObject({ post: true, comment: true });
+    expect(sawEach).toEqual({ post: true, comment: true, camera: true, clip: true, device: true });
+  });
+});
+
+/** An owner's vault: keys, one camera, a paired hub and `clips` clips uploaded by it, one after another. */
+async function vaultWithClips(owner: TestUser, clips: number) {
+  const keys: OwnerKeys = await setUpVault(owner);
+  const camera = (await makeCamera(owner, { name: 'Porch' })).id;
+  const hub = await pairHub(owner);
+  const ids: string[] = [];
+  for (let i = 0; i < clips; i++) {
+    const ciphertext = await ageEncrypt(Buffer.from(`clip number ${i}`), keys.recipient);
+    ids.push(await uploadClip(t.app, hub, camera, ciphertext, clipTimes(60_000 * (clips - i))));
+  }
+  return { keys, camera, hub, clips: ids };
+}
+
+describe('cameras, clips and devices are named by random public ids of their own kind', () => {
+  let owner: TestUser;
+  let v: Awaited<ReturnType<typeof vaultWithClips>>;
+  beforeAll(async () => {
+    owner = await makeUser(t, { name: 'Camera owner' });
+    v = await vaultWithClips(owner, 8);
+  });
+
+  it('every response names them by ca_/cl_/dv_ ids and shows no row id', async () => {
+    const bodies: [string, string][] = [];
+    const get = async (url: string) => {
+      const res = await owner.raw('GET', url);
+      expect(res.statusCode, url).toBe(200);
+      bodies.push([url, res.body]);
+      return res.json<Record<string, unknown>>();
+    };
+    const cameras = await get('/api/cameras');
+    expect(cameras).toMatchObject({ items: [{ id: v.camera }] });
+    expect(await get(`/api/cameras/${v.camera}`)).toMatchObject({ id: v.camera });
+    const clips = (await get(`/api/clips?cameraId=${v.camera}&limit=100`)) as { items: { id: string }[] };
+    expect(clips.items.map((c) => c.id).sort()).toEqual([...v.clips].sort());
+    for (const c of clips.items) {
+      expect(c.id).toMatch(ID.clip);
+      expect(c).toMatchObject({ cameraId: v.camera });
+    }
+    expect(await get(`/api/clips/${v.clips[0]!}`)).toMatchObject({ id: v.clips[0], cameraId: v.camera });
+    expect(await get('/api/devices')).toMatchObject({ items: [{ id: v.hub.id }] });
+    expect(v.hub.id).toMatch(ID.device);
+    const cursor = ((await get('/api/clips?limit=3')) as { nextCursor: string }).nextCursor;
+    expect(cursor).toMatch(ID.clip);
+    const next = (await get(`/api/clips?limit=3&cursor=${cursor}`)) as { items: { id: string }[] };
+    expect(next.items).toHaveLength(3);
+
+    // The hub's view: its config names the cameras by the same ids.
+    const config = await t.app.inject({
+      method: 'GET',
+      url: '/api/hub/config',
+      headers: { authorization: `Bearer ${v.hub.token}` },
+    });
+    expect(config.json()).toMatchObject({ cameras: [{ id: v.camera }] });
+    bodies.push(['/api/hub/config', config.body]);
+
+    const download = await owner.raw('GET', `/api/clips/${v.clips[0]!}/ciphertext`);
+    expect(download.headers['content-disposition']).toBe(`attachment; filename="clip-${v.clips[0]!}.age"`);
+    for (const [url, body] of bodies) expect(body, `${url} shows a row id`).not.toMatch(LEAKED_ROW_ID);
+  });
+
+  it('clips made one after another have ids that show neither their order nor how many there are', () => {
+    for (const id of v.clips) expect(id).toMatch(ID.clip);
+    expect(new Set(v.clips).size).toBe(v.clips.length);
+    // In creation order with probability 1/8!; sequential ids always would be.
+    expect([...v.clips].sort()).not.toEqual(v.clips);
+    for (let i = 1; i < v.clips.length; i++)
+      expect(v.clips[i]!.slice(0, 6)).not.toBe(v.clips[i - 1]!.slice(0, 6));
+  });
+
+  it('a row number, or an id of another kind, is a 400 naming the field', async () => {
+    const clip = v.clips[0]!;
+    const cases: [string, string, string, unknown?][] = [
+      ['GET', '/api/cameras/1', '/params/id'],
+      ['GET', `/api/cameras/${String(ROW_ID_START.cameras)}`, '/params/id'],
+      ['PATCH', '/api/cameras/1', '/params/id', { name: 'Renamed' }],
+      ['DELETE', '/api/cameras/1', '/params/id'],
+      ['GET', '/api/clips/1', '/params/id'],
+      ['GET', '/api/clips/1/ciphertext', '/params/id'],
+      ['DELETE', '/api/clips/1', '/params/id'],
+      ['DELETE', '/api/devices/1', '/params/id'],
+      ['GET', '/api/clips?cameraId=1', '/querystring/cameraId'],
+      ['GET', '/api/clips?cursor=1', '/querystring/cursor'],
+      // A clip id where a camera id belongs, and the other way round.
+      ['GET', `/api/cameras/${clip}`, '/params/id'],
+      ['PATCH', `/api/cameras/${clip}`, '/params/id', { name: 'Renamed' }],
+      ['DELETE', `/api/cameras/${clip}`, '/params/id'],
+      ['GET', `/api/clips?cameraId=${clip}`, '/querystring/cameraId'],
+      ['GET', `/api/clips/${v.camera}`, '/params/id'],
+      ['DELETE', `/api/devices/${v.camera}`, '/params/id'],
+    ];
+    for (const [method, url, field, body] of cases) {
+      const res = await owner.raw(method as 'GET', url, body);
+      expect(res.statusCode, `${method} ${url}`).toBe(400);
+      expect(res.json<{ errors: { field: string }[] }>().errors[0]!.field, `${method} ${url}`).toBe(field);
+    }
+    for (const cameraId of ['1', clip]) {
+      const res = await createUpload(t.app, v.hub, 100, { cameraId, ...clipTimes() });
+      expect(res.statusCode, cameraId).toBe(400);
+      expect(res.json<{ errors: { field: string }[] }>().errors[0]!.field).toBe(
+        '/headers/upload-metadata/cameraId',
+      );
+    }
+    // Nothing was changed by any of them.
+    expect((await owner.raw('GET', `/api/cameras/${v.camera}`)).json()).toMatchObject({ name: 'Porch' });
+  });
+
+  it('another resident’s clip, camera or device is a 404 exactly like one never issued, and stays', async () => {
+    const other = await makeUser(t);
+    await setUpVault(other);
+    const never = {
+      clip: 'cl_AAAAAAAAAAAAAAAAAAAAAA',
+      camera: 'ca_AAAAAAAAAAAAAAAAAAAAAA',
+      device: 'dv_AAAAAAAAAAAAAAAAAAAAAA',
+    };
+    const clip = v.clips[1]!;
+    const cases: [string, string, string, unknown?][] = [
+      ['GET', `/api/clips/${clip}`, `/api/clips/${never.clip}`],
+      ['GET', `/api/clips/${clip}/ciphertext`, `/api/clips/${never.clip}/ciphertext`],
+      ['DELETE', `/api/clips/${clip}`, `/api/clips/${never.clip}`],
+      ['GET', `/api/cameras/${v.camera}`, `/api/cameras/${never.camera}`],
+      ['PATCH', `/api/cameras/${v.camera}`, `/api/cameras/${never.camera}`, { name: 'Mine now' }],
+      ['DELETE', `/api/cameras/${v.camera}`, `/api/cameras/${never.camera}`],
+      ['DELETE', `/api/devices/${v.hub.id}`, `/api/devices/${never.device}`],
+    ];
+    for (const [method, url, neverUrl, body] of cases) {
+      const res = await other.raw(method as 'GET', url, body);
+      const none = await other.raw(method as 'GET', neverUrl, body);
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+      expect(none.statusCode, `${method} ${neverUrl}`).toBe(404);
+      expect(problemOf(res.body), `${method} ${url}`).toEqual(problemOf(none.body));
+    }
+    expect((await other.raw('GET', `/api/clips?cameraId=${v.camera}`)).json()).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    // Someone else's clip is no cursor either.
+    expect((await other.raw('GET', `/api/clips?cursor=${clip}`)).statusCode).toBe(400);
+    // A camera of someone else's is not somewhere to upload.
+    const otherHub = await pairHub(other);
+    const up = await createUpload(t.app, otherHub, 100, { cameraId: v.camera, ...clipTimes() });
+    expect(up.statusCode).toBe(404);
+    // All of it is still the owner's, untouched.
+    expect((await owner.raw('GET', `/api/clips/${clip}`)).statusCode).toBe(200);
+    expect((await owner.raw('GET', `/api/cameras/${v.camera}`)).json()).toMatchObject({ name: 'Porch' });
+    expect((await owner.raw('GET', '/api/devices')).json()).toMatchObject({
+      items: [{ id: v.hub.id, revokedAt: null }],
+    });
   });
 });
 

@@ -23,7 +23,7 @@ let t: TestApp;
 let alice: Auth;
 let aliceUser: TestUser;
 let mallory: Auth;
-let aliceClipId: number;
+let aliceClipId: string;
 let aliceFinishedId: string;
 let alicePendingId: string;
 let malloryPendingId: string;
@@ -39,7 +39,7 @@ beforeAll(async () => {
   const aliceCamera = (await makeCamera(aliceUser)).id;
   const ciphertext = await ageEncrypt(randomBytes(4096), keys.recipient);
   const finished = await createUpload(t.app, alice, ciphertext.length, {
-    cameraId: String(aliceCamera),
+    cameraId: aliceCamera,
     ...clipTimes(),
   });
   aliceFinishedId = idOf(finished.headers.location!);
@@ -52,9 +52,9 @@ beforeAll(async () => {
     ciphertext,
   );
   expect(done.statusCode, done.body).toBe(204);
-  aliceClipId = Number(done.headers['porchlight-clip-id']);
+  aliceClipId = String(done.headers['porchlight-clip-id']);
 
-  const pending = await createUpload(t.app, alice, 5000, { cameraId: String(aliceCamera), ...clipTimes() });
+  const pending = await createUpload(t.app, alice, 5000, { cameraId: aliceCamera, ...clipTimes() });
   alicePendingId = idOf(pending.headers.location!);
   const part = await tus(t.app, alice, 'PATCH', pending.headers.location!, { 'upload-offset': '0' }, written);
   expect(part.statusCode, part.body).toBe(204);
@@ -64,7 +64,7 @@ beforeAll(async () => {
   const malloryKeys = await setUpVault(malloryUser);
   const malloryCamera = (await makeCamera(malloryUser)).id;
   await uploadClip(t.app, mallory, malloryCamera, await ageEncrypt(randomBytes(512), malloryKeys.recipient));
-  const own = await createUpload(t.app, mallory, 5000, { cameraId: String(malloryCamera), ...clipTimes() });
+  const own = await createUpload(t.app, mallory, 5000, { cameraId: malloryCamera, ...clipTimes() });
   malloryPendingId = idOf(own.headers.location!);
 });
 afterAll(() => t.close());

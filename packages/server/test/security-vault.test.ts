@@ -110,7 +110,7 @@ describe('what becomes a clip (hole 7)', () => {
   let owner: TestUser;
   let keys: OwnerKeys;
   let hub: { token: string };
-  let cameraId: number;
+  let cameraId: string;
   beforeAll(async () => {
     owner = await makeUser(t);
     const k = await keysWrappedAt(18);
@@ -128,7 +128,7 @@ describe('what becomes a clip (hole 7)', () => {
 
   async function upload(bytes: Buffer) {
     const created = await createUpload(t.app, hub, bytes.length, {
-      cameraId: String(cameraId),
+      cameraId: cameraId,
       ...clipTimes(),
     });
     expect(created.statusCode, created.body).toBe(201);
@@ -166,7 +166,7 @@ describe('what becomes a clip (hole 7)', () => {
   it('still stores real clips from the age CLI, of sizes at the chunk boundaries', async () => {
     for (const n of [0, 1, 65535, 65536, 65537]) {
       const id = await uploadClip(t.app, hub, cameraId, await ageEncrypt(randomBytes(n), keys.recipient));
-      expect(id).toBeGreaterThan(0);
+      expect(id).toMatch(/^cl_[A-Za-z0-9_-]{22}$/);
     }
   });
 });

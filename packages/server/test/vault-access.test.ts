@@ -25,9 +25,9 @@ import {
 let t: TestApp;
 let alice: TestUser;
 let keys: OwnerKeys;
-let cameraId: number;
-let clipId: number;
-let deviceId: number;
+let cameraId: string;
+let clipId: string;
+let deviceId: string;
 let uploadUrl: string;
 let revokedToken: string;
 const attackers: Record<string, TestUser> = {};
@@ -40,7 +40,7 @@ beforeAll(async () => {
   const hub = await pairHub(alice);
   deviceId = hub.id;
   clipId = await uploadClip(t.app, hub, cameraId, await ageEncrypt(randomBytes(2048), keys.recipient));
-  const pending = await createUpload(t.app, hub, 5000, { cameraId: String(cameraId), ...clipTimes() });
+  const pending = await createUpload(t.app, hub, 5000, { cameraId: cameraId, ...clipTimes() });
   uploadUrl = pending.headers.location!;
   const revoked = await pairHub(alice, 'Old hub');
   revokedToken = revoked.token;
@@ -90,14 +90,17 @@ describe.each(roles)('a signed-in %s who is not the owner', (role) => {
     const body = method === 'PATCH' ? { retentionDays: 1 } : undefined;
     const res = await u().raw(method, url, body);
     expect(res.statusCode).toBe(404);
-    const missing = await u().raw(method, url.replace(/\/\d+/, '/999999'), body);
+    // The same kind of id, never issued.
+    const never = url.replace(/\/(ca|cl|dv)_[A-Za-z0-9_-]{22}/, (id) => `${id.slice(0, 4)}${'A'.repeat(22)}`);
+    expect(never).not.toBe(url);
+    const missing = await u().raw(method, never, body);
     expect(missing.statusCode).toBe(404);
     expect(res.json<{ code: string }>().code).toBe(missing.json<{ code: string }>().code);
   });
 
   it('cannot upload to the owner’s camera or touch the owner’s upload', async () => {
     const auth: Auth = { user: u() };
-    const create = await createUpload(t.app, auth, 100, { cameraId: String(cameraId), ...clipTimes() });
+    const create = await createUpload(t.app, auth, 100, { cameraId: cameraId, ...clipTimes() });
     expect(create.statusCode).toBe(404);
     expect(create.json()).toMatchObject({ errors: [{ field: '/headers/upload-metadata/cameraId' }] });
     expect((await tus(t.app, auth, 'HEAD', uploadUrl)).statusCode).toBe(404);
@@ -124,7 +127,7 @@ describe('someone signed out', () => {
     expect((await tus(t.app, null, 'HEAD', uploadUrl)).statusCode).toBe(401);
     // With a valid pre-session CSRF token, so it is the missing sign-in that stops it.
     const create = await createUpload(t.app, { user: anon }, 100, {
-      cameraId: String(cameraId),
+      cameraId: cameraId,
       ...clipTimes(),
     });
     expect(create.statusCode).toBe(401);
@@ -140,7 +143,7 @@ describe('device tokens', () => {
       headers: { authorization: `Bearer ${revokedToken}` },
     });
     expect(cfg.json()).toMatchObject({ status: 401, code: 'device_revoked' });
-    const create = await createUpload(t.app, auth, 100, { cameraId: String(cameraId), ...clipTimes() });
+    const create = await createUpload(t.app, auth, 100, { cameraId: cameraId, ...clipTimes() });
     expect(create.statusCode).toBe(401);
     expect(create.json()).toMatchObject({ code: 'device_revoked' });
     expect((await tus(t.app, auth, 'HEAD', uploadUrl)).statusCode).toBe(401);
@@ -156,7 +159,7 @@ describe('device tokens', () => {
 
   it('a browser upload needs the CSRF token like every other change', async () => {
     const auth: Auth = { user: alice };
-    const res = await createUpload(t.app, auth, 100, { cameraId: String(cameraId), ...clipTimes() });
+    const res = await createUpload(t.app, auth, 100, { cameraId: cameraId, ...clipTimes() });
     expect(res.statusCode).toBe(201);
     const forged = await tus(t.app, null, 'POST', '/api/uploads', {
       cookie: [...alice.jar].map(([k, v]) => `${k}=${v}`).join('; '),

@@ -198,10 +198,11 @@ describe('cameras', () => {
   });
 });
 
-async function blobKey(clipId: number): Promise<string> {
-  const res = await t.database.db.query<{ blob_key: string }>('SELECT blob_key FROM clips WHERE id = $1', [
-    clipId,
-  ]);
+async function blobKey(clipId: string): Promise<string> {
+  const res = await t.database.db.query<{ blob_key: string }>(
+    'SELECT blob_key FROM clips WHERE public_id = $1',
+    [clipId],
+  );
   return res.rows[0]!.blob_key;
 }
 
@@ -265,11 +266,11 @@ describe('hub pairing', () => {
 });
 
 describe('clips', () => {
-  let cameraId: number;
+  let cameraId: string;
   let hub: { token: string };
   const plaintext = randomBytes(200_000);
   let ciphertext: Buffer;
-  let clipId: number;
+  let clipId: string;
 
   beforeAll(async () => {
     cameraId = (await makeCamera(alice, { name: 'Clips cam' })).id;
@@ -316,21 +317,21 @@ describe('clips', () => {
 
   it('a second upload with the same clientRef gets 409 clip_exists naming the clip', async () => {
     const res = await createUpload(t.app, hub, ciphertext.length, {
-      cameraId: String(cameraId),
+      cameraId: cameraId,
       ...clipTimes(),
       clientRef: 'frigate-123',
     });
     expect(res.statusCode).toBe(409);
-    expect(res.headers['porchlight-clip-id']).toBe(String(clipId));
+    expect(res.headers['porchlight-clip-id']).toBe(clipId);
     expect(res.json()).toMatchObject({ code: 'clip_exists' });
-    expect(res.json<{ detail: string }>().detail).toContain(String(clipId));
+    expect(res.json<{ detail: string }>().detail).toContain(clipId);
   });
 
   it('lists newest first, filtered by camera and time, page by page', async () => {
     const cam2 = (await makeCamera(alice, { name: 'Second' })).id;
     const small = await ageEncrypt(Buffer.from('x'), keys.recipient);
     const base = Date.now() - 3_600_000;
-    const ids: number[] = [];
+    const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const startedAt = new Date(base + i * 60_000).toISOString();
       const endedAt = new Date(base + i * 60_000 + 30_000).toISOString();

@@ -25,8 +25,8 @@ import {
 let t: TestApp;
 let alice: TestUser;
 let first: OwnerKeys;
-let oldHub: { id: number; token: string };
-let oldClip: number;
+let oldHub: { id: string; token: string };
+let oldClip: string;
 const plaintext = randomBytes(3000);
 
 const seal = async (identity: string, recipient: string) =>

@@ -33,7 +33,7 @@ let origin: string;
 let alice: TestUser;
 let keys: OwnerKeys;
 let token: string;
-let cameraId: number;
+let cameraId: string;
 const clock = testClock();
 
 beforeAll(async () => {
@@ -71,7 +71,7 @@ function tusUpload(data: Buffer, endpoint: string, uploadUrl?: string) {
       endpoint,
       ...(uploadUrl ? { uploadUrl } : {}),
       headers: { Authorization: `Bearer ${token}` },
-      metadata: { cameraId: String(cameraId), ...clipTimes() },
+      metadata: { cameraId: cameraId, ...clipTimes() },
       retryDelays: [],
       onAfterResponse: (_req, res) => {
         clipId = res.getHeader('Porchlight-Clip-Id') ?? clipId;
@@ -88,7 +88,7 @@ function tusUpload(data: Buffer, endpoint: string, uploadUrl?: string) {
 }
 
 describe('S3 blob store', () => {
-  let clipId: number;
+  let clipId: string;
   let ciphertext: Buffer;
   let plaintext: Buffer;
 
@@ -97,8 +97,8 @@ describe('S3 blob store', () => {
     ciphertext = await ageEncrypt(plaintext, keys.recipient);
     const done = await tusUpload(ciphertext, `${origin}/api/uploads`);
     expect(done.error).toBeUndefined();
-    clipId = Number(done.clipId);
-    expect(clipId).toBeGreaterThan(0);
+    clipId = String(done.clipId);
+    expect(clipId).toMatch(/^cl_[A-Za-z0-9_-]{22}$/);
 
     const whole = await fetch(`${origin}/api/clips/${clipId}/ciphertext`, { headers: cookie() });
     expect(whole.status).toBe(200);
@@ -157,7 +157,7 @@ describe('S3 blob store', () => {
 
     const second = await tusUpload(big, `${origin}/api/uploads`, url);
     expect(second.error).toBeUndefined();
-    const id = Number(second.clipId);
+    const id = String(second.clipId);
     const got = await fetch(`${origin}/api/clips/${id}/ciphertext`, { headers: cookie() });
     expect(Buffer.from(await got.arrayBuffer()).equals(big)).toBe(true);
     await alice.api.DELETE('/api/clips/{id}', { params: { path: { id } } });
@@ -190,7 +190,7 @@ describe('S3 blob store', () => {
     );
     const expiredKey = await blobKey(expiredId);
     const abandoned = await createUpload(t.app, { token }, 100, {
-      cameraId: String(cameraId),
+      cameraId: cameraId,
       ...clipTimes(),
     });
     expect(abandoned.statusCode).toBe(201);
@@ -221,9 +221,10 @@ describe('S3 blob store', () => {
   });
 });
 
-async function blobKey(id: number): Promise<string> {
-  const res = await t.database.db.query<{ blob_key: string }>('SELECT blob_key FROM clips WHERE id = $1', [
-    id,
-  ]);
+async function blobKey(id: string): Promise<string> {
+  const res = await t.database.db.query<{ blob_key: string }>(
+    'SELECT blob_key FROM clips WHERE public_id = $1',
+    [id],
+  );
   return res.rows[0]!.blob_key;
 }

@@ -23,7 +23,7 @@ let t: TestApp;
 let origin: string;
 let keys: OwnerKeys;
 let token: string;
-let cameraId: number;
+let cameraId: string;
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -88,7 +88,7 @@ function upload(
       endpoint: `${opts.base ?? origin}/api/uploads`,
       ...(opts.uploadUrl ? { uploadUrl: opts.uploadUrl } : {}),
       headers: { Authorization: `Bearer ${token}` },
-      metadata: opts.metadata ?? { cameraId: String(cameraId), ...clipTimes() },
+      metadata: opts.metadata ?? { cameraId: cameraId, ...clipTimes() },
       retryDelays: [],
       onProgress: (sent) => offsets.push(sent),
       onAfterResponse: (_req, res) => {
@@ -145,14 +145,14 @@ describe('tus-js-client', () => {
     expect(second.url).toBe(first.url);
     // The resumed request started where the server was, not at zero.
     expect(second.offsets[0]).toBeGreaterThanOrEqual(offset);
-    expect(second.clipId).toMatch(/^\d+$/);
+    expect(second.clipId).toMatch(/^cl_[A-Za-z0-9_-]{22}$/);
 
     const stored = await fetch(`${origin}/api/clips/${second.clipId}`, {}).then((r) => r.status);
     expect(stored).toBe(401); // the device token is for uploads and the hub config only
 
     const row = await t.database.db.query<{ blob_key: string; sha256: string; size_bytes: number }>(
-      'SELECT blob_key, sha256, size_bytes FROM clips WHERE id = $1',
-      [Number(second.clipId)],
+      'SELECT blob_key, sha256, size_bytes FROM clips WHERE public_id = $1',
+      [second.clipId],
     );
     const clip = row.rows[0]!;
     expect(clip.size_bytes).toBe(ciphertext.length);
@@ -188,9 +188,10 @@ describe('tus-js-client', () => {
       const second = await upload(ciphertext, { uploadUrl: resumeUrl });
       expect(second.error).toBeUndefined();
       expect(second.offsets[0]).toBeGreaterThanOrEqual(offset);
-      const row = await t.database.db.query<{ sha256: string }>('SELECT sha256 FROM clips WHERE id = $1', [
-        Number(second.clipId),
-      ]);
+      const row = await t.database.db.query<{ sha256: string }>(
+        'SELECT sha256 FROM clips WHERE public_id = $1',
+        [second.clipId],
+      );
       expect(row.rows[0]!.sha256).toBe(createHash('sha256').update(ciphertext).digest('hex'));
     } finally {
       await other.close();

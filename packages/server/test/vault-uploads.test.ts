@@ -27,7 +27,7 @@ let t: TestApp;
 let alice: TestUser;
 let keys: OwnerKeys;
 let hub: { token: string };
-let cameraId: number;
+let cameraId: string;
 
 beforeAll(async () => {
   t = await startTestApp({ env: { PORCHLIGHT_MAX_CLIP_BYTES: String(MAX) }, clock });
@@ -44,18 +44,20 @@ async function uploadRows(): Promise<number> {
 }
 
 describe('upload creation', () => {
-  const meta = () => ({ cameraId: String(cameraId), ...clipTimes() });
+  const meta = () => ({ cameraId: cameraId, ...clipTimes() });
   const field = (k: string) => `/headers/upload-metadata/${k}`;
 
   it.each([
     ['no cameraId', { cameraId: undefined }, 400, field('cameraId')],
-    ['a cameraId that is not a number', { cameraId: 'porch' }, 400, field('cameraId')],
+    ['a cameraId that is not a camera id', { cameraId: 'porch' }, 400, field('cameraId')],
+    ['an old numeric cameraId', { cameraId: '3' }, 400, field('cameraId')],
+    ['a clip id as the cameraId', { cameraId: 'cl_AAAAAAAAAAAAAAAAAAAAAA' }, 400, field('cameraId')],
     ['no startedAt', { startedAt: undefined }, 400, field('startedAt')],
     ['a startedAt without a zone', { startedAt: '2026-01-01T10:00:00' }, 400, field('startedAt')],
     ['an impossible endedAt', { endedAt: '2026-02-31T10:00:00Z' }, 400, field('endedAt')],
     ['an end before the start', { endedAt: '2000-01-01T00:00:00Z' }, 400, field('endedAt')],
     ['a clientRef over 128 characters', { clientRef: 'x'.repeat(129) }, 400, field('clientRef')],
-    ['someone else’s (or no such) camera', { cameraId: '999999' }, 404, field('cameraId')],
+    ['someone else’s (or no such) camera', { cameraId: 'ca_AAAAAAAAAAAAAAAAAAAAAA' }, 404, field('cameraId')],
   ])('refuses %s, naming it', async (_label, patch, status, name) => {
     const before = await uploadRows();
     const m = Object.fromEntries(
@@ -142,7 +144,7 @@ describe('finished uploads', () => {
     const data = bytes();
     const blobsBefore = await t.deps.blobs!.list();
     const created = await createUpload(t.app, hub, data.length, {
-      cameraId: String(cameraId),
+      cameraId: cameraId,
       ...clipTimes(),
     });
     const res = await tus(t.app, hub, 'PATCH', created.headers.location!, { 'upload-offset': '0' }, data);
@@ -159,17 +161,17 @@ describe('finished uploads', () => {
 
   it('can be uploaded in several PATCHes, and a terminated upload leaves nothing', async () => {
     const ct = await ageEncrypt(randomBytes(5000), keys.recipient);
-    const created = await createUpload(t.app, hub, ct.length, { cameraId: String(cameraId), ...clipTimes() });
+    const created = await createUpload(t.app, hub, ct.length, { cameraId: cameraId, ...clipTimes() });
     const url = created.headers.location!;
     const first = await tus(t.app, hub, 'PATCH', url, { 'upload-offset': '0' }, ct.subarray(0, 1000));
     expect(first.headers['upload-offset']).toBe('1000');
     expect((await tus(t.app, hub, 'HEAD', url)).headers['upload-offset']).toBe('1000');
     const last = await tus(t.app, hub, 'PATCH', url, { 'upload-offset': '1000' }, ct.subarray(1000));
     expect(last.statusCode).toBe(204);
-    expect(last.headers['porchlight-clip-id']).toMatch(/^\d+$/);
+    expect(last.headers['porchlight-clip-id']).toMatch(/^cl_[A-Za-z0-9_-]{22}$/);
 
     const before = await t.deps.blobs!.list();
-    const other = await createUpload(t.app, hub, 100, { cameraId: String(cameraId), ...clipTimes() });
+    const other = await createUpload(t.app, hub, 100, { cameraId: cameraId, ...clipTimes() });
     await tus(t.app, hub, 'PATCH', other.headers.location!, { 'upload-offset': '0' }, randomBytes(50));
     const del = await tus(t.app, hub, 'DELETE', other.headers.location!);
     expect(del.statusCode).toBe(204);
@@ -181,26 +183,26 @@ describe('finished uploads', () => {
 describe('an upload interrupted between its last write and its clip', () => {
   it('becomes a clip on the next HEAD, which names it', async () => {
     const ct = await ageEncrypt(randomBytes(3000), keys.recipient);
-    const created = await createUpload(t.app, hub, ct.length, { cameraId: String(cameraId), ...clipTimes() });
+    const created = await createUpload(t.app, hub, ct.length, { cameraId: cameraId, ...clipTimes() });
     const url = created.headers.location!;
     // Every byte lands in the store but the finish hook never runs, as when the process dies right then.
     await t.services.uploads.tus.datastore.write(Readable.from([ct]), url.split('/').pop()!, 0);
     const head = await tus(t.app, hub, 'HEAD', url);
     expect(head.statusCode).toBe(200);
     expect(head.headers['upload-offset']).toBe(String(ct.length));
-    const clipId = Number(head.headers['porchlight-clip-id']);
-    expect(clipId).toBeGreaterThan(0);
+    const clipId = String(head.headers['porchlight-clip-id']);
+    expect(clipId).toMatch(/^cl_[A-Za-z0-9_-]{22}$/);
     expect(
       (await alice.api.GET('/api/clips/{id}', { params: { path: { id: clipId } } })).data!.sizeBytes,
     ).toBe(ct.length);
-    expect((await tus(t.app, hub, 'HEAD', url)).headers['porchlight-clip-id']).toBe(String(clipId));
+    expect((await tus(t.app, hub, 'HEAD', url)).headers['porchlight-clip-id']).toBe(clipId);
   });
 });
 
 describe('finishing the same upload twice at once', () => {
   it('makes one clip, and both get its id', async () => {
     const ct = await ageEncrypt(randomBytes(2000), keys.recipient);
-    const created = await createUpload(t.app, hub, ct.length, { cameraId: String(cameraId), ...clipTimes() });
+    const created = await createUpload(t.app, hub, ct.length, { cameraId: cameraId, ...clipTimes() });
     const id = created.headers.location!.split('/').pop()!;
     await t.services.uploads.tus.datastore.write(Readable.from([ct]), id, 0);
     const [a, b] = await Promise.all([t.services.uploads.finish(id), t.services.uploads.finish(id)]);
@@ -219,7 +221,7 @@ describe('retention', () => {
     const expired = await uploadClip(t.app, hub, cameraId, await small(), clipTimes(4 * day));
     const edge = await uploadClip(t.app, hub, cameraId, await small(), clipTimes(3 * day - 60_000));
     const kept = await uploadClip(t.app, hub, cameraId, await small(), clipTimes(day));
-    const stale = await createUpload(t.app, hub, 100, { cameraId: String(cameraId), ...clipTimes() });
+    const stale = await createUpload(t.app, hub, 100, { cameraId: cameraId, ...clipTimes() });
     const staleId = stale.headers.location!.split('/').pop()!;
     await tus(t.app, hub, 'PATCH', stale.headers.location!, { 'upload-offset': '0' }, randomBytes(10));
     expect(await t.deps.blobs!.list()).toContain(staleId);
@@ -251,6 +253,6 @@ describe('retention', () => {
     const events = await t.database.db.query<{ subject_id: string }>(
       `SELECT subject_id FROM events WHERE type = 'clip.expired' ORDER BY id`,
     );
-    expect(events.rows.map((r) => Number(r.subject_id))).toEqual([expired, edge]);
+    expect(events.rows.map((r) => r.subject_id)).toEqual([expired, edge]);
   });
 });

@@ -20,15 +20,13 @@ export interface HubTestServer {
   identity: string;
   identityFile: string;
   recipient: string;
-  camera: { id: number; name: string; privacyZones: string[] };
+  camera: { id: string; name: string; privacyZones: string[] };
   /** A fresh single-use pairing code for the owner. */
   pairingCode(): Promise<string>;
   /** The owner's clips, newest first. */
-  clips(): Promise<
-    { id: number | string; cameraId: number; startedAt: string; endedAt: string; sizeBytes: number }[]
-  >;
+  clips(): Promise<{ id: string; cameraId: string; startedAt: string; endedAt: string; sizeBytes: number }[]>;
   /** A clip's stored ciphertext. */
-  ciphertext(id: number | string): Promise<Buffer>;
+  ciphertext(id: string): Promise<Buffer>;
   /** Revokes every paired device of the owner. */
   revokeDevices(): Promise<void>;
   close(): Promise<void>;

@@ -113,7 +113,7 @@ export async function makeCamera(
 }
 
 /** Pairs a hub with `user`'s vault and returns its device token. */
-export async function pairHub(user: TestUser, name = 'Garage hub'): Promise<{ id: number; token: string }> {
+export async function pairHub(user: TestUser, name = 'Garage hub'): Promise<{ id: string; token: string }> {
   const code = await user.api.POST('/api/devices/pairing-codes');
   expect(code.response.status, JSON.stringify(code.error)).toBe(201);
   const res = await user.api.POST('/api/devices/pair', { body: { code: code.data!.code, name } });
@@ -175,16 +175,16 @@ export const createUpload = (app: App, auth: Auth, length: number, meta: Record<
     'upload-metadata': encodeMetadata(meta),
   });
 
-/** Uploads `ciphertext` in one PATCH and returns the clip id from `Porchlight-Clip-Id`. */
+/** Uploads `ciphertext` in one PATCH and returns the clip id (cl_…) from `Porchlight-Clip-Id`. */
 export async function uploadClip(
   app: App,
   auth: Auth,
-  cameraId: number,
+  cameraId: string,
   ciphertext: Buffer,
   meta: Record<string, string> = {},
-): Promise<number> {
+): Promise<string> {
   const created = await createUpload(app, auth, ciphertext.length, {
-    cameraId: String(cameraId),
+    cameraId,
     ...clipTimes(),
     ...meta,
   });
@@ -198,5 +198,5 @@ export async function uploadClip(
     ciphertext,
   );
   expect(patch.statusCode, patch.body).toBe(204);
-  return Number(patch.headers['porchlight-clip-id']);
+  return String(patch.headers['porchlight-clip-id']);
 }

@@ -37,7 +37,7 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
     setError(null);
     try {
       const query = {
-        ...(f.cameraId ? { cameraId: Number(f.cameraId) } : {}),
+        ...(f.cameraId ? { cameraId: f.cameraId } : {}),
         ...(fromLocalInput(f.from) ? { from: fromLocalInput(f.from)! } : {}),
         ...(fromLocalInput(f.to) ? { to: fromLocalInput(f.to)! } : {}),
         ...(after ? { cursor: after } : {}),
@@ -63,7 +63,7 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
     }
     // A navigation the worker answers with `Content-Disposition: attachment`: saved, never held in memory.
     const a = document.createElement('a');
-    a.href = streamUrl(String(clip.id), { download: true });
+    a.href = streamUrl(clip.id, { download: true });
     a.click();
   };
 
@@ -77,7 +77,7 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
       setError(localError('Cannot redact', 'This browser cannot decrypt vault clips (no service worker).'));
       return;
     }
-    const res = await fetch(streamUrl(String(clip.id)));
+    const res = await fetch(streamUrl(clip.id));
     if (!res.ok) {
       setError(localError('Cannot redact', await res.text()));
       return;
@@ -128,7 +128,7 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
         >
           <option value="">All cameras</option>
           {cameras.map((c) => (
-            <option key={c.id} value={String(c.id)}>
+            <option key={c.id} value={c.id}>
               {c.name}
             </option>
           ))}
@@ -174,9 +174,7 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
                     Deleted automatically{' '}
                     <time dateTime={clip.expiresAt}>{absoluteTime(clip.expiresAt)}</time>
                   </p>
-                  {playing === clip.id ? (
-                    <ClipPlayer clipId={String(clip.id)} label={`Clip from ${name}`} />
-                  ) : null}
+                  {playing === clip.id ? <ClipPlayer clipId={clip.id} label={`Clip from ${name}`} /> : null}
                   {redacting?.id === clip.id ? (
                     <>
                       <RedactStep

@@ -68,7 +68,7 @@ export function UploadPanel({
   const pickCount = useRef(0);
   const [picked, setCameraId] = useState('');
   // Until one is picked, the first camera; the list can arrive after this form first renders.
-  const cameraId = picked || (cameras[0] ? String(cameras[0].id) : '');
+  const cameraId = picked || (cameras[0] ? cameras[0].id : '');
   const [startedAt, setStartedAt] = useState('');
   const [endedAt, setEndedAt] = useState('');
   const [progress, setProgress] = useState<Progress>({ state: 'idle' });
@@ -248,7 +248,7 @@ export function UploadPanel({
         error={fields.cameraId}
       >
         {cameras.map((c) => (
-          <option key={c.id} value={String(c.id)}>
+          <option key={c.id} value={c.id}>
             {c.name}
           </option>
         ))}

@@ -20,7 +20,7 @@ function record(over: Partial<PendingUpload> = {}): PendingUpload {
     uploadUrl: '/api/uploads/abc',
     head: encodeHead(new Uint8Array([0, 1, 2, 255])),
     file: { name: 'porch.mp4', size: 1000, lastModified: 1_700_000_000_000 },
-    cameraId: '3',
+    cameraId: 'ca_Xc2vYh0Qk8Rm1TsPz3LwQA',
     startedAt: '2026-11-28T10:00:00.000Z',
     endedAt: '2026-11-28T10:00:05.000Z',
     clientRef: 'web-1',

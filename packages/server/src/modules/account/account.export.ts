@@ -53,7 +53,7 @@ function addStream(pack: Pack, name: string, size: number, body: Readable): Prom
   });
 }
 
-const fileId = (row: Record<string, unknown>): string => String(row.public_id ?? row.id);
+const fileId = (row: Record<string, unknown>): string => String(row.id);
 
 /**
  * The account's export as a tar stream. Metadata is read first (one account's rows); each clip's ciphertext is

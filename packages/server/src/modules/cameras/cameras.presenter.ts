@@ -5,7 +5,7 @@ import type { CameraRow } from './cameras.repository.js';
 export function presentCamera(row: CameraRow) {
   const [lat, lng] = cellToLatLng(row.cell);
   return {
-    id: row.id,
+    id: row.public_id,
     name: row.name,
     location: { cell: row.cell, lat, lng },
     privacyZones: [...row.privacy_zones],

@@ -1,7 +1,10 @@
 import type { Queryable } from '../../infra/db/index.js';
+import { newPublicId } from '../../public-ids.js';
 
 export interface CameraRow {
   id: number;
+  /** The camera's id outside the server (ca_…); `id` never leaves it. */
+  public_id: string;
   owner_id: number;
   name: string;
   lat: number;
@@ -28,8 +31,8 @@ export interface CameraFields {
 export async function insertCamera(db: Queryable, ownerId: number, c: CameraFields): Promise<CameraRow> {
   const res = await db.query<CameraRow>(
     `INSERT INTO cameras (owner_id, name, lat, lng, cell, area_cell, privacy_zones, retention_days,
-                          accept_agency_requests)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+                          accept_agency_requests, public_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
     [
       ownerId,
       c.name,
@@ -40,21 +43,22 @@ export async function insertCamera(db: Queryable, ownerId: number, c: CameraFiel
       JSON.stringify(c.privacyZones),
       c.retentionDays,
       c.acceptAgencyRequests,
+      newPublicId('ca'),
     ],
   );
   return res.rows[0]!;
 }
 
-/** The camera when `ownerId` owns it; anyone else's camera is indistinguishable from none. */
+/** The camera (by public id) when `ownerId` owns it; anyone else's camera is indistinguishable from none. */
 export async function findOwnCamera(
   db: Queryable,
   ownerId: number,
-  id: number,
+  publicId: string,
   lock = false,
 ): Promise<CameraRow | undefined> {
   const res = await db.query<CameraRow>(
-    `SELECT * FROM cameras WHERE id = $1 AND owner_id = $2${lock ? ' FOR UPDATE' : ''}`,
-    [id, ownerId],
+    `SELECT * FROM cameras WHERE public_id = $1 AND owner_id = $2${lock ? ' FOR UPDATE' : ''}`,
+    [publicId, ownerId],
   );
   return res.rows[0];
 }

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
-import { IdParams, responses } from '../../http/schema.js';
+import { responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
+import { PublicIdParams } from '../../public-ids.js';
 import type { Services } from '../../services.js';
 import { CameraList, CameraSchema, CreateCameraBody, UpdateCameraBody } from './cameras.schema.js';
 
@@ -33,7 +34,7 @@ export function camerasRoutes(app: App, { cameras }: Services): void {
       schema: {
         operationId: 'getCamera',
         tags: ['vault'],
-        params: IdParams,
+        params: PublicIdParams('ca'),
         response: responses(200, CameraSchema, 401, 404),
       },
     },
@@ -47,7 +48,7 @@ export function camerasRoutes(app: App, { cameras }: Services): void {
         operationId: 'updateCamera',
         tags: ['vault'],
         summary: 'Change a camera; a new retention recomputes its clips’ expiry',
-        params: IdParams,
+        params: PublicIdParams('ca'),
         body: UpdateCameraBody,
         response: responses(200, CameraSchema, 401, 403, 404),
       },
@@ -62,7 +63,7 @@ export function camerasRoutes(app: App, { cameras }: Services): void {
         operationId: 'deleteCamera',
         tags: ['vault'],
         summary: 'Delete a camera and every clip it has',
-        params: IdParams,
+        params: PublicIdParams('ca'),
         response: responses(204, Type.Null(), 401, 403, 404),
       },
     },

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { CoarseLocationSchema, Obj } from '../../http/schema.js';
+import { PublicId } from '../../public-ids.js';
 import { MAX_ZONES } from './zones.js';
 
 export const MIN_RETENTION_DAYS = 1;
@@ -26,7 +27,7 @@ const Retention = Type.Integer({
 
 export const CameraSchema = Obj(
   {
-    id: Type.Integer(),
+    id: PublicId('ca'),
     name: Type.String(),
     location: CoarseLocationSchema,
     privacyZones: Type.Array(Type.String()),

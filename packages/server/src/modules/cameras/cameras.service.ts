@@ -86,7 +86,7 @@ export class CamerasService {
         type: 'camera.created',
         actorId: v.id,
         subjectType: 'camera',
-        subjectId: created.id,
+        subjectId: created.public_id,
         data: { retentionDays: created.retention_days, acceptAgencyRequests: created.accept_agency_requests },
       });
       return created;
@@ -99,7 +99,7 @@ export class CamerasService {
     return { items: (await cameras.camerasOf(this.deps.db, v.id)).map(presentCamera) };
   }
 
-  async get(viewer: Viewer | null, id: number) {
+  async get(viewer: Viewer | null, id: string) {
     const v = authorize(viewer, 'vault.own');
     const row = await cameras.findOwnCamera(this.deps.db, v.id, id);
     if (!row) throw notFound('camera');
@@ -107,7 +107,7 @@ export class CamerasService {
   }
 
   /** Changes a camera; a new retention recomputes the expiry of every clip it has. */
-  async update(viewer: Viewer | null, id: number, input: CameraInput) {
+  async update(viewer: Viewer | null, id: string, input: CameraInput) {
     const v = authorize(viewer, 'vault.own');
     checkZones(input.privacyZones);
     const row = await this.deps.db.transaction(async (tx) => {
@@ -115,7 +115,7 @@ export class CamerasService {
       if (!old) throw notFound('camera');
       const updated = await cameras.updateCamera(
         tx,
-        id,
+        old.id,
         fields({
           name: input.name ?? old.name,
           location: input.location ?? { lat: old.lat, lng: old.lng },
@@ -125,13 +125,13 @@ export class CamerasService {
         }),
       );
       if (updated.retention_days !== old.retention_days) {
-        await clips.recomputeExpiry(tx, id, updated.retention_days);
+        await clips.recomputeExpiry(tx, old.id, updated.retention_days);
       }
       await insertEvent(tx, {
         type: 'camera.updated',
         actorId: v.id,
         subjectType: 'camera',
-        subjectId: id,
+        subjectId: old.public_id,
         data: { changed: Object.keys(input).sort() },
       });
       return updated;
@@ -140,18 +140,18 @@ export class CamerasService {
   }
 
   /** Deletes a camera with all its clips and unfinished uploads (rows now, blobs right after commit). */
-  async delete(viewer: Viewer | null, id: number): Promise<void> {
+  async delete(viewer: Viewer | null, id: string): Promise<void> {
     const v = authorize(viewer, 'vault.own');
     await this.deps.db.transaction(async (tx) => {
       const row = await cameras.findOwnCamera(tx, v.id, id, true);
       if (!row) throw notFound('camera');
-      const removed = await clips.orphanCameraBlobs(tx, id);
-      await cameras.deleteCamera(tx, id);
+      const removed = await clips.orphanCameraBlobs(tx, row.id);
+      await cameras.deleteCamera(tx, row.id);
       await insertEvent(tx, {
         type: 'camera.deleted',
         actorId: v.id,
         subjectType: 'camera',
-        subjectId: id,
+        subjectId: row.public_id,
         data: { clips: removed },
       });
     });

@@ -2,8 +2,8 @@ import type { ClipRow } from './clips.repository.js';
 
 export function presentClip(row: ClipRow) {
   return {
-    id: row.id,
-    cameraId: row.camera_id,
+    id: row.public_id,
+    cameraId: row.camera_public_id,
     startedAt: row.started_at.toISOString(),
     endedAt: row.ended_at.toISOString(),
     sizeBytes: row.size_bytes,

@@ -1,9 +1,15 @@
+import { invalid } from '../../errors.js';
 import type { Queryable } from '../../infra/db/index.js';
+import { newPublicId } from '../../public-ids.js';
 
 export interface ClipRow {
   id: number;
+  /** The clip's id outside the server (cl_…); `id` never leaves it. */
+  public_id: string;
   owner_id: number;
   camera_id: number;
+  /** Its camera's public id (ca_…). */
+  camera_public_id: string;
   started_at: Date;
   ended_at: Date;
   size_bytes: number;
@@ -24,38 +30,50 @@ export interface UploadRow {
   client_ref: string | null;
   size_bytes: number;
   clip_id: number | null;
+  /** The public id of the clip the upload became (cl_…), once it has. */
+  clip_public_id: string | null;
   created_at: Date;
 }
 
-const clipColumns = `id, owner_id, camera_id, started_at, ended_at, size_bytes, sha256, blob_key, client_ref,
-  created_at, expires_at`;
+const clipColumns = `clips.id, clips.public_id, clips.owner_id, clips.camera_id,
+  (SELECT k.public_id FROM cameras k WHERE k.id = clips.camera_id) AS camera_public_id, clips.started_at,
+  clips.ended_at, clips.size_bytes, clips.sha256, clips.blob_key, clips.client_ref, clips.created_at,
+  clips.expires_at`;
 const uploadColumns = `id, owner_id, camera_id, device_id, started_at, ended_at, client_ref, size_bytes, clip_id,
-  created_at`;
+  (SELECT c.public_id FROM clips c WHERE c.id = uploads.clip_id) AS clip_public_id, created_at`;
 
-export async function findOwnClip(db: Queryable, ownerId: number, id: number): Promise<ClipRow | undefined> {
-  const res = await db.query<ClipRow>(`SELECT ${clipColumns} FROM clips WHERE id = $1 AND owner_id = $2`, [
-    id,
-    ownerId,
-  ]);
+/** The clip (by public id) when `ownerId` owns it; anyone else's clip is indistinguishable from none. */
+export async function findOwnClip(
+  db: Queryable,
+  ownerId: number,
+  publicId: string,
+): Promise<ClipRow | undefined> {
+  const res = await db.query<ClipRow>(
+    `SELECT ${clipColumns} FROM clips WHERE public_id = $1 AND owner_id = $2`,
+    [publicId, ownerId],
+  );
   return res.rows[0];
 }
 
+/** The public id of the owner's clip with this clientRef, if any. */
 export async function findClipByClientRef(
   db: Queryable,
   ownerId: number,
   clientRef: string,
-): Promise<number | undefined> {
-  const res = await db.query<{ id: number }>('SELECT id FROM clips WHERE owner_id = $1 AND client_ref = $2', [
-    ownerId,
-    clientRef,
-  ]);
-  return res.rows[0]?.id;
+): Promise<string | undefined> {
+  const res = await db.query<{ public_id: string }>(
+    'SELECT public_id FROM clips WHERE owner_id = $1 AND client_ref = $2',
+    [ownerId, clientRef],
+  );
+  return res.rows[0]?.public_id;
 }
 
-/** The clip an upload became, if any. */
-export async function findClipByBlobKey(db: Queryable, blobKey: string): Promise<number | undefined> {
-  const res = await db.query<{ id: number }>('SELECT id FROM clips WHERE blob_key = $1', [blobKey]);
-  return res.rows[0]?.id;
+/** The public id of the clip an upload became, if any. */
+export async function findClipByBlobKey(db: Queryable, blobKey: string): Promise<string | undefined> {
+  const res = await db.query<{ public_id: string }>('SELECT public_id FROM clips WHERE blob_key = $1', [
+    blobKey,
+  ]);
+  return res.rows[0]?.public_id;
 }
 
 /** A page of the owner's clips, newest first by start time, after the keyset position `before`. */
@@ -63,10 +81,12 @@ export async function clipsPage(
   db: Queryable,
   q: {
     ownerId: number;
-    cameraId: number | undefined;
+    /** A camera's public id. */
+    cameraId: string | undefined;
     from: Date | undefined;
     to: Date | undefined;
-    before: { startedAt: Date; id: number } | undefined;
+    /** The public id of the previous page's last clip. */
+    after: string | undefined;
     limit: number;
   },
 ): Promise<ClipRow[]> {
@@ -74,7 +94,7 @@ export async function clipsPage(
   const where = ['owner_id = $1'];
   if (q.cameraId !== undefined) {
     params.push(q.cameraId);
-    where.push(`camera_id = $${params.length}`);
+    where.push(`camera_id = (SELECT k.id FROM cameras k WHERE k.public_id = $${params.length})`);
   }
   // A clip belongs to [from, to) when it overlaps it.
   if (q.from) {
@@ -85,8 +105,14 @@ export async function clipsPage(
     params.push(q.to);
     where.push(`started_at < $${params.length}`);
   }
-  if (q.before) {
-    params.push(q.before.startedAt, q.before.id);
+  if (q.after !== undefined) {
+    const at = await db.query<{ started_at: Date; id: number }>(
+      'SELECT started_at, id FROM clips WHERE public_id = $1 AND owner_id = $2',
+      [q.after, q.ownerId],
+    );
+    // A cursor names one of the owner's clips; one deleted since (or anyone else's) is no position at all.
+    if (!at.rows[0]) throw invalid('/querystring/cursor', 'is not a cursor this server issued');
+    params.push(at.rows[0].started_at, at.rows[0].id);
     where.push(`(started_at, id) < ($${params.length - 1}, $${params.length})`);
   }
   params.push(q.limit);
@@ -113,12 +139,22 @@ export async function insertClip(
 ): Promise<ClipRow | undefined> {
   const res = await db.query<ClipRow>(
     `INSERT INTO clips (owner_id, camera_id, started_at, ended_at, size_bytes, sha256, blob_key, client_ref,
-                        expires_at)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $4::timestamptz + make_interval(days => cam.retention_days)
+                        expires_at, public_id)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $4::timestamptz + make_interval(days => cam.retention_days), $9
      FROM cameras cam WHERE cam.id = $2
      ON CONFLICT DO NOTHING
      RETURNING ${clipColumns}`,
-    [c.ownerId, c.cameraId, c.startedAt, c.endedAt, c.sizeBytes, c.sha256, c.blobKey, c.clientRef],
+    [
+      c.ownerId,
+      c.cameraId,
+      c.startedAt,
+      c.endedAt,
+      c.sizeBytes,
+      c.sha256,
+      c.blobKey,
+      c.clientRef,
+      newPublicId('cl'),
+    ],
   );
   return res.rows[0];
 }

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
-import { IdParams, responses } from '../../http/schema.js';
+import { responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
+import { PublicIdParams } from '../../public-ids.js';
 import type { Services } from '../../services.js';
 import { CiphertextResponse, ClipPage, ClipQuery, ClipSchema } from './clips.schema.js';
 
@@ -25,7 +26,7 @@ export function clipsRoutes(app: App, { clips }: Services): void {
       schema: {
         operationId: 'getClip',
         tags: ['vault'],
-        params: IdParams,
+        params: PublicIdParams('cl'),
         response: responses(200, ClipSchema, 401, 404),
       },
     },
@@ -39,7 +40,7 @@ export function clipsRoutes(app: App, { clips }: Services): void {
         operationId: 'getClipCiphertext',
         tags: ['vault'],
         summary: 'The clip’s age ciphertext (Range supported; ETag is its sha256)',
-        params: IdParams,
+        params: PublicIdParams('cl'),
         response: {
           ...responses(200, Type.Unsafe(CiphertextResponse), 401, 404),
           206: Type.Unsafe(CiphertextResponse),
@@ -66,7 +67,7 @@ export function clipsRoutes(app: App, { clips }: Services): void {
       schema: {
         operationId: 'deleteClip',
         tags: ['vault'],
-        params: IdParams,
+        params: PublicIdParams('cl'),
         response: responses(204, Type.Null(), 401, 403, 404),
       },
     },

@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
-import { CursorQuery, MAX_ID, Obj } from '../../http/schema.js';
+import { CursorQuery, Obj } from '../../http/schema.js';
+import { PublicId } from '../../public-ids.js';
 
 export const ClipSchema = Obj(
   {
-    id: Type.Integer(),
-    cameraId: Type.Integer(),
+    id: PublicId('cl'),
+    cameraId: PublicId('ca'),
     startedAt: Type.String({ format: 'date-time' }),
     endedAt: Type.String({ format: 'date-time' }),
     sizeBytes: Type.Integer({ description: 'Ciphertext size' }),
@@ -21,7 +22,7 @@ export const ClipPage = Obj({
 });
 
 export const ClipQuery = Obj({
-  cameraId: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID })),
+  cameraId: Type.Optional(PublicId('ca', 'Only this camera’s clips (ca_…)')),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'Clips that end at or after this' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Clips that start before this' })),
   ...CursorQuery,

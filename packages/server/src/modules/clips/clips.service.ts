@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { AppError, invalid, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../errors.js';
 import type { BlobStore } from '../../infra/blob/index.js';
 import { authorize, type Viewer } from '../../policies.js';
+import { publicIdCursor, publicIdPage } from '../../public-ids.js';
 import { insertEvent } from '../events/events.repository.js';
 import { presentClip } from './clips.presenter.js';
 import * as clips from './clips.repository.js';
@@ -12,16 +13,6 @@ import { resolveRange } from './range.js';
 
 /** An unfinished upload older than this is abandoned: its partial blob is deleted. */
 export const STALE_UPLOAD_MS = 24 * 3_600_000;
-
-const encodeCursor = (r: clips.ClipRow): string =>
-  Buffer.from(`v1:${r.started_at.getTime()}:${r.id}`).toString('base64url');
-
-function decodeCursor(cursor: string | undefined): { startedAt: Date; id: number } | undefined {
-  if (cursor === undefined || cursor === '') return undefined;
-  const m = /^v1:(\d{1,15}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw invalid('/querystring/cursor', 'is not a cursor this server issued');
-  return { startedAt: new Date(Number(m[1])), id: Number(m[2]) };
-}
 
 /** Whether a blob store error means "no such blob": ENOENT on files, NoSuchKey / 404 on S3. */
 function isMissingBlob(err: unknown): boolean {
@@ -56,7 +47,7 @@ export class ClipsService {
   async list(
     viewer: Viewer | null,
     q: {
-      cameraId?: number | undefined;
+      cameraId?: string | undefined;
       from?: string | undefined;
       to?: string | undefined;
       cursor?: string | undefined;
@@ -70,22 +61,20 @@ export class ClipsService {
       cameraId: q.cameraId,
       from: q.from === undefined ? undefined : new Date(q.from),
       to: q.to === undefined ? undefined : new Date(q.to),
-      before: decodeCursor(q.cursor),
+      after: publicIdCursor('cl', q.cursor),
       limit: limit + 1,
     });
-    const more = rows.length > limit;
-    const items = more ? rows.slice(0, limit) : rows;
-    return { items: items.map(presentClip), nextCursor: more ? encodeCursor(items.at(-1)!) : null };
+    return publicIdPage(rows, limit, presentClip);
   }
 
-  async get(viewer: Viewer | null, id: number) {
+  async get(viewer: Viewer | null, id: string) {
     return presentClip(await this.own(viewer, id));
   }
 
   /** The clip's age bytes: whole, or one `Range`, with the ciphertext hash as a strong ETag. */
   async ciphertext(
     viewer: Viewer | null,
-    id: number,
+    id: string,
     h: { range?: string | undefined; ifNoneMatch?: string | undefined; ifRange?: string | undefined },
   ): Promise<Ciphertext> {
     const row = await this.own(viewer, id);
@@ -94,7 +83,7 @@ export class ClipsService {
       etag,
       'accept-ranges': 'bytes',
       'cache-control': 'private, no-cache',
-      'content-disposition': `attachment; filename="clip-${row.id}.age"`,
+      'content-disposition': `attachment; filename="clip-${row.public_id}.age"`,
     };
     if (h.ifNoneMatch?.split(',').some((t) => t.trim() === etag)) {
       return { status: 304, headers: common, body: undefined };
@@ -136,19 +125,24 @@ export class ClipsService {
       this.missingCiphertext += 1;
       throw new AppError(
         'clip_ciphertext_missing',
-        `the ciphertext of clip ${row.id} is missing from storage; the instance's operator must restore it ` +
+        `the ciphertext of clip ${row.public_id} is missing from storage; the instance's operator must restore it ` +
           'from a backup, or you can delete the clip',
       );
     }
   }
 
-  async delete(viewer: Viewer | null, id: number): Promise<void> {
+  async delete(viewer: Viewer | null, id: string): Promise<void> {
     const v = authorize(viewer, 'vault.own');
     await this.deps.db.transaction(async (tx) => {
       const row = await clips.findOwnClip(tx, v.id, id);
       if (!row) throw notFound('clip');
-      await clips.deleteClip(tx, id);
-      await insertEvent(tx, { type: 'clip.deleted', actorId: v.id, subjectType: 'clip', subjectId: id });
+      await clips.deleteClip(tx, row.id);
+      await insertEvent(tx, {
+        type: 'clip.deleted',
+        actorId: v.id,
+        subjectType: 'clip',
+        subjectId: row.public_id,
+      });
     });
     await this.purgeOrphans();
   }
@@ -196,7 +190,7 @@ export class ClipsService {
             type: 'clip.expired',
             actorId: null,
             subjectType: 'clip',
-            subjectId: r.id,
+            subjectId: r.public_id,
             data: { cameraId: r.camera_id },
           });
         }
@@ -212,7 +206,7 @@ export class ClipsService {
     return { expired, abandoned, blobs };
   }
 
-  private async own(viewer: Viewer | null, id: number): Promise<clips.ClipRow> {
+  private async own(viewer: Viewer | null, id: string): Promise<clips.ClipRow> {
     const v = authorize(viewer, 'vault.own');
     const row = await clips.findOwnClip(this.deps.db, v.id, id);
     if (!row) throw notFound('clip');

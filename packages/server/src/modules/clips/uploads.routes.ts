@@ -76,8 +76,8 @@ async function send(request: FastifyRequest, reply: FastifyReply, res: Response)
 }
 
 /** A problem answered before tus is involved (still hijacked: tus routes never use Fastify's reply). */
-function refuse(request: FastifyRequest, reply: FastifyReply, err: AppError & { clipId?: number }) {
-  if (err.clipId !== undefined) void reply.header(CLIP_ID_HEADER, String(err.clipId));
+function refuse(request: FastifyRequest, reply: FastifyReply, err: AppError & { clipId?: string }) {
+  if (err.clipId !== undefined) void reply.header(CLIP_ID_HEADER, err.clipId);
   void reply.header('tus-resumable', '1.0.0');
   return sendProblem(reply, request, err);
 }
@@ -91,7 +91,7 @@ async function completeInterrupted(uploads: UploadsService, id: string, res: Res
   if (offset === null || offset !== res.headers.get('upload-length')) return res;
   const headers = new Headers(res.headers);
   try {
-    headers.set(CLIP_ID_HEADER, String(await uploads.finish(id)));
+    headers.set(CLIP_ID_HEADER, await uploads.finish(id));
     return new Response(null, { status: 200, headers });
   } catch (err) {
     if (!(err instanceof TusProblem)) throw err;
@@ -150,7 +150,7 @@ async function handle(
       return;
     }
     const upload = await uploads.ownUpload(who, id);
-    if (upload.clip_id !== null) {
+    if (upload.clip_public_id !== null) {
       // A finished upload is a clip now: report it complete (so a resuming client stops) and name the clip.
       if (method === 'HEAD') {
         return await reply
@@ -160,13 +160,13 @@ async function handle(
             'upload-offset': String(upload.size_bytes),
             'upload-length': String(upload.size_bytes),
             'cache-control': 'no-store',
-            [CLIP_ID_HEADER]: String(upload.clip_id),
+            [CLIP_ID_HEADER]: upload.clip_public_id,
           })
           .send();
       }
       throw Object.assign(
-        new AppError('clip_exists', `this upload is finished: it is clip ${upload.clip_id}`),
-        { clipId: upload.clip_id },
+        new AppError('clip_exists', `this upload is finished: it is clip ${upload.clip_public_id}`),
+        { clipId: upload.clip_public_id },
       );
     }
     reply.hijack();

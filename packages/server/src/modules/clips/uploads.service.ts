@@ -5,6 +5,7 @@ import { AppError, ERROR_CATALOGUE, notFound, type ErrorCode, type FieldError } 
 import { tusOutage } from '../../http/outage.js';
 import type { UploadLedger } from '../../infra/blob/index.js';
 import { authorize, type Viewer } from '../../policies.js';
+import { isPublicId } from '../../public-ids.js';
 import * as cameras from '../cameras/cameras.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import { insertEvent } from '../events/events.repository.js';
@@ -28,6 +29,7 @@ export interface Uploader {
 
 /** A validated upload creation, handed from the route to tus's creation hook. */
 export interface UploadIntent extends Uploader {
+  /** The camera's row id (the metadata named it by its public id). */
   cameraId: number;
   startedAt: Date;
   endedAt: Date;
@@ -160,10 +162,9 @@ export class UploadsService {
       ]);
     }
     const errors: FieldError[] = [];
-    const cameraId =
-      meta.cameraId && /^[1-9]\d{0,14}$/.test(meta.cameraId) ? Number(meta.cameraId) : undefined;
+    const cameraId = isPublicId('ca', meta.cameraId) ? meta.cameraId : undefined;
     if (cameraId === undefined)
-      errors.push({ field: metaField('cameraId'), message: 'is required: a camera id' });
+      errors.push({ field: metaField('cameraId'), message: 'is required: a camera id (ca_…)' });
     const time = (key: 'startedAt' | 'endedAt'): Date | undefined => {
       const raw = meta[key];
       // ISO 8601 with a zone, so the instant is unambiguous.
@@ -198,7 +199,7 @@ export class UploadsService {
     await this.vault.recipientOf(who.ownerId);
     const camera = await cameras.findOwnCamera(this.deps.db, who.ownerId, cameraId);
     if (!camera) {
-      throw new AppError('not_found', `camera ${cameraId} not found`, [
+      throw new AppError('not_found', 'camera not found', [
         { field: metaField('cameraId'), message: 'is not one of your cameras' },
       ]);
     }
@@ -206,10 +207,11 @@ export class UploadsService {
       const existing = await repo.findClipByClientRef(this.deps.db, who.ownerId, clientRef);
       if (existing !== undefined) throw this.clipExists(existing);
     }
-    return { ...who, cameraId, startedAt, endedAt, clientRef, size };
+    return { ...who, cameraId: camera.id, startedAt, endedAt, clientRef, size };
   }
 
-  clipExists(clipId: number): AppError & { clipId: number } {
+  /** The clip (by public id) already made with this clientRef. */
+  clipExists(clipId: string): AppError & { clipId: string } {
     return Object.assign(
       new AppError('clip_exists', `clip ${clipId} already has this clientRef`, [
         { field: metaField('clientRef'), message: `is already used by clip ${clipId}` },
@@ -241,11 +243,11 @@ export class UploadsService {
    * the upload is deleted and the PATCH gets 422), the ciphertext is hashed, and the clip row and its event
    * are written in one transaction. Idempotent: a second call returns the same clip.
    */
-  async finish(uploadId: string): Promise<number> {
+  async finish(uploadId: string): Promise<string> {
     const db = this.deps.db;
     const up = await repo.findUpload(db, uploadId);
     if (!up) throw tusProblem('not_found', 'upload not found');
-    if (up.clip_id !== null) return up.clip_id;
+    if (up.clip_public_id !== null) return up.clip_public_id;
     const blobs = this.clips.blobs;
     const size = (await blobs.size(uploadId)) ?? 0;
     const head = Buffer.alloc(Math.min(size, MAX_HEADER_BYTES));
@@ -285,7 +287,7 @@ export class UploadsService {
         type: 'clip.created',
         actorId: up.owner_id,
         subjectType: 'clip',
-        subjectId: row.id,
+        subjectId: row.public_id,
         data: { cameraId: up.camera_id, sizeBytes: size, deviceId: up.device_id },
       });
       return row;
@@ -305,7 +307,7 @@ export class UploadsService {
     }
     // Best effort: a leftover sidecar holds no clip facts (metadata was stripped at creation).
     await blobs.sealUpload(uploadId).catch(() => undefined);
-    return clip.id;
+    return clip.public_id;
   }
 
   private async discard(uploadId: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { DeviceRow } from './devices.repository.js';
  */
 export function presentDevice(row: DeviceRow & { key_current?: boolean }) {
   return {
-    id: row.id,
+    id: row.public_id,
     name: row.name,
     createdAt: row.created_at.toISOString(),
     lastSeenAt: row.last_seen_at?.toISOString() ?? null,

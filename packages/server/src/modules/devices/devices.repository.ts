@@ -1,7 +1,10 @@
 import type { Queryable } from '../../infra/db/index.js';
+import { newPublicId } from '../../public-ids.js';
 
 export interface DeviceRow {
   id: number;
+  /** The device's id outside the server (dv_…); `id` never leaves it. */
+  public_id: string;
   owner_id: number;
   name: string;
   created_at: Date;
@@ -11,7 +14,7 @@ export interface DeviceRow {
   key_generation: number | null;
 }
 
-const columns = 'id, owner_id, name, created_at, last_seen_at, revoked_at, key_generation';
+const columns = 'id, public_id, owner_id, name, created_at, last_seen_at, revoked_at, key_generation';
 const deviceColumns = columns
   .split(', ')
   .map((c) => `d.${c}`)
@@ -47,9 +50,9 @@ export async function insertDevice(
   d: { ownerId: number; name: string; tokenHash: string },
 ): Promise<DeviceRow> {
   const res = await db.query<DeviceRow>(
-    `INSERT INTO devices (owner_id, name, token_hash, key_generation)
-     VALUES ($1, $2, $3, (SELECT generation FROM vault_keys WHERE user_id = $1)) RETURNING ${columns}`,
-    [d.ownerId, d.name, d.tokenHash],
+    `INSERT INTO devices (owner_id, name, token_hash, key_generation, public_id)
+     VALUES ($1, $2, $3, (SELECT generation FROM vault_keys WHERE user_id = $1), $4) RETURNING ${columns}`,
+    [d.ownerId, d.name, d.tokenHash, newPublicId('dv')],
   );
   return res.rows[0]!;
 }
@@ -68,17 +71,17 @@ export async function devicesOf(
   return res.rows;
 }
 
-/** Revokes the owner's device; undefined when it is not theirs. Revoking twice is harmless. */
+/** Revokes the owner's device (by public id); undefined when it is not theirs. Revoking twice is harmless. */
 export async function revokeDevice(
   db: Queryable,
   ownerId: number,
-  id: number,
+  publicId: string,
   now: Date,
 ): Promise<DeviceRow | undefined> {
   const res = await db.query<DeviceRow>(
-    `UPDATE devices SET revoked_at = coalesce(revoked_at, $3) WHERE id = $1 AND owner_id = $2
+    `UPDATE devices SET revoked_at = coalesce(revoked_at, $3) WHERE public_id = $1 AND owner_id = $2
      RETURNING ${columns}`,
-    [id, ownerId, now],
+    [publicId, ownerId, now],
   );
   return res.rows[0];
 }

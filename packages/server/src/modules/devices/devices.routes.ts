@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.js';
-import { IdParams, responses } from '../../http/schema.js';
+import { responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
+import { PublicIdParams } from '../../public-ids.js';
 import type { Services } from '../../services.js';
 import { DeviceList, HubConfigSchema, PairBody, PairedSchema, PairingCodeSchema } from './devices.schema.js';
 
@@ -54,7 +55,7 @@ export function devicesRoutes(app: App, { devices }: Services, config: Config): 
         operationId: 'revokeDevice',
         tags: ['devices'],
         summary: 'Revoke a hub: its token stops working at once',
-        params: IdParams,
+        params: PublicIdParams('dv'),
         response: responses(204, Type.Null(), 401, 403, 404),
       },
     },

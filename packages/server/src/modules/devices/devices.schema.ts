@@ -1,9 +1,10 @@
 import { Type } from 'typebox';
 import { Obj } from '../../http/schema.js';
+import { PublicId } from '../../public-ids.js';
 
 export const DeviceSchema = Obj(
   {
-    id: Type.Integer(),
+    id: PublicId('dv'),
     name: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),
     lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -40,7 +41,7 @@ export const HubConfigSchema = Obj({
   recipient: Type.String({ description: 'Encrypt clips to this age recipient' }),
   cameras: Type.Array(
     Obj({
-      id: Type.Integer(),
+      id: PublicId('ca'),
       name: Type.String(),
       privacyZones: Type.Array(Type.String()),
       retentionDays: Type.Integer(),

@@ -75,7 +75,7 @@ export class DevicesService {
         type: 'device.paired',
         actorId: ownerId,
         subjectType: 'device',
-        subjectId: row.id,
+        subjectId: row.public_id,
       });
       return { device: presentDevice(row), token };
     });
@@ -86,12 +86,17 @@ export class DevicesService {
     return { items: (await devices.devicesOf(this.deps.db, v.id)).map(presentDevice) };
   }
 
-  async revoke(viewer: Viewer | null, id: number): Promise<void> {
+  async revoke(viewer: Viewer | null, id: string): Promise<void> {
     const v = authorize(viewer, 'vault.own');
     await this.deps.db.transaction(async (tx) => {
       const row = await devices.revokeDevice(tx, v.id, id, this.deps.clock.now());
       if (!row) throw notFound('device');
-      await insertEvent(tx, { type: 'device.revoked', actorId: v.id, subjectType: 'device', subjectId: id });
+      await insertEvent(tx, {
+        type: 'device.revoked',
+        actorId: v.id,
+        subjectType: 'device',
+        subjectId: row.public_id,
+      });
     });
   }
 
@@ -116,7 +121,7 @@ export class DevicesService {
     return {
       recipient,
       cameras: rows.map((c) => ({
-        id: c.id,
+        id: c.public_id,
         name: c.name,
         privacyZones: [...c.privacy_zones],
         retentionDays: c.retention_days,

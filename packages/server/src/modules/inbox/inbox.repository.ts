@@ -4,7 +4,8 @@ import type { Queryable } from '../../infra/db/index.js';
 export interface MatchedCameraRow {
   request_id: string;
   owner_id: number;
-  camera_id: number;
+  /** The camera's public id (ca_…). */
+  camera_id: string;
   camera_name: string;
 }
 
@@ -18,7 +19,7 @@ export async function matchesOfOwner(
   limit: number,
 ): Promise<MatchedCameraRow[]> {
   const res = await q.query<MatchedCameraRow>(
-    `SELECT m.request_id, m.owner_id, m.camera_id, c.name AS camera_name
+    `SELECT m.request_id, m.owner_id, c.public_id AS camera_id, c.name AS camera_name
        FROM (SELECT r.id, r.created_at FROM footage_requests r
               WHERE r.status = 'open' AND EXISTS (SELECT 1 FROM request_matches x WHERE x.request_id = r.id AND x.owner_id = $1)
               ORDER BY r.created_at DESC, r.id DESC LIMIT $2) open_requests
@@ -37,7 +38,7 @@ export async function matchesOfOwnerFor(
   requestId: string,
 ): Promise<MatchedCameraRow[]> {
   const res = await q.query<MatchedCameraRow>(
-    `SELECT m.request_id, m.owner_id, m.camera_id, c.name AS camera_name
+    `SELECT m.request_id, m.owner_id, c.public_id AS camera_id, c.name AS camera_name
        FROM request_matches m
        JOIN footage_requests r ON r.id = m.request_id AND r.status = 'open'
        JOIN cameras c ON c.id = m.camera_id
@@ -51,7 +52,7 @@ export async function matchesOfOwnerFor(
 /** For live delivery: every owner's matched cameras of one request, to be filtered to who is online. */
 export async function matchesOfRequest(q: Queryable, requestId: string): Promise<MatchedCameraRow[]> {
   const res = await q.query<MatchedCameraRow>(
-    `SELECT m.request_id, m.owner_id, m.camera_id, c.name AS camera_name
+    `SELECT m.request_id, m.owner_id, c.public_id AS camera_id, c.name AS camera_name
        FROM request_matches m JOIN cameras c ON c.id = m.camera_id
       WHERE m.request_id = $1
       ORDER BY m.owner_id, c.id`,

@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
 import { Obj } from '../../http/schema.js';
+import { PublicId } from '../../public-ids.js';
 import { FootageRequestSchema } from '../requests/requests.schema.js';
 
 export const InboxItemSchema = Obj(
   {
     request: FootageRequestSchema,
     investigator: Obj({ name: Type.String(), contact: Type.String() }),
-    myCameras: Type.Array(Obj({ id: Type.Integer(), name: Type.String() }), {
+    myCameras: Type.Array(Obj({ id: PublicId('ca'), name: Type.String() }), {
       description: 'Your own cameras inside the request’s area',
     }),
     policyCheck: Obj({

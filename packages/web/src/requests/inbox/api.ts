@@ -29,7 +29,7 @@ export const disclosures = {
 export const vault = {
   cameras: async (): Promise<Camera[]> => (await call(api.GET('/api/cameras'))).items,
   /** Clips of `cameraId` that overlap `[from, to)`, oldest pages last; at most 20 pages. */
-  clips: async (cameraId: number, from: string, to: string): Promise<Clip[]> => {
+  clips: async (cameraId: string, from: string, to: string): Promise<Clip[]> => {
     const out: Clip[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {

@@ -42,22 +42,22 @@ export function WindowClips({
   cameras: Camera[];
   windowStart: string;
   windowEnd: string;
-  selected: ReadonlySet<number>;
+  selected: ReadonlySet<string>;
   /** The redacted copies made so far, by clip id. */
-  redacted: ReadonlyMap<number, RedactedCopy>;
+  redacted: ReadonlyMap<string, RedactedCopy>;
   onToggle: (clip: WindowClip, on: boolean) => void;
   /** A redacted copy to share instead of the clip (which selects it), or null to share the clip as stored. */
   onRedacted: (clip: WindowClip, copy: RedactedCopy | null) => void;
 }) {
   const [clips, setClips] = useState<WindowClip[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [playing, setPlaying] = useState<number | null>(null);
-  const [redacting, setRedacting] = useState<{ id: number; original: Blob } | null>(null);
+  const [playing, setPlaying] = useState<string | null>(null);
+  const [redacting, setRedacting] = useState<{ id: string; original: Blob } | null>(null);
 
   // The redaction step works on the decrypted clip in this page: the vault's worker decrypts, nothing is sent.
   const startRedacting = async (clip: Clip) => {
     setError(null);
-    const res = (await readyToStream()) ? await fetch(streamUrl(String(clip.id))) : null;
+    const res = (await readyToStream()) ? await fetch(streamUrl(clip.id)) : null;
     if (!res?.ok) {
       setError(
         localError(
@@ -129,7 +129,7 @@ export function WindowClips({
                   </button>
                 </p>
               ) : null}
-              {playing === clip.id ? <ClipPlayer clipId={String(clip.id)} label={label} /> : null}
+              {playing === clip.id ? <ClipPlayer clipId={clip.id} label={label} /> : null}
               {redacting?.id === clip.id ? (
                 <RedactStep
                   clip={redacting.original}
