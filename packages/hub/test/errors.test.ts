@@ -193,7 +193,7 @@ describe('errors an owner can act on', () => {
     const config = path.join(scratch, 'wrong-frigate.json');
     await writeFile(
       config,
-      JSON.stringify({ sources: [{ type: 'frigate', url, cameras: { front_door: '1' } }] }),
+      JSON.stringify({ sources: [{ type: 'frigate', url, cameras: { front_door: server.camera.id } }] }),
     );
     try {
       const result = await runCli(['run', '--config', config, '--state-dir', stateDir]);
