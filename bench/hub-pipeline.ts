@@ -74,7 +74,7 @@ await withPglite(async (db) => {
     });
     const code = await owner.api.POST('/api/devices/pairing-codes');
     const { token } = await pairDevice(server, code.data!.code, 'bench hub');
-    const cameraId = String(camera.data!.id);
+    const cameraId = camera.data!.id;
 
     // A camera-like source: 30 s of 1080p at 15 fps, ~4 Mbit/s H.264 with sensor noise.
     const source = path.join(work, 'camera.mp4');

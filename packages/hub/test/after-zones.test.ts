@@ -38,7 +38,7 @@ describe('the after-zones step', () => {
     };
     const { hub, waitSettled } = await runHub(
       stateDir,
-      { sources: [{ type: 'folder', path: folder, camera: String(server.camera.id), stableMs: 200 }] },
+      { sources: [{ type: 'folder', path: folder, camera: server.camera.id, stableMs: 200 }] },
       { afterZones },
     );
     try {

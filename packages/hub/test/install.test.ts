@@ -90,7 +90,7 @@ describe('porchlight-hub from a tarball', () => {
     await makeTestClip(video, 1, 160, 120);
     const before = (await server.clips()).length;
     const uploaded = await run(hub, [
-      ...['upload', video, '--camera', String(server.camera.id), '--state-dir', stateDir],
+      ...['upload', video, '--camera', server.camera.id, '--state-dir', stateDir],
     ]);
     expect(uploaded.stdout).toMatch(/^uploaded: clip \S+/);
     expect(await server.clips()).toHaveLength(before + 1);
@@ -107,7 +107,7 @@ describe('porchlight-hub from a tarball', () => {
     await writeFile(
       config,
       JSON.stringify({
-        sources: [{ type: 'folder', path: folder, camera: String(server.camera.id), stableMs: 300 }],
+        sources: [{ type: 'folder', path: folder, camera: server.camera.id, stableMs: 300 }],
       }),
     );
     const before = (await server.clips()).length;

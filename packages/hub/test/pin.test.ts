@@ -41,7 +41,7 @@ const storedRefs = async () =>
     (r) => r.client_ref,
   );
 const upload = (stateDir: string) =>
-  runCli(['upload', video, '--camera', String(server.camera.id), '--state-dir', stateDir]);
+  runCli(['upload', video, '--camera', server.camera.id, '--state-dir', stateDir]);
 
 describe('recipient fingerprint', () => {
   it('is the first 100 bits of SHA-256 in Crockford base32, as the browser shows it', () => {
@@ -125,7 +125,7 @@ describe('an operator who swaps the recipient in the database', () => {
       let stopped: string;
       try {
         const { hub } = await runHub(stateDir, {
-          sources: [{ type: 'folder', path: folder, camera: String(server.camera.id), stableMs: 100 }],
+          sources: [{ type: 'folder', path: folder, camera: server.camera.id, stableMs: 100 }],
         });
         const fatal = new Promise((resolve) => hub.once('fatal', resolve));
         await writeFile(path.join(folder, 'a.mp4'), await readFile(video));

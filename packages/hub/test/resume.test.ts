@@ -75,7 +75,7 @@ describe('crash and restart', () => {
     await writeFile(
       config,
       JSON.stringify({
-        sources: [{ type: 'folder', path: folder, camera: String(server.camera.id), stableMs: 300 }],
+        sources: [{ type: 'folder', path: folder, camera: server.camera.id, stableMs: 300 }],
       }),
     );
     const before = (await server.clips()).length;
@@ -135,16 +135,12 @@ describe('crash and restart', () => {
     const out: string[] = [];
     const sink = { write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream;
     const first = await pairedStateDir(server);
-    expect(
-      await main(['upload', file, '--camera', String(server.camera.id), '--state-dir', first], sink),
-    ).toBe(0);
+    expect(await main(['upload', file, '--camera', server.camera.id, '--state-dir', first], sink)).toBe(0);
     expect(out.join('')).toMatch(/uploaded: clip \d+/);
     // The journal is lost (refs are keyed with the pairing's secret, which stays in device.json): the same
     // file uploaded again is refused by the server as a duplicate and counted as done.
     await rm(path.join(first, 'journal.json'));
-    expect(
-      await main(['upload', file, '--camera', String(server.camera.id), '--state-dir', first], sink),
-    ).toBe(0);
+    expect(await main(['upload', file, '--camera', server.camera.id, '--state-dir', first], sink)).toBe(0);
     const firstId = /uploaded: clip (\d+)/.exec(out.join(''))?.[1];
     expect(out.join('')).toContain(`uploaded (the server already had this clip: clip ${firstId})`);
     expect(await server.clips()).toHaveLength(before + 1);

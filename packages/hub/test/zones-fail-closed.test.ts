@@ -78,7 +78,7 @@ describe('privacy zones fail closed', () => {
     const before = (await server.clips()).length;
 
     const { hub, lines, waitSettled } = await runHub(stateDir, {
-      sources: [{ type: 'folder', path: folder, camera: String(server.camera.id), stableMs: 200 }],
+      sources: [{ type: 'folder', path: folder, camera: server.camera.id, stableMs: 200 }],
     });
     try {
       await copyFile(mirrored, path.join(folder, 'a-mirrored.mp4'));

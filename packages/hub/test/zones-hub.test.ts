@@ -32,7 +32,7 @@ describe('a portrait doorbell clip from the folder, through the hub to the vault
     const folder = await mkdtemp(path.join(dir, 'drop-'));
     const stateDir = await pairedStateDir(server);
     const { hub, waitSettled } = await runHub(stateDir, {
-      sources: [{ type: 'folder', path: folder, camera: String(server.camera.id), stableMs: 200 }],
+      sources: [{ type: 'folder', path: folder, camera: server.camera.id, stableMs: 200 }],
     });
     try {
       await copyFile(clip, path.join(folder, 'doorbell.mp4'));
