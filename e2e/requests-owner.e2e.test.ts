@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { generateIdentity, wrapIdentity } from '../packages/age/src/node.js';
 import { DEMO_PASSWORD, demoTotpCode, openBrowser, signIn, type Person } from './support/browser.js';
 import { detail, frame } from '../packages/hub/test/support/video.js';
@@ -56,6 +57,23 @@ async function agencyApi(url: string) {
  * agency will get, and shares. The agency's copy decrypts with the member's identity and the `age` CLI to
  * the very bytes of her clip; once downloaded it cannot be taken back, and a second copy can be.
  */
+
+/** The elements sticking out past the phone's width, for a failure message that says what to fix. */
+const overflowing = (page: Page) =>
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll('body *'))
+      .filter(
+        (el) =>
+          el.getBoundingClientRect().right > document.documentElement.clientWidth + 1 &&
+          // The navigation row scrolls inside itself; what sticks out of it does not widen the page.
+          el.closest('.app-nav') === null,
+      )
+      .map(
+        (el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`,
+      )
+      .slice(-6),
+  );
+
 describe('answering a footage request as a camera owner', () => {
   let server: RunningServer | undefined;
   let alice: Person | undefined;
@@ -154,7 +172,10 @@ describe('answering a footage request as a camera owner', () => {
     const entry = await owner.inboxEntry(page, 'PPB-OWNER-1');
     await entry.getByText(/Passed every rule of the .* request policy, version \d+/).waitFor();
     await entry.getByText('Your cameras in the area: Porch').waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      (await overflowing(page)).join(', '),
+    ).toBeLessThanOrEqual(390);
 
     // Her own clip from the window plays here, decrypted by the vault's service worker.
     await owner.reviewRequest(page, 'PPB-OWNER-1');
@@ -198,7 +219,10 @@ describe('answering a footage request as a camera owner', () => {
       .first()
       .getByText(/^Log entry \d+$/)
       .waitFor({ timeout: 60_000 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      (await overflowing(page)).join(', '),
+    ).toBeLessThanOrEqual(390);
 
     // The agency downloads it once sequenced: age ciphertext that the member's identity opens with the CLI,
     // giving Alice's clip byte for byte, with the hash the preview showed.
