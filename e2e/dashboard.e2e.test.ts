@@ -112,7 +112,7 @@ describe('transparency dashboard, end to end', () => {
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'CSV', exact: true }).first().click(),
     ]);
-    const csv = await readFile((await download.path()), 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     const rows = csv
       .trim()
       .split('\r\n')
