@@ -117,12 +117,17 @@ describe('unknown properties', () => {
         // Opaque ids (rq_, ds_, ld_, po_…) must match their pattern to get as far as the body.
         const url = path.replace(/\{[^}]+\}/g, () => {
           if (/^\/api\/(moderation\/)?posts\//.test(path)) return postId;
-          const prefix = /^\/api\/(requests|disclosures|legal-demands|comments)\//.exec(path)?.[1];
+          const prefix = /^\/api\/(requests|disclosures|legal-demands|comments|cameras|clips|devices)\//.exec(
+            path,
+          )?.[1];
           const opaque = {
             requests: 'rq',
             disclosures: 'ds',
             'legal-demands': 'ld',
             comments: 'co',
+            cameras: 'ca',
+            clips: 'cl',
+            devices: 'dv',
           } as const;
           return prefix ? `${opaque[prefix as keyof typeof opaque]}_${'A'.repeat(22)}` : '1';
         });
