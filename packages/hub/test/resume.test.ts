@@ -136,12 +136,13 @@ describe('crash and restart', () => {
     const sink = { write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream;
     const first = await pairedStateDir(server);
     expect(await main(['upload', file, '--camera', server.camera.id, '--state-dir', first], sink)).toBe(0);
-    expect(out.join('')).toMatch(/uploaded: clip \d+/);
+    expect(out.join('')).toMatch(/uploaded: clip cl_[A-Za-z0-9_-]{22}/);
     // The journal is lost (refs are keyed with the pairing's secret, which stays in device.json): the same
     // file uploaded again is refused by the server as a duplicate and counted as done.
     await rm(path.join(first, 'journal.json'));
     expect(await main(['upload', file, '--camera', server.camera.id, '--state-dir', first], sink)).toBe(0);
-    const firstId = /uploaded: clip (\d+)/.exec(out.join(''))?.[1];
+    const firstId = /uploaded: clip (cl_[A-Za-z0-9_-]{22})/.exec(out.join(''))?.[1];
+    expect(firstId).toBeDefined();
     expect(out.join('')).toContain(`uploaded (the server already had this clip: clip ${firstId})`);
     expect(await server.clips()).toHaveLength(before + 1);
   });
