@@ -76,6 +76,10 @@ export async function uploadClip(
   await nav(page, 'Vault');
   await page.getByRole('link', { name: 'Upload' }).click();
   await page.getByLabel('Video file').setInputFiles(clip.file);
+  // The page pre-fills the times once it has probed the file's length (slow for a file that is not a video);
+  // type them after that, or the late pre-fill replaces what was typed.
+  const ends = page.getByLabel('Ends');
+  for (let i = 0; i < 300 && (await ends.inputValue()) === ''; i++) await page.waitForTimeout(100);
   await page.getByLabel('Camera').selectOption({ label: clip.camera });
   await page.getByLabel('Starts').fill(clip.starts);
   await page.getByLabel('Ends').fill(clip.ends);
