@@ -7,48 +7,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generateIdentity, wrapIdentity } from '../packages/age/src/node.js';
-import { DEMO_PASSWORD, demoTotpCode, openBrowser, signIn, type Person } from './support/browser.js';
+import { openBrowser, signIn, type Person } from './support/browser.js';
+import { agencyApi } from './support/requests-agency.js';
 import { detail, frame } from '../packages/hub/test/support/video.js';
 import * as owner from './support/requests-owner.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const run = promisify(execFile);
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-/** The demo agency member, driven over the API so this test covers the owner's side on its own. */
-async function agencyApi(url: string) {
-  const cookies = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = ''] = c.split(';');
-      const at = pair.indexOf('=');
-      cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-  };
-  const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  const pre = await fetch(`${url}/api/session`);
-  keep(pre);
-  let csrf = ((await pre.json()) as { csrfToken: string }).csrfToken;
-  const call = async (method: string, p: string, json?: unknown): Promise<Response> => {
-    const res = await fetch(`${url}${p}`, {
-      method,
-      headers: {
-        cookie: cookie(),
-        'x-csrf-token': csrf,
-        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    keep(res);
-    return res;
-  };
-  const email = 'agency@demo.porchlight';
-  await call('POST', '/api/auth/signin', { email, password: DEMO_PASSWORD });
-  // Agency members sign in with a second factor: the demo authenticator app's code.
-  const signedIn = await call('POST', '/api/auth/second-factor', { code: await demoTotpCode(email) });
-  csrf = ((await signedIn.json()) as { csrfToken: string }).csrfToken;
-  return call;
-}
 
 /*
  * The camera owner's side of a footage request in Chromium on a phone-sized screen (issue 8, §5–6): the
