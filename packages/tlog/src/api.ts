@@ -95,14 +95,22 @@ export {
   dashboardContributions,
   DashboardTotals,
   dashboardView,
+  dayBounds,
+  isDayRange,
+  last30Days,
   NOT_AVAILABLE,
   NOT_COUNTED,
 } from './dashboard.js';
+export { annualReport, annualReportCsv, annualReportHtml, REPORT_YEAR } from './dashboard-report.js';
+export type { AnnualReport, AnnualReportInput, ReportRow, ReportSection } from './dashboard-report.js';
 export type {
+  AgencyRecord,
   Attribution,
   AttributionLookup,
   DashboardContribution,
   DashboardCounter,
+  DashboardDailyCounter,
+  PolicyVersionRecord,
   DashboardFigure,
   DashboardFigureId,
   DashboardRange,

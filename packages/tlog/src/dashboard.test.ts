@@ -5,8 +5,10 @@ import {
   DASHBOARD_FIGURE_IDS,
   dashboardContributions,
   DashboardTotals,
+  last30Days,
   NOT_COUNTED,
 } from './dashboard.js';
+import { annualReport, annualReportCsv, annualReportHtml } from './dashboard-report.js';
 import { ENTRY_SCHEMA, ENTRY_TYPES, type Entry, type EntryData, type EntryType } from './entries.js';
 
 let seq = 0;
@@ -168,5 +170,109 @@ describe('dashboard figures', () => {
     const view = totals.view({ kind: 'instance' });
     expect(figure(view, 'appeals.decided')?.breakdowns).toEqual({ outcome: { overturned: 2, upheld: 1 } });
     expect(figure(view, 'staff.role_changes')?.breakdowns).toEqual({ to: { moderator: 1 } });
+  });
+});
+
+describe('day ranges', () => {
+  it('counts exactly the days asked for, across a month boundary, not whole months', () => {
+    const totals = new DashboardTotals();
+    // Agency 3: one request each on Oct 31, Nov 1, Nov 5 (two), Nov 29 and Nov 30.
+    const days = ['2026-10-31', '2026-11-01', '2026-11-05', '2026-11-05', '2026-11-29', '2026-11-30'];
+    days.forEach((d, i) => {
+      totals.add(published(100 + i, 3, 'pdx', `${d}T23:59:59Z`));
+    });
+    const count = (from: string, to: string) =>
+      figure(totals.view({ kind: 'agency', id: 3 }, { from, to }), 'requests.published')!.total;
+    expect(count('2026-11-01', '2026-11-29')).toBe(4);
+    expect(count('2026-10-31', '2026-10-31')).toBe(1);
+    expect(count('2026-11-05', '2026-11-05')).toBe(2);
+    // A month end mixed with a day end means the month's first or last day.
+    expect(count('2026-10', '2026-11-01')).toBe(2);
+    expect(count('2026-11-02', '2026-11')).toBe(4);
+    // The last 30 days ending Nov 30 start Nov 1: Oct 31 is out.
+    expect(last30Days('2026-11-30')).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+    const { from, to } = last30Days('2026-11-30');
+    const view = totals.view({ kind: 'agency', id: 3 }, { from, to });
+    expect(figure(view, 'requests.published')).toMatchObject({ total: 5, byMonth: { '2026-11': 5 } });
+    // The monthly counters are the daily ones summed.
+    expect(totals.counters().find((c) => c.month === '2026-11' && c.breakdown === '')?.amount).toBe(5);
+    expect(last30Days('2024-03-01')).toEqual({ from: '2024-02-01', to: '2024-03-01' });
+  });
+});
+
+describe('annual report', () => {
+  it('reports an agency’s year from its figures: use, sharing, retention, refusals and policy versions', () => {
+    const totals = new DashboardTotals();
+    const policy = (version: number, time: string) =>
+      entry('policy.changed', time, {
+        jurisdiction: 'pdx',
+        name: 'Portland',
+        version,
+        sha256: sha,
+        policy: {} as never,
+        admin: 1,
+        reason: `version ${version}`,
+      });
+    totals.add(policy(1, '2025-06-01T00:00:00Z'));
+    totals.add(policy(2, '2026-03-01T00:00:00Z'));
+    totals.add(policy(3, '2027-01-02T00:00:00Z'));
+    totals.add(
+      entry('agency.verified', '2025-07-01T00:00:00Z', {
+        agency: 3,
+        name: 'Portland Police',
+        jurisdiction: 'pdx',
+        admin: 1,
+        reason: 'checked',
+      }),
+    );
+    totals.add(published(1, 3, 'pdx', '2025-12-31T23:59:59Z'));
+    totals.add(published(2, 3, 'pdx', '2026-01-01T00:00:00Z', true));
+    totals.add(published(4, 3, 'pdx', '2026-05-01T00:00:00Z'));
+    totals.add(published(5, 4, 'pdx', '2026-05-01T00:00:00Z'));
+    totals.add(shared(1, 2, 1000, '2026-02-01T00:00:00Z'));
+    totals.add(shared(2, 5, 5000, '2026-02-01T00:00:00Z'));
+    totals.add(
+      entry('legal.demand_received', '2026-04-01T00:00:00Z', {
+        demand: 'ld_'.padEnd(25, 'A'),
+        kind: 'subpoena',
+        authority: 'Court',
+        docket: 'D-1',
+        date: '2026-04-01',
+        scopeSummary: 'one account',
+        documentSha256: sha,
+        admin: 1,
+      }),
+    );
+    const range = { from: '2026-01', to: '2026-12' };
+    const report = annualReport({
+      agency: { id: 3, ...totals.agency(3)! },
+      year: '2026',
+      agencyView: totals.view({ kind: 'agency', id: 3 }, range),
+      instanceView: totals.view({ kind: 'instance' }, range),
+      policyVersions: totals.policyVersions('pdx'),
+    });
+    const row = (section: string, fig: string, breakdown = '') =>
+      report.sections
+        .find((x) => x.id === section)!
+        .rows.find((r) => r.figure === fig && r.breakdown === breakdown)?.value;
+    expect(report.agency).toEqual({ id: 3, name: 'Portland Police', jurisdiction: 'pdx' });
+    expect(row('use', 'requests.published')).toBe(2);
+    expect(row('use', 'requests.published', 'legal_basis=warrant')).toBe(2);
+    expect(row('use', 'requests.exigent')).toBe(1);
+    expect(row('use', 'disclosures.bytes')).toBe(1000);
+    expect(row('sharing', 'legal.demands', 'kind=subpoena')).toBe(1);
+    expect(report.sections.find((x) => x.id === 'sharing')!.text[0]).toMatch(
+      /^None: Porchlight forbids re-sharing/,
+    );
+    // Version 1 was in force when 2026 began, version 2 came in 2026, version 3 only in 2027.
+    expect(row('policy', 'policies.in_force')).toBe(2);
+    expect(row('policy', 'policies.in_force', 'version=2')).toBe(1);
+    expect(row('policy', 'policies.in_force', 'version=3')).toBeUndefined();
+    const csv = annualReportCsv(report, 42).split('\r\n');
+    expect(csv[0]).toBe('agency,year,checkpoint,section,figure,breakdown,label,value');
+    expect(csv).toContain('3,2026,42,use,requests.published,,Footage requests published,2');
+    const html = annualReportHtml(report, { size: 42, root: null }, 'a test');
+    expect(html).toContain('<h1>Annual surveillance report 2026: Portland Police</h1>');
+    expect(html).not.toContain('<script');
   });
 });

@@ -113,6 +113,8 @@ export interface DashboardContribution {
   readonly figure: DashboardFigureId;
   /** UTC month of the entry, `YYYY-MM`. */
   readonly month: string;
+  /** UTC day of the entry, `YYYY-MM-DD`: counters are also kept per day, so "the last 30 days" is exact. */
+  readonly day: string;
   readonly jurisdiction: string;
   readonly agency: number;
   /** '' for the figure's total, else `dimension=value` (e.g. `category=burglary`). */
@@ -157,6 +159,7 @@ export function attributionsOf(entry: Entry, lookup: AttributionLookup): [string
 export function dashboardContributions(entry: Entry, lookup: AttributionLookup): DashboardContribution[] {
   // Entry times are validated as `YYYY-MM-DDTHH:MM:SSZ`.
   const month = entry.time.slice(0, 7);
+  const day = entry.time.slice(0, 10);
   const out: DashboardContribution[] = [];
   const add = (
     figure: DashboardFigureId,
@@ -164,7 +167,14 @@ export function dashboardContributions(entry: Entry, lookup: AttributionLookup):
     breakdowns: Record<string, string> = {},
     amount = 1,
   ) => {
-    const base = { figure, month, jurisdiction: at?.jurisdiction ?? '', agency: at?.agency ?? 0, amount };
+    const base = {
+      figure,
+      month,
+      day,
+      jurisdiction: at?.jurisdiction ?? '',
+      agency: at?.agency ?? 0,
+      amount,
+    };
     out.push({ ...base, breakdown: '' });
     for (const [dimension, value] of Object.entries(breakdowns))
       out.push({ ...base, breakdown: `${dimension}=${value}` });
@@ -180,7 +190,7 @@ export function dashboardContributions(entry: Entry, lookup: AttributionLookup):
       break;
     case 'request.refused': {
       add('requests.refused', e.data, { category: e.data.category });
-      const base = { month, jurisdiction: e.data.jurisdiction, agency: e.data.agency, amount: 1 };
+      const base = { month, day, jurisdiction: e.data.jurisdiction, agency: e.data.agency, amount: 1 };
       for (const rule of e.data.rules)
         out.push({ ...base, figure: 'requests.refused', breakdown: `rule=${rule}` });
       break;
@@ -287,14 +297,40 @@ export type DashboardScope =
   | { readonly kind: 'jurisdiction'; readonly id: string }
   | { readonly kind: 'agency'; readonly id: number };
 
-/** A months range, both ends inclusive (`YYYY-MM`); either may be open. */
+/**
+ * A range of months (`YYYY-MM`) or days (`YYYY-MM-DD`), both ends inclusive, UTC; either may be open. A month
+ * end may be mixed with a day end (a month then means from its first or to its last day).
+ */
 export interface DashboardRange {
   readonly from?: string;
   readonly to?: string;
 }
 
-/** A stored counter: the contribution's key with its summed amount. */
-export type DashboardCounter = DashboardContribution;
+/** A stored monthly counter: the contribution's key without its day, with its summed amount. */
+export type DashboardCounter = Omit<DashboardContribution, 'day'>;
+/** A stored daily counter. */
+export type DashboardDailyCounter = DashboardContribution;
+
+/** Whether a range names a day at either end, so it must be counted from the daily counters. */
+export function isDayRange(range: DashboardRange): boolean {
+  return (range.from?.length ?? 0) === 10 || (range.to?.length ?? 0) === 10;
+}
+
+/** The range's ends as days (`YYYY-MM-DD`; a month's end as `YYYY-MM-31`, which compares after its last day). */
+export function dayBounds(range: DashboardRange): { from?: string; to?: string } {
+  return {
+    ...(range.from !== undefined && { from: range.from.length === 7 ? `${range.from}-01` : range.from }),
+    ...(range.to !== undefined && { to: range.to.length === 7 ? `${range.to}-31` : range.to }),
+  };
+}
+
+/**
+ * The 30 UTC days ending with `today` (`YYYY-MM-DD`), both ends inclusive: the agency portal's "last 30 days".
+ */
+export function last30Days(today: string): { from: string; to: string } {
+  const end = Date.parse(`${today}T00:00:00Z`);
+  return { from: new Date(end - 29 * 86_400_000).toISOString().slice(0, 10), to: today };
+}
 
 /** One figure of a view. */
 export interface DashboardFigure {
@@ -316,10 +352,21 @@ export interface DashboardView {
   readonly figures: readonly DashboardFigure[];
 }
 
-/** Whether a counter belongs to a scope and range. */
-export function counterInView(c: DashboardCounter, scope: DashboardScope, range: DashboardRange): boolean {
-  if (range.from !== undefined && c.month < range.from) return false;
-  if (range.to !== undefined && c.month > range.to) return false;
+/** Whether a counter belongs to a scope and range (a day range needs daily counters). */
+export function counterInView(
+  c: DashboardCounter | DashboardDailyCounter,
+  scope: DashboardScope,
+  range: DashboardRange,
+): boolean {
+  if (isDayRange(range)) {
+    if (!('day' in c)) throw new Error('dashboard: a day range needs daily counters');
+    const { from, to } = dayBounds(range);
+    if (from !== undefined && c.day < from) return false;
+    if (to !== undefined && c.day > to) return false;
+  } else {
+    if (range.from !== undefined && c.month < range.from) return false;
+    if (range.to !== undefined && c.month > range.to) return false;
+  }
   if (scope.kind === 'jurisdiction') return c.jurisdiction === scope.id;
   if (scope.kind === 'agency') return c.agency === scope.id;
   return true;
@@ -390,26 +437,91 @@ function sortedRecord(m: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** What the log says of an agency: its latest name and jurisdiction (from `agency.*` status entries). */
+export interface AgencyRecord {
+  readonly name: string;
+  readonly jurisdiction: string;
+  /** Its latest status entry: verified, suspended or reinstated. */
+  readonly status: 'verified' | 'suspended' | 'reinstated';
+}
+
+/** One version of a jurisdiction's request policy, as logged. */
+export interface PolicyVersionRecord {
+  readonly version: number;
+  readonly sha256: string;
+  readonly time: string;
+  readonly reason: string;
+}
+
+const counterKey = (c: DashboardDailyCounter, day: boolean) =>
+  `${c.figure}\u0000${day ? c.day : c.month}\u0000${c.jurisdiction}\u0000${c.agency}\u0000${c.breakdown}`;
+
 /**
- * Folds entries, in log order, into the dashboard's counters, keeping the attributions later entries need.
- * What the server stores and what an auditor recomputes from the verified log.
+ * Folds entries, in log order, into the dashboard's counters (kept per day; monthly ones are their sums),
+ * keeping the attributions later entries need. What the server stores and what an auditor recomputes from the
+ * verified log.
  */
 export class DashboardTotals {
   readonly #attributions = new Map<string, Attribution>();
-  readonly #counters = new Map<string, DashboardCounter>();
+  readonly #daily = new Map<string, DashboardDailyCounter>();
+  readonly #agencies = new Map<number, AgencyRecord>();
+  readonly #policies = new Map<string, PolicyVersionRecord[]>();
 
   add(entry: Entry): void {
     const lookup: AttributionLookup = (id) => this.#attributions.get(id);
     for (const c of dashboardContributions(entry, lookup)) {
-      const key = `${c.figure}\u0000${c.month}\u0000${c.jurisdiction}\u0000${c.agency}\u0000${c.breakdown}`;
-      const had = this.#counters.get(key);
-      this.#counters.set(key, had ? { ...had, amount: had.amount + c.amount } : c);
+      const key = counterKey(c, true);
+      const had = this.#daily.get(key);
+      this.#daily.set(key, had ? { ...had, amount: had.amount + c.amount } : c);
     }
     for (const [id, a] of attributionsOf(entry, lookup)) this.#attributions.set(id, a);
+    if (
+      entry.type === 'agency.verified' ||
+      entry.type === 'agency.suspended' ||
+      entry.type === 'agency.reinstated'
+    )
+      this.#agencies.set(entry.data.agency, {
+        name: entry.data.name,
+        jurisdiction: entry.data.jurisdiction,
+        status: entry.type.slice('agency.'.length) as AgencyRecord['status'],
+      });
+    if (entry.type === 'policy.changed') {
+      const list = this.#policies.get(entry.data.jurisdiction) ?? [];
+      list.push({
+        version: entry.data.version,
+        sha256: entry.data.sha256,
+        time: entry.time,
+        reason: entry.data.reason,
+      });
+      this.#policies.set(entry.data.jurisdiction, list);
+    }
   }
 
+  /** Monthly counters: the daily ones summed per month. */
   counters(): DashboardCounter[] {
-    return [...this.#counters.values()];
+    const monthly = new Map<string, DashboardCounter>();
+    for (const c of this.#daily.values()) {
+      const key = counterKey(c, false);
+      const had = monthly.get(key);
+      monthly.set(
+        key,
+        had
+          ? { ...had, amount: had.amount + c.amount }
+          : {
+              figure: c.figure,
+              month: c.month,
+              jurisdiction: c.jurisdiction,
+              agency: c.agency,
+              breakdown: c.breakdown,
+              amount: c.amount,
+            },
+      );
+    }
+    return [...monthly.values()];
+  }
+
+  dailyCounters(): DashboardDailyCounter[] {
+    return [...this.#daily.values()];
   }
 
   /** Every request's and disclosure's attribution learned so far. */
@@ -417,9 +529,20 @@ export class DashboardTotals {
     return [...this.#attributions];
   }
 
+  /** An agency's latest name and jurisdiction in the log; undefined if no status entry names it. */
+  agency(id: number): AgencyRecord | undefined {
+    return this.#agencies.get(id);
+  }
+
+  /** A jurisdiction's logged policy versions, in log order. */
+  policyVersions(jurisdiction: string): readonly PolicyVersionRecord[] {
+    return this.#policies.get(jurisdiction) ?? [];
+  }
+
   view(scope: DashboardScope, range: DashboardRange = {}): DashboardView {
+    const source = isDayRange(range) ? this.dailyCounters() : this.counters();
     return dashboardView(
-      this.counters().filter((c) => counterInView(c, scope, range)),
+      source.filter((c) => counterInView(c, scope, range)),
       scope,
       range,
     );
