@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api/client';
-import { call, localError, toApiError, type ApiError } from '../../api/problem';
+import { ApiError, call, localError, toApiError } from '../../api/problem';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { absoluteTime } from '../../format';
 import { formatBytes } from '../../vault/time';
 import type { UnlockedVault } from '../../vault/vaultStore';
 import type { InboxItem } from '../inbox/types';
 import { isRefusal, resumeShare } from './disclosureUpload';
+import { interruptedShare, isSending, keepInterrupted, onSharesChanged, takeInterrupted } from './liveShares';
 import {
   discardShares,
   forgetShare,
@@ -23,9 +24,11 @@ const closedReason = (status: InboxItem['request']['status']): string =>
 
 /**
  * Shares this browser started for the request and did not finish (the page was reloaded or the tab closed
- * mid-upload). After the vault is unlocked, "Resume sharing" continues the upload where the server stopped,
- * with the same bytes; "Discard" ends the upload on the server and forgets it here. When the request is no
- * longer open they are discarded, and the page says why.
+ * mid-upload, or the connection gave up while the page stayed open). After the vault is unlocked, "Resume
+ * sharing" continues the upload where the server stopped, with the same bytes; "Discard" ends the upload on the
+ * server and forgets it here. When the request is no longer open they are discarded, and the page says why.
+ * The list follows the page's own sends (liveShares.ts): a share being sent is not listed, an interrupted one
+ * appears at once.
  */
 export function ResumeShares({
   item,
@@ -46,7 +49,7 @@ export function ResumeShares({
 
   const reload = useCallback(async () => {
     if (request.status === 'open') {
-      setShares(await pendingShares(userId, request.id));
+      setShares((await pendingShares(userId, request.id)).filter((s) => !isSending(s.key)));
       return;
     }
     const count = await discardShares(userId, request.id);
@@ -59,22 +62,32 @@ export function ResumeShares({
   }, [userId, request.id, request.status]);
 
   useEffect(() => {
-    reload().catch((err: unknown) => {
-      setError(toApiError(err));
-    });
+    const refresh = () => {
+      reload().catch((err: unknown) => {
+        setError(toApiError(err));
+      });
+    };
+    refresh();
+    return onSharesChanged(refresh);
   }, [reload]);
 
+  /** Whether `share` can be continued here: a vault clip (read again), or a copy this page still holds. */
+  const resumable = (share: PendingShare): boolean =>
+    share.source === 'vault' || interruptedShare(share.key) !== undefined;
+
   const resume = async (share: PendingShare) => {
-    if (!vault || !share.head || !share.keptKey) return;
+    const live = takeInterrupted(share.key);
+    if (!live && (!vault || !share.head || !share.keptKey)) return;
     setError(null);
     setNotice(null);
     setBusy({ key: share.key, sent: share.sent, total: share.ciphertextBytes });
+    let resumed = live;
     try {
-      const resumed = await resumeShare({
+      resumed ??= await resumeShare({
         clipId: share.clipId,
-        identity: keyRing(vault),
-        head: share.head,
-        keptKey: share.keptKey,
+        identity: keyRing(vault!),
+        head: share.head!,
+        keptKey: share.keptKey!,
         manifest: share.manifest,
         ciphertextBytes: share.ciphertextBytes,
         plaintextBytes: share.plaintextBytes,
@@ -95,9 +108,19 @@ export function ResumeShares({
     } catch (err) {
       if (isRefusal(err)) {
         // The server will not take it (the request closed, the key changed…): nothing left to resume.
+        resumed?.release();
         await forgetShare(share.key);
         setError(localError('This share cannot be finished', err instanceof Error ? err.message : ''));
-      } else setError(toApiError(err));
+      } else {
+        // Still unfinished: a copy only this page holds stays kept; a vault clip is read again next time.
+        if (live) keepInterrupted(share.key, live);
+        else resumed?.release();
+        setError(
+          err instanceof Error && !(err instanceof ApiError)
+            ? localError('Sending stopped again', `${err.message} What the server has is kept.`)
+            : toApiError(err),
+        );
+      }
     } finally {
       setBusy(null);
       await reload();
@@ -128,12 +151,13 @@ export function ResumeShares({
       ) : null}
       {shares.length > 0 ? (
         <p>
-          The page was closed while these were being sent. What the server already has is kept for a while;
-          this browser kept the encrypted file’s header and its key, sealed to your vault key (never in the
-          clear, never sent), so the upload continues where it stopped.
+          Sending stopped before these were finished (the page was closed, or the connection gave up). What
+          the server already has is kept for a while; this browser kept the encrypted file’s header and its
+          key, sealed to your vault key (never in the clear, never sent), so the upload continues where it
+          stopped.
         </p>
       ) : null}
-      {shares.length > 0 && !vault ? <p>Unlock your vault below to resume.</p> : null}
+      {shares.some((s) => s.source === 'vault') && !vault ? <p>Unlock your vault below to resume.</p> : null}
       <ul className="stack" aria-label="Unfinished shares">
         {shares.map((share) => (
           <li key={share.key} className="stack">
@@ -141,7 +165,7 @@ export function ResumeShares({
               Clip from {absoluteTime(share.manifest.captureStart)}: {formatBytes(share.sent)} of{' '}
               {formatBytes(share.ciphertextBytes)} sent.
             </span>
-            {share.source === 'file' ? (
+            {!resumable(share) ? (
               <span>
                 This was your redacted copy. It lived only in the page and is never stored on this device (it
                 is unencrypted video), so it cannot be resumed: discard it and share again.
@@ -156,11 +180,11 @@ export function ResumeShares({
               </div>
             ) : (
               <div className="form-actions form-actions--start">
-                {share.source === 'vault' ? (
+                {resumable(share) ? (
                   <button
                     type="button"
                     className="button button--primary"
-                    disabled={!vault || busy !== null}
+                    disabled={(share.source === 'vault' && !vault) || busy !== null}
                     onClick={() => void resume(share)}
                   >
                     Resume sharing ({percentSent(share)} % sent)

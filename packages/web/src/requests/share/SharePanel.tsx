@@ -16,7 +16,8 @@ import type { UnlockedVault } from '../../vault/vaultStore';
 import { disclosures } from '../inbox/api';
 import type { InboxItem } from '../inbox/types';
 import { isRefusal, prepareShare, type PreparedShare, type RedactionApplied } from './disclosureUpload';
-import { clipIdText, forgetShare, saveShare, shareRecord, updateShare } from './pendingShares';
+import { keepInterrupted, markSending } from './liveShares';
+import { clipIdText, forgetShare, replaceShare, saveShare, shareRecord, updateShare } from './pendingShares';
 import type { WindowClip } from './WindowClips';
 
 type Step =
@@ -143,9 +144,11 @@ export function SharePanel({
   const send = async (prepared: { item: WindowClip; share: PreparedShare }[]) => {
     setError(null);
     const started: string[] = [];
+    let current = -1;
     try {
       const { csrfToken } = await call(api.GET('/api/session'));
       for (const [i, p] of prepared.entries()) {
+        current = i;
         setStep({
           kind: 'sending',
           index: i,
@@ -163,29 +166,59 @@ export function SharePanel({
           now: new Date(),
         });
         const key = record.key;
-        await saveShare(record);
-        started.push(key);
-        await p.share.send({
-          csrfToken,
-          onProgress: (sent, total) => {
-            setStep({ kind: 'sending', index: i, count: prepared.length, sent, total });
-          },
-          onUploadUrl: (uploadUrl) => void updateShare(key, { uploadUrl }),
-          onAccepted: (sent) => void updateShare(key, { sent }),
-        });
-        await forgetShare(key);
+        // This clip shared again instead of resumed: its earlier partial upload is ended on the server first.
+        await replaceShare(key);
+        markSending(key, true);
+        try {
+          await saveShare(record);
+          started.push(key);
+          await p.share.send({
+            csrfToken,
+            onProgress: (sent, total) => {
+              setStep({ kind: 'sending', index: i, count: prepared.length, sent, total });
+            },
+            onUploadUrl: (uploadUrl) => void updateShare(key, { uploadUrl }),
+            onAccepted: (sent) => void updateShare(key, { sent }),
+          });
+          await forgetShare(key);
+        } finally {
+          markSending(key, false);
+        }
       }
       setStep({ kind: 'sent', count: prepared.length });
       onShared();
     } catch (err) {
-      // Cancelled here (or refused by the server): nothing is left to resume, on the server or in this browser.
-      await discardAll(prepared);
-      await Promise.all(started.map(forgetShare));
-      setError(
-        isRefusal(err)
-          ? localError('The agency cannot receive this clip', err instanceof Error ? err.message : '')
-          : toApiError(err),
-      );
+      if (isRefusal(err) || current < 0 || started.length <= current) {
+        // Refused by the server (or stopped before anything was sent): nothing is left to resume, on the
+        // server or in this browser.
+        await discardAll(prepared);
+        await Promise.all(started.map(forgetShare));
+        setError(
+          isRefusal(err)
+            ? localError('The agency cannot receive this clip', err instanceof Error ? err.message : '')
+            : toApiError(err),
+        );
+      } else {
+        // The connection gave up with the page still open: what reached the server is kept, and so is this
+        // browser's record, to be resumed below without a reload. Clips not started yet are let go.
+        const interrupted = prepared[current]!;
+        const key = started[current]!;
+        if (interrupted.item.redacted) keepInterrupted(key, interrupted.share);
+        else interrupted.share.release();
+        await discardAll(prepared.slice(current + 1));
+        const later = prepared.length - current - 1;
+        setError(
+          localError(
+            'Sending stopped: the connection gave up',
+            `${err instanceof Error ? err.message : 'The upload failed.'} What the server already has of clip ` +
+              `${current + 1} of ${prepared.length} is kept: choose “Resume sharing” under “Unfinished shares” ` +
+              'to continue from where it stopped.' +
+              (later > 0
+                ? ` ${later} later ${later === 1 ? 'clip was' : 'clips were'} not sent; share ${later === 1 ? 'it' : 'them'} again.`
+                : ''),
+          ),
+        );
+      }
       setStep({ kind: 'choosing' });
       onShared();
     }

@@ -47,6 +47,11 @@ export interface PreparedShare {
   send(input: SendHooks & { uploadUrl?: string | null }): Promise<string>;
   /** Stops the worker and terminates the upload (tus DELETE), forgetting the owner's key and the file key. */
   discard(): Promise<void>;
+  /**
+   * Stops the worker but leaves the upload on the server, to be continued from the stored record (a vault
+   * clip is read and re-encrypted again by `resumeShare`).
+   */
+  release(): void;
 }
 
 type Pending = { resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void };
@@ -210,7 +215,7 @@ export async function resumeShare(input: {
 function uploader(
   worker: ShareWorker,
   failures: { upload: ((err: Error) => void) | null },
-  share: Omit<PreparedShare, 'send' | 'discard'>,
+  share: Omit<PreparedShare, 'send' | 'discard' | 'release'>,
 ): PreparedShare {
   const { manifest, ciphertextBytes } = share;
   let upload: Upload | null = null;
@@ -262,6 +267,9 @@ function uploader(
     discard: async () => {
       worker.terminate();
       await upload?.abort(true);
+    },
+    release: () => {
+      worker.terminate();
     },
   };
 }

@@ -2,6 +2,7 @@ import { api } from '../../api/client';
 import { call } from '../../api/problem';
 import { PATCH_SIZE } from '../../vault/encryptedSource';
 import { terminateUpload, type DisclosureManifest, type PreparedShare } from './disclosureUpload';
+import { sharesChanged, takeInterrupted } from './liveShares';
 
 /*
  * Shares this browser started and did not finish, so a reload or a closed tab does not throw away what was
@@ -122,6 +123,12 @@ async function run<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) =>
 /** Remembers (or updates) an unfinished share. */
 export async function saveShare(share: PendingShare): Promise<void> {
   await run('readwrite', (s) => s.put(share));
+  sharesChanged();
+}
+
+/** The stored share `key`, if there is one. */
+export async function storedShare(key: string): Promise<PendingShare | undefined> {
+  return (await run('readonly', (s) => s.get(key))) as PendingShare | undefined;
 }
 
 /** Updates fields of a stored share, if it is still there. */
@@ -157,7 +164,9 @@ export async function pendingShares(userId: string, requestId: string): Promise<
 
 /** Forgets one share: it finished, was discarded, or can no longer be finished. */
 export async function forgetShare(key: string): Promise<void> {
+  takeInterrupted(key)?.release();
   await run('readwrite', (s) => s.delete(key));
+  sharesChanged();
 }
 
 /** Ends a stored share's upload on the server (tus DELETE), if it had one; the server also expires them. */
@@ -165,6 +174,21 @@ export async function terminateShare(share: PendingShare): Promise<void> {
   if (!share.uploadUrl) return;
   const { csrfToken } = await call(api.GET('/api/session'));
   await terminateUpload(share.uploadUrl, csrfToken);
+}
+
+/**
+ * Ends the unfinished share of the same request and clip before that clip is shared again instead of resumed:
+ * its partial upload is terminated on the server (tus DELETE) and only then is its record forgotten, so no
+ * orphaned upload is left behind. If the server cannot be told (offline), this throws and the old share stays
+ * kept, to be resumed or discarded. Resolves with whether there was one.
+ */
+export async function replaceShare(key: string): Promise<boolean> {
+  const old = await storedShare(key);
+  if (!old) return false;
+  takeInterrupted(key)?.release();
+  await terminateShare(old);
+  await forgetShare(key);
+  return true;
 }
 
 /** Discards every unfinished share of a request (declined, or no longer open): server upload and record. */
