@@ -154,8 +154,19 @@ describe('clip vault in the browser, end to end', () => {
       } else await route.continue();
     });
     await page.getByRole('link', { name: 'Upload' }).click();
+    // The page guesses the times from the file's length. Held back here (as a big file or a slow disk does),
+    // that guess arrives after the person typed a start: it must fill only the end nobody touched.
+    await holdLengthProbe(page);
     await page.getByLabel('Video file').setInputFiles(video);
-    await expect.poll(() => page.getByLabel('Starts').inputValue()).not.toBe('');
+    await page.getByText('will be encrypted in this page').waitFor();
+    const typedStart = '2026-01-05T09:30:00';
+    await page.getByLabel('Starts').fill(typedStart);
+    expect(await page.getByLabel('Ends').inputValue()).toBe('');
+    await page.evaluate(() => {
+      (window as unknown as { releaseProbe: () => void }).releaseProbe();
+    });
+    await expect.poll(() => page.getByLabel('Ends').inputValue()).not.toBe('');
+    expect(await page.getByLabel('Starts').inputValue()).toBe(typedStart);
     await page.getByRole('button', { name: 'Encrypt and upload' }).click();
     await page.getByText('Uploaded and encrypted.').waitFor({ timeout: 60_000 });
     expect(dropped).toBe(1);
@@ -557,6 +568,35 @@ describe('clip vault in the browser, end to end', () => {
     expect(person!.errors).toEqual([]);
   }, 300_000);
 });
+
+/**
+ * Holds the page's next video length probe (its `loadedmetadata` handler) until `window.releaseProbe()`.
+ * Only that one probe: the override removes itself once the page sets its handler.
+ */
+async function holdLengthProbe(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { releaseProbe?: () => void };
+    const released = new Promise<void>((resolve) => {
+      w.releaseProbe = resolve;
+    });
+    const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'onloadedmetadata')!;
+    Object.defineProperty(HTMLMediaElement.prototype, 'onloadedmetadata', {
+      configurable: true,
+      set(this: HTMLMediaElement, handler: ((ev: Event) => void) | null) {
+        delete (HTMLMediaElement.prototype as { onloadedmetadata?: unknown }).onloadedmetadata;
+        original.set!.call(
+          this,
+          handler &&
+            ((ev: Event) => {
+              void released.then(() => {
+                handler.call(this, ev);
+              });
+            }),
+        );
+      },
+    });
+  });
+}
 
 async function unlock(page: Page, passphrase: string): Promise<void> {
   await page.getByLabel('Vault passphrase', { exact: true }).fill(passphrase);

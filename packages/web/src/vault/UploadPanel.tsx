@@ -1,47 +1,26 @@
-import { useEffect, useRef, useState, type SubmitEvent } from 'react';
-import { api } from '../api/client';
-import { call, invalidField, localError, toApiError, type ApiError } from '../api/problem';
+import type { SubmitEvent } from 'react';
+import { invalidField, localError, toApiError, type ApiError } from '../api/problem';
 import { SelectField, TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { Link } from '../router';
-import { AgeImportError, prepareAgeImport, type AgeImport } from './ageImport';
-import { clearPending, loadPending, percentOf, sameFile, type PendingUpload } from './pendingUpload';
-import { formatBytes, fromLocalInput, toLocalInput } from './time';
+import { clearPending } from './pendingUpload';
+import { fromLocalInput } from './time';
 import type { Camera } from './types';
-import { discardUpload, uploadClip, type ClipUpload } from './upload';
+import { discardUpload } from './upload';
+import { FilePicker } from './upload/FilePicker';
+import { InterruptedUpload } from './upload/InterruptedUpload';
+import { UploadProgress } from './upload/UploadProgress';
+import { useClipSender } from './upload/useClipSender';
+import { useUploadForm } from './upload/useUploadForm';
 
-type Progress =
-  | { state: 'idle' }
-  | { state: 'sending'; sent: number; total: number }
-  | { state: 'stalled'; sent: number; total: number; message: string }
-  | { state: 'done'; clipId: string; asIs: boolean };
-
-/** What the picked file is: a video to encrypt here, or an age file for this vault to send unchanged. */
-type Picked =
-  | { kind: 'none' }
-  | { kind: 'checking' }
-  | { kind: 'video' }
-  | { kind: 'age'; age: AgeImport }
-  | { kind: 'refused'; error: ApiError; age: boolean };
-
-/** How long a local video plays, read from its metadata in the page (the file is not sent anywhere). */
-function probeDuration(file: File): Promise<number | null> {
-  return new Promise((resolve) => {
-    const url = URL.createObjectURL(file);
-    const v = document.createElement('video');
-    const finish = (d: number | null) => {
-      URL.revokeObjectURL(url);
-      resolve(d);
-    };
-    v.preload = 'metadata';
-    v.onloadedmetadata = () => {
-      finish(Number.isFinite(v.duration) ? v.duration : null);
-    };
-    v.onerror = () => {
-      finish(null);
-    };
-    v.src = url;
-  });
+/** What is wrong with the form, first problem first, or null. */
+function invalidUpload(f: { file: File | null; cameraId: string; start: string | null; end: string | null }) {
+  if (!f.file) return invalidField('file', 'Choose a video file.');
+  if (!f.cameraId) return invalidField('cameraId', 'Choose the camera this clip is from.');
+  if (!f.start) return invalidField('startedAt', 'Enter when the clip starts.');
+  if (!f.end) return invalidField('endedAt', 'Enter when the clip ends.');
+  if (Date.parse(f.end) < Date.parse(f.start))
+    return invalidField('endedAt', 'The clip cannot end before it starts.');
+  return null;
 }
 
 /**
@@ -62,128 +41,43 @@ export function UploadPanel({
   identity: string;
   onUploaded: () => void;
 }) {
-  const [file, setFile] = useState<File | null>(null);
-  const [kind, setKind] = useState<Picked>({ kind: 'none' });
-  // Only the latest pick may set the form; an earlier, slower check is dropped.
-  const pickCount = useRef(0);
-  const [picked, setCameraId] = useState('');
-  // Until one is picked, the first camera; the list can arrive after this form first renders.
-  const cameraId = picked || (cameras[0] ? cameras[0].id : '');
-  const [startedAt, setStartedAt] = useState('');
-  const [endedAt, setEndedAt] = useState('');
-  const [progress, setProgress] = useState<Progress>({ state: 'idle' });
-  const [error, setError] = useState<ApiError | null>(null);
-  const running = useRef<ClipUpload | null>(null);
-  // An upload a reload interrupted: it continues once the same file is picked again.
-  const [pending, setPending] = useState<PendingUpload | null>(() => loadPending());
-  const resumable = pending && file && kind.kind === 'video' && sameFile(pending, file) ? pending : null;
-
-  useEffect(
-    () => () => {
-      // Leaving the page stops sending; the partial upload expires on the server. (A reload runs no
-      // cleanup, so the pending record survives it.)
-      void running.current?.cancel().catch(() => undefined);
-    },
-    [],
-  );
-
-  const pick = async (picked: File | null) => {
-    const turn = ++pickCount.current;
-    setFile(picked);
-    setProgress({ state: 'idle' });
-    setError(null);
-    setKind({ kind: picked ? 'checking' : 'none' });
-    if (!picked) return;
-    let age: AgeImport | null;
-    try {
-      age = await prepareAgeImport(picked, identity);
-    } catch (err) {
-      if (turn !== pickCount.current) return;
-      const refused = err instanceof AgeImportError ? localError(err.title, err.detail) : toApiError(err);
-      setKind({ kind: 'refused', error: refused, age: err instanceof AgeImportError });
-      setError(refused);
-      return;
-    }
-    if (turn !== pickCount.current) return;
-    setKind(age ? { kind: 'age', age } : { kind: 'video' });
-    const saved = loadPending();
-    if (!age && saved && sameFile(saved, picked)) {
-      // The clip's details were fixed when it started; the server already has them.
-      setCameraId(saved.cameraId);
-      setStartedAt(toLocalInput(Date.parse(saved.startedAt)));
-      setEndedAt(toLocalInput(Date.parse(saved.endedAt)));
-      return;
-    }
-    // An encrypted file's length is unknown without decrypting it all; a minute is a guess to correct.
-    const seconds = (age ? null : await probeDuration(picked)) ?? 60;
-    if (turn !== pickCount.current) return;
-    const end = picked.lastModified || Date.now();
-    setEndedAt(toLocalInput(end));
-    setStartedAt(toLocalInput(end - Math.ceil(seconds) * 1000));
-  };
+  const form = useUploadForm(cameras, identity);
+  const sender = useClipSender();
+  const { file, kind, times, error, pending, resumable } = form;
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    const start = fromLocalInput(startedAt);
-    const end = fromLocalInput(endedAt);
-    const invalid = !file
-      ? invalidField('file', 'Choose a video file.')
-      : !cameraId
-        ? invalidField('cameraId', 'Choose the camera this clip is from.')
-        : !start
-          ? invalidField('startedAt', 'Enter when the clip starts.')
-          : !end
-            ? invalidField('endedAt', 'Enter when the clip ends.')
-            : Date.parse(end) < Date.parse(start)
-              ? invalidField('endedAt', 'The clip cannot end before it starts.')
-              : null;
+    const start = fromLocalInput(times.startedAt);
+    const end = fromLocalInput(times.endedAt);
+    const invalid = invalidUpload({ file, cameraId: form.cameraId, start, end });
     // A refused file is the problem to fix first: no date makes it uploadable.
-    const refused = kind.kind === 'refused' ? kind.error : null;
-    setError(refused ?? invalid);
+    const refused: ApiError | null = kind.kind === 'refused' ? kind.error : null;
+    form.setError(refused ?? invalid);
     if (invalid || refused || kind.kind === 'checking' || !file || !start || !end) return;
-    const asIs = kind.kind === 'age' ? kind.age.body : null;
-    const resume = resumable;
     try {
-      const { csrfToken } = await call(api.GET('/api/session'));
-      setProgress({ state: 'sending', sent: 0, total: asIs?.size ?? file.size });
-      const upload = await uploadClip(
-        {
-          file,
-          body: asIs ? { asIs } : resume ? { resume, identity } : { encryptTo: recipient },
-          cameraId: resume?.cameraId ?? cameraId,
-          startedAt: resume?.startedAt ?? start,
-          endedAt: resume?.endedAt ?? end,
-          csrfToken,
-          onProgress: (sent, total) => {
-            setProgress({ state: 'sending', sent, total });
-          },
-        },
-        (err) => {
-          setProgress((p) => (p.state === 'sending' ? { ...p, state: 'stalled', message: err.message } : p));
-        },
-      );
-      running.current = upload;
-      const clipId = await upload.done;
-      running.current = null;
-      setPending(null);
-      setProgress({ state: 'done', clipId, asIs: asIs !== null });
-      setFile(null);
-      setKind({ kind: 'none' });
+      await sender.send({
+        file,
+        asIs: kind.kind === 'age' ? kind.age.body : null,
+        resume: resumable,
+        recipient,
+        identity,
+        cameraId: form.cameraId,
+        startedAt: start,
+        endedAt: end,
+      });
+      form.uploaded();
       onUploaded();
     } catch (err) {
       if (err instanceof Error && err.message === 'cancelled') return;
-      setProgress({ state: 'idle' });
-      setError(toApiError(err));
+      form.setError(toApiError(err));
     }
   };
 
   const fields = error?.fields ?? {};
-  const busy = progress.state === 'sending' || progress.state === 'stalled';
+  const busy = sender.busy;
   const locked = busy || resumable !== null;
   // A refused age file is still one: it would never be encrypted again, so the button does not say so.
   const sendAsIs = kind.kind === 'age' || (kind.kind === 'refused' && kind.age);
-  const percent =
-    'total' in progress && progress.total > 0 ? Math.floor((progress.sent / progress.total) * 100) : 0;
 
   if (cameras.length === 0) {
     return (
@@ -202,48 +96,32 @@ export function UploadPanel({
       </p>
       <ProblemAlert error={error} placed={['file', 'cameraId', 'startedAt', 'endedAt']} />
       {pending && !busy ? (
-        <div className="alert" role="status" aria-label="Interrupted upload">
-          <p>
-            {resumable ? (
-              <>
-                Ready to resume <strong>{pending.file.name}</strong> ({percentOf(pending)}%): it continues
-                where the server stopped.
-              </>
-            ) : (
-              <>
-                The upload of <strong>{pending.file.name}</strong> stopped at {percentOf(pending)}%. Pick the
-                same file again to resume it.
-              </>
-            )}
-          </p>
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            onClick={() => {
-              discardUpload(pending.uploadUrl);
-              clearPending();
-              setPending(null);
-            }}
-          >
-            Discard it
-          </button>
-        </div>
+        <InterruptedUpload
+          pending={pending}
+          ready={resumable !== null}
+          onDiscard={() => {
+            discardUpload(pending.uploadUrl);
+            clearPending();
+            form.setPending(null);
+          }}
+        />
       ) : null}
-      <TextField
-        label="Video file"
-        type="file"
-        accept="video/*,.age"
+      <FilePicker
+        file={file}
+        picked={kind}
         disabled={busy}
-        onChange={(e) => void pick(e.target.files?.[0] ?? null)}
         error={fields.file}
-        hint={file ? <PickedHint file={file} picked={kind} /> : undefined}
+        onPick={(picked) => {
+          sender.reset();
+          void form.pick(picked);
+        }}
       />
       <SelectField
         label="Camera"
-        value={cameraId}
+        value={form.cameraId}
         disabled={locked}
         onChange={(e) => {
-          setCameraId(e.target.value);
+          form.setCameraId(e.target.value);
         }}
         error={fields.cameraId}
       >
@@ -258,10 +136,10 @@ export function UploadPanel({
           label="Starts"
           type="datetime-local"
           step={1}
-          value={startedAt}
+          value={times.startedAt}
           disabled={locked}
           onChange={(e) => {
-            setStartedAt(e.target.value);
+            form.typeIn('startedAt', e.target.value);
           }}
           error={fields.startedAt}
         />
@@ -269,52 +147,15 @@ export function UploadPanel({
           label="Ends"
           type="datetime-local"
           step={1}
-          value={endedAt}
+          value={times.endedAt}
           disabled={locked}
           onChange={(e) => {
-            setEndedAt(e.target.value);
+            form.typeIn('endedAt', e.target.value);
           }}
           error={fields.endedAt}
         />
       </div>
-      {busy ? (
-        <div className="upload-progress">
-          <label>
-            <span>
-              {progress.state === 'stalled'
-                ? 'Upload paused'
-                : sendAsIs
-                  ? 'Uploading as is'
-                  : 'Encrypting and uploading'}{' '}
-              — {percent}%
-            </span>
-            <progress max={100} value={percent} aria-label="Upload progress" />
-          </label>
-          {progress.state === 'stalled' ? (
-            <div className="alert alert--error" role="alert">
-              <p>{progress.message}</p>
-              <button
-                type="button"
-                className="button button--small"
-                onClick={() => {
-                  setProgress({ ...progress, state: 'sending' });
-                  running.current?.resume();
-                }}
-              >
-                Resume upload
-              </button>
-            </div>
-          ) : null}
-        </div>
-      ) : null}
-      <div aria-live="polite">
-        {progress.state === 'done' ? (
-          <p className="success">
-            {progress.asIs ? 'Uploaded as is, already encrypted with age.' : 'Uploaded and encrypted.'}{' '}
-            <Link to="/vault">See it in your clips</Link>
-          </p>
-        ) : null}
-      </div>
+      <UploadProgress progress={sender.progress} asIs={sendAsIs} onResume={sender.resume} />
       <div className="form-actions form-actions--start">
         <button type="submit" className="button button--primary" disabled={busy || kind.kind === 'checking'}>
           {sendAsIs ? 'Upload as is' : resumable ? `Resume ${resumable.file.name}` : 'Encrypt and upload'}
@@ -324,11 +165,9 @@ export function UploadPanel({
             type="button"
             className="button button--ghost"
             onClick={() => {
-              void running.current?.cancel().catch(() => undefined);
-              running.current = null;
-              setPending(null);
-              setProgress({ state: 'idle' });
-              setError(localError('Upload cancelled', 'Nothing was kept on the server.'));
+              sender.cancel();
+              form.setPending(null);
+              form.setError(localError('Upload cancelled', 'Nothing was kept on the server.'));
             }}
           >
             Cancel
@@ -337,21 +176,4 @@ export function UploadPanel({
       </div>
     </form>
   );
-}
-
-/** The picked file, and which path it takes: encrypted here, or already age ciphertext sent unchanged. */
-function PickedHint({ file, picked }: { file: File; picked: Picked }) {
-  const what = `${file.name}, ${formatBytes(file.size)}`;
-  if (picked.kind === 'checking') return <>{what} — checking…</>;
-  if (picked.kind === 'age') {
-    const armored = picked.age.kind === 'armored' ? ' (ASCII armor, decoded in this page)' : '';
-    return (
-      <>
-        {what} — <strong>already encrypted with age — uploading as is</strong>
-        {armored}. It opens with your vault key; {formatBytes(picked.age.plaintextSize)} of video inside.
-      </>
-    );
-  }
-  if (picked.kind === 'video') return <>{what} — will be encrypted in this page</>;
-  return <>{what}</>;
 }
