@@ -14,6 +14,7 @@ import {
   setUpVault,
   uploadClip,
 } from './support/vault.js';
+import { requestWorld } from './support/disclosures.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -102,6 +103,140 @@ describe('account export', () => {
     expect(await d.decrypt(armor.decode(wrapped), 'text')).toBe(keys.identity);
     expect(files.get('porchlight-export/README.txt')!.toString()).toContain('age -d -i identity.txt');
   });
+
+  it('names posts, comments, cameras, clips and hubs by the API’s public ids and shows no row number', async () => {
+    // An account with one of everything the export lists: posts (edited, hidden, appealed), comments (edited),
+    // a reaction, a report, a mute, a camera a footage request reached, a clip and a hub.
+    const world = await requestWorld(t, new Date());
+    const owner = world.owner;
+    const cameraId = (await owner.api.GET('/api/cameras')).data!.items[0]!.id;
+    const keys = (await owner.raw('GET', '/api/vault/keys')).json<{ recipient: string }>();
+    const clipId = await uploadClip(
+      t.app,
+      { user: owner },
+      cameraId,
+      await ageEncrypt(Buffer.alloc(900, 7), keys.recipient),
+    );
+    const hub = await pairHub(owner);
+    const neighbour = await makeUser(t);
+    const theirs = await makePost(neighbour, { title: 'Street light out on Elm' });
+    const mine = await makePost(owner, { title: 'Lost cat', body: 'Grey, answers to Miso' });
+    const hidden = await makePost(owner, { title: 'Loud party at the corner' });
+    expect(
+      (await owner.raw('PATCH', `/api/posts/${mine.id}`, { body: 'Grey, answers to Miso; found!' }))
+        .statusCode,
+    ).toBe(200);
+    const comment = await owner.raw('POST', `/api/posts/${theirs.id}/comments`, {
+      body: 'Reported to the city',
+    });
+    expect(comment.statusCode, comment.body).toBe(201);
+    const commentId = comment.json<{ id: string }>().id;
+    expect(
+      (await owner.raw('PATCH', `/api/comments/${commentId}`, { body: 'Reported to the city today' }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await owner.raw('PUT', `/api/posts/${theirs.id}/reaction`, { kind: 'thanks' })).statusCode,
+    ).toBeLessThan(300);
+    const report = await owner.raw('POST', `/api/posts/${theirs.id}/reports`, {
+      rule: 'other',
+      reason: 'Duplicate post',
+    });
+    expect(report.statusCode, report.body).toBeLessThan(300);
+    const mod = await makeUser(t, { role: 'moderator' });
+    const hide = await mod.raw('POST', `/api/moderation/posts/${hidden.id}/decisions`, {
+      action: 'hide',
+      reason: 'Not about safety',
+    });
+    expect(hide.statusCode, hide.body).toBeLessThan(300);
+    const appeal = await owner.raw('POST', `/api/posts/${hidden.id}/appeal`, {
+      statement: 'It was a safety issue.',
+    });
+    expect(appeal.statusCode, appeal.body).toBeLessThan(300);
+    expect((await owner.raw('PUT', `/api/me/mutes/${neighbour.id}`)).statusCode).toBeLessThan(300);
+    await t.services.transparency.sequenceNow();
+    expect((await owner.raw('GET', '/api/inbox/count')).json<{ count: number }>().count).toBe(1);
+
+    const files = await untar((await owner.raw('GET', '/api/account/export')).rawPayload);
+    const json = JSON.parse(files.get('porchlight-export/account.json')!.toString()) as Record<
+      string,
+      Record<string, unknown>[]
+    >;
+    // Anywhere in the archive, an id is either a random public id (po_, co_, ca_, cl_, dv_, rq_, …) or a person's
+    // or agency's id the API also uses. A row number of a post, comment, report, appeal, moderation decision,
+    // revision, camera, clip, hub or outbox event would show how many the instance holds; a staff member's id
+    // (`…_by`) says who handled the account.
+    const personKeys = new Set([
+      'author_id',
+      'user_id',
+      'owner_id',
+      'reporter_id',
+      'muted_id',
+      'affected_user_id',
+    ]);
+    const bad: string[] = [];
+    const walk = (value: unknown, path: string): void => {
+      if (Array.isArray(value)) {
+        value.forEach((v, i) => {
+          walk(v, `${path}[${i}]`);
+        });
+      } else if (value && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) {
+          const at = `${path}.${k}`;
+          if ((k === 'id' || k.endsWith('_id')) && typeof v !== 'object') {
+            const publicId = typeof v === 'string' && /^[a-z]{2}_[A-Za-z0-9_-]{22}$/.test(v);
+            const person = personKeys.has(k) && (v === owner.id || v === neighbour.id);
+            const own = at === '.profile[0].id' && v === owner.id;
+            const agency = k === 'agency_id' && v === world.agencyId;
+            if (!publicId && !person && !own && !agency) bad.push(`${at} = ${JSON.stringify(v)}`);
+          } else if (k.endsWith('_by') && v !== null) bad.push(`${at} = ${JSON.stringify(v)}`);
+          walk(v, at);
+        }
+    };
+    walk(json, '');
+    expect(bad).toEqual([]);
+
+    for (const kind of [
+      'posts',
+      'comments',
+      'reactions',
+      'reports',
+      'appeals',
+      'mutes',
+      'cameras',
+      'clips',
+      'devices',
+      'inbox',
+    ])
+      expect(json[kind]!.length, kind).toBeGreaterThan(0);
+
+    // The ids are the ones the API gave out.
+    expect(json.posts!.map((p) => p.id).sort()).toEqual([mine.id, hidden.id].sort());
+    expect(json.posts!.find((p) => p.id === mine.id)!.revisions).toMatchObject([
+      { body: 'Grey, answers to Miso' },
+    ]);
+    expect(json.comments).toMatchObject([
+      {
+        id: commentId,
+        post_id: theirs.id,
+        body: 'Reported to the city today',
+        revisions: [{ body: 'Reported to the city' }],
+      },
+    ]);
+    expect(json.reactions).toMatchObject([{ post_id: theirs.id, kind: 'thanks' }]);
+    expect(json.reports).toMatchObject([{ post_id: theirs.id, reason: 'Duplicate post' }]);
+    expect(json.appeals).toMatchObject([{ post_id: hidden.id, statement: 'It was a safety issue.' }]);
+    expect(json.mutes).toMatchObject([{ muted_id: neighbour.id }]);
+    expect(json.clips).toMatchObject([{ id: clipId, camera_id: cameraId }]);
+    expect(json.devices).toMatchObject([{ id: hub.id }]);
+    expect(json.inbox).toMatchObject([{ camera_id: cameraId, request: { id: world.request.id } }]);
+    // The agency's drawn polygon and the filing member stay with the agency, as in the inbox itself.
+    expect(json.inbox![0]!.request).not.toHaveProperty('area');
+    expect(json.inbox![0]!.request).not.toHaveProperty('created_by');
+
+    for (const kind of ['posts', 'comments', 'cameras', 'clips', 'devices'])
+      for (const row of json[kind]!) expect(row, kind).not.toHaveProperty('public_id');
+  }, 120_000);
 
   it('holds only the account’s own data', async () => {
     const { owner } = await ownerWithClip();

@@ -9,9 +9,11 @@ const DIR = 'porchlight-export';
 const README = `Porchlight account export
 =========================
 
-account.json        everything the account holds, as stored: profile, posts, comments, reactions, reports,
-                    appeals, cameras (with their exact location), hubs, clip metadata, vault keys (public
+account.json        everything the account holds, as stored: profile, posts (with earlier versions and
+                    photo/video details), comments (with earlier versions), reactions, reports, appeals,
+                    mutes, cameras (with their exact location), hubs, clip metadata, vault keys (public
                     recipient and the passphrase-wrapped identity), disclosures, inbox, legal notices.
+                    Posts, comments, cameras, clips and hubs are named by the ids the app and API use.
 clips/<id>.age      each clip's ciphertext exactly as stored: the server never had the plaintext.
 vault/identity.age  your vault identity, encrypted with your vault passphrase (age scrypt).
 vault/recovery.age  the same identity, encrypted with your recovery code.
