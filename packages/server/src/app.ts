@@ -32,6 +32,7 @@ import { registerClipMetrics } from './modules/clips/clips.metrics.js';
 import { registerJobMetrics } from './infra/jobs/index.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { mutesRoutes } from './modules/mutes/mutes.routes.js';
+import { suspensionsRoutes } from './modules/suspensions/suspensions.routes.js';
 import { camerasRoutes } from './modules/cameras/cameras.routes.js';
 import { clipsRoutes } from './modules/clips/clips.routes.js';
 import { uploadsRoutes } from './modules/clips/uploads.routes.js';
@@ -124,6 +125,7 @@ export async function buildApp(
   accountRoutes(app, services, deps.config);
   usersRoutes(app, services);
   mutesRoutes(app, services);
+  suspensionsRoutes(app, services);
   postsRoutes(app, services);
   mediaRoutes(app, services);
   moderationRoutes(app, services);

@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = {
   home_required: { status: 409, title: 'Set your home location first' },
   not_agency_member: { status: 403, title: 'Your account is not a member of a verified agency' },
   agency_suspended: { status: 403, title: 'Your agency is suspended' },
+  account_suspended: { status: 403, title: 'Your account is suspended' },
   vault_not_set_up: { status: 404, title: 'Set up your vault keys first' },
   vault_already_set_up: { status: 409, title: 'Your vault keys are already set up' },
   clip_exists: { status: 409, title: 'A clip with this clientRef already exists' },

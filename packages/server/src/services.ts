@@ -9,6 +9,7 @@ import { TransparencyPublicService } from './modules/transparency/transparency.p
 import { TransparencyService } from './modules/transparency/transparency.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { MutesService } from './modules/mutes/mutes.service.js';
+import { SuspensionsService } from './modules/suspensions/suspensions.service.js';
 import { openBlobStore } from './infra/blob/index.js';
 import { CamerasService } from './modules/cameras/cameras.service.js';
 import { ClipsService } from './modules/clips/clips.service.js';
@@ -39,6 +40,8 @@ export interface Services extends DisclosureServices {
   auth: AuthService;
   users: UsersService;
   mutes: MutesService;
+  /** Moderators suspend accounts; the suspended account sees why and appeals. */
+  suspensions: SuspensionsService;
   posts: PostsService;
   /** Photos and video in posts: tus uploads, re-encoding without metadata, serving while the post is visible. */
   media: MediaService;
@@ -112,6 +115,7 @@ export function createServices(deps: Deps): Services {
     auth,
     users: new UsersService(deps),
     mutes: new MutesService(deps),
+    suspensions: new SuspensionsService(deps),
     posts: new PostsService(deps),
     media,
     moderation: new ModerationService(deps),

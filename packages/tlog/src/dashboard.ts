@@ -54,6 +54,8 @@ export const DASHBOARD_FIGURES = {
   'moderation.hidden': fig('Posts hidden', 'moderation.hidden', INSTANCE),
   'moderation.restored': fig('Posts restored', 'moderation.restored', INSTANCE),
   'moderation.dismissed': fig('Reports dismissed', 'moderation.dismissed', INSTANCE),
+  'moderation.suspensions': fig('Accounts suspended', 'account.suspended', INSTANCE, ['rule']),
+  'moderation.suspensions_lifted': fig('Suspensions lifted early', 'account.suspension_lifted', INSTANCE),
   'appeals.filed': fig('Appeals filed', 'appeal.filed', INSTANCE),
   'appeals.decided': fig('Appeals decided', 'appeal.decided', INSTANCE, ['outcome']),
   'staff.role_changes': fig('Staff role changes', 'role.changed', INSTANCE, ['to']),
@@ -248,6 +250,12 @@ export function dashboardContributions(entry: Entry, lookup: AttributionLookup):
       break;
     case 'moderation.dismissed':
       add('moderation.dismissed', undefined);
+      break;
+    case 'account.suspended':
+      add('moderation.suspensions', undefined, { rule: e.data.rule });
+      break;
+    case 'account.suspension_lifted':
+      add('moderation.suspensions_lifted', undefined);
       break;
     case 'appeal.filed':
       add('appeals.filed', undefined);

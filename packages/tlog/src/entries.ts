@@ -11,11 +11,13 @@ import {
   LEGAL_PRODUCTIONS,
   LEGAL_BASES,
   OFFENSE_CATEGORIES,
+  REPORT_RULES,
   ROLES,
   RULE_IDS,
   type Boundary,
   type LegalDemandKind,
   type LegalProduction,
+  type ReportRule,
   type Role,
 } from '@porchlight/policy';
 import { JURISDICTION_SLUG, validateRequestPolicy, type RequestPolicy } from './policy.js';
@@ -40,6 +42,19 @@ export interface EntryData {
   'moderation.restored': { post: PostRef; moderator: number; reason: string };
   /** A moderator dismissed the post's open reports (how many) and left it visible. Reporters never appear. */
   'moderation.dismissed': { post: PostRef; moderator: number; reason: string; reports: number };
+  /**
+   * A moderator suspended an account for a community rule, until `until` (absent: until lifted). The account is
+   * never named: `suspension` is the suspension's opaque id (`su_…`), which a later lift names too.
+   */
+  'account.suspended': {
+    suspension: string;
+    moderator: number;
+    rule: ReportRule;
+    reason: string;
+    until?: string;
+  };
+  /** A moderator lifted a suspension before its end. */
+  'account.suspension_lifted': { suspension: string; moderator: number; reason: string };
   'appeal.filed': { post: PostRef };
   'appeal.decided': { post: PostRef; moderator: number; outcome: 'upheld' | 'overturned'; reason: string };
   'role.changed': { admin: number; from: Role; to: Role; reason: string };
@@ -195,6 +210,14 @@ const FIELDS: { [T in EntryType]: Record<keyof EntryData[T], FieldSpec> } = {
   'moderation.hidden': { post: 'post', moderator: 'id', reason: 'string' },
   'moderation.restored': { post: 'post', moderator: 'id', reason: 'string' },
   'moderation.dismissed': { post: 'post', moderator: 'id', reason: 'string', reports: 'count' },
+  'account.suspended': {
+    suspension: 'opaque',
+    moderator: 'id',
+    rule: REPORT_RULES,
+    reason: 'string',
+    until: 'time',
+  },
+  'account.suspension_lifted': { suspension: 'opaque', moderator: 'id', reason: 'string' },
   'appeal.filed': { post: 'post' },
   'appeal.decided': { post: 'post', moderator: 'id', outcome: ['upheld', 'overturned'], reason: 'string' },
   'role.changed': { admin: 'id', from: ROLES, to: ROLES, reason: 'string' },
@@ -279,10 +302,11 @@ export const ENTRY_TYPES = Object.keys(FIELDS) as EntryType[];
 /** Fields an entry may leave out (absent in entries written before the field existed). */
 const OPTIONAL_FIELDS: Partial<Record<EntryType, readonly string[]>> = {
   'policy.changed': ['boundarySha256'],
+  'account.suspended': ['until'],
 };
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-const OPAQUE_ID = /^(?:rq|ds|ld)_[A-Za-z0-9_-]{22}$/;
+const OPAQUE_ID = /^(?:rq|ds|ld|su)_[A-Za-z0-9_-]{22}$/;
 const POST_ID = /^po_[A-Za-z0-9_-]{22}$/;
 /** age's Bech32 recipient: "age1" and 58 characters of the Bech32 alphabet (no 1, b, i, o). */
 const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;

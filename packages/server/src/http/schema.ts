@@ -50,6 +50,20 @@ export const ProblemSchema = Type.Object(
         }),
       ),
     ),
+    suspension: Type.Optional(
+      Obj(
+        {
+          id: Type.String(),
+          rule: Type.String(),
+          reason: Type.String(),
+          since: Type.String({ format: 'date-time' }),
+          until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+          appealed: Type.Boolean(),
+          appeal: Type.String({ description: 'Where to appeal it' }),
+        },
+        { description: 'With `account_suspended`: the suspension in force, its end (null: until lifted)' },
+      ),
+    ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );

@@ -51,6 +51,9 @@ export interface EventData {
   'moderation.restored': { postId: string; reason: string; decisionId?: number };
   /** A moderator found a post's open reports unfounded and left it visible. */
   'moderation.dismissed': { postId: string; reason: string; decisionId: number; reportsResolved: number };
+  /** A moderator suspended an account; `subjectId` (the account) stays in the outbox, never in the log. */
+  'account.suspended': Logged<'account.suspended', 'moderator'>;
+  'account.suspension_lifted': Logged<'account.suspension_lifted', 'moderator'>;
   /** The appellant's statement stays out: it is the author's own words, not an accountability fact. */
   'appeal.filed': { postId: string; decisionId: number };
   'appeal.decided': {

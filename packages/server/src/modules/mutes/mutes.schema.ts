@@ -12,3 +12,15 @@ export const MuteList = Obj(
   },
   { description: 'People you muted, most recent first; they are not told' },
 );
+
+export const BlockList = Obj(
+  {
+    items: Type.Array(
+      Obj({
+        user: Obj({ id: Type.Integer(), displayName: Type.String() }),
+        blockedAt: Type.String({ format: 'date-time' }),
+      }),
+    ),
+  },
+  { description: 'People you blocked, most recent first; they are not told' },
+);

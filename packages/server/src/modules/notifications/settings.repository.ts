@@ -113,7 +113,10 @@ export async function recipientsForPost(
     `SELECT s.*, u.email AS email_address, u.display_name, u.home_lat, u.home_lng
        FROM alert_settings s JOIN users u ON u.id = s.user_id
       WHERE $1 = ANY (s.categories) AND (s.push OR s.email <> 'off') AND u.id <> $2
-        AND u.home_lat BETWEEN $3 AND $4 AND u.home_lng BETWEEN $5 AND $6`,
+        AND u.home_lat BETWEEN $3 AND $4 AND u.home_lng BETWEEN $5 AND $6
+        -- Not to someone who muted or blocked the author, nor to someone the author blocked (issue 10).
+        AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE (mu.user_id = u.id AND mu.muted_id = $2)
+                          OR (mu.user_id = $2 AND mu.muted_id = u.id AND mu.blocked))`,
     [
       p.category,
       p.authorId,

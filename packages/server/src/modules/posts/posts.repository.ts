@@ -113,7 +113,8 @@ const FEED_MATCH = `
   AND ($6::text IS NULL OR q.category = $6)
   AND ($8::timestamptz IS NULL OR q.created_at >= $8)
   AND ($9::text IS NULL OR q.title ILIKE $9 OR q.body ILIKE $9)
-  AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.user_id = $10 AND mu.muted_id = q.author_id)
+  AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE (mu.user_id = $10 AND mu.muted_id = q.author_id)
+                  OR (mu.user_id = q.author_id AND mu.muted_id = $10 AND mu.blocked))
   AND 12742017.6 * asin(least(1, sqrt(
         power(sin(radians(q.cell_lat - $3) / 2), 2)
       + cos(radians($3)) * cos(radians(q.cell_lat)) * power(sin(radians(q.cell_lng - $4) / 2), 2)))) <= $5`;
@@ -259,7 +260,8 @@ export async function commentsPage(
     `SELECT c.*, p.public_id AS post_public_id, u.display_name AS author_name, u.role AS author_role
      FROM comments c JOIN users u ON u.id = c.author_id JOIN posts p ON p.id = c.post_id
      WHERE c.post_id = $1 AND ($2::bigint IS NULL OR c.id > $2)
-       AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.user_id = $4 AND mu.muted_id = c.author_id)
+       AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE (mu.user_id = $4 AND mu.muted_id = c.author_id)
+                       OR (mu.user_id = c.author_id AND mu.muted_id = $4 AND mu.blocked))
      ORDER BY c.id LIMIT $3`,
     [q.postId, q.afterId ?? null, q.limit, q.viewerId],
   );

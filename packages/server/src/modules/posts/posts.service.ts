@@ -7,7 +7,9 @@ import { publicIdCursor, publicIdPage } from '../../public-ids.js';
 import { enqueueJob } from '../../infra/jobs/index.js';
 import { insertEvent } from '../events/events.repository.js';
 import { attachPostMedia, MEDIA_PURGE_JOB } from '../media/media.service.js';
+import { blockBetween } from '../mutes/mutes.repository.js';
 import { deleteReplyNotification } from '../notifications/notifications.repository.js';
+import { assertNotSuspended } from '../suspensions/suspensions.service.js';
 import { findUserById } from '../users/users.repository.js';
 import { checkComment, checkComposition, type Category, type PersonDescription } from './composer.js';
 import { presentComment, presentPost, presentPostRevision } from './posts.presenter.js';
@@ -78,6 +80,7 @@ export class PostsService {
     },
   ) {
     const v = authorize(viewer, 'post.create');
+    await assertNotSuspended(this.deps, v.id);
     // Lengths are checked on what is stored: surrounding spaces don't count.
     if (input.title.trim().length < 3)
       throw invalid('/body/title', 'must have at least 3 characters besides spaces');
@@ -166,6 +169,7 @@ export class PostsService {
     },
   ) {
     const v = authorize(viewer, 'post.edit');
+    await assertNotSuspended(this.deps, v.id);
     const row = await this.readable(v, postId);
     if (row.author_id !== v.id) throw forbidden('only its author can edit a post');
     const next: posts.PostContent = {
@@ -231,6 +235,7 @@ export class PostsService {
   /** The author edits their comment; the replaced text is kept for moderators. */
   async editComment(viewer: Viewer | null, commentId: string, body: string) {
     const v = authorize(viewer, 'comment.edit');
+    await assertNotSuspended(this.deps, v.id);
     const { comment, post } = await this.readableComment(v, commentId);
     if (comment.author_id !== v.id) throw forbidden('only its author can edit a comment');
     if (post.status !== 'visible') throw new AppError('conflict', 'this post is hidden by a moderator');
@@ -300,7 +305,8 @@ export class PostsService {
 
   async comment(viewer: Viewer | null, postId: string, body: string) {
     const v = authorize(viewer, 'comment.create');
-    const post = await this.visible(v, postId);
+    await assertNotSuspended(this.deps, v.id);
+    const post = await this.interactable(v, postId);
     const problem = checkComment(body);
     if (problem) throw new AppError('profiling_risk', problem.explanation, problem.errors);
     const row = await this.deps.db.transaction(async (tx) => {
@@ -346,7 +352,8 @@ export class PostsService {
 
   async react(viewer: Viewer | null, postId: string, kind: posts.ReactionKind | null) {
     const v = authorize(viewer, 'reaction.set');
-    const post = await this.visible(v, postId);
+    await assertNotSuspended(this.deps, v.id);
+    const post = await this.interactable(v, postId);
     await this.deps.db.transaction(async (tx) => {
       if (kind) {
         await posts.upsertReaction(tx, post.id, v.id, kind);
@@ -376,6 +383,7 @@ export class PostsService {
     input: { rule?: ReportRule | undefined; reason?: string | undefined },
   ) {
     const v = authorize(viewer, 'report.create');
+    await assertNotSuspended(this.deps, v.id);
     const rule = input.rule ?? 'other';
     const reason = (input.reason ?? '').trim();
     if (rule === 'other' && reason.length < 3)
@@ -415,6 +423,23 @@ export class PostsService {
     if (!row) throw notFound('post');
     if (row.author_id === v.id || canModerate(v)) return row;
     if (row.status === 'hidden' || !(await this.inArea(v, row))) throw notFound('post');
+    // Someone the author blocked finds the author's posts exactly as if they did not exist: the answer says
+    // nothing about a block, so nobody learns they were blocked by trying.
+    if ((await blockBetween(this.deps.db, v.id, row.author_id)) === 'by_other') throw notFound('post');
+    return row;
+  }
+
+  /**
+   * A post the viewer may comment on or react to: visible, and no block between them and its author. The one
+   * blocked gets the 404 of a post that does not exist (moderators too: they may read it, not engage); the one
+   * who blocked gets a 403 that says so, since it tells them only what they did.
+   */
+  private async interactable(v: Viewer, postId: string): Promise<posts.PostRow> {
+    const row = await this.visible(v, postId);
+    const block = await blockBetween(this.deps.db, v.id, row.author_id);
+    if (block === 'by_other') throw notFound('post');
+    if (block === 'by_viewer')
+      throw forbidden('you blocked the author of this post; unblock them to comment or react');
     return row;
   }
 

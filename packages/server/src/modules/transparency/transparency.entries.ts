@@ -13,6 +13,8 @@ export const LOGGED_EVENT_TYPES = [
   'moderation.hidden',
   'moderation.restored',
   'moderation.dismissed',
+  'account.suspended',
+  'account.suspension_lifted',
   'appeal.filed',
   'appeal.decided',
   'user.role_changed',
@@ -109,6 +111,25 @@ export function entryForEvent(e: OutboxEvent<LoggedEventType>): Entry {
         ...base,
         type: e.type,
         data: { post: e.data.postId, moderator: actor(e), reason: e.data.reason },
+      };
+    // The suspended account never appears: the suspension by its opaque id, the moderator, the rule and reason.
+    case 'account.suspended':
+      return {
+        ...base,
+        type: e.type,
+        data: {
+          suspension: e.data.suspension,
+          moderator: actor(e),
+          rule: e.data.rule,
+          reason: e.data.reason,
+          ...(e.data.until !== undefined ? { until: e.data.until } : {}),
+        },
+      };
+    case 'account.suspension_lifted':
+      return {
+        ...base,
+        type: e.type,
+        data: { suspension: e.data.suspension, moderator: actor(e), reason: e.data.reason },
       };
     case 'appeal.filed':
       return { ...base, type: 'appeal.filed', data: { post: e.data.postId } };

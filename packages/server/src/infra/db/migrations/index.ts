@@ -22,6 +22,8 @@ import notifications from './0017_notifications.js';
 import dashboard, { backfill as dashboardBackfill } from './0022_dashboard.js';
 import postMedia from './0023_post_media.js';
 import mutes from './0024_mutes.js';
+import blocks from './0025_blocks.js';
+import suspensions from './0026_suspensions.js';
 import type { Queryable } from '../database.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -56,4 +58,6 @@ export const MIGRATIONS: readonly {
   { id: 22, name: 'dashboard', sql: dashboard, backfill: dashboardBackfill },
   { id: 23, name: 'post_media', sql: postMedia },
   { id: 24, name: 'mutes', sql: mutes },
+  { id: 25, name: 'blocks', sql: blocks },
+  { id: 26, name: 'suspensions', sql: suspensions },
 ];
