@@ -32,6 +32,7 @@ import { registerClipMetrics } from './modules/clips/clips.metrics.js';
 import { registerJobMetrics } from './infra/jobs/index.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { mutesRoutes } from './modules/mutes/mutes.routes.js';
+import { followsRoutes } from './modules/follows/follows.routes.js';
 import { suspensionsRoutes } from './modules/suspensions/suspensions.routes.js';
 import { camerasRoutes } from './modules/cameras/cameras.routes.js';
 import { clipsRoutes } from './modules/clips/clips.routes.js';
@@ -125,6 +126,7 @@ export async function buildApp(
   accountRoutes(app, services, deps.config);
   usersRoutes(app, services);
   mutesRoutes(app, services);
+  followsRoutes(app, services);
   suspensionsRoutes(app, services);
   postsRoutes(app, services);
   mediaRoutes(app, services);

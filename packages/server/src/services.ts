@@ -9,6 +9,7 @@ import { TransparencyPublicService } from './modules/transparency/transparency.p
 import { TransparencyService } from './modules/transparency/transparency.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { MutesService } from './modules/mutes/mutes.service.js';
+import { FollowsService } from './modules/follows/follows.service.js';
 import { SuspensionsService } from './modules/suspensions/suspensions.service.js';
 import { openBlobStore } from './infra/blob/index.js';
 import { CamerasService } from './modules/cameras/cameras.service.js';
@@ -40,6 +41,8 @@ export interface Services extends DisclosureServices {
   auth: AuthService;
   users: UsersService;
   mutes: MutesService;
+  /** Following a post: its comments and updates reach the follower's notifications. */
+  follows: FollowsService;
   /** Moderators suspend accounts; the suspended account sees why and appeals. */
   suspensions: SuspensionsService;
   posts: PostsService;
@@ -115,6 +118,8 @@ export function createServices(deps: Deps): Services {
     auth,
     users: new UsersService(deps),
     mutes: new MutesService(deps),
+    // PostsService holds nothing but deps: this one reads posts with the same visibility rule.
+    follows: new FollowsService(deps, new PostsService(deps)),
     suspensions: new SuspensionsService(deps),
     posts: new PostsService(deps),
     media,

@@ -15,6 +15,20 @@ export function notificationAlert(n: NotificationRow): Alert {
   switch (n.kind) {
     case 'reply':
       return { title: `New reply to ${post}`, body: n.data.excerpt ?? '', url, tag };
+    case 'comment':
+      return { title: `New comment on ${post}, which you follow`, body: n.data.excerpt ?? '', url, tag };
+    case 'update':
+      return {
+        title:
+          n.data.change === 'resolved'
+            ? `${post}, which you follow, was marked resolved`
+            : n.data.change === 'reopened'
+              ? `${post}, which you follow, was reopened`
+              : `${post}, which you follow, was edited`,
+        body: '',
+        url,
+        tag,
+      };
     case 'reaction': {
       const count = n.data.count ?? 1;
       return {

@@ -28,9 +28,25 @@ async function announce(tx: Queryable, payload: string): Promise<void> {
 }
 
 /**
- * Writes a notification for the post's author (never for the actor's own post). With in-app alerts off the
- * item is stored already read: it still feeds push and email, but adds no badge.
+ * Writes one notification and, per the recipient's settings, its push/email job and live announcement. With
+ * in-app alerts off the item is stored already read: it still feeds push and email, but adds no badge.
  */
+async function notifyUser(
+  tx: Queryable,
+  userId: number,
+  postId: number,
+  kind: Exclude<repo.NotificationKind, 'reaction'>,
+  data: repo.NotificationData,
+): Promise<void> {
+  const settings = await findSettings(tx, userId);
+  const id = opaqueId('nt');
+  await repo.insertNotification(tx, { id, userId, kind, postId, data, read: settings?.in_app === false });
+  if (settings && (settings.push || settings.email !== 'off'))
+    await enqueueJob(tx, { kind: JOB.notification, runAt: ASAP, payload: { id } });
+  if (settings?.in_app !== false) await announce(tx, id);
+}
+
+/** A notification for the post's author (never for the actor's own post). */
 async function notifyAuthor(
   tx: Queryable,
   event: NewEvent,
@@ -40,19 +56,34 @@ async function notifyAuthor(
 ): Promise<void> {
   const post = await repo.findPostRef(tx, postRef);
   if (!post || post.author_id === event.actorId) return;
-  const settings = await findSettings(tx, post.author_id);
-  const id = opaqueId('nt');
-  await repo.insertNotification(tx, {
-    id,
-    userId: post.author_id,
-    kind,
-    postId: post.id,
-    data: await data(post),
-    read: settings?.in_app === false,
-  });
-  if (settings && (settings.push || settings.email !== 'off'))
-    await enqueueJob(tx, { kind: JOB.notification, runAt: ASAP, payload: { id } });
-  if (settings?.in_app !== false) await announce(tx, id);
+  await notifyUser(tx, post.author_id, post.id, kind, await data(post));
+}
+
+/**
+ * A comment or an update on a post, to its followers (modules/follows): the author, who follows their own
+ * post unless they unfollowed it, hears of a comment as a `reply`; everyone else as `comment` or `update`.
+ */
+async function notifyFollowers(
+  tx: Queryable,
+  event: NewEvent,
+  postRef: unknown,
+  kind: 'comment' | 'update',
+  data: (post: repo.PostRef) => Promise<repo.NotificationData>,
+): Promise<void> {
+  const post = await repo.findPostRef(tx, postRef);
+  if (!post) return;
+  const recipients = await repo.followersToTell(tx, post, event.actorId);
+  if (recipients.length === 0) return;
+  const said = await data(post);
+  for (const userId of recipients) {
+    await notifyUser(
+      tx,
+      userId,
+      post.id,
+      kind === 'comment' && userId === post.author_id ? 'reply' : kind,
+      said,
+    );
+  }
 }
 
 /**
@@ -63,11 +94,16 @@ async function notifyAuthor(
 export async function deriveNotifications(tx: Queryable, event: NewEvent): Promise<void> {
   // Most events mean nothing here; an `if` per event that does, rather than a switch listing every type.
   if (event.type === 'comment.created') {
-    await notifyAuthor(tx, event, event.data.postId, 'reply', async (post) => ({
+    await notifyFollowers(tx, event, event.data.postId, 'comment', async (post) => ({
       excerpt: excerpt((await repo.latestCommentBy(tx, post.id, event.actorId ?? 0)) ?? ''),
-      // So deleting the comment takes its notification back (deleteReplyNotification).
+      // So deleting the comment takes its notifications back (deleteReplyNotification).
       comment: String(event.subjectId),
     }));
+  } else if (event.type === 'post.edited') {
+    await notifyFollowers(tx, event, event.subjectId, 'update', () => Promise.resolve({ change: 'edited' }));
+  } else if (event.type === 'post.resolved') {
+    const change = event.data.resolved ? 'resolved' : 'reopened';
+    await notifyFollowers(tx, event, event.subjectId, 'update', () => Promise.resolve({ change }));
   } else if (event.type === 'reaction.set') {
     const post = await repo.findPostRef(tx, event.subjectId);
     if (!post || post.author_id === event.actorId) return;

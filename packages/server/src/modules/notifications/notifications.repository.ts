@@ -1,13 +1,17 @@
 import type { PostCategory } from '@porchlight/policy';
 import type { Queryable } from '../../infra/db/index.js';
 
-export type NotificationKind = 'reply' | 'reaction' | 'moderation' | 'appeal';
+/**
+ * reply: a comment on your post; comment: a comment on a post you follow; update: a post you follow was
+ * edited, resolved or reopened; reaction, moderation, appeal: about your own post.
+ */
+export type NotificationKind = 'reply' | 'reaction' | 'moderation' | 'appeal' | 'comment' | 'update';
 
 /** What a notification says beyond its kind; each kind fills its own fields. */
 export interface NotificationData {
-  /** reply: the first characters of the comment. */
+  /** reply, comment: the first characters of the comment. */
   excerpt?: string;
-  /** reply: the comment's public id, so deleting the comment deletes this too (never shown). */
+  /** reply, comment: the comment's public id, so deleting the comment deletes this too (never shown). */
   comment?: string;
   /** reaction: how many reactions since the item was last read. */
   count?: number;
@@ -17,6 +21,8 @@ export interface NotificationData {
   outcome?: 'upheld' | 'overturned';
   /** moderation, appeal: the stated reason. */
   reason?: string;
+  /** update: what changed. */
+  change?: 'edited' | 'resolved' | 'reopened';
 }
 
 export interface NotificationRow {
@@ -205,15 +211,35 @@ export async function requestsSince(q: Queryable, ownerId: number, since: Date):
 }
 
 /**
- * Takes back the reply notification a deleted comment gave the post's author. Reply notifications name their
- * comment from this feature on; older ones hold only an excerpt and stay.
+ * Takes back the reply (and follower comment) notifications a deleted comment gave. Reply notifications name
+ * their comment from this feature on; older ones hold only an excerpt and stay.
  */
 export async function deleteReplyNotification(
   q: Queryable,
   r: { postId: number; commentId: string },
 ): Promise<void> {
-  await q.query(`DELETE FROM notifications WHERE kind = 'reply' AND post_id = $1 AND data->>'comment' = $2`, [
-    r.postId,
-    r.commentId,
-  ]);
+  await q.query(
+    `DELETE FROM notifications WHERE kind IN ('reply', 'comment') AND post_id = $1 AND data->>'comment' = $2`,
+    [r.postId, r.commentId],
+  );
+}
+
+/**
+ * Who hears of `actorId`'s comment or update on a post: its followers, less the actor, less anyone who muted
+ * (or blocked) the actor. While the post is hidden only its author may see it, so only the author is told.
+ */
+export async function followersToTell(
+  q: Queryable,
+  post: PostRef,
+  actorId: number | null,
+): Promise<number[]> {
+  const res = await q.query<{ user_id: number }>(
+    `SELECT f.user_id FROM post_follows f
+      WHERE f.post_id = $1 AND f.user_id <> COALESCE($2::bigint, 0)
+        AND ($3 = 'visible' OR f.user_id = $4)
+        AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.user_id = f.user_id AND m.muted_id = $2::bigint)
+      ORDER BY f.user_id`,
+    [post.id, actorId, post.status, post.author_id],
+  );
+  return res.rows.map((r) => r.user_id);
 }

@@ -7,7 +7,7 @@ const DateTime = Type.String({ format: 'date-time' });
 export const NotificationSchema = Obj(
   {
     id: Type.String({ description: 'An opaque notification id (nt_…)' }),
-    kind: Literals(['reply', 'reaction', 'moderation', 'appeal'] as const),
+    kind: Literals(['reply', 'reaction', 'moderation', 'appeal', 'comment', 'update'] as const),
     title: Type.String(),
     body: Type.String(),
     url: Type.String({ description: 'Where in the app the item leads (the post’s page)' }),
@@ -21,7 +21,7 @@ export const NotificationSchema = Obj(
       description: 'The post is hidden by this decision and not yet appealed: its page offers the appeal',
     }),
   },
-  { description: 'Something that happened to one of your posts; only you can see it' },
+  { description: 'Something that happened to one of your posts or a post you follow; only you can see it' },
 );
 
 export const NotificationList = Obj({

@@ -24,6 +24,7 @@ import postMedia from './0023_post_media.js';
 import mutes from './0024_mutes.js';
 import blocks from './0025_blocks.js';
 import suspensions from './0026_suspensions.js';
+import postFollows from './0027_post_follows.js';
 import type { Queryable } from '../database.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -60,4 +61,5 @@ export const MIGRATIONS: readonly {
   { id: 24, name: 'mutes', sql: mutes },
   { id: 25, name: 'blocks', sql: blocks },
   { id: 26, name: 'suspensions', sql: suspensions },
+  { id: 27, name: 'post_follows', sql: postFollows },
 ];
