@@ -563,6 +563,158 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getBlocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/blocks/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Neither of you sees the other’s posts and comments (feed, threads and live), and they cannot comment on or react to your posts (they get 404, as for a post that does not exist). No notifications pass between you. They are not told. */
+        put: operations["block"];
+        post?: never;
+        delete: operations["unblock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{id}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getPostFollow"];
+        /** @description Hear of new comments and updates on this post. Following again changes nothing. */
+        put: operations["followPost"];
+        post?: never;
+        delete: operations["unfollowPost"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/users/{userId}/suspensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend an account for a rule, a reason and a number of days (or until lifted); published in the transparency log without the account */
+        post: operations["suspendAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/users/{userId}/suspension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The suspension in force on an account, if any */
+        get: operations["getAccountSuspension"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/suspensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suspensions in force, appealed ones first */
+        get: operations["getSuspensions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/suspensions/{id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a suspension before its end (published in the transparency log) */
+        post: operations["liftSuspension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/suspension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your suspension in force, if any */
+        get: operations["getMySuspension"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/suspension/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Appeal your suspension (once); moderators see it first in their list */
+        post: operations["appealSuspension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/feed": {
         parameters: {
             query?: never;
@@ -939,6 +1091,23 @@ export interface paths {
         };
         /** Figures of the transparency log per month for the instance, a jurisdiction or an agency, at a checkpoint, each linked to its entries; ?format=csv for CSV; public */
         get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dashboard/agencies/{id}/report/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An agency’s annual surveillance report for a calendar year, computed from the log at a checkpoint (?format=csv for CSV); public */
+        get: operations["getAnnualReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1966,6 +2135,18 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+            /** @description With `account_suspended`: the suspension in force, its end (null: until lifted) */
+            suspension?: {
+                id: string;
+                rule: string;
+                reason: string;
+                /** Format: date-time */
+                since: string;
+                until: string | null;
+                appealed: boolean;
+                /** @description Where to appeal it */
+                appeal: string;
+            };
         };
     };
     responses: never;
@@ -4141,6 +4322,717 @@ export interface operations {
             };
             /** @description RFC 9457 problem details */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBlocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description People you blocked, most recent first; they are not told */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            user: {
+                                id: number;
+                                displayName: string;
+                            };
+                            /** Format: date-time */
+                            blockedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    block: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unblock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPostFollow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A post id (po_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether you follow a post; private to you */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Whether you hear of new comments and updates (edited, resolved) on this post */
+                        following: boolean;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A post id (po_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether you follow a post; private to you */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Whether you hear of new comments and updates (edited, resolved) on this post */
+                        following: boolean;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unfollowPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A post id (po_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether you follow a post; private to you */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Whether you hear of new comments and updates (edited, resolved) on this post */
+                        following: boolean;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suspendAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The community rule the account broke */
+                    rule: "personal_information" | "profiling" | "harassment" | "misleading" | "spam" | "other";
+                    /** @description Why; shown to the account and published in the transparency log (without the account) */
+                    reason: string;
+                    /** @description How many days; leave out or null for "until a moderator lifts it" */
+                    days?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A suspension in force */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description su_… */
+                        id: string;
+                        rule: "personal_information" | "profiling" | "harassment" | "misleading" | "spam" | "other";
+                        reason: string;
+                        /** Format: date-time */
+                        since: string;
+                        /** @description When it ends by itself; null until a moderator lifts it */
+                        until: string | null;
+                        appealed: boolean;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccountSuspension: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The account’s suspension in force */
+                        suspension: {
+                            /** @description su_… */
+                            id: string;
+                            rule: "personal_information" | "profiling" | "harassment" | "misleading" | "spam" | "other";
+                            reason: string;
+                            /** Format: date-time */
+                            since: string;
+                            /** @description When it ends by itself; null until a moderator lifts it */
+                            until: string | null;
+                            appealed: boolean;
+                        } | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSuspensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description su_… */
+                            id: string;
+                            rule: "personal_information" | "profiling" | "harassment" | "misleading" | "spam" | "other";
+                            reason: string;
+                            /** Format: date-time */
+                            since: string;
+                            /** @description When it ends by itself; null until a moderator lifts it */
+                            until: string | null;
+                            appealed: boolean;
+                            user: {
+                                id: number;
+                                displayName: string;
+                            };
+                            /** @description The account’s appeal statement */
+                            appeal: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    liftSuspension: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A suspension id (su_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why it is lifted early */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        lifted: true;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMySuspension: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Your suspension in force, if any: you can read, but not post, comment, react or report */
+                        suspension: {
+                            /** @description su_… */
+                            id: string;
+                            rule: "personal_information" | "profiling" | "harassment" | "misleading" | "spam" | "other";
+                            reason: string;
+                            /** Format: date-time */
+                            since: string;
+                            /** @description When it ends by itself; null until a moderator lifts it */
+                            until: string | null;
+                            appealed: boolean;
+                        } | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appealSuspension: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why the suspension is wrong; read by the moderators */
+                    statement: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Your suspension in force, if any: you can read, but not post, comment, react or report */
+                        suspension: {
+                            /** @description su_… */
+                            id: string;
+                            rule: "personal_information" | "profiling" | "harassment" | "misleading" | "spam" | "other";
+                            reason: string;
+                            /** Format: date-time */
+                            since: string;
+                            /** @description When it ends by itself; null until a moderator lifts it */
+                            until: string | null;
+                            appealed: boolean;
+                        } | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6892,7 +7784,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A log entry type (porchlight.org/log-entry/v1) */
-                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "moderation.dismissed" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed" | "legal.demand_received" | "legal.demand_answered" | "legal.notice_delayed" | "legal.notice_sent" | "agency.key_added" | "agency.key_removed" | "disclosure.created" | "disclosure.accessed" | "disclosure.revoked" | "disclosure.held" | "disclosure.expired" | "request.refused" | "request.published" | "request.closed" | "request.expired" | "request.justified" | "request.justification_missed";
+                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "moderation.dismissed" | "account.suspended" | "account.suspension_lifted" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed" | "legal.demand_received" | "legal.demand_answered" | "legal.notice_delayed" | "legal.notice_sent" | "agency.key_added" | "agency.key_removed" | "disclosure.created" | "disclosure.accessed" | "disclosure.revoked" | "disclosure.held" | "disclosure.expired" | "request.refused" | "request.published" | "request.closed" | "request.expired" | "request.justified" | "request.justification_missed";
                 /** @description Text to find anywhere in the entry JSON */
                 q?: string;
                 /** @description Entries at or after this time */
@@ -6960,9 +7852,9 @@ export interface operations {
                 scope?: "instance" | "jurisdiction" | "agency";
                 /** @description With scope=jurisdiction its slug; with scope=agency its numeric id */
                 id?: string;
-                /** @description First month counted (YYYY-MM, UTC) */
+                /** @description First month (YYYY-MM) or day (YYYY-MM-DD) counted, UTC; a day counts from the daily counters */
                 from?: string;
-                /** @description Last month counted (YYYY-MM, UTC) */
+                /** @description Last month (YYYY-MM) or day (YYYY-MM-DD) counted, UTC */
                 to?: string;
                 /** @description csv: the same figures as text/csv, one row per number */
                 format?: "json" | "csv";
@@ -6996,7 +7888,7 @@ export interface operations {
                             href: string;
                         };
                         figures: {
-                            /** @description One of requests.published, requests.exigent, requests.refused, requests.justified, requests.justification_missed, requests.closed, requests.expired, disclosures.shared, disclosures.bytes, disclosures.accessed, disclosures.revoked, disclosures.held, disclosures.expired, legal.demands, legal.answered, legal.notices_delayed, legal.notices_sent, moderation.hidden, moderation.restored, moderation.dismissed, appeals.filed, appeals.decided, staff.role_changes, agencies.verified, agencies.suspended, agencies.reinstated, agencies.members_added, agencies.members_removed, policies.versions */
+                            /** @description One of requests.published, requests.exigent, requests.refused, requests.justified, requests.justification_missed, requests.closed, requests.expired, disclosures.shared, disclosures.bytes, disclosures.accessed, disclosures.revoked, disclosures.held, disclosures.expired, legal.demands, legal.answered, legal.notices_delayed, legal.notices_sent, moderation.hidden, moderation.restored, moderation.dismissed, moderation.suspensions, moderation.suspensions_lifted, appeals.filed, appeals.decided, staff.role_changes, agencies.verified, agencies.suspended, agencies.reinstated, agencies.members_added, agencies.members_removed, policies.versions */
                             id: string;
                             label: string;
                             /** @description The log entry type the figure counts */
@@ -7025,6 +7917,81 @@ export interface operations {
                             reason: string;
                         }[];
                         /** @description The command that recomputes these figures from the log */
+                        recompute: string;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAnnualReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same numbers as text/csv, one row per number */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description The agency’s id */
+                id: number;
+                /** @description Calendar year (UTC), YYYY */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as JSON, or as CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agency: {
+                            id: number;
+                            name: string;
+                            jurisdiction: string;
+                        };
+                        year: string;
+                        sections: {
+                            id: string;
+                            title: string;
+                            text: string[];
+                            rows: {
+                                /** @description The dashboard figure behind the number (policies.in_force: logged versions) */
+                                figure: string;
+                                /** @description '' for the figure's total, else dimension=value */
+                                breakdown: string;
+                                label: string;
+                                value: number;
+                            }[];
+                        }[];
+                        checkpoint: {
+                            /** @description The report counts exactly the entries of this checkpoint */
+                            size: number;
+                            rootHash: string | null;
+                            href: string;
+                        };
+                        /** @description The command that recomputes this report from the verified log */
                         recompute: string;
                     };
                     "text/csv": string;
@@ -12107,7 +13074,7 @@ export interface operations {
                         items: {
                             /** @description An opaque notification id (nt_…) */
                             id: string;
-                            kind: "reply" | "reaction" | "moderation" | "appeal";
+                            kind: "reply" | "reaction" | "moderation" | "appeal" | "comment" | "update";
                             title: string;
                             body: string;
                             /** @description Where in the app the item leads (the post’s page) */

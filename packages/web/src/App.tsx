@@ -3,6 +3,7 @@ import { AppHeader } from './components/AppHeader';
 import { routeTitle, useRouteTitle } from './components/usePageTitle';
 import { SecurityPage } from './account/security/SecurityPage';
 import { EmailBanner } from './account/EmailBanner';
+import { SuspensionBanner } from './account/SuspensionBanner';
 import { AccountPage } from './pages/AccountPage';
 import { AccountSessionsPage } from './pages/AccountSessionsPage';
 import { AdminPage } from './pages/AdminPage';
@@ -108,6 +109,7 @@ function Shell() {
           <FeedProvider key={user.id} user={user}>
             <AppHeader user={user} />
             <EmailBanner key={path === '/verify-email' ? 'verifying' : 'app'} />
+            <SuspensionBanner />
             <main id="main" className="main" tabIndex={-1}>
               <SignedInRoutes path={path} user={user} />
             </main>

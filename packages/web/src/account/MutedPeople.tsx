@@ -5,29 +5,41 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { RelativeTime } from '../components/RelativeTime';
 import { send } from '../vault/send';
 
-interface Muted {
+interface Person {
   user: { id: number; displayName: string };
-  mutedAt: string;
+  at: string;
 }
 
-/** The people this account muted, each with "Unmute". */
-export function MutedPeople() {
-  const [items, setItems] = useState<Muted[] | null>(null);
+const WORDS = {
+  mute: { none: 'You have not muted anyone.', done: 'muted', undo: 'Unmute' },
+  block: { none: 'You have not blocked anyone.', done: 'blocked', undo: 'Unblock' },
+} as const;
+
+/** The people this account muted (or, with `kind="block"`, blocked), each with "Unmute" / "Unblock". */
+export function MutedPeople({ kind = 'mute' }: { kind?: 'mute' | 'block' }) {
+  const [items, setItems] = useState<Person[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const words = WORDS[kind];
   const load = useCallback(async () => {
     try {
-      setItems((await call(api.GET('/api/me/mutes'))).items);
+      setItems(
+        kind === 'mute'
+          ? (await call(api.GET('/api/me/mutes'))).items.map((m) => ({ user: m.user, at: m.mutedAt }))
+          : (await call(api.GET('/api/me/blocks'))).items.map((b) => ({ user: b.user, at: b.blockedAt })),
+      );
     } catch (err) {
       setError(toApiError(err));
     }
-  }, []);
+  }, [kind]);
   useEffect(() => {
     void load();
   }, [load]);
-  const unmute = async (id: number) => {
+  const undo = async (id: number) => {
     setError(null);
     try {
-      await send(api.DELETE('/api/me/mutes/{userId}', { params: { path: { userId: id } } }));
+      const params = { params: { path: { userId: id } } };
+      if (kind === 'mute') await send(api.DELETE('/api/me/mutes/{userId}', params));
+      else await send(api.DELETE('/api/me/blocks/{userId}', params));
       await load();
     } catch (err) {
       setError(toApiError(err));
@@ -36,7 +48,7 @@ export function MutedPeople() {
   return (
     <>
       <ProblemAlert error={error} focus={false} />
-      {items?.length === 0 ? <p className="muted">You have not muted anyone.</p> : null}
+      {items?.length === 0 ? <p className="muted">{words.none}</p> : null}
       {items && items.length > 0 ? (
         <ul className="muted-people">
           {items.map((m) => (
@@ -44,11 +56,12 @@ export function MutedPeople() {
               <span>
                 {m.user.displayName}{' '}
                 <span className="muted">
-                  · muted <RelativeTime iso={m.mutedAt} />
+                  · {words.done} <RelativeTime iso={m.at} />
                 </span>
               </span>
-              <button type="button" className="button button--small" onClick={() => void unmute(m.user.id)}>
-                Unmute<span className="visually-hidden"> {m.user.displayName}</span>
+              <button type="button" className="button button--small" onClick={() => void undo(m.user.id)}>
+                {words.undo}
+                <span className="visually-hidden"> {m.user.displayName}</span>
               </button>
             </li>
           ))}

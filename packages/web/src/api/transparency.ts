@@ -25,6 +25,8 @@ export const ENTRY_TYPE_LABELS: Record<EntryType, string> = {
   'moderation.hidden': 'Post hidden',
   'moderation.restored': 'Post restored',
   'moderation.dismissed': 'Reports dismissed',
+  'account.suspended': 'Account suspended',
+  'account.suspension_lifted': 'Suspension lifted',
   'appeal.filed': 'Appeal filed',
   'appeal.decided': 'Appeal decided',
   'role.changed': 'Role changed',

@@ -5,6 +5,7 @@ import type { Post } from '../api/types';
 import { useAnnounce } from '../state/announcer';
 import { TextArea } from './Field';
 import { ProblemAlert } from './ProblemAlert';
+import { SuspendAuthor } from './SuspendAuthor';
 
 const DONE: Record<DecisionAction, string> = {
   hide: 'Hidden',
@@ -14,7 +15,8 @@ const DONE: Record<DecisionAction, string> = {
 
 /**
  * A moderator's decision: hide or restore the post, or — for a reported visible post — dismiss its reports and
- * leave it up. The reason is logged publicly; for a hide or restore the author sees it too.
+ * leave it up. The reason is logged publicly; for a hide or restore the author sees it too. Below it, the
+ * author's suspension (suspend, or lift the one in force).
  */
 export function ModerationActions({
   post,
@@ -54,47 +56,50 @@ export function ModerationActions({
   };
 
   return (
-    <form className="decision" onSubmit={submit} noValidate>
-      <ProblemAlert error={error} placed={['reason']} />
-      <TextArea
-        label={
-          canDismiss
-            ? 'Reason for hiding or for dismissing the reports'
-            : action === 'hide'
-              ? 'Reason for hiding'
-              : 'Reason for restoring'
-        }
-        hint={
-          canDismiss
-            ? 'Published in the transparency log; the author sees it if you hide the post.'
-            : 'The author sees this, and it is published in the transparency log.'
-        }
-        value={reason}
-        onChange={(e) => {
-          setReason(e.target.value);
-        }}
-        rows={2}
-        required
-        minLength={3}
-        error={error?.fields.reason}
-      />
-      <button
-        type="submit"
-        className={`button ${action === 'hide' ? 'button--danger' : 'button--primary'}`}
-        disabled={busy || reason.trim().length < 3}
-      >
-        {action === 'hide' ? 'Hide post' : 'Restore post'}
-      </button>
-      {canDismiss ? (
+    <>
+      <form className="decision" onSubmit={submit} noValidate>
+        <ProblemAlert error={error} placed={['reason']} />
+        <TextArea
+          label={
+            canDismiss
+              ? 'Reason for hiding or for dismissing the reports'
+              : action === 'hide'
+                ? 'Reason for hiding'
+                : 'Reason for restoring'
+          }
+          hint={
+            canDismiss
+              ? 'Published in the transparency log; the author sees it if you hide the post.'
+              : 'The author sees this, and it is published in the transparency log.'
+          }
+          value={reason}
+          onChange={(e) => {
+            setReason(e.target.value);
+          }}
+          rows={2}
+          required
+          minLength={3}
+          error={error?.fields.reason}
+        />
         <button
-          type="button"
-          className="button button--ghost"
+          type="submit"
+          className={`button ${action === 'hide' ? 'button--danger' : 'button--primary'}`}
           disabled={busy || reason.trim().length < 3}
-          onClick={() => void decide('dismiss')}
         >
-          Dismiss reports, keep it up
+          {action === 'hide' ? 'Hide post' : 'Restore post'}
         </button>
-      ) : null}
-    </form>
+        {canDismiss ? (
+          <button
+            type="button"
+            className="button button--ghost"
+            disabled={busy || reason.trim().length < 3}
+            onClick={() => void decide('dismiss')}
+          >
+            Dismiss reports, keep it up
+          </button>
+        ) : null}
+      </form>
+      <SuspendAuthor post={post} />
+    </>
   );
 }

@@ -47,6 +47,15 @@ export function AccountPage() {
         <MutedPeople />
       </section>
 
+      <section className="card" aria-labelledby="account-blocked">
+        <h2 id="account-blocked">People you blocked</h2>
+        <p className="muted">
+          Neither of you sees the other’s posts and comments, they cannot comment on or react to your posts,
+          and no notifications pass between you. They are not told.
+        </p>
+        <MutedPeople kind="block" />
+      </section>
+
       <section className="card" aria-labelledby="account-export">
         <h2 id="account-export">Download your data</h2>
         <p>
