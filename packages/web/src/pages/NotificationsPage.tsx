@@ -17,6 +17,8 @@ const KIND_LABEL: Record<Notification['kind'], string> = {
   reaction: 'Reactions',
   moderation: 'Moderation',
   appeal: 'Appeal',
+  comment: 'Following',
+  update: 'Following',
 };
 
 /**

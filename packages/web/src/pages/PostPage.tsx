@@ -5,6 +5,7 @@ import type { Post } from '../api/types';
 import { AppealForm } from '../components/AppealForm';
 import { CommentThread } from '../components/CommentThread';
 import { EditPostForm } from '../components/EditPostForm';
+import { FollowButton } from '../notifications/FollowButton';
 import { ModerationActions } from '../components/ModerationActions';
 import { ModerationHistory } from '../components/ModerationHistory';
 import { ModerationNotice } from '../components/ModerationNotice';
@@ -144,6 +145,7 @@ export function PostPage({ postId }: { postId: string }) {
               </div>
             ) : null}
             {post.editedAt && (post.isMine || isModerator) ? <PostHistory post={post} /> : null}
+            <FollowButton postId={post.id} />
           </PostCard>
           {isModerator && !post.isMine ? (
             <section className="card moderation-panel" aria-labelledby="moderate-title">
