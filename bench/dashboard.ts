@@ -1,15 +1,18 @@
 /**
  * Transparency dashboard benchmark on PostgreSQL with N log entries: each view's server time (the counters
- * table of migration 22, summed for a scope and month range, then shaped by `dashboardView`) next to the
+ * of migrations 22 and 28 — per agency and month, the instance rollup, and both per day — summed for a scope
+ * and range, then shaped by `dashboardView`) next to the
  * naive recount in the same run — read every entry from `log_entries`, decode it and fold it with
  * `DashboardTotals`, as the server would without counters (and as `porchlight audit --stats` does). The bench
- * first checks that both give the same figures for every view, and times migration 22's backfill.
+ * first checks that both give the same figures for every view, times migrations 22 and 28's backfills, and times the sequencer's
+ * counter update (one statement into all four tables) for a batch of entries.
  *
  *   npx tsx bench/dashboard.ts [entries=1000000] [runs=7]
  */
 import {
-  counterInView,
+  dashboardContributions,
   dashboardView,
+  last30Days,
   DashboardTotals,
   decodeEntry,
   encodeEntry,
@@ -21,7 +24,11 @@ import {
 import type { Database } from '../packages/server/src/infra/db/index.js';
 import { migrate } from '../packages/server/src/infra/db/migrate.js';
 import { backfill } from '../packages/server/src/infra/db/migrations/0022_dashboard.js';
-import { countersAtCheckpoint } from '../packages/server/src/modules/dashboard/dashboard.repository.js';
+import { backfill as rollupBackfill } from '../packages/server/src/infra/db/migrations/0028_dashboard_rollup.js';
+import {
+  countersAtCheckpoint,
+  saveCounters,
+} from '../packages/server/src/modules/dashboard/dashboard.repository.js';
 import { withScratchPostgres } from './support/databases.js';
 
 const ENTRIES = Number(process.argv[2] ?? 1_000_000);
@@ -188,13 +195,39 @@ async function median(runs: number, fn: () => Promise<unknown>): Promise<number>
   return times[Math.floor(times.length / 2)]!;
 }
 
+/** The day of the last entry: "the last 30 days" end there. */
+const LAST_DAY = iso(START + (ENTRIES - 1) * STEP_MS).slice(0, 10);
+const LAST_30 = last30Days(LAST_DAY);
+
 const VIEWS: [string, DashboardScope, DashboardRange][] = [
   ['instance, all time', { kind: 'instance' }, {}],
   ['instance, one year (2025)', { kind: 'instance' }, { from: '2025-01', to: '2025-12' }],
   ['jurisdiction, all time', { kind: 'jurisdiction', id: 'city-7' }, {}],
   ['agency, all time', { kind: 'agency', id: 42 }, {}],
   ['agency, one month', { kind: 'agency', id: 42 }, { from: '2025-06', to: '2025-06' }],
+  [`agency, last 30 days (${LAST_30.from} to ${LAST_30.to})`, { kind: 'agency', id: 42 }, LAST_30],
+  ['jurisdiction, last 30 days', { kind: 'jurisdiction', id: 'city-7' }, LAST_30],
+  ['instance, last 30 days', { kind: 'instance' }, LAST_30],
 ];
+
+/** Median time of the sequencer's counter update for `n` entries (rolled back, so the counters stay as they are). */
+async function sequencerUpdate(db: Database, n: number): Promise<number> {
+  const rollback = new Error('rollback');
+  const base = ENTRIES - n;
+  const contributions = Array.from({ length: n }, (_, k) => entry(base + k)).flatMap((e) =>
+    dashboardContributions(e, () => ({ agency: 42, jurisdiction: 'city-2' })),
+  );
+  return median(RUNS, async () => {
+    await db
+      .transaction(async (tx) => {
+        await saveCounters(tx, contributions);
+        throw rollback;
+      })
+      .catch((err: unknown) => {
+        if (err !== rollback) throw err;
+      });
+  });
+}
 
 await withScratchPostgres({ max: 2 }, async (db) => {
   await migrate(db);
@@ -206,6 +239,18 @@ await withScratchPostgres({ max: 2 }, async (db) => {
   const backfillS = (performance.now() - t0) / 1000;
   const rows = (await db.query<{ n: string }>('SELECT count(*) AS n FROM dashboard_counters')).rows[0]!.n;
   console.error(`migration 22 backfill: ${backfillS.toFixed(1)} s, ${rows} counter rows`);
+  t0 = performance.now();
+  await db.transaction((tx) => rollupBackfill(tx));
+  const rollupS = (performance.now() - t0) / 1000;
+  const count = async (table: string) =>
+    (await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n;
+  const rollupRows = {
+    instance: await count('dashboard_instance_counters'),
+    daily: await count('dashboard_daily_counters'),
+    instanceDaily: await count('dashboard_instance_daily'),
+  };
+  await db.query('ANALYZE');
+  console.error(`migration 28 backfill: ${rollupS.toFixed(1)} s, ${JSON.stringify(rollupRows)}`);
 
   const recountTimes: number[] = [];
   let totals: DashboardTotals | undefined;
@@ -220,17 +265,19 @@ await withScratchPostgres({ max: 2 }, async (db) => {
   console.log(`| view | counters (served), ms | naive recount, ms | speed-up |`);
   console.log(`| --- | ---: | ---: | ---: |`);
   for (const [what, scope, range] of VIEWS) {
-    const fromEntries = dashboardView(
-      totals!.counters().filter((c) => counterInView(c, scope, range)),
-      scope,
-      range,
-    );
+    const fromEntries = totals!.view(scope, range);
     if (JSON.stringify(fromEntries) !== JSON.stringify(await served(db, scope, range)))
       throw new Error(`${what}: counters and recount disagree`);
     const ms = await median(RUNS, () => served(db, scope, range));
     console.log(`| ${what} | ${ms.toFixed(2)} | ${recountMs.toFixed(0)} | ${Math.round(recountMs / ms)}× |`);
   }
+  for (const n of [1, 100, 1000]) {
+    const ms = await sequencerUpdate(db, n);
+    console.log(`\nsequencer counter update (4 tables, one statement), ${n} entries: ${ms.toFixed(2)} ms`);
+  }
   console.log(
-    `\nmigration 22 backfill of ${ENTRIES} entries: ${backfillS.toFixed(1)} s (${rows} counter rows)`,
+    `\nmigration 22 backfill of ${ENTRIES} entries: ${backfillS.toFixed(1)} s (${rows} counter rows)` +
+      `\nmigration 28 backfill: ${rollupS.toFixed(1)} s (${rollupRows.instance} instance rows, ` +
+      `${rollupRows.daily} daily rows, ${rollupRows.instanceDaily} instance daily rows)`,
   );
 });

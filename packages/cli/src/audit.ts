@@ -49,6 +49,8 @@ export interface AuditOptions {
   readonly onWarning?: (message: string) => void;
   /** Recompute the transparency dashboard's figures for this scope and month range from the verified log. */
   readonly dashboard?: { readonly scope: DashboardScope; readonly range: DashboardRange };
+  /** Called, only when the audit passes, with the dashboard's totals folded from every verified entry. */
+  readonly onVerified?: (totals: DashboardTotals) => void;
 }
 
 export type { KeyRotation } from './key-rotation.js';
@@ -144,6 +146,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   }
 
   await options.store.save(origin, { key, checkpoint: note, seenAt: now().toISOString() });
+  options.onVerified?.(tiles.dashboard);
   return {
     origin,
     size: checkpoint.size,

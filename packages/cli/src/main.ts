@@ -5,10 +5,11 @@ import { audit, AuditFailure } from './audit.js';
 import type { AuditReport } from './audit.js';
 import { HttpError } from './fetch-log.js';
 import { defaultStateDir, fileStateStore } from './state.js';
-import { JURISDICTION_SLUG } from '@porchlight/tlog';
+import { dayBounds, JURISDICTION_SLUG } from '@porchlight/tlog';
 import type { DashboardRange, DashboardScope } from '@porchlight/tlog';
 import { formatDashboard, formatStats } from './stats.js';
 import { evidenceMain } from './evidence.js';
+import { reportMain } from './report.js';
 import { proofMain } from './proof.js';
 import { witnessMain } from './witness.js';
 
@@ -57,8 +58,8 @@ options:
                         passes. With --json they are under "dashboard".
   --scope <kind>        with --stats: instance (default), jurisdiction or agency
   --id <id>             with --scope: a jurisdiction's slug or an agency's id
-  --from <YYYY-MM>      with --stats: first month counted (UTC)
-  --to <YYYY-MM>        with --stats: last month counted (UTC)
+  --from <YYYY-MM[-DD]> with --stats: first month or day counted (UTC)
+  --to <YYYY-MM[-DD]>   with --stats: last month or day counted (UTC)
   --progress            show download progress on stderr even when it is not
                         a terminal (shown by default on a terminal)
   -h, --help            show this help
@@ -76,6 +77,8 @@ Run an independent witness that cosigns a log's checkpoints: porchlight witness 
 Fetch or check an inclusion proof (c2sp.org/tlog-proof) for one entry:
   porchlight proof <url> <index> [--out <file>]
   porchlight verify-proof <file> --key <vkey|file> [--entry <file>]   (see porchlight proof --help)
+Recompute an agency's annual surveillance report from the verified log (HTML, JSON, PDF):
+  porchlight report <url> --agency <id> --year <YYYY> [--pdf <file>] [--json]   (see porchlight report --help)
 Verify a footage request's evidence archive offline:
   porchlight evidence verify <archive.tar> --key <vkey|file>   (see porchlight evidence --help)
 `;
@@ -88,6 +91,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'proof' || argv[0] === 'verify-proof') return proofMain(argv);
   // `evidence verify` checks a footage request's evidence archive offline (evidence.ts).
   if (argv[0] === 'evidence') return evidenceMain(argv.slice(1));
+  // `report` recomputes an agency's annual surveillance report from the verified log (report.ts).
+  if (argv[0] === 'report') return reportMain(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -162,7 +167,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MONTH_OR_DAY = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
 
 /** The dashboard scope and range asked for with --stats; a usage problem as a string. */
 function dashboardOptions(values: {
@@ -181,8 +186,15 @@ function dashboardOptions(values: {
     ['from', from],
     ['to', to],
   ] as const)
-    if (month !== undefined && !MONTH.test(month)) return `--${name} must be a month YYYY-MM, got ${month}`;
-  if (from !== undefined && to !== undefined && from > to) return '--to must not be before --from';
+    if (
+      month !== undefined &&
+      (!MONTH_OR_DAY.test(month) ||
+        (month.length === 10 && new Date(`${month}T00:00:00Z`).toISOString().slice(0, 10) !== month))
+    )
+      return `--${name} must be a month YYYY-MM or a day YYYY-MM-DD, got ${month}`;
+  const bounds = dayBounds({ ...(from !== undefined && { from }), ...(to !== undefined && { to }) });
+  if (bounds.from !== undefined && bounds.to !== undefined && bounds.from > bounds.to)
+    return '--to must not be before --from';
   const range = { ...(from !== undefined && { from }), ...(to !== undefined && { to }) };
   if (kind === 'instance') return id === undefined ? { scope: { kind }, range } : '--id needs --scope';
   if (id === undefined) return `--scope ${kind} needs --id`;

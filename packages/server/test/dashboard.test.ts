@@ -3,7 +3,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { last30Days } from '@porchlight/tlog';
 import { backfill } from '../src/infra/db/migrations/0022_dashboard.js';
+import { backfill as rollupBackfill } from '../src/infra/db/migrations/0028_dashboard_rollup.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { ensureBuiltCli, porchlight } from './support/cli.js';
 import type { TestUser } from './support/client.js';
@@ -305,7 +309,7 @@ describe('transparency dashboard', () => {
       expect(report.dashboard.scope).toEqual({ kind: api.scope.kind, id: api.scope.id });
       expect([report.dashboard.from, report.dashboard.to]).toEqual([api.from, api.to]);
     }
-  });
+  }, 180_000);
 
   it('serves the same numbers as CSV', async () => {
     const json = await dashboard(`?scope=agency&id=${agencyA}`);
@@ -342,13 +346,35 @@ describe('transparency dashboard', () => {
   it('rebuilds the same counters from the entries (the migration’s backfill)', async () => {
     const before = await dashboard(`?scope=jurisdiction&id=${jurisdictionA}`);
     const all = await dashboard('');
+    const today = new Date().toISOString().slice(0, 10);
+    const { from, to } = last30Days(today);
+    const recent = await dashboard(`?scope=agency&id=${agencyA}&from=${from}&to=${to}`);
+    const tables = [
+      'dashboard_counters',
+      'dashboard_attributions',
+      'dashboard_instance_counters',
+      'dashboard_daily_counters',
+      'dashboard_instance_daily',
+    ];
+    const dump = async () =>
+      Promise.all(
+        tables.map(async (table) =>
+          (await q<Record<string, unknown>>(`SELECT * FROM ${table}`)).rows
+            .map((r) => JSON.stringify(r))
+            .sort(),
+        ),
+      );
+    const kept = await dump();
     await t.database.db.transaction(async (tx) => {
-      await tx.query('DELETE FROM dashboard_counters');
-      await tx.query('DELETE FROM dashboard_attributions');
+      for (const table of tables) await tx.query(`DELETE FROM ${table}`);
       await backfill(tx);
+      await rollupBackfill(tx);
     });
+    // The sequencer's one-statement updates left exactly what the backfills rebuild from the entries.
+    expect(await dump()).toEqual(kept);
     expect(await dashboard(`?scope=jurisdiction&id=${jurisdictionA}`)).toEqual(before);
     expect(await dashboard('')).toEqual(all);
+    expect(await dashboard(`?scope=agency&id=${agencyA}&from=${from}&to=${to}`)).toEqual(recent);
   });
 
   it('answers bad parameters with a problem naming the parameter', async () => {
@@ -359,6 +385,9 @@ describe('transparency dashboard', () => {
       ['?scope=jurisdiction&id=Not%20a%20slug', '/querystring/id'],
       ['?from=2026-13', '/querystring/from'],
       ['?from=2026-05&to=2026-04', '/querystring/to'],
+      ['?from=2026-02-30', '/querystring/from'],
+      ['?from=2026-05-02&to=2026-05-01', '/querystring/to'],
+      ['?from=2026-05-01&to=2026-04', '/querystring/to'],
       ['?scope=county', '/querystring/scope'],
     ] as const) {
       const res = await t.app.inject({ method: 'GET', url: `/api/dashboard${query}` });
@@ -371,6 +400,164 @@ describe('transparency dashboard', () => {
     }
     const missing = await t.app.inject({ method: 'GET', url: '/api/dashboard?scope=agency&id=999999' });
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('counts exact day ranges, such as the last 30 days, as the log’s entries do, and as the CLI does', async () => {
+    // The log's own count of agency A's published requests per UTC day.
+    const perDay = new Map<string, number>();
+    const res = await q<{ data: Uint8Array }>(
+      `SELECT data FROM log_entries WHERE type = 'request.published' ORDER BY index`,
+    );
+    for (const row of res.rows) {
+      const e = JSON.parse(Buffer.from(row.data).toString('utf8')) as {
+        time: string;
+        data: { agency: number };
+      };
+      if (e.data.agency !== agencyA) continue;
+      const day = e.time.slice(0, 10);
+      perDay.set(day, (perDay.get(day) ?? 0) + 1);
+    }
+    expect(perDay.size).toBeGreaterThanOrEqual(3);
+    for (const [day, n] of perDay) {
+      const one = await dashboard(`?scope=agency&id=${agencyA}&from=${day}&to=${day}`);
+      expect(figure(one, 'requests.published').total, day).toBe(n);
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    const { from, to } = last30Days(today);
+    const expected = [...perDay].filter(([d]) => d >= from && d <= to).reduce((sum, [, n]) => sum + n, 0);
+    const recent = await dashboard(`?scope=agency&id=${agencyA}&from=${from}&to=${to}`);
+    expect(figure(recent, 'requests.published').total).toBe(expected);
+    // Two months ago is outside the last 30 days, so the window is not the whole log.
+    expect(expected).toBeLessThan(filed.a);
+    const cli = await cliStats('--scope', 'agency', '--id', String(agencyA), '--from', from, '--to', to);
+    expect(cli.code, cli.stderr).toBe(0);
+    const out = JSON.parse(cli.stdout) as { dashboard: { figures: unknown } };
+    expect(out.dashboard.figures).toEqual(numbers(recent.figures));
+    // The instance's last 30 days (its daily rollup) equal the CLI's too.
+    const instance = await dashboard(`?from=${from}&to=${to}`);
+    const cliInstance = await cliStats('--from', from, '--to', to);
+    expect((JSON.parse(cliInstance.stdout) as { dashboard: { figures: unknown } }).dashboard.figures).toEqual(
+      numbers(instance.figures),
+    );
+  });
+
+  it('publishes the annual report as JSON and CSV, equal to what `porchlight report` recomputes, and prints a PDF', async () => {
+    const year = new Date().toISOString().slice(0, 4);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/dashboard/agencies/${agencyA}/report/${year}`,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const api = res.json<{
+      agency: { id: number; name: string; jurisdiction: string };
+      year: string;
+      sections: {
+        id: string;
+        text: string[];
+        rows: { figure: string; breakdown: string; value: number }[];
+      }[];
+      checkpoint: { size: number; rootHash: string };
+      recompute: string;
+    }>();
+    expect(api.agency).toMatchObject({ id: agencyA, jurisdiction: jurisdictionA });
+    const row = (section: string, fig: string, breakdown = '') =>
+      api.sections
+        .find((x) => x.id === section)!
+        .rows.find((r) => r.figure === fig && r.breakdown === breakdown)?.value;
+    const yearView = await dashboard(`?scope=agency&id=${agencyA}&from=${year}-01&to=${year}-12`);
+    expect(row('use', 'requests.published')).toBe(figure(yearView, 'requests.published').total);
+    expect(row('use', 'requests.published')).toBeGreaterThan(0);
+    expect(row('use', 'disclosures.bytes')).toBe(figure(yearView, 'disclosures.bytes').total);
+    expect(row('audit', 'requests.refused', 'rule=area_too_large')).toBe(
+      figure(yearView, 'requests.refused').breakdowns.rule!.area_too_large,
+    );
+    expect(row('policy', 'policies.in_force')).toBe(1);
+    expect(api.sections.find((x) => x.id === 'sharing')!.text[0]).toMatch(
+      /^None: Porchlight forbids re-sharing/,
+    );
+    expect(api.recompute).toBe(
+      `npx porchlight report ${t.deps.config.publicUrl}/log --agency ${agencyA} --year ${year}`,
+    );
+
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: `/api/dashboard/agencies/${agencyA}/report/${year}?format=csv`,
+    });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines[0]).toBe('agency,year,checkpoint,section,figure,breakdown,label,value');
+    expect(lines.length - 1).toBe(api.sections.reduce((n, x) => n + x.rows.length, 0));
+    expect(lines).toContain(
+      `${agencyA},${year},${api.checkpoint.size},use,requests.published,,Footage requests published,${row('use', 'requests.published')}`,
+    );
+
+    const dir = await fs.mkdtemp(path.join(tmp, 'report-'));
+    const pdf = path.join(dir, 'report.pdf');
+    const cli = await porchlight(
+      'report',
+      url,
+      '--agency',
+      String(agencyA),
+      '--year',
+      year,
+      '--key',
+      vkey,
+      '--state-dir',
+      path.join(dir, 'state'),
+      '--json',
+      '--pdf',
+      pdf,
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    const recomputed = JSON.parse(cli.stdout) as {
+      size: number;
+      root: string;
+      agency: unknown;
+      sections: unknown;
+    };
+    expect(recomputed.size).toBe(api.checkpoint.size);
+    expect(recomputed.root).toBe(api.checkpoint.rootHash);
+    expect(recomputed.agency).toEqual(api.agency);
+    expect(recomputed.sections).toEqual(api.sections);
+    // A real PDF that pdftotext reads, with the agency, the year and its numbers in it.
+    const text = (await promisify(execFile)('pdftotext', ['-layout', pdf, '-'])).stdout;
+    expect(text).toContain(`Annual surveillance report ${year}: ${api.agency.name}`);
+    expect(text).toContain('None: Porchlight forbids re-sharing');
+    expect(text).toMatch(new RegExp(`Footage requests published\\s+${row('use', 'requests.published')}\\b`));
+    expect(text).toMatch(new RegExp(`Requests refused by policy\\s+${row('audit', 'requests.refused')}\\b`));
+    expect(text).toContain(`checkpoint ${api.checkpoint.size}`);
+  }, 180_000);
+
+  it('answers a bad report address with a problem, and an unknown agency with 404, in the API and the CLI', async () => {
+    for (const [u, field] of [
+      [`/api/dashboard/agencies/${agencyA}/report/26`, '/params/year'],
+      [`/api/dashboard/agencies/abc/report/2026`, '/params/id'],
+    ] as const) {
+      const res = await t.app.inject({ method: 'GET', url: u });
+      expect(res.statusCode, u).toBe(400);
+      expect(res.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toContain(field);
+    }
+    const missing = await t.app.inject({ method: 'GET', url: '/api/dashboard/agencies/999999/report/2026' });
+    expect(missing.statusCode).toBe(404);
+    const dir = await fs.mkdtemp(path.join(tmp, 'report-'));
+    const none = await porchlight(
+      'report',
+      url,
+      '--agency',
+      '999999',
+      '--year',
+      '2026',
+      '--key',
+      vkey,
+      '--state-dir',
+      dir,
+    );
+    expect(none.code).toBe(4);
+    expect(none.stderr).toContain('no entry names agency 999999');
+    const bad = await porchlight('report', url, '--agency', String(agencyA), '--year', '26');
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--year must be a year YYYY');
   });
 
   it('refuses to print figures from a tampered log', async () => {
@@ -387,12 +574,31 @@ describe('transparency dashboard', () => {
         edited,
         'UTF8',
       ]);
+      const year = new Date().toISOString().slice(0, 4);
+      const dir = await fs.mkdtemp(path.join(tmp, 'report-'));
+      const report = await porchlight(
+        'report',
+        url,
+        '--agency',
+        String(agencyA),
+        '--year',
+        year,
+        '--key',
+        vkey,
+        '--state-dir',
+        dir,
+        '--pdf',
+        path.join(dir, 'r.pdf'),
+      );
+      expect(report.code).toBe(1);
+      expect(report.stdout).toBe('');
+      await expect(fs.stat(path.join(dir, 'r.pdf'))).rejects.toThrow();
       const cli = await cliStats();
       expect(cli.code).toBe(1);
-      const report = JSON.parse(cli.stdout) as { ok: boolean; problems: string[]; dashboard?: unknown };
-      expect(report.ok).toBe(false);
-      expect(report.dashboard).toBeUndefined();
-      expect(report.problems.join('\n')).toContain(`entry ${row.index}`);
+      const failed = JSON.parse(cli.stdout) as { ok: boolean; problems: string[]; dashboard?: unknown };
+      expect(failed.ok).toBe(false);
+      expect(failed.dashboard).toBeUndefined();
+      expect(failed.problems.join('\n')).toContain(`entry ${row.index}`);
     } finally {
       await q('UPDATE log_entries SET data = $2 WHERE index = $1', [row.index, row.data]);
     }

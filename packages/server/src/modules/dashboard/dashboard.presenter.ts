@@ -29,6 +29,9 @@ const nextMonth = (month: string): string => {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 };
 
+const nextDay = (day: string): string =>
+  `${new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 19)}Z`;
+
 /** The transparency page's entry search for the entries behind a figure, and whether it lists exactly them. */
 export function entriesLink(
   figure: DashboardFigure,
@@ -36,8 +39,10 @@ export function entriesLink(
   view: Pick<DashboardView, 'from' | 'to'>,
 ): { href: string; exact: boolean } {
   const params = new URLSearchParams({ type: figure.entryType });
-  if (view.from) params.set('from', `${view.from}-01T00:00:00Z`);
-  if (view.to) params.set('to', `${nextMonth(view.to)}-01T00:00:00Z`);
+  if (view.from)
+    params.set('from', view.from.length === 10 ? `${view.from}T00:00:00Z` : `${view.from}-01T00:00:00Z`);
+  if (view.to)
+    params.set('to', view.to.length === 10 ? nextDay(view.to) : `${nextMonth(view.to)}-01T00:00:00Z`);
   // Exigent requests are request.published entries with `"exigent":true`, which the search cannot pick out.
   let exact = figure.id !== 'requests.exigent';
   if (scope.kind === 'agency') {

@@ -3,7 +3,11 @@ import {
   attributionsOf,
   dashboardContributions,
   type Attribution,
+  dayBounds,
+  decodeEntry,
+  isDayRange,
   type DashboardCounter,
+  type DashboardDailyCounter,
   type DashboardRange,
   type DashboardScope,
   type Entry,
@@ -11,7 +15,8 @@ import {
 import type { Queryable } from '../../infra/db/index.js';
 
 // Counters are kept per (figure, month, jurisdiction, agency, breakdown) in dashboard_counters (migration 22),
-// updated in the sequencer's transaction, so they always cover exactly the entries of the latest checkpoint.
+// with an instance rollup per (figure, month, breakdown) and the same two per day (migration 28), all updated
+// in one statement in the sequencer's transaction, so they always cover exactly the latest checkpoint's entries.
 
 /**
  * Adds entries (in log order, just appended in `tx`) to the dashboard's counters with the same pure function
@@ -23,10 +28,10 @@ export async function recordEntries(tx: Queryable, entries: readonly Entry[]): P
   const known = await loadAttributions(tx, [...new Set(entries.flatMap(attributionNeeds))]);
   const added: [string, Attribution][] = [];
   const lookup = (id: string) => known.get(id);
-  const counters = new Map<string, DashboardCounter>();
+  const counters = new Map<string, DashboardDailyCounter>();
   for (const entry of entries) {
     for (const c of dashboardContributions(entry, lookup)) {
-      const key = `${c.figure}\u0000${c.month}\u0000${c.jurisdiction}\u0000${c.agency}\u0000${c.breakdown}`;
+      const key = `${c.figure}\u0000${c.day}\u0000${c.jurisdiction}\u0000${c.agency}\u0000${c.breakdown}`;
       const had = counters.get(key);
       counters.set(key, had ? { ...had, amount: had.amount + c.amount } : c);
     }
@@ -48,17 +53,41 @@ async function loadAttributions(q: Queryable, ids: readonly string[]): Promise<M
   return new Map(res.rows.map((r) => [r.id, { agency: Number(r.agency), jurisdiction: r.jurisdiction }]));
 }
 
-/** Adds to stored counters (creating those not yet stored). */
-export async function saveCounters(tx: Queryable, counters: readonly DashboardCounter[]): Promise<void> {
+/**
+ * Adds daily counters (repeated keys are summed) to the stored counters: per day and per month, each also
+ * rolled up for the instance. One statement, so the four tables never disagree.
+ */
+export async function saveCounters(tx: Queryable, counters: readonly DashboardDailyCounter[]): Promise<void> {
   if (counters.length === 0) return;
   await tx.query(
-    `INSERT INTO dashboard_counters AS c (figure, month, jurisdiction, agency, breakdown, amount)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[])
-     ON CONFLICT (figure, month, jurisdiction, agency, breakdown)
-     DO UPDATE SET amount = c.amount + excluded.amount`,
+    `WITH src AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[])
+         AS s (figure, day, jurisdiction, agency, breakdown, amount)),
+     monthly AS (
+       INSERT INTO dashboard_counters AS c (figure, month, jurisdiction, agency, breakdown, amount)
+       SELECT figure, left(day, 7), jurisdiction, agency, breakdown, sum(amount)::bigint FROM src
+        GROUP BY figure, left(day, 7), jurisdiction, agency, breakdown
+       ON CONFLICT (figure, month, jurisdiction, agency, breakdown)
+       DO UPDATE SET amount = c.amount + excluded.amount),
+     instance AS (
+       INSERT INTO dashboard_instance_counters AS c (figure, month, breakdown, amount)
+       SELECT figure, left(day, 7), breakdown, sum(amount)::bigint FROM src
+        GROUP BY figure, left(day, 7), breakdown
+       ON CONFLICT (figure, month, breakdown) DO UPDATE SET amount = c.amount + excluded.amount),
+     daily AS (
+       INSERT INTO dashboard_daily_counters AS c (figure, day, jurisdiction, agency, breakdown, amount)
+       SELECT figure, day, jurisdiction, agency, breakdown, sum(amount)::bigint FROM src
+        GROUP BY figure, day, jurisdiction, agency, breakdown
+       ON CONFLICT (figure, day, jurisdiction, agency, breakdown)
+       DO UPDATE SET amount = c.amount + excluded.amount),
+     instance_daily AS (
+       INSERT INTO dashboard_instance_daily AS c (figure, day, breakdown, amount)
+       SELECT figure, day, breakdown, sum(amount)::bigint FROM src GROUP BY figure, day, breakdown
+       ON CONFLICT (figure, day, breakdown) DO UPDATE SET amount = c.amount + excluded.amount)
+     SELECT 1`,
     [
       counters.map((c) => c.figure),
-      counters.map((c) => c.month),
+      counters.map((c) => c.day),
       counters.map((c) => c.jurisdiction),
       counters.map((c) => c.agency),
       counters.map((c) => c.breakdown),
@@ -84,14 +113,30 @@ export interface CountersAtCheckpoint {
 }
 
 /**
- * The counters of a scope and month range summed over places, read in one statement with the latest
- * checkpoint, so the figures are exactly those of the entries that checkpoint covers.
+ * The counters of a scope and range summed over places, read in one statement with the latest checkpoint, so
+ * the figures are exactly those of the entries that checkpoint covers. An instance view reads the rollup; a
+ * range of days reads the daily counters.
  */
 export async function countersAtCheckpoint(
   q: Queryable,
   scope: DashboardScope,
   range: DashboardRange,
 ): Promise<CountersAtCheckpoint> {
+  const days = isDayRange(range);
+  const bounds = days ? dayBounds(range) : range;
+  const key = days ? 'day' : 'month';
+  const table =
+    scope.kind === 'instance'
+      ? days
+        ? 'dashboard_instance_daily'
+        : 'dashboard_instance_counters'
+      : days
+        ? 'dashboard_daily_counters'
+        : 'dashboard_counters';
+  const where = [`($1::text IS NULL OR ${key} >= $1)`, `($2::text IS NULL OR ${key} <= $2)`];
+  const params: (string | number | null)[] = [bounds.from ?? null, bounds.to ?? null];
+  if (scope.kind === 'jurisdiction') where.push(`jurisdiction = $${params.push(scope.id)}`);
+  if (scope.kind === 'agency') where.push(`agency = $${params.push(scope.id)}`);
   const res = await q.query<{
     size: string | number | null;
     root: Uint8Array | null;
@@ -102,19 +147,13 @@ export async function countersAtCheckpoint(
   }>(
     `WITH head AS (SELECT size, root FROM log_checkpoints ORDER BY size DESC LIMIT 1),
           picked AS (
-            SELECT figure, month, breakdown, sum(amount)::float8 AS amount
-              FROM dashboard_counters
-             WHERE ($1::text IS NULL OR month >= $1) AND ($2::text IS NULL OR month <= $2)
-               AND ($3::text IS NULL OR jurisdiction = $3) AND ($4::bigint IS NULL OR agency = $4)
-             GROUP BY figure, month, breakdown)
+            SELECT figure, left(${key}, 7) AS month, breakdown, sum(amount)::float8 AS amount
+              FROM ${table}
+             WHERE ${where.join(' AND ')}
+             GROUP BY figure, left(${key}, 7), breakdown)
      SELECT h.size, h.root, p.figure, p.month, p.breakdown, p.amount
        FROM (SELECT 1) AS one LEFT JOIN head h ON true LEFT JOIN picked p ON true`,
-    [
-      range.from ?? null,
-      range.to ?? null,
-      scope.kind === 'jurisdiction' ? scope.id : null,
-      scope.kind === 'agency' ? scope.id : null,
-    ],
+    params,
   );
   const first = res.rows[0];
   return {
@@ -139,4 +178,18 @@ export async function scopeName(q: Queryable, scope: DashboardScope): Promise<st
       ? await q.query<{ name: string }>('SELECT name FROM agencies WHERE id = $1', [scope.id])
       : await q.query<{ name: string }>('SELECT name FROM jurisdictions WHERE slug = $1', [scope.id]);
   return res.rows[0]?.name;
+}
+
+/**
+ * The log's agency status and policy entries up to a checkpoint, decoded: what an annual report says of an
+ * agency and its jurisdiction's policies, read from the entries themselves, as `porchlight report` does.
+ */
+export async function agencyAndPolicyEntries(q: Queryable, size: number): Promise<Entry[]> {
+  const res = await q.query<{ data: Uint8Array }>(
+    `SELECT data FROM log_entries
+      WHERE type IN ('agency.verified', 'agency.suspended', 'agency.reinstated', 'policy.changed') AND index < $1
+      ORDER BY index`,
+    [size],
+  );
+  return res.rows.map((r) => decodeEntry(new Uint8Array(r.data)));
 }

@@ -2,7 +2,13 @@ import { Type, type Static } from 'typebox';
 import { responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
-import { DashboardQuery, DashboardSchema } from './dashboard.schema.js';
+import {
+  AnnualReportSchema,
+  DashboardQuery,
+  DashboardSchema,
+  ReportParams,
+  ReportQuery,
+} from './dashboard.schema.js';
 
 /** The public transparency dashboard. No account needed. */
 export function dashboardRoutes(app: App, { dashboard }: Services): void {
@@ -38,6 +44,43 @@ export function dashboardRoutes(app: App, { dashboard }: Services): void {
           .send(csv);
       }
       return (await dashboard.view(request.query)).body;
+    },
+  );
+
+  app.get(
+    '/api/dashboard/agencies/:id/report/:year',
+    {
+      schema: {
+        operationId: 'getAnnualReport',
+        tags: ['transparency'],
+        summary:
+          'An agency’s annual surveillance report for a calendar year, computed from the log at a checkpoint ' +
+          '(?format=csv for CSV); public',
+        params: ReportParams,
+        querystring: ReportQuery,
+        response: responses(
+          200,
+          Type.Unsafe<Static<typeof AnnualReportSchema> | string>({
+            description: 'The report as JSON, or as CSV with format=csv',
+            content: {
+              'application/json': { schema: AnnualReportSchema },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          }),
+          404,
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { id, year } = request.params;
+      if (request.query.format === 'csv') {
+        const csv = await dashboard.annualReportCsv(id, year);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="porchlight-report-agency-${id}-${year}.csv"`)
+          .send(csv);
+      }
+      return (await dashboard.annualReport(id, year)).body;
     },
   );
 }

@@ -2,7 +2,7 @@ import { DASHBOARD_FIGURE_IDS } from '@porchlight/tlog';
 import { Type } from 'typebox';
 import { Literals, Obj } from '../../http/schema.js';
 
-const MONTH = '^[0-9]{4}-(0[1-9]|1[0-2])$';
+const MONTH_OR_DAY = '^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$';
 const Counts = Type.Record(Type.String(), Type.Integer({ minimum: 0 }));
 
 export const DashboardQuery = Obj({
@@ -18,8 +18,19 @@ export const DashboardQuery = Obj({
       description: 'With scope=jurisdiction its slug; with scope=agency its numeric id',
     }),
   ),
-  from: Type.Optional(Type.String({ pattern: MONTH, description: 'First month counted (YYYY-MM, UTC)' })),
-  to: Type.Optional(Type.String({ pattern: MONTH, description: 'Last month counted (YYYY-MM, UTC)' })),
+  from: Type.Optional(
+    Type.String({
+      pattern: MONTH_OR_DAY,
+      description:
+        'First month (YYYY-MM) or day (YYYY-MM-DD) counted, UTC; a day counts from the daily counters',
+    }),
+  ),
+  to: Type.Optional(
+    Type.String({
+      pattern: MONTH_OR_DAY,
+      description: 'Last month (YYYY-MM) or day (YYYY-MM-DD) counted, UTC',
+    }),
+  ),
   format: Type.Optional(
     Literals(['json', 'csv'], { description: 'csv: the same figures as text/csv, one row per number' }),
   ),
@@ -71,4 +82,49 @@ export const DashboardSchema = Obj(
     recompute: Type.String({ description: 'The command that recomputes these figures from the log' }),
   },
   { description: 'Transparency dashboard figures, recomputable from the public log' },
+);
+
+export const ReportParams = Obj({
+  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'The agency’s id' }),
+  year: Type.String({ pattern: '^(19|20)[0-9]{2}$', description: 'Calendar year (UTC), YYYY' }),
+});
+
+export const ReportQuery = Obj({
+  format: Type.Optional(
+    Literals(['json', 'csv'], { description: 'csv: the same numbers as text/csv, one row per number' }),
+  ),
+});
+
+const ReportRowSchema = Obj({
+  figure: Type.String({
+    description: 'The dashboard figure behind the number (policies.in_force: logged versions)',
+  }),
+  breakdown: Type.String({ description: "'' for the figure's total, else dimension=value" }),
+  label: Type.String(),
+  value: Type.Integer({ minimum: 0 }),
+});
+
+export const AnnualReportSchema = Obj(
+  {
+    agency: Obj({ id: Type.Integer(), name: Type.String(), jurisdiction: Type.String() }),
+    year: Type.String(),
+    sections: Type.Array(
+      Obj({
+        id: Type.String(),
+        title: Type.String(),
+        text: Type.Array(Type.String()),
+        rows: Type.Array(ReportRowSchema),
+      }),
+    ),
+    checkpoint: Obj({
+      size: Type.Integer({
+        minimum: 0,
+        description: 'The report counts exactly the entries of this checkpoint',
+      }),
+      rootHash: Type.Union([Type.String(), Type.Null()]),
+      href: Type.String(),
+    }),
+    recompute: Type.String({ description: 'The command that recomputes this report from the verified log' }),
+  },
+  { description: 'An agency’s annual surveillance report, every number recomputable from the public log' },
 );

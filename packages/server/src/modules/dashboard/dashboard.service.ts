@@ -1,4 +1,14 @@
-import { dashboardView, JURISDICTION_SLUG, NOT_AVAILABLE, type DashboardScope } from '@porchlight/tlog';
+import {
+  annualReport,
+  annualReportCsv,
+  DashboardTotals,
+  dashboardView,
+  dayBounds,
+  JURISDICTION_SLUG,
+  NOT_AVAILABLE,
+  REPORT_YEAR,
+  type DashboardScope,
+} from '@porchlight/tlog';
 import type { Deps } from '../../deps.js';
 import { invalid, notFound } from '../../errors.js';
 import { dashboardCsv, entriesLink } from './dashboard.presenter.js';
@@ -40,7 +50,13 @@ export class DashboardService {
 
   async view(query: DashboardQueryInput) {
     const scope = parseScope(query);
-    if (query.from !== undefined && query.to !== undefined && query.from > query.to)
+    for (const name of ['from', 'to'] as const) {
+      const v = query[name];
+      if (v?.length === 10 && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
+        throw invalid(`/querystring/${name}`, `${v} is not a day of the calendar`);
+    }
+    const bounds = dayBounds({ from: query.from, to: query.to });
+    if (bounds.from !== undefined && bounds.to !== undefined && bounds.from > bounds.to)
       throw invalid('/querystring/to', 'must not be before from');
     const range = { ...(query.from && { from: query.from }), ...(query.to && { to: query.to }) };
     const db = this.deps.db;
@@ -66,6 +82,56 @@ export class DashboardService {
         recompute: recomputeCommand(logUrl, scope, range),
       },
     };
+  }
+
+  /**
+   * An agency's annual surveillance report: its figures and the instance's (legal demands) for the calendar
+   * year, all at one checkpoint, with its name, jurisdiction and policy versions read from the log's entries,
+   * exactly as `porchlight report` recomputes them from the verified log.
+   */
+  async annualReport(agencyId: number, year: string) {
+    if (!REPORT_YEAR.test(year)) throw invalid('/params/year', 'must be a year YYYY');
+    const range = { from: `${year}-01`, to: `${year}-12` };
+    const db = this.deps.db;
+    // Both views must count the same checkpoint; a checkpoint landing between the two reads is retried.
+    for (let attempt = 0; ; attempt++) {
+      const agencyRead = await repo.countersAtCheckpoint(db, { kind: 'agency', id: agencyId }, range);
+      const instanceRead = await repo.countersAtCheckpoint(db, { kind: 'instance' }, range);
+      const entries = await repo.agencyAndPolicyEntries(db, agencyRead.size);
+      if (instanceRead.size !== agencyRead.size && attempt < 5) continue;
+      const totals = new DashboardTotals();
+      for (const e of entries) totals.add(e);
+      const agency = totals.agency(agencyId);
+      if (!agency) throw notFound('agency');
+      const report = annualReport({
+        agency: { id: agencyId, ...agency },
+        year,
+        agencyView: dashboardView(agencyRead.counters, { kind: 'agency', id: agencyId }, range),
+        instanceView: dashboardView(instanceRead.counters, { kind: 'instance' }, range),
+        policyVersions: totals.policyVersions(agency.jurisdiction),
+      });
+      const logUrl = `${this.deps.config.publicUrl}/log`;
+      return {
+        report,
+        checkpointSize: agencyRead.size,
+        body: {
+          agency: report.agency,
+          year: report.year,
+          sections: report.sections.map((x) => ({ ...x, text: [...x.text], rows: [...x.rows] })),
+          checkpoint: {
+            size: agencyRead.size,
+            rootHash: agencyRead.root ? Buffer.from(agencyRead.root).toString('base64') : null,
+            href: `/log/checkpoints/${agencyRead.size}`,
+          },
+          recompute: `npx porchlight report ${logUrl} --agency ${agencyId} --year ${year}`,
+        },
+      };
+    }
+  }
+
+  async annualReportCsv(agencyId: number, year: string): Promise<string> {
+    const { report, checkpointSize } = await this.annualReport(agencyId, year);
+    return annualReportCsv(report, checkpointSize);
   }
 
   async csv(query: DashboardQueryInput): Promise<string> {

@@ -25,6 +25,7 @@ import mutes from './0024_mutes.js';
 import blocks from './0025_blocks.js';
 import suspensions from './0026_suspensions.js';
 import postFollows from './0027_post_follows.js';
+import dashboardRollup, { backfill as dashboardRollupBackfill } from './0028_dashboard_rollup.js';
 import type { Queryable } from '../database.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -62,4 +63,5 @@ export const MIGRATIONS: readonly {
   { id: 25, name: 'blocks', sql: blocks },
   { id: 26, name: 'suspensions', sql: suspensions },
   { id: 27, name: 'post_follows', sql: postFollows },
+  { id: 28, name: 'dashboard_rollup', sql: dashboardRollup, backfill: dashboardRollupBackfill },
 ];
