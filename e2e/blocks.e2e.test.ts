@@ -12,7 +12,8 @@ describe('block and suspension, end to end', () => {
   const people: Person[] = [];
 
   beforeAll(async () => {
-    server = await startServer();
+    // A loaded machine can take minutes to create and seed the embedded database.
+    server = await startServer(280_000);
     people.push(...(await Promise.all([openBrowser(), openBrowser(), openBrowser()])));
   }, 300_000);
 
