@@ -603,7 +603,7 @@ describe('transparency dashboard', () => {
       await q('UPDATE log_entries SET data = $2 WHERE index = $1', [row.index, row.data]);
     }
     expect((await cliStats()).code).toBe(0);
-  });
+  }, 180_000);
 });
 
 /** The entry types behind the figures that counted something. */
