@@ -14,7 +14,9 @@ const CLI = path.resolve(import.meta.dirname, '../packages/cli/dist/main.js');
 /*
  * The demo agency files footage requests (one refused by policy, one closed). A visitor with no account opens
  * the dashboard, filters to that agency and this month, sees the figures and downloads the CSV; every number
- * in it equals what `porchlight audit --stats` recomputes from the verified log.
+ * in it equals what `porchlight audit --stats` recomputes from the verified log. Then the agency's page (last
+ * 30 days, month, year) and its annual surveillance report: page, CSV and a Chromium-printed PDF that pdftotext
+ * reads, with the numbers `porchlight report` recomputes.
  */
 describe('transparency dashboard, end to end', () => {
   let server: RunningServer | undefined;
@@ -167,6 +169,66 @@ describe('transparency dashboard, end to end', () => {
     await page.getByRole('heading', { name: ppb.name, level: 1 }).waitFor();
     await page.getByRole('heading', { name: 'The policy it must follow' }).waitFor();
     const row = page.getByRole('row', { name: /Footage requests published/ });
-    expect(await row.getByRole('cell').allTextContents()).toEqual(['3', '3']);
-  });
+    // Last 30 days (exact UTC days), this month, this year.
+    expect(await row.getByRole('cell').allTextContents()).toEqual(['3', '3', '3']);
+
+    // The annual surveillance report: the page, its CSV, a PDF printed by Chromium, and the CLI's recount.
+    const year = new Date().toISOString().slice(0, 4);
+    await page.getByRole('link', { name: year, exact: true }).click();
+    await page
+      .getByRole('heading', { name: `Annual surveillance report ${year}: ${ppb.name}`, level: 1 })
+      .waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/dashboard/agencies/${ppb.id}/report/${year}`);
+    const onPage = async (figure: string, breakdown = '') =>
+      Number(
+        await page
+          .locator(`tr[data-figure="${figure}"][data-breakdown="${breakdown}"] td`)
+          .first()
+          .textContent(),
+      );
+    expect(await onPage('requests.published')).toBe(3);
+    expect(await onPage('requests.refused')).toBe(1);
+    await page.getByText('None: Porchlight forbids re-sharing', { exact: false }).waitFor();
+    const [reportDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
+    const reportCsv = (await readFile(await reportDownload.path(), 'utf8')).trim().split('\r\n');
+    expect(reportCsv).toContain(
+      `${ppb.id},${year},${checkpoint},use,requests.published,,Footage requests published,3`,
+    );
+    const pdfPath = path.join(stateDir, 'report.pdf');
+    await page.emulateMedia({ media: 'print' });
+    await page.pdf({ path: pdfPath, format: 'A4' });
+    const pdfText = (await run('pdftotext', ['-layout', pdfPath, '-'])).stdout;
+    expect(pdfText).toContain(`Annual surveillance report ${year}: ${ppb.name}`);
+    expect(pdfText).toMatch(/Footage requests published\s+3\b/);
+    expect(pdfText).not.toContain('Print or save as PDF');
+
+    const recount = await run(process.execPath, [
+      CLI,
+      'report',
+      `${url}/log`,
+      '--agency',
+      String(ppb.id),
+      '--year',
+      year,
+      '--state-dir',
+      stateDir,
+      '--json',
+    ]);
+    const cliReport = JSON.parse(recount.stdout) as {
+      size: number;
+      sections: { rows: { figure: string; breakdown: string; value: number }[] }[];
+    };
+    const fromPage: Record<string, number> = {};
+    for (const r of await page.locator('tr[data-figure]').all())
+      fromPage[`${(await r.getAttribute('data-figure'))!} ${(await r.getAttribute('data-breakdown'))!}`] =
+        Number(await r.locator('td').first().textContent());
+    const fromReport: Record<string, number> = {};
+    for (const section of cliReport.sections)
+      for (const r of section.rows) fromReport[`${r.figure} ${r.breakdown}`] = r.value;
+    expect(fromPage).toEqual(fromReport);
+    expect(visitor!.errors).toEqual([]);
+  }, 180_000);
 });

@@ -10,6 +10,13 @@ import '../styles/transparency.css';
 
 const month = (d: Date): string => d.toISOString().slice(0, 7);
 
+/** The 30 UTC days ending today, both ends included (the dashboard counts per day, so this is exact). */
+function last30Days(now: Date): { from: string; to: string } {
+  const to = now.toISOString().slice(0, 10);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+  return { from, to };
+}
+
 /** The figures an agency's page shows for each period. */
 const HEADLINE = [
   'requests.published',
@@ -29,7 +36,9 @@ const HEADLINE = [
 export function AgencyPortalPage({ agencyId }: { agencyId: number }) {
   const [agency, setAgency] = useState<PublicAgency | null | undefined>(undefined);
   const [jurisdiction, setJurisdiction] = useState<Jurisdiction | null>(null);
-  const [periods, setPeriods] = useState<{ month: Dashboard; year: Dashboard } | null>(null);
+  const [periods, setPeriods] = useState<{ days30: Dashboard; month: Dashboard; year: Dashboard } | null>(
+    null,
+  );
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
@@ -38,14 +47,15 @@ export function AgencyPortalPage({ agencyId }: { agencyId: number }) {
     Promise.all([
       transparency.agencies(),
       transparency.jurisdictions(),
+      dashboard.get({ ...scope, ...last30Days(now) }),
       dashboard.get({ ...scope, from: month(now), to: month(now) }),
       dashboard.get({ ...scope, from: `${now.getUTCFullYear()}-01`, to: month(now) }),
     ]).then(
-      ([agencies, jurisdictions, thisMonth, thisYear]) => {
+      ([agencies, jurisdictions, days30, thisMonth, thisYear]) => {
         const found = agencies.find((a) => a.id === agencyId) ?? null;
         setAgency(found);
         setJurisdiction(jurisdictions.find((j) => j.slug === found?.jurisdiction) ?? null);
-        setPeriods({ month: thisMonth, year: thisYear });
+        setPeriods({ days30, month: thisMonth, year: thisYear });
       },
       (err: unknown) => {
         setError(toApiError(err));
@@ -57,6 +67,7 @@ export function AgencyPortalPage({ agencyId }: { agencyId: number }) {
   if (agency === undefined) return <p className="muted">Loading…</p>;
   if (agency === null) return <p>No agency {agencyId} is registered here.</p>;
   const policy = jurisdiction?.current;
+  const now = new Date();
   const figure = (d: Dashboard, id: string) => d.figures.find((f) => f.id === id);
   return (
     <div className="stack">
@@ -73,13 +84,15 @@ export function AgencyPortalPage({ agencyId }: { agencyId: number }) {
         <section aria-labelledby="portal-counts" className="card">
           <h2 id="portal-counts">What it did</h2>
           <p className="field__hint">
-            Counted per calendar month (UTC), as the log’s figures are: {periods.month.from} and{' '}
-            {periods.year.from} to {periods.year.to}, at checkpoint {periods.year.checkpoint.size}.
+            Counted from the log by UTC day and month: the last 30 days are {periods.days30.from} to{' '}
+            {periods.days30.to}, this month {periods.month.from}, this year {periods.year.from} to{' '}
+            {periods.year.to}, at checkpoint {periods.year.checkpoint.size}.
           </p>
           <table className="figure-table">
             <thead>
               <tr>
                 <th scope="col">Figure</th>
+                <th scope="col">Last 30 days</th>
                 <th scope="col">This month</th>
                 <th scope="col">This year</th>
               </tr>
@@ -88,6 +101,7 @@ export function AgencyPortalPage({ agencyId }: { agencyId: number }) {
               {HEADLINE.map((id) => (
                 <tr key={id}>
                   <th scope="row">{figure(periods.year, id)?.label ?? id}</th>
+                  <td>{figure(periods.days30, id)?.total ?? 0}</td>
                   <td>{figure(periods.month, id)?.total ?? 0}</td>
                   <td>{figure(periods.year, id)?.total ?? 0}</td>
                 </tr>
@@ -96,6 +110,15 @@ export function AgencyPortalPage({ agencyId }: { agencyId: number }) {
           </table>
           <p>
             <Link to={`/dashboard?scope=agency&id=${agency.id}`}>Every figure, per month, with charts</Link>
+          </p>
+          <p>
+            Annual surveillance report:{' '}
+            {[now.getUTCFullYear(), now.getUTCFullYear() - 1].map((y, i) => (
+              <span key={y}>
+                {i > 0 ? ' · ' : null}
+                <Link to={`/dashboard/agencies/${agency.id}/report/${y}`}>{y}</Link>
+              </span>
+            ))}
           </p>
         </section>
       ) : null}

@@ -1,5 +1,6 @@
 import { Logo } from '../components/Logo';
 import { Link } from '../router';
+import { AnnualReportPage } from '../dashboard/AnnualReportPage';
 import { AgencyPortalPage } from './AgencyPortalPage';
 import { DashboardPage } from './DashboardPage';
 import { GuidelinesPage } from './GuidelinesPage';
@@ -20,13 +21,24 @@ const agencyIdOf = (path: string): number | undefined => {
   return id === undefined ? undefined : Number(id);
 };
 
+/** An agency's annual surveillance report: `/dashboard/agencies/<id>/report/<year>`. */
+const reportOf = (path: string): { agencyId: number; year: string } | undefined => {
+  const m = /^\/dashboard\/agencies\/([1-9][0-9]{0,15})\/report\/((?:19|20)[0-9]{2})$/.exec(path);
+  return m ? { agencyId: Number(m[1]), year: m[2]! } : undefined;
+};
+
 export const isOpenPath = (path: string): boolean =>
-  OPEN_PATHS.has(path) || requestIdOf(path) !== undefined || agencyIdOf(path) !== undefined;
+  OPEN_PATHS.has(path) ||
+  requestIdOf(path) !== undefined ||
+  agencyIdOf(path) !== undefined ||
+  reportOf(path) !== undefined;
 
 /** The open page at `path`; render only when {@link isOpenPath} says it is one. */
 export function OpenPage({ path }: { path: string }) {
   const requestId = requestIdOf(path);
   if (requestId) return <RequestPage key={requestId} requestId={requestId} />;
+  const report = reportOf(path);
+  if (report) return <AnnualReportPage key={path} {...report} />;
   const agencyId = agencyIdOf(path);
   if (agencyId !== undefined) return <AgencyPortalPage key={agencyId} agencyId={agencyId} />;
   if (path === '/dashboard') return <DashboardPage />;
