@@ -44,10 +44,11 @@ describe('clip vault in the browser, end to end', () => {
       ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', video],
     ]);
     videoBytes = await readFile(video);
-    [server, person] = await Promise.all([startServer(), openBrowser()]);
+    // Generous: creating the embedded database takes minutes on a loaded shared machine.
+    [server, person] = await Promise.all([startServer(240_000), openBrowser()]);
     // Key wrapping (scrypt) and software-rendered video are slow on a busy CI machine.
     person.context.setDefaultTimeout(45_000);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await person?.close();
