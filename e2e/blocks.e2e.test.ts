@@ -44,8 +44,11 @@ describe('block and suspension, end to end', () => {
     ]);
 
     await compose(alice, url, aliceTitle);
-    await alice.page.getByRole('article', { name: aliceTitle }).waitFor();
-    const postUrl = alice.page.url();
+    const href = await alice.page
+      .getByRole('article', { name: aliceTitle })
+      .locator('a.post__comment-count')
+      .getAttribute('href');
+    const postUrl = `${url}${href!}`;
     await compose(bob, url, bobTitle);
     await bob.page.getByRole('article', { name: bobTitle }).waitFor();
 
