@@ -18,6 +18,9 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
 const PATCH_SIZE = 16 * (65_536 + 16);
 const CLIP_BYTES = 3 * 1024 * 1024 + 12_345;
 const CASE = 'PPB-RESUME-1';
+const CASE_2 = 'PPB-RESUME-2';
+/** Where Alice's camera is; every request here covers a small square around it. */
+const [LAT, LNG] = [45.5152, -122.6784];
 
 /** The unfinished shares this browser stored (IndexedDB), byte fields as plain arrays. */
 async function storedShares(page: Page) {
@@ -92,6 +95,44 @@ async function holdUploadsAfter(page: Page, allowed: number) {
   };
 }
 
+/**
+ * Lets `allowed` disclosure PATCHes through, then fails every later one as a dropped connection would, until
+ * `restore()`: tus retries (HEAD, then PATCH again) until it gives up, with the page left open.
+ */
+async function failUploadsAfter(page: Page, allowed: number) {
+  let left = allowed;
+  let failed = 0;
+  const matcher = (url: URL) => url.pathname.startsWith('/api/uploads/');
+  const handler = async (route: Route) => {
+    if (route.request().method() !== 'PATCH') return route.continue();
+    if (left > 0) {
+      left--;
+      return route.continue();
+    }
+    failed++;
+    return route.abort('connectionfailed');
+  };
+  await page.route(matcher, handler);
+  return {
+    failed: () => failed,
+    restore: () => page.unroute(matcher, handler),
+  };
+}
+
+/** Records every disclosure PATCH's offsets (from, to) from now on. */
+function recordPatches(page: Page): { from: number; to: number }[] {
+  const patches: { from: number; to: number }[] = [];
+  page.on('requestfinished', (request) => {
+    if (request.method() !== 'PATCH' || !new URL(request.url()).pathname.startsWith('/api/uploads/')) return;
+    void request.response().then(async (res) => {
+      const from = Number((await request.allHeaders())['upload-offset']);
+      const to = Number(res?.headers()['upload-offset']);
+      patches.push({ from, to });
+    });
+  });
+  return patches;
+}
+
 /** Waits until the stored share has its upload URL and the server holds exactly `offset` bytes of it. */
 async function untilServerHas(page: Page, offset: number) {
   let share: Awaited<ReturnType<typeof storedShares>>[number] | undefined;
@@ -105,6 +146,34 @@ async function untilServerHas(page: Page, offset: number) {
     )
     .toBe(offset);
   return share!;
+}
+
+/** A request for the two hours before `top` over a small square around the camera, published through the API. */
+function requestBody(caseNumber: string, top: Date, lat: number, lng: number) {
+  return {
+    caseNumber,
+    offenseCategory: 'burglary',
+    legalBasis: 'warrant',
+    investigatorName: 'Det. R. Alvarez',
+    investigatorContact: 'ralvarez@central-precinct.example',
+    narrative:
+      'Residential burglary on SW Alder St; two people left on foot carrying a television northbound.',
+    area: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [lng - 0.0025, lat - 0.0025],
+          [lng + 0.0025, lat - 0.0025],
+          [lng + 0.0025, lat + 0.0025],
+          [lng - 0.0025, lat + 0.0025],
+          [lng - 0.0025, lat - 0.0025],
+        ],
+      ],
+    },
+    windowStart: new Date(top.getTime() - 2 * 3600_000).toISOString(),
+    windowEnd: top.toISOString(),
+    exigent: false,
+  };
 }
 
 /*
@@ -121,14 +190,28 @@ describe('a footage-request share resumes after a reload', () => {
   let requestId = '';
   let work = '';
   let clip: Buffer = Buffer.alloc(0);
+  let top = new Date();
+  const publish = (caseNumber: string) =>
+    agency!('POST', '/api/requests', requestBody(caseNumber, top, LAT, LNG));
+  /** The agency's list of a request's disclosures, once it has `count` of them. */
+  const agencyDisclosures = async (id: string, count: number) => {
+    let items: { id: string; ciphertextSha256: string }[] = [];
+    for (let i = 0; i < 60 && items.length < count; i++) {
+      const res = await agency!('GET', `/api/requests/${id}/disclosures`);
+      items = ((await res.json()) as { items: typeof items }).items;
+      if (items.length < count) await new Promise((r) => setTimeout(r, 500));
+    }
+    return items;
+  };
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'porchlight-e2e-resume-'));
     clip = randomBytes(CLIP_BYTES);
     await writeFile(path.join(work, 'porch.mp4'), clip);
-    [server, alice] = await Promise.all([startServer(), openBrowser({ width: 1280, height: 900 })]);
+    [server, alice] = await Promise.all([startServer(300_000), openBrowser({ width: 1280, height: 900 })]);
     alice.context.setDefaultTimeout(60_000);
-  }, 120_000);
+    // Starting the built server and Chromium takes minutes on a loaded machine.
+  }, 300_000);
 
   afterAll(async () => {
     await alice?.close();
@@ -150,9 +233,9 @@ describe('a footage-request share resumes after a reload', () => {
 
     await signIn(page, url, owner.OWNER_EMAIL);
     await owner.setUpVault(page);
-    const [lat, lng] = [45.5152, -122.6784];
+    const [lat, lng] = [LAT, LNG];
     await owner.addRequestCamera(page, { name: 'Porch', lat, lng });
-    const top = new Date();
+    top = new Date();
     top.setMinutes(0, 0, 0);
     const start = new Date(top.getTime() - 30 * 60_000);
     const local = (d: Date) =>
@@ -167,30 +250,7 @@ describe('a footage-request share resumes after a reload', () => {
       },
       240_000,
     );
-    const published = await agency('POST', '/api/requests', {
-      caseNumber: CASE,
-      offenseCategory: 'burglary',
-      legalBasis: 'warrant',
-      investigatorName: 'Det. R. Alvarez',
-      investigatorContact: 'ralvarez@central-precinct.example',
-      narrative:
-        'Residential burglary on SW Alder St; two people left on foot carrying a television northbound.',
-      area: {
-        type: 'Polygon',
-        coordinates: [
-          [
-            [lng - 0.0025, lat - 0.0025],
-            [lng + 0.0025, lat - 0.0025],
-            [lng + 0.0025, lat + 0.0025],
-            [lng - 0.0025, lat + 0.0025],
-            [lng - 0.0025, lat - 0.0025],
-          ],
-        ],
-      },
-      windowStart: new Date(top.getTime() - 2 * 3600_000).toISOString(),
-      windowEnd: top.toISOString(),
-      exigent: false,
-    });
+    const published = await publish(CASE);
     expect(published.status).toBe(201);
     requestId = ((await published.json()) as { id: string }).id;
     await owner.reviewRequest(page, CASE);
@@ -224,16 +284,7 @@ describe('a footage-request share resumes after a reload', () => {
 
     await page.reload();
     await hold.release();
-    const patches: { from: number; to: number }[] = [];
-    page.on('requestfinished', (request) => {
-      if (request.method() !== 'PATCH' || !new URL(request.url()).pathname.startsWith('/api/uploads/'))
-        return;
-      void request.response().then(async (res) => {
-        const from = Number((await request.allHeaders())['upload-offset']);
-        const to = Number(res?.headers()['upload-offset']);
-        patches.push({ from, to });
-      });
-    });
+    const patches = recordPatches(page);
     await owner.reviewRequest(page, CASE);
     const percent = Math.floor((2 * PATCH_SIZE * 100) / size);
     await page.getByRole('button', { name: `Resume sharing (${percent} % sent)` }).click();
@@ -322,5 +373,74 @@ describe('a footage-request share resumes after a reload', () => {
       items: unknown[];
     };
     expect(listed.items).toHaveLength(1);
+  }, 400_000);
+  it('keeps a share the connection gave up on, resumes it without a reload, and ends the old upload when the clip is shared again instead', async () => {
+    const page = alice!.page;
+    const published = await publish(CASE_2);
+    expect(published.status).toBe(201);
+    const secondId = ((await published.json()) as { id: string }).id;
+    await owner.reviewRequest(page, CASE_2);
+    const resumeButton = page
+      .getByRole('list', { name: 'Unfinished shares' })
+      .getByRole('button', { name: /^Resume sharing/ });
+
+    /** Sends the prepared clip; the connection fails after one PATCH until tus gives up (page left open). */
+    const givenUp = async () => {
+      const network = await failUploadsAfter(page, 1);
+      await page.getByRole('button', { name: 'Send this clip' }).click();
+      const share = await untilServerHas(page, PATCH_SIZE);
+      // While tus is still retrying the share is being sent, not unfinished: nothing offers to resume it.
+      await expect.poll(network.failed, { timeout: 60_000 }).toBeGreaterThan(0);
+      expect(await resumeButton.count()).toBe(0);
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'Sending stopped: the connection gave up' })
+        .waitFor({ timeout: 90_000 });
+      // Kept, not discarded: the record in this browser and the part on the server.
+      expect(await storedShares(page)).toMatchObject([
+        { key: share.key, uploadUrl: share.uploadUrl, sent: PATCH_SIZE },
+      ]);
+      expect(await serverOffset(page, share.uploadUrl!)).toEqual({ status: 200, offset: PATCH_SIZE });
+      await network.restore();
+      return share;
+    };
+
+    // 1. Given up with the page open, then resumed from the same page: only the rest is sent.
+    await owner.prepareShare(page);
+    const first = await givenUp();
+    const size = first.ciphertextBytes;
+    const patches = recordPatches(page);
+    await resumeButton
+      .filter({ hasText: `Resume sharing (${Math.floor((PATCH_SIZE * 100) / size)} % sent)` })
+      .click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Shared the rest of the clip\./ })
+      .waitFor({ timeout: 120_000 });
+    expect(await storedShares(page)).toEqual([]);
+    await expect.poll(() => patches.reduce((n, p) => n + (p.to - p.from), 0)).toBe(size - PATCH_SIZE);
+    expect(Math.min(...patches.map((p) => p.from))).toBe(PATCH_SIZE);
+    const [resumed] = await agencyDisclosures(secondId, 1);
+    const ciphertext = Buffer.from(
+      await (await agency!('GET', `/api/disclosures/${resumed!.id}/ciphertext`)).arrayBuffer(),
+    );
+    expect(ciphertext.length).toBe(size);
+    await writeFile(path.join(work, 'resumed.age'), ciphertext);
+    const out = path.join(work, 'resumed.mp4');
+    await run('age', ['-d', '-i', path.join(work, 'member.txt'), '-o', out, path.join(work, 'resumed.age')]);
+    expect(sha256(await readFile(out))).toBe(sha256(clip));
+
+    // 2. Given up again, and the same clip shared anew instead of resumed: the old partial upload is
+    // terminated on the server first, and only the new share is kept or sent.
+    await owner.prepareShare(page);
+    const stale = await givenUp();
+    await owner.prepareShare(page);
+    await owner.sendShare(page);
+    expect((await serverOffset(page, stale.uploadUrl!)).status).toBe(404);
+    expect(await storedShares(page)).toEqual([]);
+    expect(await resumeButton.count()).toBe(0);
+    const both = await agencyDisclosures(secondId, 2);
+    expect(both).toHaveLength(2);
+    expect(alice!.errors).toEqual([]);
   }, 400_000);
 });

@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unwrapIdentity } from '../packages/age/src/node.js';
 import { openBrowser, signIn, type Person } from './support/browser.js';
 import {
   AGENCY_EMAIL,
+  AGENCY_PASSPHRASE,
   fillRequest,
   openRequestForm,
   playDisclosure,
@@ -226,6 +229,37 @@ describe('footage requests, end to end', () => {
     ]);
     expect(verified.stdout).toContain(`verified: request ${id}`);
     expect(verified.stdout).toContain('1 disclosure(s)');
+
+    // Unpacked, each clip in it opens with the `age` CLI and the member's identity (unwrapped here from the
+    // copy the server keeps, with the member's passphrase), to Alice's video as the preview hashed it.
+    const unpacked = path.join(work, 'evidence');
+    await mkdir(unpacked);
+    await run('tar', ['-xf', archive, '-C', unpacked]);
+    const wrapped = await agency.page.evaluate(async () => {
+      const res = await fetch('/api/agency/keys');
+      return (await res.json()) as { wrappedIdentity: string };
+    });
+    const identityFile = path.join(work, 'member-identity.txt');
+    await writeFile(identityFile, `${await unwrapIdentity(wrapped.wrappedIdentity, AGENCY_PASSPHRASE)}\n`, {
+      mode: 0o600,
+    });
+    const clips = await readdir(path.join(unpacked, id, 'disclosures'));
+    const ages = clips.filter((f) => f.endsWith('.age'));
+    expect(ages).toHaveLength(1);
+    const opened = path.join(work, 'opened.mp4');
+    await run('age', [
+      '-d',
+      '-i',
+      identityFile,
+      '-o',
+      opened,
+      path.join(unpacked, id, 'disclosures', ages[0]!),
+    ]);
+    expect(
+      createHash('sha256')
+        .update(await readFile(opened))
+        .digest('hex'),
+    ).toBe(preview.clips[0]!.plaintextSha256);
 
     // The public page counts the shared clip.
     await expect
