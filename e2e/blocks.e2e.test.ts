@@ -67,10 +67,7 @@ describe('block and suspension, end to end', () => {
     expect(await alice.page.getByRole('article', { name: bobTitle }).count()).toBe(0);
     // Her post's address is "not found" for him, as for a post that never existed.
     await bob.page.goto(postUrl);
-    await bob.page
-      .getByText(/not found/i)
-      .first()
-      .waitFor();
+    await bob.page.getByRole('heading', { name: 'This post is not available' }).waitFor();
 
     // The moderator suspends Alice from her post page for 3 days.
     await mod.page.goto(postUrl);
