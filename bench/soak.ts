@@ -130,7 +130,12 @@ async function main(): Promise<void> {
               ...(body && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}),
               ...headers,
             },
-            body: body === undefined ? undefined : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
+            body:
+              body === undefined
+                ? undefined
+                : Buffer.isBuffer(body)
+                  ? new Uint8Array(body)
+                  : JSON.stringify(body),
           });
           status = res.status;
           const clone = res.status === expect ? res : undefined;
