@@ -167,7 +167,8 @@ describe('clip vault in the browser, end to end', () => {
       (window as unknown as { releaseProbe: () => void }).releaseProbe();
     });
     await expect.poll(() => page.getByLabel('Ends').inputValue()).not.toBe('');
-    expect(await page.getByLabel('Starts').inputValue()).toBe(typedStart);
+    // Chromium reports a datetime-local value without its seconds when they are zero.
+    expect(await page.getByLabel('Starts').inputValue()).toBe(typedStart.replace(/:00$/, ''));
     await page.getByRole('button', { name: 'Encrypt and upload' }).click();
     await page.getByText('Uploaded and encrypted.').waitFor({ timeout: 60_000 });
     expect(dropped).toBe(1);
