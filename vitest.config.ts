@@ -5,7 +5,6 @@ const resolve = {
   alias: {
     '@porchlight/api-client': fileURLToPath(new URL('packages/api-client/src/index.ts', import.meta.url)),
     '@porchlight/policy': fileURLToPath(new URL('packages/policy/src/index.ts', import.meta.url)),
-    '@porchlight/redact/plates': fileURLToPath(new URL('packages/redact/src/plates.ts', import.meta.url)),
     '@porchlight/redact': fileURLToPath(new URL('packages/redact/src/index.ts', import.meta.url)),
     '@porchlight/tlog': fileURLToPath(new URL('packages/tlog/src/index.ts', import.meta.url)),
     // Subpaths first: a bare '@porchlight/age' alias would also capture '@porchlight/age/node'.

@@ -123,7 +123,7 @@ describe('owner-side redaction in Chromium', () => {
       await page.getByRole('heading', { name: 'Redact a video' }).waitFor();
       await page.getByLabel('Video file (MP4)').setInputFiles(source);
       await page.getByRole('button', { name: 'Find faces' }).click();
-      await foundOrFailed(page, /^[1-9]\d* faces? and \d+ plates? found in \d+ sampled frames\.$/);
+      await foundOrFailed(page, /^[1-9]\d* faces? found in \d+ sampled frames\.$/);
 
       // The owner draws the plate box by hand on the picture (the overlay spans the video's width; 360/640 high).
       const overlay = page.getByRole('application', { name: /Boxes to blur/ });
@@ -152,13 +152,9 @@ describe('owner-side redaction in Chromium', () => {
       await download.saveAs(redacted);
       await page.getByLabel('Redacted copy').waitFor();
 
-      // Only BlazeFace's weights and the plate cascade were fetched, and no other model of the package is served.
+      // Only the face detector's weights were fetched, and no other model of the package is served at all.
       expect(new Set(models)).toEqual(
-        new Set([
-          '/models/redact/blazeface.json',
-          '/models/redact/blazeface.bin',
-          '/models/redact/haarcascade_russian_plate_number.xml',
-        ]),
+        new Set(['/models/redact/blazeface.json', '/models/redact/blazeface.bin']),
       );
       for (const name of [
         'faceres.json',
@@ -215,7 +211,7 @@ describe('owner-side redaction in Chromium', () => {
       // The detector finds no face in the redacted copy.
       await page.getByLabel('Video file (MP4)').setInputFiles(redacted);
       await page.getByRole('button', { name: 'Find faces' }).click();
-      const answer = /^(\d+) faces? and \d+ plates? found in \d+ sampled frames\.$/;
+      const answer = /^(\d+) faces? found in \d+ sampled frames\.$/;
       await foundOrFailed(page, answer);
       expect(await page.getByText(answer).textContent()).toMatch(/^0 faces found/);
       expect(owner!.errors).toEqual([]);

@@ -110,10 +110,8 @@ export function RedactStep({
         ...r,
         tracks: [...r.tracks.filter((t) => t.source !== 'detector'), ...reply.tracks],
       }));
-      const faces = reply.tracks.filter((t) => t.kind === 'face').length;
-      const plates = reply.tracks.filter((t) => t.kind === 'plate').length;
       setFound(
-        `${faces} face${faces === 1 ? '' : 's'} and ${plates} plate${plates === 1 ? '' : 's'} found in ${reply.frames} sampled frames.`,
+        `${reply.tracks.length} face${reply.tracks.length === 1 ? '' : 's'} found in ${reply.frames} sampled frames.`,
       );
     });
   };
@@ -215,8 +213,8 @@ export function RedactStep({
   return (
     <section className="card stack redact" aria-label={`Redact ${label}`}>
       <p className="muted">
-        Everything here happens on this device: the clip is not uploaded, and the detectors only find where
-        faces and licence plates are — they do not recognise anyone or read a plate.
+        Everything here happens on this device: the clip is not uploaded, and the face detector only finds
+        where faces are — it does not recognise anyone.
       </p>
       <div className="redact__stage">
         <div className="redact__frame">
@@ -306,7 +304,7 @@ export function RedactStep({
         <div className="stack redact__controls">
           <div className="form-actions form-actions--start">
             <button type="button" className="button button--primary" disabled={busy} onClick={detect}>
-              Find faces and plates
+              Find faces
             </button>
             <SelectField
               label="New boxes cover"

@@ -1,6 +1,6 @@
 import { linkDetections, type SampledFrame, type Track } from '@porchlight/redact';
 import { ALL_FORMATS, BlobSource, CanvasSink, Input } from 'mediabunny';
-import { detectFaces, detectPlates } from './detector';
+import { detectFaces } from './detector';
 
 /** What detection found in a clip. */
 export interface DetectOutcome {
@@ -13,7 +13,7 @@ export interface DetectOutcome {
 }
 
 /**
- * Runs the face and plate detectors on one frame every `interval` seconds of `clip` and links the boxes into tracks
+ * Runs the face detector on one frame every `interval` seconds of `clip` and links the boxes into tracks
  * (interpolated between samples, held one interval before and after). Only a bounded number of decoded frames
  * is alive at a time: the sink hands out one canvas per sample and reuses a small pool.
  */
@@ -36,9 +36,7 @@ export async function detectClip(
   for await (const wrapped of sink.canvasesAtTimestamps(times)) {
     i += 1;
     if (!wrapped) continue;
-    const canvas = wrapped.canvas as OffscreenCanvas;
-    const faces = await detectFaces(canvas);
-    frames.push({ t: wrapped.timestamp, detections: [...faces, ...(await detectPlates(canvas))] });
+    frames.push({ t: wrapped.timestamp, detections: await detectFaces(wrapped.canvas as OffscreenCanvas) });
     onProgress(i / times.length);
   }
   return { tracks: linkDetections(frames, { interval }), duration, width, height, frames: frames.length };

@@ -1,5 +1,4 @@
 import type { Detection } from '@porchlight/redact';
-import type { PlateDetector } from '@porchlight/redact/plates';
 import type { Config, Human } from '@vladmandic/human';
 
 /**
@@ -11,12 +10,6 @@ export const MODEL_BASE = '/models/redact/';
 
 /** The only model files the web app serves or the detector fetches. */
 export const DETECTOR_FILES: readonly string[] = ['blazeface.json', 'blazeface.bin'];
-
-/**
- * The licence-plate cascade, served from Debian's `opencv-data` (copied at build time like the face weights):
- * plates are found by OpenCV.js in the same worker, with the same code the hub runs.
- */
-export const PLATE_FILES: readonly string[] = ['haarcascade_russian_plate_number.xml'];
 
 /**
  * Human configured as a face *detector* and nothing else: BlazeFace boxes only. Every model that looks at what
@@ -93,30 +86,4 @@ export async function detectFaces(frame: OffscreenCanvas): Promise<Detection[]> 
       },
     };
   });
-}
-
-let plates: Promise<PlateDetector> | null = null;
-
-/** The plate detector (OpenCV.js + the opencv-data cascade), loaded once per worker on first use. */
-export function loadPlateDetector(): Promise<PlateDetector> {
-  plates ??= (async () => {
-    const res = await fetch(`${MODEL_BASE}${PLATE_FILES[0]!}`);
-    if (!res.ok) throw new Error(`the licence-plate cascade could not be fetched (${res.status})`);
-    const xml = new Uint8Array(await res.arrayBuffer());
-    const { PlateDetector } = await import('@porchlight/redact/plates');
-    return PlateDetector.create(xml);
-  })();
-  plates.catch(() => {
-    plates = null;
-  });
-  return plates;
-}
-
-/** Plate boxes on one frame, normalised to the frame. */
-export async function detectPlates(frame: OffscreenCanvas): Promise<Detection[]> {
-  const detector = await loadPlateDetector();
-  const ctx = frame.getContext('2d');
-  if (!ctx) return [];
-  const image = ctx.getImageData(0, 0, frame.width, frame.height);
-  return detector.detect({ data: image.data, width: image.width, height: image.height });
 }

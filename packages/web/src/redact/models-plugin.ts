@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Plugin } from 'vite';
-import { PLATE_CASCADE_PATH } from '@porchlight/redact/plates';
-import { DETECTOR_FILES, MODEL_BASE, PLATE_FILES } from './detector';
+import { DETECTOR_FILES, MODEL_BASE } from './detector';
 
 /** The weights folder of the installed @vladmandic/human package. */
 function modelsDir(): string {
@@ -13,15 +12,12 @@ function modelsDir(): string {
 
 /**
  * Serves (dev) and emits (build) the face detector's weights at {@link MODEL_BASE} — BlazeFace and nothing
- * else — and the licence-plate cascade from Debian's `opencv-data` (the build fails if it is not installed). The npm package also ships face-description (embedding), mesh, iris, emotion and other models; none of
+ * else. The npm package also ships face-description (embedding), mesh, iris, emotion and other models; none of
  * them is copied, so the web app cannot load one.
  */
 export function redactModels(): Plugin {
-  const files = [...DETECTOR_FILES, ...PLATE_FILES];
-  const read = (name: string) =>
-    PLATE_FILES.includes(name)
-      ? readFileSync(path.join(path.dirname(PLATE_CASCADE_PATH), name))
-      : readFileSync(path.join(modelsDir(), name));
+  const files = DETECTOR_FILES;
+  const read = (name: string) => readFileSync(path.join(modelsDir(), name));
   return {
     name: 'porchlight-redact-models',
     configureServer(server) {
@@ -33,11 +29,7 @@ export function redactModels(): Plugin {
         }
         res.setHeader(
           'content-type',
-          name.endsWith('.json')
-            ? 'application/json'
-            : name.endsWith('.xml')
-              ? 'application/xml'
-              : 'application/octet-stream',
+          name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
         );
         res.end(read(name));
       });
