@@ -114,22 +114,15 @@ describe('unknown properties', () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         if (!op.requestBody) continue;
-        // Opaque ids (rq_, ds_, ld_, po_…) must match their pattern to get as far as the body.
-        const url = path.replace(/\{[^}]+\}/g, () => {
+        // Opaque ids (rq_, ds_, su_, po_…) must match their pattern to get as far as the body: the id is
+        // made from the documented parameter's own pattern, so a route added later needs no change here.
+        const params = (op as { parameters?: { in: string; name: string; schema?: { pattern?: string } }[] })
+          .parameters;
+        const url = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
           if (/^\/api\/(moderation\/)?posts\//.test(path)) return postId;
-          const prefix = /^\/api\/(requests|disclosures|legal-demands|comments|cameras|clips|devices)\//.exec(
-            path,
-          )?.[1];
-          const opaque = {
-            requests: 'rq',
-            disclosures: 'ds',
-            'legal-demands': 'ld',
-            comments: 'co',
-            cameras: 'ca',
-            clips: 'cl',
-            devices: 'dv',
-          } as const;
-          return prefix ? `${opaque[prefix as keyof typeof opaque]}_${'A'.repeat(22)}` : '1';
+          const pattern = params?.find((p) => p.in === 'path' && p.name === name)?.schema?.pattern;
+          const prefix = pattern ? /^\^([a-z]{2})_/.exec(pattern)?.[1] : undefined;
+          return prefix ? `${prefix}_${'A'.repeat(22)}` : '1';
         });
         const res = await admin.raw(method.toUpperCase() as Method, url, { extra: 1 });
         const problem = expectProblem(res, 400, 'validation_failed');
