@@ -102,7 +102,8 @@ export class Snapshots {
         signal: AbortSignal.any([AbortSignal.timeout(60_000), ...(signal ? [signal] : [])]),
       });
       const body = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
-      if (res.status === 405 || (res.status === 404 && body.code === 'not_found')) {
+      // An older server has no such route; a 404 for the camera itself is reported like any refusal below.
+      if (res.status === 405 || (res.status === 404 && body.detail?.startsWith('no route for ') === true)) {
         this.unsupported = true;
         this.reporter.warn(
           `${this.credentials.server} does not accept camera snapshots yet (PUT ${url} answered ${res.status}); the zone editor shows no frame from this hub`,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -68,7 +68,7 @@ describe('camera snapshot for the zone editor', { timeout: 120_000 }, () => {
     });
   }
 
-  it('is sent encrypted to the owner, once a day per camera; a server without the endpoint is told about once', async () => {
+  it('is sent encrypted to the owner once a day per camera, and the owner (only) reads and decrypts it', async () => {
     const stateDir = await pairedStateDir(server);
     const credentials = await loadCredentials(stateDir);
     const work = await mkdtemp(path.join(scratch, 'work-'));
@@ -81,26 +81,46 @@ describe('camera snapshot for the zone editor', { timeout: 120_000 }, () => {
     await snapshots.maybeTake(camera, input, server.recipient, work);
     // Nothing is left in the work dir: no plaintext JPEG, no ciphertext.
     expect(await readdir(work)).toEqual([]);
+    // Sent once (the second call is within the day), with no warning.
+    expect(reporter.lines.filter((l) => l.includes('snapshot of camera'))).toEqual([
+      expect.stringContaining(`sent an encrypted 320×180 snapshot of camera "${server.camera.name}"`),
+    ]);
     const res = await server.owner.raw('GET', `/api/cameras/${server.camera.id}/snapshot`);
-    if (res.statusCode === 200) {
-      const body = JSON.parse(res.payload) as { ciphertext: string; width: number; height: number };
-      expect(body).toMatchObject({ width: 320, height: 180 });
-      const ct = path.join(scratch, 'snap.age');
-      await writeFile(ct, Buffer.from(body.ciphertext, 'base64'));
-      const { stdout } = await run('age', ['-d', '-i', server.identityFile, ct], { encoding: 'buffer' });
-      expect(stdout.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff])); // a JPEG
-      expect(reporter.lines.filter((l) => l.includes('snapshot of camera'))).toHaveLength(1);
-    } else {
-      // The server part (PUT /api/hub/cameras/{id}/snapshot, see contracts) is not there yet: said once,
-      // and not asked again by this hub.
-      expect(reporter.lines).toEqual([
-        expect.stringMatching(
-          new RegExp(
-            `^warning: ${server.url} does not accept camera snapshots yet \\(PUT ${server.url}/api/hub/cameras/${server.camera.id}/snapshot answered 404\\); the zone editor shows no frame from this hub$`,
-          ),
-        ),
-      ]);
-    }
+    expect(res.statusCode).toBe(200);
+    const body = JSON.parse(res.payload) as { ciphertext: string; width: number; height: number };
+    expect(body).toMatchObject({ width: 320, height: 180 });
+    const ct = path.join(scratch, 'snap.age');
+    await writeFile(ct, Buffer.from(body.ciphertext, 'base64'));
+    const { stdout } = await run('age', ['-d', '-i', server.identityFile, ct], { encoding: 'buffer' });
+    expect(stdout.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff])); // a JPEG
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('is refused when it is not age ciphertext, or names a camera that is not the owner’s', async () => {
+    const stateDir = await pairedStateDir(server);
+    const { token } = await loadCredentials(stateDir);
+    const put = (id: string, ciphertext: string) =>
+      fetch(`${server.url}/api/hub/cameras/${id}/snapshot`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ciphertext, width: 320, height: 180, takenAt: new Date().toISOString() }),
+      });
+    // A plain JPEG dressed as the body: the server must not keep plaintext frames.
+    const jpeg = path.join(scratch, 'plain.jpg');
+    await snapshotFrame(path.join(scratch, 'cam.mp4'), jpeg);
+    const plain = await put(server.camera.id, (await readFile(jpeg)).toString('base64'));
+    expect(plain.status).toBe(400);
+    expect(await plain.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ field: '/body/ciphertext', message: expect.stringContaining('not age ciphertext') }],
+    });
+    // Another owner's camera id, or one that does not exist: 404 for the hub, nothing stored.
+    const other = await put(`ca_${'A'.repeat(22)}`, (await readFile(jpeg)).toString('base64'));
+    expect(other.status).toBe(404);
+    // The owner's earlier snapshot (from the test above) is still the one served.
+    const res = await server.owner.raw('GET', `/api/cameras/${server.camera.id}/snapshot`);
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.payload)).toMatchObject({ width: 320, height: 180 });
     await rm(stateDir, { recursive: true, force: true });
   });
 });

@@ -17,6 +17,7 @@ import { ClipsService } from './modules/clips/clips.service.js';
 import { vaultRetentionJob } from './modules/clips/retention.js';
 import { UploadsService } from './modules/clips/uploads.service.js';
 import { DevicesService } from './modules/devices/devices.service.js';
+import { CameraSnapshotsService } from './modules/cameras/snapshots.service.js';
 import { VaultService } from './modules/vault/vault.service.js';
 import { createDisclosureServices, type DisclosureServices } from './modules/disclosures/index.js';
 import { disclosureRetentionJob } from './modules/disclosures/retention.js';
@@ -58,6 +59,8 @@ export interface Services extends DisclosureServices {
   requestPolicies: RequestPoliciesService;
   vault: VaultService;
   cameras: CamerasService;
+  /** Encrypted camera frames a hub sends for the owner's zone editor. */
+  cameraSnapshots: CameraSnapshotsService;
   devices: DevicesService;
   clips: ClipsService;
   uploads: UploadsService;
@@ -112,6 +115,7 @@ export function createServices(deps: Deps): Services {
     inbox: new InboxService(deps, requests, live),
     vault,
     cameras: new CamerasService(deps, vault, clips),
+    cameraSnapshots: new CameraSnapshotsService(deps, devices),
     devices,
     clips,
     uploads: new UploadsService(deps, vault, devices, clips),

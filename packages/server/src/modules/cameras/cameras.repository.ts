@@ -91,3 +91,34 @@ export async function updateCamera(db: Queryable, id: number, c: CameraFields): 
 export async function deleteCamera(db: Queryable, id: number): Promise<void> {
   await db.query('DELETE FROM cameras WHERE id = $1', [id]);
 }
+
+export interface CameraSnapshotRow {
+  ciphertext: Buffer;
+  width: number;
+  height: number;
+  taken_at: Date;
+}
+
+/** Keeps `snapshot` as the camera's one snapshot, replacing an older one. */
+export async function putSnapshot(
+  db: Queryable,
+  cameraId: number,
+  deviceId: number,
+  snapshot: { ciphertext: Buffer; width: number; height: number; takenAt: Date },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO camera_snapshots (camera_id, device_id, ciphertext, width, height, taken_at)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (camera_id) DO UPDATE SET device_id = EXCLUDED.device_id, ciphertext = EXCLUDED.ciphertext,
+       width = EXCLUDED.width, height = EXCLUDED.height, taken_at = EXCLUDED.taken_at, stored_at = now()`,
+    [cameraId, deviceId, snapshot.ciphertext, snapshot.width, snapshot.height, snapshot.takenAt],
+  );
+}
+
+export async function findSnapshot(db: Queryable, cameraId: number): Promise<CameraSnapshotRow | undefined> {
+  const res = await db.query<CameraSnapshotRow>(
+    'SELECT ciphertext, width, height, taken_at FROM camera_snapshots WHERE camera_id = $1',
+    [cameraId],
+  );
+  return res.rows[0];
+}

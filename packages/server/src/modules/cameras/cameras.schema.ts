@@ -58,3 +58,30 @@ export const UpdateCameraBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+/** A JPEG of a few hundred kB at 1080p; 4K frames stay well under this once encrypted. */
+export const MAX_SNAPSHOT_BYTES = 3 * 1024 * 1024;
+const Side = Type.Integer({ minimum: 16, maximum: 8192 });
+
+export const PutSnapshotBody = Obj({
+  ciphertext: Type.String({
+    minLength: 1,
+    maxLength: Math.ceil(MAX_SNAPSHOT_BYTES / 3) * 4,
+    description: 'The JPEG frame, age-encrypted to the owner’s recipient (X25519 stanzas only), base64',
+  }),
+  width: Side,
+  height: Side,
+  takenAt: Type.String({ format: 'date-time', description: 'When the frame was recorded' }),
+});
+
+export const CameraSnapshotSchema = Obj(
+  {
+    ciphertext: Type.String({
+      description: 'age ciphertext of a JPEG, base64; only the owner can decrypt it',
+    }),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    takenAt: Type.String({ format: 'date-time' }),
+  },
+  { description: 'The camera’s latest frame from its hub, for drawing privacy zones over a real picture' },
+);
