@@ -26,6 +26,7 @@ import blocks from './0025_blocks.js';
 import suspensions from './0026_suspensions.js';
 import postFollows from './0027_post_follows.js';
 import dashboardRollup, { backfill as dashboardRollupBackfill } from './0028_dashboard_rollup.js';
+import bystanderRequests from './0029_bystander_requests.js';
 import cameraSnapshots from './0031_camera_snapshots.js';
 import type { Queryable } from '../database.js';
 
@@ -65,5 +66,6 @@ export const MIGRATIONS: readonly {
   { id: 26, name: 'suspensions', sql: suspensions },
   { id: 27, name: 'post_follows', sql: postFollows },
   { id: 28, name: 'dashboard_rollup', sql: dashboardRollup, backfill: dashboardRollupBackfill },
+  { id: 29, name: 'bystander_requests', sql: bystanderRequests },
   { id: 31, name: 'camera_snapshots', sql: cameraSnapshots },
 ];
