@@ -370,6 +370,22 @@ describe('clip vault in the browser, end to end', () => {
       expect(luma.zone).toBeLessThan(20);
       expect(luma.outside).toBeGreaterThan(60);
 
+      // With its first clip the hub sent an encrypted frame: the zone editor decrypts it here and draws on it.
+      await page.getByRole('link', { name: 'Cameras' }).click();
+      await page.getByRole('article', { name: 'Front door' }).getByRole('button', { name: 'Edit' }).click();
+      await page.getByText(/decrypted on this device/).waitFor({ timeout: 30_000 });
+      const frame = await page
+        .getByRole('img', { name: /latest picture from the camera/ })
+        .locator('image')
+        .evaluate(async (el) => {
+          const img = new Image();
+          img.src = el.getAttribute('href') ?? '';
+          await img.decode();
+          return { href: img.src.slice(0, 5), width: img.naturalWidth, height: img.naturalHeight };
+        });
+      expect(frame).toEqual({ href: 'blob:', width: 640, height: 360 });
+      await page.getByRole('button', { name: 'Cancel' }).click();
+
       // Revoking the hub from the page stops it.
       await page.getByRole('link', { name: 'Hubs' }).click();
       const card = page.getByRole('article', { name: 'Porch hub' });

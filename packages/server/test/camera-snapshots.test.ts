@@ -47,7 +47,7 @@ describe('camera snapshots', () => {
     expect(none.statusCode).toBe(404);
     expect(none.json()).toMatchObject({
       code: 'not_found',
-      detail: expect.stringContaining('no snapshot yet'),
+      detail: expect.stringContaining('no snapshot yet') as unknown,
     });
 
     expect((await put(hub.token, camera.id, await snapshotBody(FRAME, 640, 360))).statusCode).toBe(204);
@@ -80,7 +80,7 @@ describe('camera snapshots', () => {
     for (const [body, field] of cases) {
       const res = await put(hub.token, camera.id, body);
       expect(res.statusCode, field).toBe(400);
-      expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(res.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toContain(field);
     }
     const after = (await alice.api.GET('/api/cameras/{id}/snapshot', { params: { path: { id: camera.id } } }))
       .data!.ciphertext;

@@ -13,6 +13,8 @@ import { LazyAreaMap } from '../map/LazyAreaMap';
 import { useMe } from '../state/session';
 import type { Camera } from './types';
 import { zoneErrors } from './zones';
+import { useCameraFrame } from './cameraSnapshot';
+import { useUnlockedVault } from './vaultStore';
 import { ZoneEditor } from './ZoneEditor';
 
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -29,6 +31,7 @@ export function CameraForm({
   onCancel: () => void;
 }) {
   const me = useMe();
+  const frame = useCameraFrame(camera?.id ?? null, useUnlockedVault(String(me.id)));
   const [name, setName] = useState(camera?.name ?? '');
   const [coords, setCoords] = useState<CoordinateDraft>(
     camera ? toDraft(camera.location) : me.home ? toDraft(me.home) : { lat: '', lng: '' },
@@ -176,7 +179,7 @@ export function CameraForm({
           learn that you were asked or said no.
         </p>
       </div>
-      <ZoneEditor zones={zones} onChange={setZones} errors={zoneServerErrors} />
+      <ZoneEditor zones={zones} onChange={setZones} errors={zoneServerErrors} frame={frame} />
       <div className="form-actions">
         <button type="button" className="button button--ghost" onClick={onCancel}>
           Cancel

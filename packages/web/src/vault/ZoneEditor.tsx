@@ -1,24 +1,30 @@
 import { useId, useRef, useState, type MouseEvent } from 'react';
+import type { CameraFrameState } from './cameraSnapshot';
 import { formatZone, parseZone, splitPastedZones, zoneErrors, type ZonePoint } from './zones';
 
 const W = 160;
-const H = 90;
 
 /**
- * Privacy zones for one camera: draw polygons on a 16:9 frame (click to add corners) or type and paste
- * Frigate's `x1,y1,x2,y2,...` strings. Each zone is validated as it is typed; the hub blacks these areas out
+ * Privacy zones for one camera: draw polygons over the camera's latest frame (decrypted in this page; a 16:9
+ * grid until the hub has sent one) by clicking corners, or type and paste Frigate's `x1,y1,x2,y2,...` strings. Each zone is validated as it is typed; the hub blacks these areas out
  * of every clip before encrypting it.
  */
 export function ZoneEditor({
   zones,
   onChange,
   errors: serverErrors = {},
+  frame = { kind: 'none', reason: '' },
 }: {
   zones: string[];
   onChange: (zones: string[]) => void;
   /** Server messages keyed by zone index. */
   errors?: Record<number, string>;
+  /** The camera's latest frame to draw on, when there is one. */
+  frame?: CameraFrameState;
 }) {
+  const picture = frame.kind === 'frame' ? frame.frame : null;
+  // Zones are fractions of the picture, so the drawing keeps the frame's own shape.
+  const H = picture ? Math.round((W * picture.height) / picture.width) : 90;
   const [drawing, setDrawing] = useState<ZonePoint[]>([]);
   const [pasted, setPasted] = useState('');
   const svg = useRef<SVGSVGElement>(null);
@@ -59,12 +65,21 @@ export function ZoneEditor({
         the frame to place corners, then “Finish zone”. Coordinates run from 0,0 (top left) to 1,1 (bottom
         right), as in Frigate.
       </p>
+      {frame.kind === 'none' && frame.reason ? <p className="field__hint">{frame.reason}</p> : null}
+      {picture ? (
+        <p className="field__hint">
+          Frame from <time dateTime={picture.takenAt}>{new Date(picture.takenAt).toLocaleString()}</time>,
+          decrypted on this device.
+        </p>
+      ) : null}
       <svg
         ref={svg}
         className="zones__frame"
+        style={{ aspectRatio: `${W} / ${H}` }}
         viewBox={`0 0 ${W} ${H}`}
         role="img"
-        aria-label={`Camera frame with ${zones.length} privacy zone${zones.length === 1 ? '' : 's'}; click to draw a new zone`}
+        aria-busy={frame.kind === 'loading'}
+        aria-label={`Camera frame${picture ? ' (latest picture from the camera)' : ''} with ${zones.length} privacy zone${zones.length === 1 ? '' : 's'}; click to draw a new zone`}
         onClick={addPoint}
       >
         <defs>
@@ -72,6 +87,7 @@ export function ZoneEditor({
             <path d={`M ${W / 8} 0 L 0 0 0 ${H / 8}`} className="zones__grid" />
           </pattern>
         </defs>
+        {picture ? <image href={picture.url} width={W} height={H} preserveAspectRatio="none" /> : null}
         <rect width={W} height={H} fill={`url(#${id}-grid)`} />
         {shapes.map((points, i) =>
           points ? (
