@@ -60,6 +60,21 @@ describe('account export', () => {
     const { owner, keys, plaintext, ciphertext, camera, clipId } = await ownerWithClip();
     const hub = await pairHub(owner);
     const post = await makePost(owner, { title: 'Lost cat', body: 'Grey, answers to Miso' });
+    // The hub's snapshot of the camera for the zone editor goes into the archive as the ciphertext it is.
+    const frame = Buffer.from('\xff\xd8\xff a camera frame');
+    const snapshot = await ageEncrypt(frame, keys.recipient);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: `/api/hub/cameras/${camera.id}/snapshot`,
+      headers: { authorization: `Bearer ${hub.token}` },
+      payload: {
+        ciphertext: snapshot.toString('base64'),
+        width: 640,
+        height: 360,
+        takenAt: new Date().toISOString(),
+      },
+    });
+    expect(put.statusCode).toBe(204);
     const res = await owner.raw('GET', '/api/account/export');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/x-tar');
@@ -102,6 +117,8 @@ describe('account export', () => {
     const wrapped = files.get('porchlight-export/vault/identity.age')!.toString();
     expect(await d.decrypt(armor.decode(wrapped), 'text')).toBe(keys.identity);
     expect(files.get('porchlight-export/README.txt')!.toString()).toContain('age -d -i identity.txt');
+    const storedFrame = files.get(`porchlight-export/cameras/${camera.id}-snapshot.jpg.age`)!;
+    expect((await ageDecrypt(storedFrame, keys.identity)).equals(frame)).toBe(true);
   });
 
   it('names posts, comments, cameras, clips and hubs by the API’s public ids and shows no row number', async () => {

@@ -78,3 +78,16 @@ export async function exportClips(
   );
   return res.rows;
 }
+
+/** The account's camera snapshots (age ciphertext of one JPEG each, from its hubs), by camera id. */
+export async function exportSnapshots(
+  db: Queryable,
+  userId: number,
+): Promise<{ camera_id: string; ciphertext: Buffer }[]> {
+  const res = await db.query<{ camera_id: string; ciphertext: Buffer }>(
+    `SELECT k.public_id AS camera_id, s.ciphertext
+     FROM camera_snapshots s JOIN cameras k ON k.id = s.camera_id WHERE k.owner_id = $1 ORDER BY k.id`,
+    [userId],
+  );
+  return res.rows;
+}

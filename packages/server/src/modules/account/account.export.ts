@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import type { BlobStore } from '../../infra/blob/index.js';
 import type { Queryable } from '../../infra/db/index.js';
-import { exportClips, exportRows } from './account-export.repository.js';
+import { exportClips, exportRows, exportSnapshots } from './account-export.repository.js';
 
 const DIR = 'porchlight-export';
 
@@ -15,6 +15,8 @@ account.json        everything the account holds, as stored: profile, posts (wit
                     recipient and the passphrase-wrapped identity), disclosures, inbox, legal notices.
                     Posts, comments, cameras, clips and hubs are named by the ids the app and API use.
 clips/<id>.age      each clip's ciphertext exactly as stored: the server never had the plaintext.
+cameras/<id>-snapshot.jpg.age
+                    the latest frame each camera's hub sent for the zone editor, encrypted to your key.
 vault/identity.age  your vault identity, encrypted with your vault passphrase (age scrypt).
 vault/recovery.age  the same identity, encrypted with your recovery code.
 vault/retired-N.age identities from before a key rotation, encrypted to your current identity.
@@ -82,6 +84,9 @@ export function accountArchive(db: Queryable, blobs: BlobStore, userId: number, 
     }
     for (const r of rows.retiredVaultKeys ?? []) {
       await addFile(pack, `vault/retired-${String(r.generation)}.age`, String(r.sealed_identity));
+    }
+    for (const s of await exportSnapshots(db, userId)) {
+      await addFile(pack, `cameras/${s.camera_id}-snapshot.jpg.age`, Buffer.from(s.ciphertext));
     }
     for (const [i, c] of clips.entries()) {
       const size = stored[i];
