@@ -1953,6 +1953,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{id}/bystander-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask, without an account, to be blurred in or removed from a video post; the owner answers by email to you */
+        post: operations["fileBystanderRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/bystander-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests to blur or remove people in your video posts, unanswered first (requesters are never named) */
+        get: operations["getMyBystanderRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/bystander-requests/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer a request about your video post: blurred, removed (deletes the video now) or declined */
+        post: operations["answerBystanderRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/bystander-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bystander requests their owners left unanswered for 7 days, oldest first */
+        get: operations["getOverdueBystanderRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/bystander-requests/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer an overdue bystander request: remove the video or decline with a reason */
+        post: operations["answerOverdueBystanderRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -7818,7 +7903,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A log entry type (porchlight.org/log-entry/v1) */
-                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "moderation.dismissed" | "account.suspended" | "account.suspension_lifted" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed" | "legal.demand_received" | "legal.demand_answered" | "legal.notice_delayed" | "legal.notice_sent" | "agency.key_added" | "agency.key_removed" | "disclosure.created" | "disclosure.accessed" | "disclosure.revoked" | "disclosure.held" | "disclosure.expired" | "request.refused" | "request.published" | "request.closed" | "request.expired" | "request.justified" | "request.justification_missed";
+                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "moderation.dismissed" | "account.suspended" | "account.suspension_lifted" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed" | "legal.demand_received" | "legal.demand_answered" | "legal.notice_delayed" | "legal.notice_sent" | "agency.key_added" | "agency.key_removed" | "disclosure.created" | "disclosure.accessed" | "disclosure.revoked" | "disclosure.held" | "disclosure.expired" | "request.refused" | "request.published" | "request.closed" | "request.expired" | "request.justified" | "request.justification_missed" | "bystander.answered";
                 /** @description Text to find anywhere in the entry JSON */
                 q?: string;
                 /** @description Entries at or after this time */
@@ -7922,7 +8007,7 @@ export interface operations {
                             href: string;
                         };
                         figures: {
-                            /** @description One of requests.published, requests.exigent, requests.refused, requests.justified, requests.justification_missed, requests.closed, requests.expired, disclosures.shared, disclosures.bytes, disclosures.accessed, disclosures.revoked, disclosures.held, disclosures.expired, legal.demands, legal.answered, legal.notices_delayed, legal.notices_sent, moderation.hidden, moderation.restored, moderation.dismissed, moderation.suspensions, moderation.suspensions_lifted, appeals.filed, appeals.decided, staff.role_changes, agencies.verified, agencies.suspended, agencies.reinstated, agencies.members_added, agencies.members_removed, policies.versions */
+                            /** @description One of requests.published, requests.exigent, requests.refused, requests.justified, requests.justification_missed, requests.closed, requests.expired, disclosures.shared, disclosures.bytes, disclosures.accessed, disclosures.revoked, disclosures.held, disclosures.expired, legal.demands, legal.answered, legal.notices_delayed, legal.notices_sent, moderation.hidden, moderation.restored, moderation.dismissed, moderation.suspensions, moderation.suspensions_lifted, appeals.filed, appeals.decided, staff.role_changes, agencies.verified, agencies.suspended, agencies.reinstated, agencies.members_added, agencies.members_removed, policies.versions, bystander.answered */
                             id: string;
                             label: string;
                             /** @description The log entry type the figure counts */
@@ -13207,6 +13292,422 @@ export interface operations {
             };
             /** @description RFC 9457 problem details */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fileBystanderRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A post id (po_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description blur: blur me in the video; remove: take the video down */
+                    kind: "blur" | "remove";
+                    /** @description Where in the video you appear, from (seconds) */
+                    startSeconds: number;
+                    /** @description Where in the video you appear, to (seconds; after startSeconds, within the video) */
+                    endSeconds: number;
+                    /** @description How to recognise you in the video (e.g. "the person in the red coat"); shown to the owner */
+                    description: string;
+                    /**
+                     * Format: email
+                     * @description Where the answer is sent. Never shown to the owner, moderators or anyone; deleted once the answer is mailed
+                     */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        received: true;
+                        /** @description After this many days without an answer from the owner, moderators see the request */
+                        answerWithinDays: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyBystanderRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description by_… */
+                            id: string;
+                            /** @description A post id (po_…) */
+                            post: string;
+                            /** @description blur: blur me in the video; remove: take the video down */
+                            kind: "blur" | "remove";
+                            startSeconds: number;
+                            endSeconds: number;
+                            description: string;
+                            /** Format: date-time */
+                            filedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description When moderators see it if it is still unanswered
+                             */
+                            moderatorsSeeFrom: string;
+                            /** @description null while unanswered */
+                            answer: {
+                                outcome: "blurred" | "removed" | "declined";
+                                reason: string | null;
+                                /** Format: date-time */
+                                answeredAt: string;
+                                answeredBy: "owner" | "moderator";
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerBystanderRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A bystander request id (by_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description blurred: you re-shared a redacted copy; removed: the post’s video is deleted now; declined: with a reason */
+                    outcome: "blurred" | "removed" | "declined";
+                    /** @description Why you decline (required for declined); mailed to the requester */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A request to be blurred or removed from a video post; the requester is never named */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description by_… */
+                        id: string;
+                        /** @description A post id (po_…) */
+                        post: string;
+                        /** @description blur: blur me in the video; remove: take the video down */
+                        kind: "blur" | "remove";
+                        startSeconds: number;
+                        endSeconds: number;
+                        description: string;
+                        /** Format: date-time */
+                        filedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description When moderators see it if it is still unanswered
+                         */
+                        moderatorsSeeFrom: string;
+                        /** @description null while unanswered */
+                        answer: {
+                            outcome: "blurred" | "removed" | "declined";
+                            reason: string | null;
+                            /** Format: date-time */
+                            answeredAt: string;
+                            answeredBy: "owner" | "moderator";
+                        } | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOverdueBystanderRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description by_… */
+                            id: string;
+                            /** @description A post id (po_…) */
+                            post: string;
+                            /** @description blur: blur me in the video; remove: take the video down */
+                            kind: "blur" | "remove";
+                            startSeconds: number;
+                            endSeconds: number;
+                            description: string;
+                            /** Format: date-time */
+                            filedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description When moderators see it if it is still unanswered
+                             */
+                            moderatorsSeeFrom: string;
+                            /** @description null while unanswered */
+                            answer: {
+                                outcome: "blurred" | "removed" | "declined";
+                                reason: string | null;
+                                /** Format: date-time */
+                                answeredAt: string;
+                                answeredBy: "owner" | "moderator";
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerOverdueBystanderRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A bystander request id (by_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description blurred: you re-shared a redacted copy; removed: the post’s video is deleted now; declined: with a reason */
+                    outcome: "blurred" | "removed" | "declined";
+                    /** @description Why you decline (required for declined); mailed to the requester */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A request to be blurred or removed from a video post; the requester is never named */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description by_… */
+                        id: string;
+                        /** @description A post id (po_…) */
+                        post: string;
+                        /** @description blur: blur me in the video; remove: take the video down */
+                        kind: "blur" | "remove";
+                        startSeconds: number;
+                        endSeconds: number;
+                        description: string;
+                        /** Format: date-time */
+                        filedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description When moderators see it if it is still unanswered
+                         */
+                        moderatorsSeeFrom: string;
+                        /** @description null while unanswered */
+                        answer: {
+                            outcome: "blurred" | "removed" | "declined";
+                            reason: string | null;
+                            /** Format: date-time */
+                            answeredAt: string;
+                            answeredBy: "owner" | "moderator";
+                        } | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -39,6 +39,7 @@ import { clipsRoutes } from './modules/clips/clips.routes.js';
 import { uploadsRoutes } from './modules/clips/uploads.routes.js';
 import { devicesRoutes } from './modules/devices/devices.routes.js';
 import { vaultRoutes } from './modules/vault/vault.routes.js';
+import { bystanderRoutes } from './modules/bystander/bystander.routes.js';
 import { inboxRoutes } from './modules/inbox/inbox.routes.js';
 import { requestsRoutes } from './modules/requests/requests.routes.js';
 import { agencyKeysRoutes } from './modules/agency-keys/agency-keys.routes.js';
@@ -151,6 +152,7 @@ export async function buildApp(
   disclosuresRoutes(app, services);
   requestsRoutes(app, services);
   inboxRoutes(app, services);
+  bystanderRoutes(app, services, deps.config);
   notificationsRoutes(app, services);
   pushRoutes(app, services);
   // Live notifications: listens for new ones from any process while the app runs.

@@ -36,6 +36,7 @@ import { PushService } from './modules/push/push.service.js';
 import { mediaJobs } from './modules/media/media.jobs.js';
 import { MediaService } from './modules/media/media.service.js';
 import { DashboardService } from './modules/dashboard/dashboard.service.js';
+import { BystanderService } from './modules/bystander/bystander.service.js';
 
 /** Every domain service, built once per app from the same infrastructure. */
 export interface Services extends DisclosureServices {
@@ -76,6 +77,8 @@ export interface Services extends DisclosureServices {
   push: PushService;
   /** The notification centre and alert settings; push/email delivery runs as jobs. */
   notifications: NotificationsService;
+  /** Bystanders ask to be blurred in or removed from video posts; owners answer, moderators after 7 days. */
+  bystander: BystanderService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -106,6 +109,7 @@ export function createServices(deps: Deps): Services {
   return {
     mail,
     account: new AccountService(deps, auth, mail, clips),
+    bystander: new BystanderService(deps, mail),
     push,
     notifications: new NotificationsService(deps, live),
     legal,

@@ -65,6 +65,10 @@ export const DASHBOARD_FIGURES = {
   'agencies.members_added': fig('Agency members added', 'agency.member_added', ALL),
   'agencies.members_removed': fig('Agency members removed', 'agency.member_removed', ALL),
   'policies.versions': fig('Request policy versions', 'policy.changed', ['instance', 'jurisdiction']),
+  'bystander.answered': fig('Bystander requests answered', 'bystander.answered', INSTANCE, [
+    'outcome',
+    'kind',
+  ]),
 } as const satisfies Record<string, FigureSpec>;
 
 export type DashboardFigureId = keyof typeof DASHBOARD_FIGURES;
@@ -283,6 +287,9 @@ export function dashboardContributions(entry: Entry, lookup: AttributionLookup):
       break;
     case 'policy.changed':
       add('policies.versions', { jurisdiction: e.data.jurisdiction });
+      break;
+    case 'bystander.answered':
+      add('bystander.answered', undefined, { outcome: e.data.outcome, kind: e.data.kind });
       break;
     case 'instance.created':
     case 'log.key_rotated':

@@ -165,6 +165,17 @@ export interface EntryData {
   'request.justified': { request: string; justification: string };
   /** An exigent request's justification deadline passed without one. */
   'request.justification_missed': { request: string };
+  /**
+   * A bystander request (someone shown in a public video post asked to be blurred or removed) was answered.
+   * Only the counts' facts: what was asked, the outcome, and who answered — never the requester, the post or
+   * the owner; a moderator who answered an overdue request appears by account id.
+   */
+  'bystander.answered': {
+    kind: 'blur' | 'remove';
+    outcome: 'blurred' | 'removed' | 'declined';
+    answeredBy: 'owner' | 'moderator';
+    moderator?: number;
+  };
 }
 
 export type EntryType = keyof EntryData;
@@ -295,6 +306,12 @@ const FIELDS: { [T in EntryType]: Record<keyof EntryData[T], FieldSpec> } = {
   'request.expired': { request: 'opaque' },
   'request.justified': { request: 'opaque', justification: 'string' },
   'request.justification_missed': { request: 'opaque' },
+  'bystander.answered': {
+    kind: ['blur', 'remove'],
+    outcome: ['blurred', 'removed', 'declined'],
+    answeredBy: ['owner', 'moderator'],
+    moderator: 'id',
+  },
 };
 
 export const ENTRY_TYPES = Object.keys(FIELDS) as EntryType[];
@@ -303,6 +320,7 @@ export const ENTRY_TYPES = Object.keys(FIELDS) as EntryType[];
 const OPTIONAL_FIELDS: Partial<Record<EntryType, readonly string[]>> = {
   'policy.changed': ['boundarySha256'],
   'account.suspended': ['until'],
+  'bystander.answered': ['moderator'],
 };
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;

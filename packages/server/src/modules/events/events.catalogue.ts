@@ -131,6 +131,9 @@ export interface EventData {
   'request.expired': { requestId: string };
   'request.justified': { requestId: string; justification: string };
   'request.justification_missed': { requestId: string };
+  /** Bystander requests (issue 11): filing is private; an answer is published without requester, post or owner. */
+  'bystander.requested': NoData;
+  'bystander.answered': Logged<'bystander.answered', 'moderator'>;
 }
 
 export type EventType = keyof EventData;
@@ -149,7 +152,8 @@ export type SubjectType =
   | 'jurisdiction'
   | 'request'
   | 'disclosure'
-  | 'legal_demand';
+  | 'legal_demand'
+  | 'bystander_request';
 
 /** An event to append. `data` may be left out only for types whose data has no required field. */
 export type NewEvent<T extends EventType = EventType> = T extends EventType

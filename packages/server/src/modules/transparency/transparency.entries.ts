@@ -41,6 +41,7 @@ export const LOGGED_EVENT_TYPES = [
   'request.expired',
   'request.justified',
   'request.justification_missed',
+  'bystander.answered',
 ] as const satisfies readonly EventType[];
 
 /** An outbox event type the log publishes. */
@@ -274,6 +275,18 @@ export function entryForEvent(e: OutboxEvent<LoggedEventType>): Entry {
     case 'request.expired':
     case 'request.justification_missed':
       return { ...base, type: e.type, data: { request: e.data.requestId } };
+    // Outcome counts only: the requester, the post and its owner never appear; a moderator by account id.
+    case 'bystander.answered':
+      return {
+        ...base,
+        type: e.type,
+        data: {
+          kind: e.data.kind,
+          outcome: e.data.outcome,
+          answeredBy: e.data.answeredBy,
+          ...(e.data.answeredBy === 'moderator' ? { moderator: actor(e) } : {}),
+        },
+      };
   }
 }
 

@@ -1,0 +1,127 @@
+import type { Queryable } from '../../infra/db/index.js';
+
+export type BystanderKind = 'blur' | 'remove';
+export type BystanderOutcome = 'blurred' | 'removed' | 'declined';
+
+export interface BystanderRow {
+  id: number;
+  public_id: string;
+  post_id: number;
+  owner_id: number;
+  kind: BystanderKind;
+  start_ms: number;
+  end_ms: number;
+  description: string;
+  created_at: Date;
+  outcome: BystanderOutcome | null;
+  reason: string | null;
+  answered_at: Date | null;
+  answered_by: 'owner' | 'moderator' | null;
+}
+
+/** A request with its post's public id, for the owner's and moderators' lists. */
+export interface BystanderListRow extends BystanderRow {
+  post_public_id: string;
+}
+
+/** Every column but `email`: the requester's address is read only when the answer is mailed. */
+const COLUMNS = `b.id, b.public_id, b.post_id, b.owner_id, b.kind, b.start_ms, b.end_ms, b.description,
+  b.created_at, b.outcome, b.reason, b.answered_at, b.answered_by, p.public_id AS post_public_id`;
+
+/** A visible post with ready video, and its longest video's length: the only posts a bystander can ask about. */
+export async function findVideoPost(
+  db: Queryable,
+  postPublicId: string,
+): Promise<{ id: number; author_id: number; duration_ms: number } | undefined> {
+  const res = await db.query<{ id: number; author_id: number; duration_ms: number }>(
+    `SELECT p.id, p.author_id, max(m.duration_ms)::int AS duration_ms
+       FROM posts p JOIN media m ON m.post_id = p.id AND m.kind = 'video' AND m.status = 'ready'
+      WHERE p.public_id = $1 AND p.status = 'visible'
+      GROUP BY p.id, p.author_id`,
+    [postPublicId],
+  );
+  return res.rows[0];
+}
+
+export async function insertRequest(
+  db: Queryable,
+  r: {
+    publicId: string;
+    postId: number;
+    ownerId: number;
+    kind: BystanderKind;
+    startMs: number;
+    endMs: number;
+    description: string;
+    email: string;
+    now: Date;
+  },
+): Promise<number> {
+  const res = await db.query<{ id: number }>(
+    `INSERT INTO bystander_requests (public_id, post_id, owner_id, kind, start_ms, end_ms, description, email, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [r.publicId, r.postId, r.ownerId, r.kind, r.startMs, r.endMs, r.description, r.email, r.now],
+  );
+  return res.rows[0]!.id;
+}
+
+/** The owner's requests: unanswered first, then the newest. */
+export async function requestsOfOwner(
+  db: Queryable,
+  ownerId: number,
+  limit: number,
+): Promise<BystanderListRow[]> {
+  const res = await db.query<BystanderListRow>(
+    `SELECT ${COLUMNS} FROM bystander_requests b JOIN posts p ON p.id = b.post_id
+      WHERE b.owner_id = $1 ORDER BY (b.outcome IS NOT NULL), b.created_at DESC LIMIT $2`,
+    [ownerId, limit],
+  );
+  return res.rows;
+}
+
+/** Unanswered requests filed at or before `overdueSince`: what moderators see (checked at query time). */
+export async function overdueRequests(
+  db: Queryable,
+  overdueSince: Date,
+  limit: number,
+): Promise<BystanderListRow[]> {
+  const res = await db.query<BystanderListRow>(
+    `SELECT ${COLUMNS} FROM bystander_requests b JOIN posts p ON p.id = b.post_id
+      WHERE b.outcome IS NULL AND b.created_at <= $1 ORDER BY b.created_at LIMIT $2`,
+    [overdueSince, limit],
+  );
+  return res.rows;
+}
+
+/** Locks one request for answering. */
+export async function lockRequest(tx: Queryable, publicId: string): Promise<BystanderListRow | undefined> {
+  const res = await tx.query<BystanderListRow>(
+    `SELECT ${COLUMNS} FROM bystander_requests b JOIN posts p ON p.id = b.post_id
+      WHERE b.public_id = $1 FOR UPDATE OF b`,
+    [publicId],
+  );
+  return res.rows[0];
+}
+
+/**
+ * Records the answer and forgets the requester's address in the same statement, returning it once so the
+ * answer can be mailed: after this, no row holds it.
+ */
+export async function recordAnswer(
+  tx: Queryable,
+  a: { id: number; outcome: BystanderOutcome; reason: string | null; by: 'owner' | 'moderator'; now: Date },
+): Promise<string | null> {
+  const res = await tx.query<{ email: string | null }>(
+    `UPDATE bystander_requests b SET outcome = $2, reason = $3, answered_by = $4, answered_at = $5, email = NULL
+       FROM (SELECT id, email FROM bystander_requests WHERE id = $1) old
+      WHERE b.id = old.id AND b.outcome IS NULL RETURNING old.email`,
+    [a.id, a.outcome, a.reason, a.by, a.now],
+  );
+  return res.rows[0]?.email ?? null;
+}
+
+/** Removes a post's video (the media rows; their blobs are queued for deletion by the media trigger). */
+export async function removePostVideo(tx: Queryable, postId: number): Promise<number> {
+  const res = await tx.query(`DELETE FROM media WHERE post_id = $1 AND kind = 'video'`, [postId]);
+  return res.rowCount;
+}

@@ -1,0 +1,185 @@
+import type { Deps } from '../../deps.js';
+import { AppError, forbidden, invalid, notFound } from '../../errors.js';
+import { authorize, type Viewer } from '../../policies.js';
+import { insertEvent } from '../events/events.repository.js';
+import type { MailService } from '../mail/mail.service.js';
+import { opaqueId } from '../requests/requests.ids.js';
+import { answerMail } from './bystander.mails.js';
+import * as repo from './bystander.repository.js';
+
+/** Days an owner has to answer before moderators see the request. */
+export const OWNER_ANSWER_DAYS = 7;
+const DAY_MS = 86_400_000;
+const LIST_LIMIT = 200;
+
+function present(r: repo.BystanderListRow) {
+  return {
+    id: r.public_id,
+    post: r.post_public_id,
+    kind: r.kind,
+    startSeconds: r.start_ms / 1000,
+    endSeconds: r.end_ms / 1000,
+    description: r.description,
+    filedAt: r.created_at.toISOString(),
+    moderatorsSeeFrom: new Date(r.created_at.getTime() + OWNER_ANSWER_DAYS * DAY_MS).toISOString(),
+    answer:
+      r.outcome && r.answered_at && r.answered_by
+        ? {
+            outcome: r.outcome,
+            reason: r.reason,
+            answeredAt: r.answered_at.toISOString(),
+            answeredBy: r.answered_by,
+          }
+        : null,
+  };
+}
+
+/**
+ * Bystander requests (issue 11, G6): anyone shown in a public video post asks, without an account, to be
+ * blurred or removed. The request reaches the post's owner; after {@link OWNER_ANSWER_DAYS} days unanswered,
+ * moderators see it too (a query-time check, no timer). The requester's email is write-only: no API shape
+ * holds it, it is read once to mail the answer and deleted in the same statement that records the answer.
+ * Each answer is published to the log as an outcome count, naming no requester, post or owner.
+ */
+export class BystanderService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly mail: MailService,
+  ) {}
+
+  /** Files a request on a visible post with video; any other post id is the same 404 as a post that never was. */
+  async file(
+    postId: string,
+    input: {
+      kind: repo.BystanderKind;
+      startSeconds: number;
+      endSeconds: number;
+      description: string;
+      email: string;
+    },
+  ) {
+    const description = input.description.trim();
+    if (description.length < 3)
+      throw invalid('/body/description', 'must have at least 3 characters besides spaces');
+    if (input.endSeconds <= input.startSeconds)
+      throw invalid('/body/endSeconds', 'must be after startSeconds');
+    const post = await repo.findVideoPost(this.deps.db, postId);
+    if (!post) throw notFound('video post');
+    const lengthS = Math.ceil(post.duration_ms / 1000);
+    if (input.startSeconds >= lengthS)
+      throw invalid('/body/startSeconds', `must be within the video (it is ${lengthS} s long)`);
+    if (input.endSeconds > lengthS)
+      throw invalid('/body/endSeconds', `must be within the video (it is ${lengthS} s long)`);
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction(async (tx) => {
+      const id = await repo.insertRequest(tx, {
+        publicId: opaqueId('by'),
+        postId: post.id,
+        ownerId: post.author_id,
+        kind: input.kind,
+        startMs: Math.round(input.startSeconds * 1000),
+        endMs: Math.round(input.endSeconds * 1000),
+        description,
+        email: input.email.trim(),
+        now,
+      });
+      await insertEvent(tx, {
+        type: 'bystander.requested',
+        actorId: null,
+        subjectType: 'bystander_request',
+        subjectId: id,
+      });
+    });
+    return { received: true as const, answerWithinDays: OWNER_ANSWER_DAYS };
+  }
+
+  /** The viewer's requests on their own posts, unanswered first. */
+  async mine(viewer: Viewer | null) {
+    const v = authorize(viewer, 'post.read');
+    const rows = await repo.requestsOfOwner(this.deps.db, v.id, LIST_LIMIT);
+    return { items: rows.map(present) };
+  }
+
+  /** Requests left unanswered for {@link OWNER_ANSWER_DAYS} days, oldest first. */
+  async overdue(viewer: Viewer | null) {
+    authorize(viewer, 'moderation.queue');
+    const since = new Date(this.deps.clock.now().getTime() - OWNER_ANSWER_DAYS * DAY_MS);
+    const rows = await repo.overdueRequests(this.deps.db, since, LIST_LIMIT);
+    return { items: rows.map(present) };
+  }
+
+  /** The owner answers a request on their post. */
+  answerAsOwner(
+    viewer: Viewer | null,
+    id: string,
+    input: { outcome: repo.BystanderOutcome; reason?: string | undefined },
+  ) {
+    const v = authorize(viewer, 'post.edit');
+    return this.answer(v, 'owner', id, input);
+  }
+
+  /** A moderator answers an overdue request: remove the video or decline (only the owner can re-share blurred). */
+  answerAsModerator(
+    viewer: Viewer | null,
+    id: string,
+    input: { outcome: repo.BystanderOutcome; reason?: string | undefined },
+  ) {
+    const v = authorize(viewer, 'moderation.decide');
+    if (input.outcome === 'blurred')
+      throw invalid('/body/outcome', 'only the owner can re-share a blurred copy; remove or decline');
+    return this.answer(v, 'moderator', id, input);
+  }
+
+  private async answer(
+    v: Viewer,
+    by: 'owner' | 'moderator',
+    id: string,
+    input: { outcome: repo.BystanderOutcome; reason?: string | undefined },
+  ) {
+    const reason = input.reason?.trim() ?? '';
+    if (input.outcome === 'declined' && reason.length < 3)
+      throw invalid('/body/reason', 'say why you decline (at least 3 characters); the requester reads it');
+    const now = this.deps.clock.now();
+    const { row, email } = await this.deps.db.transaction(async (tx) => {
+      const found = await repo.lockRequest(tx, id);
+      if (!found) throw notFound('bystander request');
+      if (by === 'owner' && found.owner_id !== v.id) throw notFound('bystander request');
+      if (by === 'moderator') {
+        if (found.owner_id === v.id) throw forbidden('answer a request about your own post as its owner');
+        if (now.getTime() - found.created_at.getTime() < OWNER_ANSWER_DAYS * DAY_MS)
+          throw forbidden(`moderators answer only after the owner has had ${OWNER_ANSWER_DAYS} days`);
+      }
+      if (found.outcome) throw new AppError('conflict', 'this request has already been answered');
+      if (input.outcome === 'removed') await repo.removePostVideo(tx, found.post_id);
+      const mailTo = await repo.recordAnswer(tx, {
+        id: found.id,
+        outcome: input.outcome,
+        reason: reason || null,
+        by,
+        now,
+      });
+      await insertEvent(tx, {
+        type: 'bystander.answered',
+        actorId: v.id,
+        subjectType: 'bystander_request',
+        subjectId: found.id,
+        data: { kind: found.kind, outcome: input.outcome, answeredBy: by },
+      });
+      return {
+        row: { ...found, outcome: input.outcome, reason: reason || null, answered_at: now, answered_by: by },
+        email: mailTo,
+      };
+    });
+    // After commit: a failed send is logged; the address is already gone, by design (it is kept no longer).
+    if (email)
+      this.mail.sendLater(
+        answerMail(email, {
+          outcome: input.outcome,
+          reason: reason || null,
+          byModerator: by === 'moderator',
+        }),
+        'bystander answer',
+      );
+    return present(row);
+  }
+}
