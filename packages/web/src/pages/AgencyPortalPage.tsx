@@ -1,3 +1,4 @@
+import { last30Days } from '@porchlight/tlog';
 import { useEffect, useState } from 'react';
 import { dashboard, type Dashboard } from '../api/dashboard';
 import { toApiError, type ApiError } from '../api/problem';
@@ -9,13 +10,6 @@ import '../styles/dashboard.css';
 import '../styles/transparency.css';
 
 const month = (d: Date): string => d.toISOString().slice(0, 7);
-
-/** The 30 UTC days ending today, both ends included (the dashboard counts per day, so this is exact). */
-function last30Days(now: Date): { from: string; to: string } {
-  const to = now.toISOString().slice(0, 10);
-  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
-  return { from, to };
-}
 
 /** The figures an agency's page shows for each period. */
 const HEADLINE = [
@@ -47,7 +41,7 @@ export function AgencyPortalPage({ agencyId }: { agencyId: number }) {
     Promise.all([
       transparency.agencies(),
       transparency.jurisdictions(),
-      dashboard.get({ ...scope, ...last30Days(now) }),
+      dashboard.get({ ...scope, ...last30Days(now.toISOString().slice(0, 10)) }),
       dashboard.get({ ...scope, from: month(now), to: month(now) }),
       dashboard.get({ ...scope, from: `${now.getUTCFullYear()}-01`, to: month(now) }),
     ]).then(
