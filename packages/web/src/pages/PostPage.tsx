@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { call, toApiError, type ApiError } from '../api/problem';
 import type { Post } from '../api/types';
+import { BystanderLink } from '../bystander/BystanderLink';
 import { AppealForm } from '../components/AppealForm';
 import { CommentThread } from '../components/CommentThread';
 import { EditPostForm } from '../components/EditPostForm';
@@ -146,6 +147,7 @@ export function PostPage({ postId }: { postId: string }) {
             ) : null}
             {post.editedAt && (post.isMine || isModerator) ? <PostHistory post={post} /> : null}
             <FollowButton postId={post.id} />
+            <BystanderLink post={post} />
           </PostCard>
           {isModerator && !post.isMine ? (
             <section className="card moderation-panel" aria-labelledby="moderate-title">
