@@ -53,6 +53,7 @@ export const ENTRY_TYPE_LABELS: Record<EntryType, string> = {
   'disclosure.revoked': 'Shared clip revoked by its owner',
   'disclosure.held': 'Legal hold on a shared clip',
   'disclosure.expired': 'Shared clip expired',
+  'bystander.answered': 'Bystander request answered',
 };
 
 export const entryTypeLabel = (type: string): string =>
