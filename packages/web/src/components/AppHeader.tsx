@@ -1,9 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { lockAgencyKey } from '../agency/agencyKey';
+import { onSessionLost } from '../api/client';
 import type { Me } from '../api/types';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { InboxBadge } from '../requests/inbox/InboxBadge';
 import { useHasLegalNotices } from '../requests/legalNotices';
+import { forgetInterruptedShares } from '../requests/share/liveShares';
 import { Link, navigate, useLocation } from '../router';
 import { useAnnounce } from '../state/announcer';
 import { useSession } from '../state/session';
@@ -48,6 +50,8 @@ export function AppHeader({ user }: { user: Me }) {
   const announce = useAnnounce();
   const [leaving, setLeaving] = useState(false);
   const hasLegalNotices = useHasLegalNotices(user.id);
+  // A session that ends elsewhere (expired, signed out on another device) drops kept redacted copies too.
+  useEffect(() => onSessionLost(forgetInterruptedShares), []);
 
   const leave = async () => {
     setLeaving(true);
@@ -57,6 +61,7 @@ export function AppHeader({ user }: { user: Me }) {
       lockVault();
       lockAgencyKey();
       clearPending();
+      forgetInterruptedShares();
       await signOut();
       announce('You are signed out.');
       navigate('/signin');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PreparedShare } from './disclosureUpload';
 import {
+  forgetInterruptedShares,
   interruptedShare,
   isSending,
   keepInterrupted,
@@ -53,5 +54,22 @@ describe('the shares this page is sending or keeps after the connection gave up'
     expect(takeInterrupted('rq_2/cl_a')).toBe(newer);
     expect(interruptedShare('rq_2/cl_a')).toBeUndefined();
     expect(takeInterrupted('rq_2/cl_a')).toBeUndefined();
+  });
+
+  it('forgets every kept copy at sign-out, stopping each worker, and says so to the list', () => {
+    const a = fakeShare();
+    const b = fakeShare();
+    keepInterrupted('rq_3/cl_a', a);
+    keepInterrupted('rq_4/cl_b', b);
+    let heard = 0;
+    const stop = onSharesChanged(() => {
+      heard++;
+    });
+    forgetInterruptedShares();
+    stop();
+    expect([a.released, b.released]).toEqual([1, 1]);
+    expect(interruptedShare('rq_3/cl_a')).toBeUndefined();
+    expect(interruptedShare('rq_4/cl_b')).toBeUndefined();
+    expect(heard).toBe(1);
   });
 });

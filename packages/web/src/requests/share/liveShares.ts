@@ -65,3 +65,13 @@ export function takeInterrupted(key: string): PreparedShare | undefined {
   interrupted.delete(key);
   return share;
 }
+
+/**
+ * Stops and forgets every interrupted share this page keeps: at sign-out, or when the session ends elsewhere,
+ * a redacted copy (and its worker) must not outlive the session for the next person at this browser.
+ */
+export function forgetInterruptedShares(): void {
+  for (const share of interrupted.values()) share.release();
+  interrupted.clear();
+  sharesChanged();
+}
