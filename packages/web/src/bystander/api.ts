@@ -1,9 +1,12 @@
+import './bystander.css';
 import type { paths } from '@porchlight/api-client';
 import { api } from '../api/client';
 import { call } from '../api/problem';
 import type { Json } from '../api/types';
 
-export type BystanderRequest = Json<paths['/api/me/bystander-requests']['get']['responses'][200]>['items'][number];
+export type BystanderRequest = Json<
+  paths['/api/me/bystander-requests']['get']['responses'][200]
+>['items'][number];
 export type FileBody = NonNullable<
   paths['/api/posts/{id}/bystander-requests']['post']['requestBody']
 >['content']['application/json'];

@@ -7,6 +7,7 @@ import { inbox } from '../requests/inbox/api';
 import { RequestSummary } from '../requests/inbox/RequestSummary';
 import type { InboxItem } from '../requests/inbox/types';
 import { discardShares } from '../requests/share/pendingShares';
+import { BystanderInbox } from '../bystander/BystanderInbox';
 import { Link } from '../router';
 import { useAnnounce } from '../state/announcer';
 import { refreshInboxCount } from '../state/inbox';
@@ -120,6 +121,7 @@ export function InboxPage() {
           ))}
         </ul>
       )}
+      <BystanderInbox />
     </section>
   );
 }

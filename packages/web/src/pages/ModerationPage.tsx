@@ -1,3 +1,4 @@
+import { BystanderOverdue } from '../bystander/BystanderOverdue';
 import { REPORT_RULE_LABELS } from '@porchlight/policy';
 import { useCallback, useEffect, useState } from 'react';
 import { moderation } from '../api/moderation';
@@ -115,6 +116,7 @@ export function ModerationPage() {
         ) : null}
       </section>
 
+      <BystanderOverdue />
       <section aria-labelledby="appeals-title" className="mod-section">
         <h2 id="appeals-title">Appeals{count(appeals.state)}</h2>
         <p className="muted">

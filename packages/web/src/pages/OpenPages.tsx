@@ -1,3 +1,5 @@
+import { askPostIdOf } from '../bystander/api';
+import { BystanderRequestPage } from '../bystander/BystanderRequestPage';
 import { Logo } from '../components/Logo';
 import { Link } from '../router';
 import { AnnualReportPage } from '../dashboard/AnnualReportPage';
@@ -29,12 +31,15 @@ const reportOf = (path: string): { agencyId: number; year: string } | undefined 
 
 export const isOpenPath = (path: string): boolean =>
   OPEN_PATHS.has(path) ||
+  askPostIdOf(path) !== undefined ||
   requestIdOf(path) !== undefined ||
   agencyIdOf(path) !== undefined ||
   reportOf(path) !== undefined;
 
 /** The open page at `path`; render only when {@link isOpenPath} says it is one. */
 export function OpenPage({ path }: { path: string }) {
+  const askPostId = askPostIdOf(path);
+  if (askPostId) return <BystanderRequestPage key={askPostId} postId={askPostId} />;
   const requestId = requestIdOf(path);
   if (requestId) return <RequestPage key={requestId} requestId={requestId} />;
   const report = reportOf(path);
