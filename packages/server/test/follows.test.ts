@@ -185,6 +185,92 @@ describe('following a post', () => {
   });
 });
 
+describe('following and blocks', () => {
+  /** A follower with instant email for their follows; returns their address. */
+  const emailFollower = async (user: TestUser) => {
+    const saved = await user.raw('PUT', '/api/alerts/settings', {
+      categories: [],
+      radiusM: 1000,
+      quietHours: null,
+      timeZone: 'UTC',
+      channels: { inApp: true, push: false, email: 'instant' },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    return (await user.raw('GET', '/api/session')).json<{ user: { email: string } }>().user.email;
+  };
+  const mailTo = (address: string) => smtp.messages.filter((m) => m.to.includes(address));
+
+  it('a follower hears nothing, in the app or by email, from someone who blocked them or whom they blocked', async () => {
+    const post = await makePost(author, { title: 'Water main burst on Cedar' });
+    const [follower, blocker, blocked] = [await makeUser(t), await makeUser(t), await makeUser(t)];
+    const address = await emailFollower(follower);
+    await follow(follower, post.id);
+    expect((await blocker.raw('PUT', `/api/me/blocks/${follower.id}`)).statusCode).toBe(204);
+    expect((await follower.raw('PUT', `/api/me/blocks/${blocked.id}`)).statusCode).toBe(204);
+    await comment(blocker, post.id, 'Crews from the utility are here now.');
+    await comment(blocked, post.id, 'The road is closed at 5th.');
+    await comment(author, post.id, 'Water is back on.');
+    await t.services.jobs.runDue(t.app.log);
+
+    expect((await about(follower, post.id)).map((n) => n.body)).toEqual(['Water is back on.']);
+    await smtp.waitFor((m: ReceivedMail) => m.to.includes(address) && m.text.includes('Water is back on.'));
+    expect(mailTo(address).filter((m) => /Crews from the utility|road is closed/.test(m.text))).toEqual([]);
+    // The author hears of both neighbours’ comments as replies: no block involves them.
+    expect(await about(author, post.id)).toHaveLength(2);
+  });
+
+  it('a follower the author blocked hears nothing of the post: not of others’ comments, not of its updates', async () => {
+    const post = await makePost(author, { title: 'Scooters left on the footpath' });
+    const [follower, neighbour] = [await makeUser(t), await makeUser(t)];
+    await follow(follower, post.id);
+    expect((await author.raw('PUT', `/api/me/blocks/${follower.id}`)).statusCode).toBe(204);
+    await comment(neighbour, post.id, 'Three more by the bus stop.');
+    await edit(author, post.id, { title: 'Scooters left on the footpath, Main St' });
+    await edit(author, post.id, { resolved: true });
+    expect(await about(follower, post.id)).toEqual([]);
+    // Unblocked, they follow it as before.
+    expect((await author.raw('DELETE', `/api/me/blocks/${follower.id}`)).statusCode).toBe(204);
+    await comment(neighbour, post.id, 'All collected now.');
+    expect(await about(follower, post.id)).toMatchObject([{ kind: 'comment', body: 'All collected now.' }]);
+  });
+
+  it('a follower who moved away, and so can no longer open the post, is not told of it', async () => {
+    const post = await makePost(author, { title: 'Pothole on Hawthorne' });
+    const [follower, neighbour] = [await makeUser(t), await makeUser(t)];
+    await follow(follower, post.id);
+    const away = await follower.raw('PUT', '/api/me/home', offsetMeters(HOME, 40_000, 0));
+    expect(away.statusCode, away.body).toBe(200);
+    expect((await follower.raw('GET', `/api/posts/${post.id}`)).statusCode).toBe(404);
+    await comment(neighbour, post.id, 'It has swallowed a hubcap.');
+    await edit(author, post.id, { resolved: true });
+    expect(await about(follower, post.id)).toEqual([]);
+    // Back home, the follow still stands.
+    expect((await follower.raw('PUT', '/api/me/home', HOME)).statusCode).toBe(200);
+    await comment(neighbour, post.id, 'Filled this morning.');
+    expect(await about(follower, post.id)).toMatchObject([{ kind: 'comment', body: 'Filled this morning.' }]);
+  });
+
+  it('an edit that also resolves the post is one item, not two', async () => {
+    const post = await makePost(author, { title: 'Gas smell on 3rd' });
+    const follower = await makeUser(t);
+    const address = await emailFollower(follower);
+    await follow(follower, post.id);
+    await edit(author, post.id, { title: 'Gas smell on 3rd, fixed', resolved: true });
+    await t.services.jobs.runDue(t.app.log);
+    expect((await about(follower, post.id)).map((n) => [n.kind, n.title])).toEqual([
+      ['update', '“Gas smell on 3rd, fixed”, which you follow, was marked resolved'],
+    ]);
+    await smtp.waitFor((m: ReceivedMail) => m.to.includes(address) && /marked resolved/.test(m.subject));
+    expect(mailTo(address).filter((m) => m.subject.includes('Gas smell'))).toHaveLength(1);
+    // An edit alone is still an edit.
+    await edit(author, post.id, { body: 'The gas company replaced a valve.' });
+    expect((await about(follower, post.id)).map((n) => n.title)).toEqual([
+      '“Gas smell on 3rd, fixed”, which you follow, was marked resolved',
+      '“Gas smell on 3rd, fixed”, which you follow, was edited',
+    ]);
+  });
+});
+
 describe('following what you cannot see', () => {
   it('a post outside your area is 404 to follow, exactly like one that does not exist', async () => {
     const post = await makePost(author, { title: 'Car alarm all night' });

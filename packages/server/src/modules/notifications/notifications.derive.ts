@@ -3,6 +3,7 @@ import { deriveFromEvents } from '../events/events.repository.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { opaqueId } from '../requests/requests.ids.js';
 import { enqueueJob } from '../../infra/jobs/index.js';
+import { mayReadPost } from '../posts/posts.readability.js';
 import * as repo from './notifications.repository.js';
 import { findSettings } from './settings.repository.js';
 
@@ -76,6 +77,14 @@ async function notifyFollowers(
   if (recipients.length === 0) return;
   const said = await data(post);
   for (const userId of recipients) {
+    // A follower who may no longer open the post (moved away, or its author blocked them) hears nothing of it.
+    if (!(await mayReadPost(tx, userId, post))) continue;
+    if (
+      kind === 'update' &&
+      said.change &&
+      (await repo.foldIntoUpdate(tx, { userId, postId: post.id, change: said.change }))
+    )
+      continue;
     await notifyUser(
       tx,
       userId,

@@ -49,6 +49,7 @@ export interface PostRef {
   status: 'visible' | 'hidden';
   cell_lat: number;
   cell_lng: number;
+  area_cell: string;
   created_at: Date;
 }
 
@@ -63,7 +64,7 @@ export async function findPostRef(q: Queryable, ref: unknown): Promise<PostRef |
   if (!byRowId && typeof ref !== 'string') return undefined;
   const res = await q.query<PostRef>(
     `SELECT p.id, p.author_id, ${PUBLIC_ID} AS public_id, p.title, p.category, p.status, p.cell_lat, p.cell_lng,
-            p.created_at
+            p.area_cell, p.created_at
        FROM posts p WHERE ${byRowId ? 'p.id = $1::bigint' : 'p.public_id = $1'}`,
     [String(ref)],
   );
@@ -225,8 +226,9 @@ export async function deleteReplyNotification(
 }
 
 /**
- * Who hears of `actorId`'s comment or update on a post: its followers, less the actor, less anyone who muted
- * (or blocked) the actor. While the post is hidden only its author may see it, so only the author is told.
+ * Who may hear of `actorId`'s comment or update on a post: its followers, less the actor, less anyone who
+ * muted or blocked the actor and anyone the actor blocked. While the post is hidden only its author may see
+ * it, so only the author is told. (The caller also drops followers who may no longer read the post.)
  */
 export async function followersToTell(
   q: Queryable,
@@ -238,8 +240,26 @@ export async function followersToTell(
       WHERE f.post_id = $1 AND f.user_id <> COALESCE($2::bigint, 0)
         AND ($3 = 'visible' OR f.user_id = $4)
         AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.user_id = f.user_id AND m.muted_id = $2::bigint)
+        AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.user_id = $2::bigint AND m.muted_id = f.user_id AND m.blocked)
       ORDER BY f.user_id`,
     [post.id, actorId, post.status, post.author_id],
   );
   return res.rows.map((r) => r.user_id);
+}
+
+/**
+ * Folds an update into the follower's update item for the post written earlier in this same transaction (an
+ * edit that also resolves the post is one change, so one item): `now()` is the transaction's start time, which
+ * every row it inserted carries. Returns whether there was such an item.
+ */
+export async function foldIntoUpdate(
+  q: Queryable,
+  r: { userId: number; postId: number; change: NonNullable<NotificationData['change']> },
+): Promise<boolean> {
+  const res = await q.query(
+    `UPDATE notifications SET data = jsonb_set(data, '{change}', to_jsonb($3::text))
+      WHERE user_id = $1 AND post_id = $2 AND kind = 'update' AND created_at = now()`,
+    [r.userId, r.postId, r.change],
+  );
+  return res.rowCount > 0;
 }

@@ -1,7 +1,7 @@
 import type { ReportRule } from '@porchlight/policy';
 import type { Deps } from '../../deps.js';
 import { AppError, forbidden, invalid, notFound } from '../../errors.js';
-import { areaCellsCovering, distanceMeters, snap } from '../../geo/cells.js';
+import { areaCellsCovering, snap } from '../../geo/cells.js';
 import { authorize, type Viewer } from '../../policies.js';
 import { publicIdCursor, publicIdPage } from '../../public-ids.js';
 import { enqueueJob } from '../../infra/jobs/index.js';
@@ -13,6 +13,7 @@ import { assertNotSuspended } from '../suspensions/suspensions.service.js';
 import { findUserById } from '../users/users.repository.js';
 import { checkComment, checkComposition, type Category, type PersonDescription } from './composer.js';
 import { presentComment, presentPost, presentPostRevision } from './posts.presenter.js';
+import { mayReadPost } from './posts.readability.js';
 import * as posts from './posts.repository.js';
 
 const canModerate = (v: Viewer): boolean => v.role === 'moderator' || v.role === 'admin';
@@ -413,20 +414,15 @@ export class PostsService {
   }
 
   /**
-   * A post the viewer may read. Hidden posts exist only for their author and moderators; a post outside the
-   * viewer's area (the feed's rule: home and radius) exists only for its author and moderators too, so an id
-   * from elsewhere cannot be opened, commented on, reacted to or reported. Both answer exactly like an id
-   * that was never issued.
+   * A post the viewer may read (posts.readability.ts: hidden posts and posts outside the viewer's area exist
+   * only for their author and moderators; the author's posts do not exist for someone they blocked). Any other
+   * answers exactly like an id that was never issued, so nobody learns they were blocked by trying.
    */
   private async readable(v: Viewer, postId: string): Promise<posts.PostRow> {
     const row = await posts.findPost(this.deps.db, v.id, postId);
     if (!row) throw notFound('post');
-    if (row.author_id === v.id || canModerate(v)) return row;
-    if (row.status === 'hidden' || !(await this.inArea(v, row))) throw notFound('post');
-    // Someone the author blocked finds the author's posts exactly as if they did not exist: the answer says
-    // nothing about a block, so nobody learns they were blocked by trying.
-    if ((await blockBetween(this.deps.db, v.id, row.author_id)) === 'by_other') throw notFound('post');
-    return row;
+    if (canModerate(v) || (await mayReadPost(this.deps.db, v.id, row))) return row;
+    throw notFound('post');
   }
 
   /**
@@ -451,17 +447,6 @@ export class PostsService {
       throw err instanceof AppError && err.code === 'not_found' ? notFound('comment') : err;
     });
     return { comment, post };
-  }
-
-  /** Whether the viewer's feed could show this post: its cell centre within their radius of their home. */
-  private async inArea(v: Viewer, row: posts.PostRow): Promise<boolean> {
-    const user = await findUserById(this.deps.db, v.id);
-    if (user?.home_lat == null || user.home_lng == null) return false;
-    const home = { lat: user.home_lat, lng: user.home_lng };
-    return (
-      areaCellsCovering(home, user.radius_m).includes(row.area_cell) &&
-      distanceMeters(home, { lat: row.cell_lat, lng: row.cell_lng }) <= user.radius_m
-    );
   }
 
   /** A post others can interact with: visible. Hidden posts take no comments, reactions or reports. */
