@@ -4,6 +4,7 @@ import { entryForEvent, type OutboxEvent } from '../src/modules/transparency/tra
 import { startTestApp, testClock, type TestApp } from './support/app.js';
 import type { TestUser } from './support/client.js';
 import { eventsAfter, lastEventId, makePost, makeUser } from './support/factories.js';
+import { encodeMetadata, tus } from './support/vault.js';
 
 const clock = testClock(new Date('2026-06-01T12:00:00.000Z'));
 let t: TestApp;
@@ -202,6 +203,52 @@ describe('a moderator suspends an account', () => {
       reason: 'again',
     });
     expect(twice.statusCode).toBe(409);
+  });
+
+  it('refuses a suspended account’s photo and video uploads, new or half-sent, with the same problem', async () => {
+    const resident = await makeUser(t);
+    const create = () =>
+      tus(t.app, { user: resident }, 'POST', '/api/media/uploads', {
+        'upload-length': '2048',
+        'upload-metadata': encodeMetadata({ filetype: 'image/jpeg', filename: 'IMG_0002' }),
+      });
+    const started = await create();
+    expect(started.statusCode, started.body).toBe(201);
+    const s = (
+      await suspend(moderator, resident.id, { rule: 'spam', reason: 'Photos of flyers for a shop', days: 2 })
+    ).json<Suspension>();
+
+    const fresh = await create();
+    const resumed = await tus(
+      t.app,
+      { user: resident },
+      'PATCH',
+      started.headers.location!,
+      { 'upload-offset': '0' },
+      Buffer.alloc(1024, 1),
+    );
+    for (const [what, r] of Object.entries({ fresh, resumed })) {
+      expect(r.statusCode, `${what}: ${r.body}`).toBe(403);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+      const p = r.json<Problem>();
+      expect(p.code).toBe('account_suspended');
+      expect(p.detail).toContain('Photos of flyers for a shop');
+      expect(p.suspension).toMatchObject({ id: s.id, appeal: '/account#suspension' });
+    }
+    // No byte of the half-sent upload was kept, and no new upload was opened.
+    const stored = await t.database.db.query<{ n: number; sent: number }>(
+      `SELECT count(*)::int AS n, coalesce(sum(p.size), 0)::int AS sent
+         FROM media_uploads u LEFT JOIN media_upload_parts p ON p.upload_id = u.id WHERE u.owner_id = $1`,
+      [resident.id],
+    );
+    expect(stored.rows[0]).toEqual({ n: 1, sent: 0 });
+
+    // Lifted, the account uploads again.
+    const lift = await moderator.raw('POST', `/api/moderation/suspensions/${s.id}/lift`, {
+      reason: 'The shop is a neighbour’s',
+    });
+    expect(lift.statusCode, lift.body).toBe(200);
+    expect((await create()).statusCode).toBe(201);
   });
 
   it('takes one appeal from the suspended account and shows it to moderators first', async () => {

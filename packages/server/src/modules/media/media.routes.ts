@@ -75,6 +75,7 @@ async function handleTus(media: MediaService, request: FastifyRequest, reply: Fa
     const path = exactPath(request, id);
     const owner = media.uploader(request.viewer, header('authorization'));
     if (id === undefined) {
+      await media.assertMayUpload(owner);
       const intent = media.validateCreation(owner, {
         uploadLength: header('upload-length'),
         uploadDeferLength: header('upload-defer-length'),
@@ -85,6 +86,7 @@ async function handleTus(media: MediaService, request: FastifyRequest, reply: Fa
       return;
     }
     const upload = await media.ownUpload(owner, id);
+    if (request.method === 'PATCH') await media.assertMayUpload(owner);
     if (upload.media_id !== null) {
       if (request.method === 'HEAD') {
         await reply

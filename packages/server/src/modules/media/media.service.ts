@@ -19,6 +19,7 @@ import { uploadLedger } from '../clips/upload-ledger.repository.js';
 import { DatabaseLocker } from '../clips/upload-lock.js';
 import { TusProblem } from '../clips/uploads.service.js';
 import { opaqueId } from '../requests/requests.ids.js';
+import { assertNotSuspended } from '../suspensions/suspensions.service.js';
 import { findUserById } from '../users/users.repository.js';
 import { MEDIA_LIMITS, MEDIA_TYPES, mib } from './media.limits.js';
 import { processImage, probeVideo, transcodeVideo, UnreadableMedia } from './media.process.js';
@@ -101,6 +102,14 @@ export class MediaService {
     if (authorization !== undefined && /^Bearer\s/i.test(authorization))
       throw new AppError('forbidden', 'post media are uploaded from a signed-in browser, not a device');
     return authorize(viewer, 'post.create');
+  }
+
+  /**
+   * Refuses a suspended account's uploads, new or in progress, with the `account_suspended` problem posting
+   * gets: media exist only to be posted, and a suspended account cannot post.
+   */
+  async assertMayUpload(owner: Viewer): Promise<void> {
+    await assertNotSuspended(this.deps, owner.id);
   }
 
   /** Validates a creation: a declared type we take, and a size within that type's limit. */
