@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { audit, AuditFailure } from './audit.js';
+import { auditOptionsFrom } from './audit-cli.js';
 import type { AuditReport } from './audit.js';
 import { HttpError } from './fetch-log.js';
-import { defaultStateDir, fileStateStore } from './state.js';
 import { dayBounds, JURISDICTION_SLUG } from '@porchlight/tlog';
 import type { DashboardRange, DashboardScope } from '@porchlight/tlog';
 import { formatDashboard, formatStats } from './stats.js';
@@ -128,33 +127,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (url === undefined) return usage('missing <url>');
   if (extra.length > 0) return usage(`unexpected argument ${extra[0]!}`);
   if (!/^https?:\/\//.test(url)) return usage(`<url> must be an http or https URL, got ${url}`);
-  if (values.key !== undefined && values['key-file'] !== undefined)
-    return usage('give --key or --key-file, not both');
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    return usage('--concurrency must be an integer from 1 to 64');
-  }
+  const options = await auditOptionsFrom(url, values);
+  if (typeof options === 'string') return usage(options);
   const dashboard = dashboardOptions(values);
   if (typeof dashboard === 'string') return usage(dashboard);
-  let key = values.key;
-  if (values['key-file'] !== undefined) {
-    try {
-      key = (await readFile(values['key-file'], 'utf8')).trim();
-    } catch (err) {
-      return usage(`cannot read --key-file: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
 
   const showProgress = values.progress || process.stderr.isTTY;
   try {
     const report = await audit({
-      url,
-      fetch: (u, init) => fetch(u, init),
-      store: fileStateStore(values['state-dir'] ?? defaultStateDir()),
-      key,
-      witnesses: values.witness,
-      concurrency,
-      onWarning: (m) => process.stderr.write(`WARNING: ${m}\n`),
+      ...options,
       ...(dashboard && { dashboard }),
       ...(showProgress && { onProgress: progressBar() }),
     });

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   annualReport,
@@ -8,8 +8,8 @@ import {
   type DashboardTotals,
 } from '@porchlight/tlog';
 import { audit, AuditFailure } from './audit.js';
+import { auditOptionsFrom } from './audit-cli.js';
 import { HttpError } from './fetch-log.js';
-import { defaultStateDir, fileStateStore } from './state.js';
 
 const EXIT = { ok: 0, failed: 1, unreachable: 2, internal: 3, noAgency: 4, usage: 64 } as const;
 
@@ -121,19 +121,8 @@ export async function reportMain(argv: readonly string[]): Promise<number> {
     return usage('--agency must be an agency id (a positive integer)');
   if (values.year === undefined) return usage('--year <YYYY> is required');
   if (!REPORT_YEAR.test(values.year)) return usage(`--year must be a year YYYY, got ${values.year}`);
-  if (values.key !== undefined && values['key-file'] !== undefined)
-    return usage('give --key or --key-file, not both');
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
-    return usage('--concurrency must be an integer from 1 to 64');
-  let key = values.key;
-  if (values['key-file'] !== undefined) {
-    try {
-      key = (await readFile(values['key-file'], 'utf8')).trim();
-    } catch (err) {
-      return usage(`cannot read --key-file: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  const options = await auditOptionsFrom(url, values);
+  if (typeof options === 'string') return usage(options);
   const agencyId = Number(values.agency);
   const year = values.year;
 
@@ -141,13 +130,7 @@ export async function reportMain(argv: readonly string[]): Promise<number> {
   try {
     let report: AnnualReport | undefined;
     const audited = await audit({
-      url,
-      fetch: (u, init) => fetch(u, init),
-      store: fileStateStore(values['state-dir'] ?? defaultStateDir()),
-      key,
-      witnesses: values.witness,
-      concurrency,
-      onWarning: (m) => process.stderr.write(`WARNING: ${m}\n`),
+      ...options,
       onVerified: (totals) => {
         report = reportFromTotals(totals, agencyId, year);
       },
