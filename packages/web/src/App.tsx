@@ -22,6 +22,7 @@ import { InboxPage } from './pages/InboxPage';
 import { InboxRequestPage } from './pages/InboxRequestPage';
 import { LandingPage } from './pages/LandingPage';
 import { ModerationPage } from './pages/ModerationPage';
+import { ModerationSuspensionsPage } from './pages/ModerationSuspensionsPage';
 import { MyPostsPage } from './pages/MyPostsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PostPage } from './pages/PostPage';
@@ -168,6 +169,12 @@ function SignedInRoutes({ path, user }: { path: string; user: Me }) {
       return <MyPostsPage />;
     case '/moderation':
       return user.role === 'moderator' || user.role === 'admin' ? <ModerationPage /> : <NotFoundPage />;
+    case '/moderation/suspensions':
+      return user.role === 'moderator' || user.role === 'admin' ? (
+        <ModerationSuspensionsPage />
+      ) : (
+        <NotFoundPage />
+      );
     case '/admin':
       return user.role === 'admin' ? <AdminPage /> : <NotFoundPage />;
     case '/admin/agencies':

@@ -1,6 +1,6 @@
 import { REPORT_RULE_LABELS } from '@porchlight/policy';
 import { useEffect, useState, type SubmitEvent } from 'react';
-import { Link } from '../router';
+import { Link, useLocation } from '../router';
 import { api } from '../api/client';
 import { call, toApiError, type ApiError } from '../api/problem';
 import { TextArea } from '../components/Field';
@@ -23,6 +23,9 @@ export function SuspensionBanner() {
   const [statement, setStatement] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  // No live event carries a lift or a new suspension: the banner asks again on every navigation, so it goes
+  // (or appears) at the next page the person opens.
+  const { path } = useLocation();
   useEffect(() => {
     let cancelled = false;
     loadSuspension()
@@ -35,7 +38,7 @@ export function SuspensionBanner() {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [path]);
   if (!suspension) return null;
 
   const submit = async (e: SubmitEvent) => {

@@ -3,9 +3,9 @@ import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
 import { api } from '../api/client';
 import { call, toApiError, type ApiError } from '../api/problem';
 import type { Post } from '../api/types';
-import { absoluteTime } from '../format';
 import { useAnnounce } from '../state/announcer';
 import { SelectField, TextArea } from './Field';
+import { LiftSuspension } from './LiftSuspension';
 import { ProblemAlert } from './ProblemAlert';
 
 type Suspension = NonNullable<Awaited<ReturnType<typeof suspensionOf>>>;
@@ -22,8 +22,9 @@ const DURATIONS = [
 ] as const;
 
 /**
- * A moderator suspends a post's author (rule, reason, duration) or lifts the suspension in force. Both are
- * published in the transparency log without naming the account; the author sees the rule and reason.
+ * A moderator suspends a post's author (rule, reason, duration) or lifts the suspension in force
+ * (LiftSuspension). Both are published in the transparency log without naming the account; the author sees
+ * the rule and reason.
  */
 export function SuspendAuthor({ post }: { post: Post }) {
   const [current, setCurrent] = useState<Suspension | null | undefined>(undefined);
@@ -76,51 +77,16 @@ export function SuspendAuthor({ post }: { post: Post }) {
       `Suspended ${name}.`,
     );
   };
-  const lift = (e: SubmitEvent, id: string) => {
-    e.preventDefault();
-    void run(
-      () =>
-        call(
-          api.POST('/api/moderation/suspensions/{id}/lift', { params: { path: { id } }, body: { reason } }),
-        ),
-      `Lifted ${name}’s suspension.`,
-    );
-  };
-
   if (post.isMine || current === undefined) return <ProblemAlert error={error} focus={false} />;
   if (current)
     return (
-      <form
-        className="decision"
-        onSubmit={(e) => {
-          lift(e, current.id);
+      <LiftSuspension
+        name={name}
+        suspension={current}
+        onLifted={() => {
+          void load();
         }}
-        noValidate
-        aria-label={`${name}’s suspension`}
-      >
-        <p>
-          <strong>{name} is suspended</strong>{' '}
-          {current.until ? `until ${absoluteTime(current.until)}` : 'until lifted'} (
-          {REPORT_RULE_LABELS[current.rule].label}: {current.reason})
-          {current.appealed ? '; they appealed' : ''}.
-        </p>
-        <ProblemAlert error={error} placed={['reason']} />
-        <TextArea
-          label="Reason for lifting it early"
-          hint="Published in the transparency log."
-          value={reason}
-          onChange={(e) => {
-            setReason(e.target.value);
-          }}
-          rows={2}
-          required
-          minLength={3}
-          error={error?.fields.reason}
-        />
-        <button type="submit" className="button button--ghost" disabled={busy || reason.trim().length < 3}>
-          Lift suspension
-        </button>
-      </form>
+      />
     );
   if (!open)
     return (

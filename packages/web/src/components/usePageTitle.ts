@@ -24,6 +24,7 @@ const ROUTES: [RegExp, string][] = [
   [/^\/vault\/hubs$/, 'Hubs · Vault'],
   [/^\/vault\/keys$/, 'Key · Vault'],
   [/^\/moderation$/, 'Moderation'],
+  [/^\/moderation\/suspensions$/, 'Suspensions · Moderation'],
   [/^\/admin$/, 'Admin'],
   [/^\/admin\/agencies$/, 'Agencies · Admin'],
   [/^\/admin\/policies$/, 'Request policies · Admin'],

@@ -10,6 +10,7 @@ import { ModerationNotice } from '../components/ModerationNotice';
 import { PostCard } from '../components/PostCard';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { RelativeTime } from '../components/RelativeTime';
+import { Link } from '../router';
 import { useFeedStore } from '../state/feed';
 import { useMe } from '../state/session';
 
@@ -71,6 +72,9 @@ export function ModerationPage() {
         <p className="muted">
           Every decision needs a reason. The author sees it and may appeal once; a different moderator decides
           appeals. All decisions are published in the transparency log.
+        </p>
+        <p>
+          <Link to="/moderation/suspensions">Suspended accounts and their appeals</Link>
         </p>
       </div>
 
