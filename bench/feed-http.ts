@@ -156,6 +156,9 @@ interface Run {
   path: string;
   requests: number;
   errors: number;
+  /** Non-200 answers by status (0: no answer), and the first one's body, so a failing run says why. */
+  failures: Record<number, number>;
+  firstFailure: string | undefined;
   rps: number;
   p50: number;
   p99: number;
@@ -167,15 +170,23 @@ async function hammer(origin: string, path: string, viewers: Resident[], seconds
   const url = new URL(origin);
   const latencies: number[] = [];
   let errors = 0;
+  const failures: Record<number, number> = {};
+  let firstFailure: string | undefined;
   const end = performance.now() + seconds * 1000;
   const one = (token: string) =>
     new Promise<number>((resolve, reject) => {
       const req = http.get(
         { host: url.hostname, port: url.port, path, agent, headers: { cookie: `pl_session=${token}` } },
         (res) => {
-          res.resume();
+          const status = res.statusCode ?? 0;
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => {
+            if (status !== 200 && firstFailure === undefined) chunks.push(c);
+          });
           res.on('end', () => {
-            resolve(res.statusCode ?? 0);
+            if (status !== 200 && firstFailure === undefined)
+              firstFailure = `${status} ${Buffer.concat(chunks).toString().slice(0, 300)}`;
+            resolve(status);
           });
         },
       );
@@ -185,9 +196,14 @@ async function hammer(origin: string, path: string, viewers: Resident[], seconds
     const token = viewers[c % viewers.length]!.token;
     while (performance.now() < end) {
       const t0 = performance.now();
-      const status = await one(token).catch(() => 0);
-      if (status !== 200) errors += 1;
-      else latencies.push(performance.now() - t0);
+      const status = await one(token).catch((err: unknown) => {
+        firstFailure ??= `no answer: ${String(err)}`;
+        return 0;
+      });
+      if (status !== 200) {
+        errors += 1;
+        failures[status] = (failures[status] ?? 0) + 1;
+      } else latencies.push(performance.now() - t0);
     }
   };
   const t0 = performance.now();
@@ -198,6 +214,8 @@ async function hammer(origin: string, path: string, viewers: Resident[], seconds
     path,
     requests: latencies.length,
     errors,
+    failures,
+    firstFailure,
     rps: latencies.length / elapsed,
     p50: pct(latencies, 0.5),
     p99: pct(latencies, 0.99),
@@ -261,6 +279,12 @@ async function httpRuns(origin: string, viewers: Resident[]): Promise<string> {
       ),
       '',
       `feed / session: ${f((100 * total('/api/feed')) / total('/api/session'))} %`,
+      ...runs
+        .filter((r) => r.errors > 0)
+        .map(
+          (r) =>
+            `failures in ${r.path} run: ${JSON.stringify(r.failures)}; first: ${r.firstFailure ?? '(none)'}`,
+        ),
     ].join('\n');
   }
 }

@@ -8,6 +8,18 @@ export interface Viewer {
   id: number;
   role: Role;
   displayName: string;
+  /**
+   * The viewer's home and radius as read with the session at the start of this request (null: none set), so
+   * the feed needs no second lookup. Absent where a viewer was made without it; read the user row then.
+   */
+  home?: ViewerHome | null;
+}
+
+/** Where a resident's feed is centred, and how far it reaches. */
+export interface ViewerHome {
+  lat: number;
+  lng: number;
+  radiusM: number;
 }
 
 export type Action =

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { Role, Viewer } from '../../policies.js';
 import { insertEvent } from '../events/events.repository.js';
-import { presentMe } from '../users/users.presenter.js';
+import { presentMe, viewerHome } from '../users/users.presenter.js';
 import * as users from '../users/users.repository.js';
 import * as sessions from './auth.repository.js';
 import type { SecondFactorProof } from './mfa.schema.js';
@@ -138,7 +138,12 @@ export class AuthService {
     if (!found) return undefined;
     const u = found.user;
     return {
-      viewer: { id: u.id, role: u.role, displayName: u.display_name },
+      viewer: {
+        id: u.id,
+        role: u.role,
+        displayName: u.display_name,
+        home: viewerHome(u),
+      },
       csrfToken: found.csrf_token,
       secondFactorRequired: STAFF_ROLES.has(u.role) && !(found.second_factor && found.has_factor),
     };

@@ -6,6 +6,7 @@ import { authorize, type Viewer } from '../../policies.js';
 import { presentComment, presentPost } from '../posts/posts.presenter.js';
 import { mutersAmong } from '../mutes/mutes.repository.js';
 import * as posts from '../posts/posts.repository.js';
+import { viewerHome } from '../users/users.presenter.js';
 import { findUserById } from '../users/users.repository.js';
 import { LiveHub, type LiveArea } from './live.hub.js';
 
@@ -105,8 +106,8 @@ export class LiveService {
    */
   async area(viewer: Viewer | null): Promise<LiveArea & { viewer: Viewer }> {
     const v = authorize(viewer, 'feed.read');
-    const user = await findUserById(this.deps.db, v.id);
-    if (user?.home_lat == null || user.home_lng == null) throw new AppError('home_required');
+    const place = v.home !== undefined ? v.home : viewerHome(await findUserById(this.deps.db, v.id));
+    if (!place) throw new AppError('home_required');
     // Checked last, after the only await, so the count is as fresh as it can be when the stream attaches.
     const open = this.streamsByUser.get(v.id)?.size ?? 0;
     if (open >= this.settings.maxStreamsPerUser) {
@@ -115,8 +116,8 @@ export class LiveService {
         `you already have ${open} live streams open (the limit is ${this.settings.maxStreamsPerUser}); close a tab or device first`,
       );
     }
-    const home = { lat: user.home_lat, lng: user.home_lng };
-    return { viewer: v, home, radiusM: user.radius_m, areaCells: areaCellsCovering(home, user.radius_m) };
+    const home = { lat: place.lat, lng: place.lng };
+    return { viewer: v, home, radiusM: place.radiusM, areaCells: areaCellsCovering(home, place.radiusM) };
   }
 
   /**

@@ -10,6 +10,7 @@ import { attachPostMedia, MEDIA_PURGE_JOB } from '../media/media.service.js';
 import { blockBetween } from '../mutes/mutes.repository.js';
 import { deleteReplyNotification } from '../notifications/notifications.repository.js';
 import { assertNotSuspended } from '../suspensions/suspensions.service.js';
+import { viewerHome } from '../users/users.presenter.js';
 import { findUserById } from '../users/users.repository.js';
 import { checkComment, checkComposition, type Category, type PersonDescription } from './composer.js';
 import { presentComment, presentPost, presentPostRevision } from './posts.presenter.js';
@@ -34,12 +35,12 @@ export class PostsService {
     },
   ) {
     const v = authorize(viewer, 'feed.read');
-    const user = await findUserById(this.deps.db, v.id);
-    if (user?.home_lat == null || user.home_lng == null) throw new AppError('home_required');
-    const home = { lat: user.home_lat, lng: user.home_lng };
+    const place = v.home !== undefined ? v.home : viewerHome(await findUserById(this.deps.db, v.id));
+    if (!place) throw new AppError('home_required');
+    const home = { lat: place.lat, lng: place.lng };
     const limit = q.limit ?? 20;
     // A distance filter narrows the feed; it never widens it past the radius the viewer chose.
-    const radiusM = Math.min(user.radius_m, q.within ?? user.radius_m);
+    const radiusM = Math.min(place.radiusM, q.within ?? place.radiusM);
     const since = q.since === undefined ? undefined : new Date(q.since);
     if (since && Number.isNaN(since.getTime())) throw invalid('/querystring/since', 'is not a date and time');
     const text = q.q?.trim();

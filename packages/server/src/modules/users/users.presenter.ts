@@ -1,4 +1,5 @@
 import { cellToLatLng } from 'h3-js';
+import type { ViewerHome } from '../../policies.js';
 import type { UserRow } from './users.repository.js';
 
 /** The signed-in user's own account. Even to its owner, home is shown only as its cell (G8). */
@@ -27,4 +28,11 @@ export function presentUserSummary(u: UserRow) {
     role: u.role,
     createdAt: u.created_at.toISOString(),
   };
+}
+
+/** Where the user's feed is centred (the exact home, server-side only) and its radius; null when not set. */
+export function viewerHome(u: UserRow | undefined): ViewerHome | null {
+  return u?.home_lat == null || u.home_lng == null
+    ? null
+    : { lat: u.home_lat, lng: u.home_lng, radiusM: u.radius_m };
 }
