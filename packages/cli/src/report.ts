@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
+  annotationByline,
   annualReport,
   annualReportHtml,
   REPORT_YEAR,
@@ -20,7 +21,9 @@ Audits the Porchlight transparency log under <url> (e.g. https://porchlight.exam
 calendar year (UTC) from the verified entries alone: how footage requests were used and what was obtained
 (by category and legal basis, clips and bytes), sharing (none: Porchlight forbids re-sharing) and the legal
 demands the operator received, retention and holds, refusals by policy rule, exigent requests and missed
-justifications, and the jurisdiction's policy versions in force. The numbers are those of the server's
+justifications, requests per coarse H3 cell, the breaches, effectiveness, cost and requested policy changes
+people entered (logged report annotations, with their role and time), and the jurisdiction's policy versions
+in force. The numbers are those of the server's
 /dashboard/agencies/<id>/report/<year> page and GET /api/dashboard/agencies/<id>/report/<year>.
 
 options:
@@ -59,6 +62,8 @@ export function reportFromTotals(
     agencyView: totals.view({ kind: 'agency', id: agencyId }, range),
     instanceView: totals.view({ kind: 'instance' }, range),
     policyVersions: totals.policyVersions(agency.jurisdiction),
+    annotations: totals.annotations(agencyId, year),
+    cells: totals.requestCells(agencyId, year),
   });
 }
 
@@ -176,6 +181,8 @@ export function formatAnnualReport({ size, root, report }: ReportResult): string
     lines.push('', s.title, ...s.text.map((t) => `  ${t}`));
     const width = Math.max(0, ...s.rows.map((r) => r.label.length));
     for (const r of s.rows) lines.push(`  ${r.label.padEnd(width)}  ${String(r.value).padStart(12)}`);
+    for (const [i, n] of s.annotations.entries())
+      lines.push(`  ${annotationByline(n, i === 0)}:`, ...n.text.split('\n').map((l) => `    ${l}`));
   }
   return `${lines.join('\n')}\n`;
 }

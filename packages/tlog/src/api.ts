@@ -83,9 +83,10 @@ export {
   ENTRY_TYPES,
   boundaryDigest,
   policyDigest,
+  REPORT_ANNOTATION_SECTIONS,
   validateEntry,
 } from './entries.js';
-export type { Entry, EntryData, EntryType } from './entries.js';
+export type { Entry, EntryData, EntryType, ReportAnnotationSection } from './entries.js';
 export {
   attributionNeeds,
   attributionsOf,
@@ -101,7 +102,14 @@ export {
   NOT_AVAILABLE,
   NOT_COUNTED,
 } from './dashboard.js';
-export { annualReport, annualReportCsv, annualReportHtml, REPORT_YEAR } from './dashboard-report.js';
+export {
+  ANNOTATED_SECTIONS,
+  annotationByline,
+  annualReport,
+  annualReportCsv,
+  annualReportHtml,
+  REPORT_YEAR,
+} from './dashboard-report.js';
 export type { AnnualReport, AnnualReportInput, ReportRow, ReportSection } from './dashboard-report.js';
 export type {
   AgencyRecord,
@@ -111,6 +119,7 @@ export type {
   DashboardCounter,
   DashboardDailyCounter,
   PolicyVersionRecord,
+  ReportAnnotation,
   DashboardFigure,
   DashboardFigureId,
   DashboardRange,

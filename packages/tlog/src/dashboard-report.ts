@@ -10,7 +10,9 @@ import type {
   DashboardFigureId,
   DashboardView,
   PolicyVersionRecord,
+  ReportAnnotation,
 } from './dashboard.js';
+import type { ReportAnnotationSection } from './entries.js';
 
 export const REPORT_YEAR = /^(19|20)\d{2}$/;
 
@@ -24,6 +26,10 @@ export interface AnnualReportInput {
   readonly instanceView: DashboardView;
   /** The agency's jurisdiction's policy versions, every one logged (in log order). */
   readonly policyVersions: readonly PolicyVersionRecord[];
+  /** The `report.annotated` entries for this agency and year, in log order. */
+  readonly annotations: readonly ReportAnnotation[];
+  /** The year's requests per H3 resolution-8 cell they cover (`DashboardTotals.requestCells`). */
+  readonly cells: Readonly<Record<string, number>>;
 }
 
 export interface ReportRow {
@@ -40,6 +46,8 @@ export interface ReportSection {
   /** Plain sentences that explain the section; what the log cannot say is said here. */
   readonly text: readonly string[];
   readonly rows: readonly ReportRow[];
+  /** What people entered (sections breaches, effectiveness, cost, policy_changes): the latest first, all kept. */
+  readonly annotations: readonly ReportAnnotation[];
 }
 
 export interface AnnualReport {
@@ -47,6 +55,18 @@ export interface AnnualReport {
   readonly year: string;
   readonly sections: readonly ReportSection[];
 }
+
+/** The sections people write into, and whose role may. */
+export const ANNOTATED_SECTIONS: readonly {
+  id: ReportAnnotationSection;
+  title: string;
+  by: 'admin' | 'agency';
+}[] = [
+  { id: 'breaches', title: 'Breaches or unauthorised access', by: 'admin' },
+  { id: 'effectiveness', title: 'Effectiveness', by: 'agency' },
+  { id: 'cost', title: 'Cost', by: 'agency' },
+  { id: 'policy_changes', title: 'Requested policy changes', by: 'agency' },
+];
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -84,7 +104,7 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
   const inYear = versions.filter((v) => v.time >= yearStart && v.time <= yearEnd);
   const inForce = [...(before ? [before] : []), ...inYear];
 
-  const sections: ReportSection[] = [
+  const sections: (Omit<ReportSection, 'annotations'> & { annotations?: readonly ReportAnnotation[] })[] = [
     {
       id: 'use',
       title: 'How the technology was used and the data obtained',
@@ -159,10 +179,16 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
       id: 'where',
       title: 'Where it was used',
       text: [
-        `Every request is limited to ${input.agency.jurisdiction}. Requests log only coarse H3 resolution-8 ` +
-          'cells; this report counts by jurisdiction.',
+        `Every request is limited to ${input.agency.jurisdiction}. Requests log only the coarse H3 ` +
+          'resolution-8 cells (about 0.7 km² each) covering their area; the table counts the year’s requests ' +
+          'covering each cell, so one request counts once in every cell it covers.',
       ],
-      rows: [],
+      rows: Object.entries(input.cells).map(([cell, n]) => ({
+        figure: 'requests.published' as const,
+        breakdown: `cell=${cell}`,
+        label: `Requests covering cell ${cell}`,
+        value: n,
+      })),
     },
     {
       id: 'complaints',
@@ -173,6 +199,20 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
       ],
       rows: [],
     },
+    ...ANNOTATED_SECTIONS.map(({ id, title, by }) => {
+      const notes = input.annotations.filter((n) => n.section === id).reverse();
+      return {
+        id,
+        title,
+        text: [
+          `Entered by ${by === 'admin' ? 'the instance’s admins' : input.agency.name} and logged as report ` +
+            'annotations (report.annotated), with the author’s role and time; the log cannot compute this.',
+          ...(notes.length === 0 ? [`Nothing was entered for ${year}.`] : []),
+        ],
+        rows: [],
+        annotations: notes,
+      };
+    }),
     {
       id: 'policy',
       title: 'Policy versions in force',
@@ -199,7 +239,7 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
   return {
     agency: { id: input.agency.id, name: input.agency.name, jurisdiction: input.agency.jurisdiction },
     year,
-    sections,
+    sections: sections.map((x) => ({ ...x, annotations: x.annotations ?? [] })),
   };
 }
 
@@ -224,6 +264,15 @@ export function annualReportCsv(report: AnnualReport, checkpointSize: number): s
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** Who wrote an annotation and when, in words: the role, never the person. */
+export function annotationByline(n: ReportAnnotation, latest: boolean): string {
+  const who = n.author === 'admin' ? 'an admin of this instance' : 'the agency';
+  return `${latest ? 'Latest entry' : 'Earlier entry'}, by ${who}, logged ${n.time}`;
+}
+
+const annotationHtml = (n: ReportAnnotation, i: number) =>
+  `<div class="note"><p>${escapeHtml(n.text)}</p><p class="meta">${escapeHtml(annotationByline(n, i === 0))}</p></div>`;
+
 /** The report as a standalone HTML page (what `porchlight report --pdf` prints with Chromium). */
 export function annualReportHtml(
   report: AnnualReport,
@@ -235,6 +284,7 @@ export function annualReportHtml(
     .map(
       (s) => `<section><h2>${escapeHtml(s.title)}</h2>
 ${s.text.map((t) => `<p>${escapeHtml(t)}</p>`).join('\n')}
+${s.annotations.map((n, i) => annotationHtml(n, i)).join('\n')}
 ${
   s.rows.length === 0
     ? ''
@@ -251,6 +301,7 @@ body { font: 11pt/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
 h1 { font-size: 18pt; } h2 { font-size: 13pt; margin-top: 1.4em; }
 table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 .n { text-align: right; font-variant-numeric: tabular-nums; } .meta { color: #444; font-size: 9pt; }
+.note { border-left: 3px solid #999; margin: 0.6em 0; padding: 0 0.8em; white-space: pre-wrap; }
 </style></head><body>
 <h1>${escapeHtml(title)}</h1>
 <p>Agency ${report.agency.id}, jurisdiction ${escapeHtml(report.agency.jurisdiction)}, calendar year ${report.year} (UTC).</p>

@@ -250,6 +250,8 @@ describe('annual report', () => {
       agencyView: totals.view({ kind: 'agency', id: 3 }, range),
       instanceView: totals.view({ kind: 'instance' }, range),
       policyVersions: totals.policyVersions('pdx'),
+      annotations: totals.annotations(3, '2026'),
+      cells: totals.requestCells(3, '2026'),
     });
     const row = (section: string, fig: string, breakdown = '') =>
       report.sections
@@ -274,5 +276,82 @@ describe('annual report', () => {
     const html = annualReportHtml(report, { size: 42, root: null }, 'a test');
     expect(html).toContain('<h1>Annual surveillance report 2026: Portland Police</h1>');
     expect(html).not.toContain('<script');
+  });
+
+  it('shows what people entered in its section, latest first, all kept, with role and time; never a name', () => {
+    const totals = new DashboardTotals();
+    totals.add(
+      entry('agency.verified', '2025-07-01T00:00:00Z', {
+        agency: 3,
+        name: 'Portland Police',
+        jurisdiction: 'pdx',
+        admin: 1,
+        reason: 'checked',
+      }),
+    );
+    const note = (time: string, section: 'breaches' | 'cost', text: string, agency = 3, year = '2026') =>
+      entry('report.annotated', time, {
+        agency,
+        year,
+        section,
+        text,
+        author: section === 'breaches' ? 'admin' : 'agency',
+      });
+    totals.add(note('2027-01-10T00:00:00Z', 'cost', 'First estimate: $1,200 of staff time'));
+    totals.add(note('2027-01-11T00:00:00Z', 'breaches', 'None <b>known</b>'));
+    totals.add(note('2027-01-12T00:00:00Z', 'cost', 'Corrected: $1,450 of staff time'));
+    totals.add(note('2027-01-12T00:00:00Z', 'cost', 'Another agency’s cost', 4));
+    totals.add(note('2027-01-12T00:00:00Z', 'cost', 'Another year’s cost', 3, '2025'));
+    const cells = (n: number, list: string[]) => {
+      const e = published(n, 3, 'pdx', '2026-03-01T00:00:00Z');
+      return { ...e, data: { ...e.data, cells: list } } as Entry;
+    };
+    totals.add(cells(1, ['8828308281fffff', '8828308283fffff']));
+    totals.add(cells(2, ['8828308283fffff']));
+    totals.add(published(3, 3, 'pdx', '2025-03-01T00:00:00Z'));
+    const range = { from: '2026-01', to: '2026-12' };
+    const report = annualReport({
+      agency: { id: 3, ...totals.agency(3)! },
+      year: '2026',
+      agencyView: totals.view({ kind: 'agency', id: 3 }, range),
+      instanceView: totals.view({ kind: 'instance' }, range),
+      policyVersions: totals.policyVersions('pdx'),
+      annotations: totals.annotations(3, '2026'),
+      cells: totals.requestCells(3, '2026'),
+    });
+    const section = (id: string) => report.sections.find((x) => x.id === id)!;
+    expect(section('cost').annotations).toEqual([
+      {
+        section: 'cost',
+        text: 'Corrected: $1,450 of staff time',
+        author: 'agency',
+        time: '2027-01-12T00:00:00Z',
+      },
+      {
+        section: 'cost',
+        text: 'First estimate: $1,200 of staff time',
+        author: 'agency',
+        time: '2027-01-10T00:00:00Z',
+      },
+    ]);
+    expect(section('breaches').annotations).toEqual([
+      { section: 'breaches', text: 'None <b>known</b>', author: 'admin', time: '2027-01-11T00:00:00Z' },
+    ]);
+    expect(section('effectiveness').annotations).toEqual([]);
+    expect(section('effectiveness').text).toContain('Nothing was entered for 2026.');
+    expect(section('use').annotations).toEqual([]);
+    // Each request counts once in every cell it covers; last year's request is not this year's.
+    expect(section('where').rows.map((r) => [r.breakdown, r.value])).toEqual([
+      ['cell=8828308281fffff', 1],
+      ['cell=8828308283fffff', 2],
+    ]);
+    expect(annualReportCsv(report, 9)).toContain(
+      '3,2026,9,where,requests.published,cell=8828308283fffff,Requests covering cell 8828308283fffff,2',
+    );
+    const html = annualReportHtml(report, { size: 9, root: null }, 'a test');
+    expect(html).toContain('None &lt;b&gt;known&lt;/b&gt;');
+    expect(html).toContain('Latest entry, by the agency, logged 2027-01-12T00:00:00Z');
+    expect(html.indexOf('Corrected: $1,450')).toBeLessThan(html.indexOf('First estimate'));
+    expect(html).not.toContain('Another agency');
   });
 });

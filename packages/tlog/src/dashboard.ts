@@ -3,7 +3,7 @@
  * keeps these counters as it sequences; `porchlight audit --stats` recomputes them from the verified log with
  * the same functions, so anyone can check the published figures without trusting the operator.
  */
-import type { Entry, EntryType } from './entries.js';
+import type { Entry, EntryType, ReportAnnotationSection } from './entries.js';
 
 export type DashboardScopeKind = 'instance' | 'jurisdiction' | 'agency';
 export type DashboardUnit = 'entries' | 'bytes';
@@ -80,6 +80,8 @@ export const NOT_COUNTED: Readonly<Partial<Record<EntryType, string>>> = {
   'log.key_rotated': "the operator's signing key management; the transparency page shows the key history",
   'agency.key_added': 'key management that follows membership; members added and removed are counted',
   'agency.key_removed': 'key management that follows membership; members added and removed are counted',
+  'report.annotated':
+    'what a person wrote, not an action to count; the annual report it annotates shows every one in full',
 };
 
 /**
@@ -295,6 +297,7 @@ export function dashboardContributions(entry: Entry, lookup: AttributionLookup):
     case 'log.key_rotated':
     case 'agency.key_added':
     case 'agency.key_removed':
+    case 'report.annotated':
       break;
     default: {
       const unknown: never = e;
@@ -468,6 +471,17 @@ export interface PolicyVersionRecord {
   readonly reason: string;
 }
 
+/** A logged `report.annotated` entry as the annual report shows it: what was written, by which role, when. */
+export interface ReportAnnotation {
+  readonly section: ReportAnnotationSection;
+  readonly text: string;
+  readonly author: 'admin' | 'agency';
+  /** The entry's time, RFC 3339 UTC. */
+  readonly time: string;
+}
+
+const agencyYear = (agency: number, year: string) => `${agency}/${year}`;
+
 const counterKey = (c: DashboardDailyCounter, day: boolean) =>
   `${c.figure}\u0000${day ? c.day : c.month}\u0000${c.jurisdiction}\u0000${c.agency}\u0000${c.breakdown}`;
 
@@ -481,6 +495,8 @@ export class DashboardTotals {
   readonly #daily = new Map<string, DashboardDailyCounter>();
   readonly #agencies = new Map<number, AgencyRecord>();
   readonly #policies = new Map<string, PolicyVersionRecord[]>();
+  readonly #annotations = new Map<string, ReportAnnotation[]>();
+  readonly #cells = new Map<string, Map<string, number>>();
 
   add(entry: Entry): void {
     const lookup: AttributionLookup = (id) => this.#attributions.get(id);
@@ -510,6 +526,32 @@ export class DashboardTotals {
       });
       this.#policies.set(entry.data.jurisdiction, list);
     }
+    if (entry.type === 'report.annotated') {
+      const key = agencyYear(entry.data.agency, entry.data.year);
+      const list = this.#annotations.get(key) ?? [];
+      const { section, text, author } = entry.data;
+      list.push({ section, text, author, time: entry.time });
+      this.#annotations.set(key, list);
+    }
+    if (entry.type === 'request.published') {
+      const key = agencyYear(entry.data.agency, entry.time.slice(0, 4));
+      const cells = this.#cells.get(key) ?? new Map<string, number>();
+      for (const cell of entry.data.cells) cells.set(cell, (cells.get(cell) ?? 0) + 1);
+      this.#cells.set(key, cells);
+    }
+  }
+
+  /** The annotations written into an agency's annual report for `year`, in log order. */
+  annotations(agency: number, year: string): readonly ReportAnnotation[] {
+    return this.#annotations.get(agencyYear(agency, year)) ?? [];
+  }
+
+  /**
+   * How many of the agency's requests published in `year` (UTC) cover each H3 resolution-8 cell, cells in
+   * order: the coarse "where" the log holds (G8).
+   */
+  requestCells(agency: number, year: string): Readonly<Record<string, number>> {
+    return sortedRecord(this.#cells.get(agencyYear(agency, year)) ?? new Map<string, number>());
   }
 
   /** Monthly counters: the daily ones summed per month. */

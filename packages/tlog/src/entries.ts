@@ -176,7 +176,23 @@ export interface EntryData {
     answeredBy: 'owner' | 'moderator';
     moderator?: number;
   };
+  /**
+   * What a person wrote into an agency's annual surveillance report for `year` (`YYYY`): breaches or
+   * unauthorised access (an admin), effectiveness, cost or requested policy changes (the agency). Only the
+   * author's role, never a name or account: the text speaks for the office, and the log shows when.
+   */
+  'report.annotated': {
+    agency: number;
+    year: string;
+    section: ReportAnnotationSection;
+    text: string;
+    author: 'admin' | 'agency';
+  };
 }
+
+/** The annual report's sections a person writes into, each a logged `report.annotated` entry. */
+export const REPORT_ANNOTATION_SECTIONS = ['breaches', 'effectiveness', 'cost', 'policy_changes'] as const;
+export type ReportAnnotationSection = (typeof REPORT_ANNOTATION_SECTIONS)[number];
 
 export type EntryType = keyof EntryData;
 
@@ -202,6 +218,7 @@ type FieldSpec =
   | 'caseNumber'
   | 'cells'
   | 'rules'
+  | 'year'
   | readonly string[];
 
 /** A disclosure's fields that only name it and its request. */
@@ -312,6 +329,13 @@ const FIELDS: { [T in EntryType]: Record<keyof EntryData[T], FieldSpec> } = {
     answeredBy: ['owner', 'moderator'],
     moderator: 'id',
   },
+  'report.annotated': {
+    agency: 'id',
+    year: 'year',
+    section: REPORT_ANNOTATION_SECTIONS,
+    text: 'string',
+    author: ['admin', 'agency'],
+  },
 };
 
 export const ENTRY_TYPES = Object.keys(FIELDS) as EntryType[];
@@ -391,6 +415,7 @@ function checkField(spec: FieldSpec, value: unknown): string | undefined {
     return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
       ? undefined
       : 'must be a date (YYYY-MM-DD)';
+  if (spec === 'year') return /^(19|20)\d{2}$/.test(value) ? undefined : 'must be a year (YYYY)';
   if (spec === 'sha256') return /^[0-9a-f]{64}$/.test(value) ? undefined : 'must be a lowercase hex SHA-256';
   return spec.includes(value) ? undefined : `must be one of ${spec.join(', ')}`;
 }
