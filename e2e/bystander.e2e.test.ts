@@ -9,7 +9,8 @@ import { startServer, type RunningServer } from './support/server.js';
 
 /*
  * A resident posts a video. Someone shown in it, with no account, opens the post's "Ask to be blurred or
- * removed" page and files a request with their email. The owner finds it in their inbox — without the
+ * removed" page, files a request with their email and confirms it from the mailed link. The owner finds it in
+ * their inbox — without the
  * requester's address — and declines with a reason; the answer arrives at the requester's address on the real
  * local SMTP server.
  */
@@ -84,7 +85,14 @@ describe('bystander requests, end to end', () => {
       .waitFor();
     await visitor.page.getByLabel('To (seconds into the video)').fill('3');
     await visitor.page.getByRole('button', { name: 'Send request' }).click();
-    await visitor.page.getByRole('heading', { name: 'Request sent' }).waitFor();
+    await visitor.page.getByRole('heading', { name: 'Check your email' }).waitFor();
+
+    // Nothing reaches Alice until the visitor opens the link mailed to the address they gave.
+    const confirmMail = await smtp!.waitFor((m) => m.to.includes(email) && /Confirm/.test(m.subject), 30_000);
+    const link = new RegExp(`${url}/bystander/confirm#token=[A-Za-z0-9_-]{43}`).exec(confirmMail.text)?.[0];
+    expect(link).toBeDefined();
+    await visitor.page.goto(link!);
+    await visitor.page.getByText('Request confirmed').waitFor();
 
     // Alice's inbox has it, with what was asked and where — and not who asked.
     await alice.page.goto(`${url}/inbox`);
@@ -101,7 +109,7 @@ describe('bystander requests, end to end', () => {
     await section.getByRole('button', { name: 'Send answer' }).click();
     await section.getByText(/Declined: Only the van is visible/).waitFor();
 
-    const mail = await smtp!.waitFor((m) => m.to.includes(email), 30_000);
+    const mail = await smtp!.waitFor((m) => m.to.includes(email) && /answered/.test(m.subject), 30_000);
     expect(mail.text).toContain('The owner declined your request.');
     expect(mail.text).toContain('Only the van is visible; no face can be recognised.');
     expect(mail.text).not.toContain('alice');

@@ -79,6 +79,24 @@ async function file(postId: string, body: Record<string, unknown>) {
   return v.raw('POST', `/api/posts/${postId}/bystander-requests`, body);
 }
 
+/** The token of the confirmation link mailed to `email`. */
+async function confirmToken(email: string): Promise<string> {
+  const mail = await smtp.waitFor((m) => m.to.includes(email) && /Confirm your request/.test(m.subject));
+  const m = /\/bystander\/confirm#token=([A-Za-z0-9_-]{43})/.exec(mail.text);
+  if (!m) throw new Error(`no confirmation link in: ${mail.text}`);
+  return m[1]!;
+}
+
+const confirm = async (token: string) =>
+  (await visitor()).raw('POST', '/api/bystander-requests/confirm', { token });
+
+/** Files a request and opens the mailed link, as a requester does. */
+async function fileConfirmed(postId: string, body: { email: string } & Record<string, unknown>) {
+  const res = await file(postId, body);
+  expect(res.statusCode, res.body).toBe(202);
+  expect((await confirm(await confirmToken(body.email))).statusCode).toBe(200);
+}
+
 interface Listed {
   id: string;
   post: string;
@@ -116,6 +134,12 @@ describe('a bystander asks to be blurred in a video post', () => {
     const filed = await file(post.id, request(email));
     expect(filed.statusCode, filed.body).toBe(202);
     expect(filed.body).not.toContain(email);
+    // Nothing reaches the owner until the requester opens the mailed link.
+    expect((await listOf(owner, '/api/me/bystander-requests')).items).toEqual([]);
+    const token = await confirmToken(email);
+    expect((await confirm(token)).statusCode).toBe(200);
+    // The link works once.
+    expect((await confirm(token)).json<{ code: string }>().code).toBe('link_invalid');
 
     const mine = await listOf(owner, '/api/me/bystander-requests');
     expect(mine.items).toHaveLength(1);
@@ -140,7 +164,7 @@ describe('a bystander asks to be blurred in a video post', () => {
     expect(answered.body).not.toContain(email);
     expect(answered.json<Listed>().answer).toMatchObject({ outcome: 'declined', answeredBy: 'owner' });
 
-    const mail = await smtp.waitFor((m) => m.to.includes(email));
+    const mail = await smtp.waitFor((m) => m.to.includes(email) && /answered/.test(m.subject));
     expect(mail.subject).toMatch(/answered/);
     expect(mail.text).toContain('The owner declined your request.');
     expect(mail.text).toContain('You are not identifiable: the clip is too dark');
@@ -169,7 +193,7 @@ describe('a bystander asks to be blurred in a video post', () => {
     const owner = await makeUser(t);
     const neighbour = await makeUser(t);
     const post = await videoPost(owner);
-    expect((await file(post.id, request('remove-me@example.org', { kind: 'remove' }))).statusCode).toBe(202);
+    await fileConfirmed(post.id, request('remove-me@example.org', { kind: 'remove' }));
     const [item] = (await listOf(owner, '/api/me/bystander-requests')).items;
 
     const answered = await owner.raw('POST', `/api/me/bystander-requests/${item!.id}/answer`, {
@@ -179,7 +203,9 @@ describe('a bystander asks to be blurred in a video post', () => {
     const seen = await neighbour.raw('GET', `/api/posts/${post.id}`);
     expect(seen.json<{ media: unknown[] }>().media).toEqual([]);
     expect((await neighbour.raw('GET', `/api/media/${post.mediaId}`)).statusCode).toBe(404);
-    const mail = await smtp.waitFor((m) => m.to.includes('remove-me@example.org'));
+    const mail = await smtp.waitFor(
+      (m) => m.to.includes('remove-me@example.org') && /answered/.test(m.subject),
+    );
     expect(mail.text).toContain('The video has been removed from the post.');
 
     const again = await owner.raw('POST', `/api/me/bystander-requests/${item!.id}/answer`, {
@@ -194,7 +220,7 @@ describe('a bystander asks to be blurred in a video post', () => {
     const owner = await makeUser(t);
     const other = await makeUser(t);
     const post = await videoPost(owner);
-    await file(post.id, request('only-owner@example.org'));
+    await fileConfirmed(post.id, request('only-owner@example.org'));
     const [item] = (await listOf(owner, '/api/me/bystander-requests')).items;
     expect((await listOf(other, '/api/me/bystander-requests')).items).toEqual([]);
     const res = await other.raw('POST', `/api/me/bystander-requests/${item!.id}/answer`, {
@@ -206,6 +232,24 @@ describe('a bystander asks to be blurred in a video post', () => {
       await visitor()
     ).raw('POST', `/api/me/bystander-requests/${item!.id}/answer`, { outcome: 'removed' });
     expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe('an unconfirmed request', () => {
+  it('never reaches the owner, and after a day its link is dead and the address deleted', async () => {
+    const owner = await makeUser(t);
+    const post = await videoPost(owner);
+    expect((await file(post.id, request('someone-else@example.org'))).statusCode).toBe(202);
+    const token = await confirmToken('someone-else@example.org');
+    clock.advance(DAY);
+    expect((await confirm(token)).json<{ code: string }>().code).toBe('link_invalid');
+    expect((await listOf(owner, '/api/me/bystander-requests')).items).toEqual([]);
+    // The next filing sweeps it away, with the address it held.
+    await file(post.id, request('next@example.org'));
+    const left = await t.database.db.query('SELECT 1 FROM bystander_requests WHERE email = $1', [
+      'someone-else@example.org',
+    ]);
+    expect(left.rows).toEqual([]);
   });
 });
 
@@ -262,7 +306,7 @@ describe('moderators see a request the owner left unanswered for 7 days', () => 
   it('not before: then they can decline or remove, never "blurred", and the log names the moderator', async () => {
     const owner = await makeUser(t);
     const post = await videoPost(owner);
-    await file(post.id, request('overdue@example.org', { kind: 'remove' }));
+    await fileConfirmed(post.id, request('overdue@example.org', { kind: 'remove' }));
     const [item] = (await listOf(owner, '/api/me/bystander-requests')).items;
     const overdue = () => listOf(moderator, '/api/moderation/bystander-requests');
 
@@ -290,7 +334,9 @@ describe('moderators see a request the owner left unanswered for 7 days', () => 
     });
     expect(removed.statusCode, removed.body).toBe(200);
     expect((await overdue()).items.map((r) => r.id)).not.toContain(item!.id);
-    const mail = await smtp.waitFor((m) => m.to.includes('overdue@example.org'));
+    const mail = await smtp.waitFor(
+      (m) => m.to.includes('overdue@example.org') && /answered/.test(m.subject),
+    );
     expect(mail.text).toContain('A moderator answered');
 
     const [event] = (await eventsAfter(t, before)).filter((e) => e.type === 'bystander.answered');

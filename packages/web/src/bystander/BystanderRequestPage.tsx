@@ -19,7 +19,7 @@ export function BystanderRequestPage({ postId }: { postId: string }) {
   const [email, setEmail] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [sent, setSent] = useState<number | null>(null);
+  const [sent, setSent] = useState<{ confirmWithinHours: number; answerWithinDays: number } | null>(null);
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -27,7 +27,7 @@ export function BystanderRequestPage({ postId }: { postId: string }) {
     setError(null);
     try {
       const body = { kind, startSeconds: Number(start), endSeconds: Number(end), description, email };
-      setSent((await bystander.file(postId, body)).answerWithinDays);
+      setSent(await bystander.file(postId, body));
     } catch (err) {
       setError(toApiError(err));
     } finally {
@@ -38,10 +38,11 @@ export function BystanderRequestPage({ postId }: { postId: string }) {
   if (sent !== null)
     return (
       <div className="narrow card" role="status">
-        <h1>Request sent</h1>
+        <h1>Check your email</h1>
         <p>
-          The person who posted the video has it now. The answer comes to {email} by email. If they do not
-          answer within {sent} days, our moderators look at it.
+          We sent a link to {email}. Open it within {sent.confirmWithinHours} hours to send your request to
+          the person who posted the video; their answer comes to the same address. If they do not answer
+          within {sent.answerWithinDays} days, our moderators look at it.
         </p>
         <p className="muted">
           Your address is never shown to them, and it is deleted once the answer is sent.

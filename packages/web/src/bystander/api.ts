@@ -21,11 +21,15 @@ export const bystander = {
   mine: async (): Promise<BystanderRequest[]> => (await call(api.GET('/api/me/bystander-requests'))).items,
   answer: (id: string, body: AnswerBody): Promise<BystanderRequest> =>
     call(api.POST('/api/me/bystander-requests/{id}/answer', { params: { path: { id } }, body })),
+  confirm: (token: string) => call(api.POST('/api/bystander-requests/confirm', { body: { token } })),
   overdue: async (): Promise<BystanderRequest[]> =>
     (await call(api.GET('/api/moderation/bystander-requests'))).items,
   answerOverdue: (id: string, body: AnswerBody): Promise<BystanderRequest> =>
     call(api.POST('/api/moderation/bystander-requests/{id}/answer', { params: { path: { id } }, body })),
 };
+
+/** Where the mailed confirmation link opens (the server writes the same path). */
+export const CONFIRM_PATH = '/bystander/confirm';
 
 /** The path of a post's bystander form: an open page, no account needed. */
 export const askPath = (postId: string): string => `/posts/${postId}/ask`;

@@ -1,5 +1,6 @@
-import { askPostIdOf } from '../bystander/api';
+import { askPostIdOf, CONFIRM_PATH } from '../bystander/api';
 import { BystanderRequestPage } from '../bystander/BystanderRequestPage';
+import { ConfirmBystanderPage } from '../bystander/ConfirmBystanderPage';
 import { Logo } from '../components/Logo';
 import { Link } from '../router';
 import { AnnualReportPage } from '../dashboard/AnnualReportPage';
@@ -31,6 +32,7 @@ const reportOf = (path: string): { agencyId: number; year: string } | undefined 
 
 export const isOpenPath = (path: string): boolean =>
   OPEN_PATHS.has(path) ||
+  path === CONFIRM_PATH ||
   askPostIdOf(path) !== undefined ||
   requestIdOf(path) !== undefined ||
   agencyIdOf(path) !== undefined ||
@@ -40,6 +42,7 @@ export const isOpenPath = (path: string): boolean =>
 export function OpenPage({ path }: { path: string }) {
   const askPostId = askPostIdOf(path);
   if (askPostId) return <BystanderRequestPage key={askPostId} postId={askPostId} />;
+  if (path === CONFIRM_PATH) return <ConfirmBystanderPage />;
   const requestId = requestIdOf(path);
   if (requestId) return <RequestPage key={requestId} requestId={requestId} />;
   const report = reportOf(path);

@@ -13,6 +13,7 @@ export interface BystanderRow {
   end_ms: number;
   description: string;
   created_at: Date;
+  confirmed_at: Date | null;
   outcome: BystanderOutcome | null;
   reason: string | null;
   answered_at: Date | null;
@@ -26,7 +27,7 @@ export interface BystanderListRow extends BystanderRow {
 
 /** Every column but `email`: the requester's address is read only when the answer is mailed. */
 const COLUMNS = `b.id, b.public_id, b.post_id, b.owner_id, b.kind, b.start_ms, b.end_ms, b.description,
-  b.created_at, b.outcome, b.reason, b.answered_at, b.answered_by, p.public_id AS post_public_id`;
+  b.created_at, b.confirmed_at, b.outcome, b.reason, b.answered_at, b.answered_by, p.public_id AS post_public_id`;
 
 /** A visible post with ready video, and its longest video's length: the only posts a bystander can ask about. */
 export async function findVideoPost(
@@ -54,15 +55,41 @@ export async function insertRequest(
     endMs: number;
     description: string;
     email: string;
+    tokenHash: string;
     now: Date;
   },
 ): Promise<number> {
   const res = await db.query<{ id: number }>(
-    `INSERT INTO bystander_requests (public_id, post_id, owner_id, kind, start_ms, end_ms, description, email, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [r.publicId, r.postId, r.ownerId, r.kind, r.startMs, r.endMs, r.description, r.email, r.now],
+    `INSERT INTO bystander_requests
+       (public_id, post_id, owner_id, kind, start_ms, end_ms, description, email, confirm_token_hash, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [r.publicId, r.postId, r.ownerId, r.kind, r.startMs, r.endMs, r.description, r.email, r.tokenHash, r.now],
   );
   return res.rows[0]!.id;
+}
+
+/** Confirms the request whose link holds this token, once, if it was filed after `filedAfter`. */
+export async function confirmRequest(
+  db: Queryable,
+  tokenHash: string,
+  filedAfter: Date,
+  now: Date,
+): Promise<number | undefined> {
+  const res = await db.query<{ id: number }>(
+    `UPDATE bystander_requests SET confirmed_at = $3, confirm_token_hash = NULL
+      WHERE confirm_token_hash = $1 AND confirmed_at IS NULL AND created_at > $2 RETURNING id`,
+    [tokenHash, filedAfter, now],
+  );
+  return res.rows[0]?.id;
+}
+
+/** Deletes requests never confirmed, filed at or before `filedBefore`, and the addresses they hold. */
+export async function deleteUnconfirmed(db: Queryable, filedBefore: Date): Promise<number> {
+  const res = await db.query(
+    'DELETE FROM bystander_requests WHERE confirmed_at IS NULL AND created_at <= $1',
+    [filedBefore],
+  );
+  return res.rowCount;
 }
 
 /** The owner's requests: unanswered first, then the newest. */
@@ -73,13 +100,13 @@ export async function requestsOfOwner(
 ): Promise<BystanderListRow[]> {
   const res = await db.query<BystanderListRow>(
     `SELECT ${COLUMNS} FROM bystander_requests b JOIN posts p ON p.id = b.post_id
-      WHERE b.owner_id = $1 ORDER BY (b.outcome IS NOT NULL), b.created_at DESC LIMIT $2`,
+      WHERE b.owner_id = $1 AND b.confirmed_at IS NOT NULL ORDER BY (b.outcome IS NOT NULL), b.created_at DESC LIMIT $2`,
     [ownerId, limit],
   );
   return res.rows;
 }
 
-/** Unanswered requests filed at or before `overdueSince`: what moderators see (checked at query time). */
+/** Unanswered requests confirmed at or before `overdueSince`: what moderators see (checked at query time). */
 export async function overdueRequests(
   db: Queryable,
   overdueSince: Date,
@@ -87,7 +114,7 @@ export async function overdueRequests(
 ): Promise<BystanderListRow[]> {
   const res = await db.query<BystanderListRow>(
     `SELECT ${COLUMNS} FROM bystander_requests b JOIN posts p ON p.id = b.post_id
-      WHERE b.outcome IS NULL AND b.created_at <= $1 ORDER BY b.created_at LIMIT $2`,
+      WHERE b.outcome IS NULL AND b.confirmed_at <= $1 ORDER BY b.confirmed_at LIMIT $2`,
     [overdueSince, limit],
   );
   return res.rows;
@@ -97,7 +124,7 @@ export async function overdueRequests(
 export async function lockRequest(tx: Queryable, publicId: string): Promise<BystanderListRow | undefined> {
   const res = await tx.query<BystanderListRow>(
     `SELECT ${COLUMNS} FROM bystander_requests b JOIN posts p ON p.id = b.post_id
-      WHERE b.public_id = $1 FOR UPDATE OF b`,
+      WHERE b.public_id = $1 AND b.confirmed_at IS NOT NULL FOR UPDATE OF b`,
     [publicId],
   );
   return res.rows[0];

@@ -7,6 +7,8 @@ import {
   BystanderIdParams,
   BystanderList,
   BystanderRequestSchema,
+  ConfirmBystanderBody,
+  ConfirmedSchema,
   FileBystanderBody,
   FiledSchema,
   PostParams,
@@ -30,6 +32,22 @@ export function bystanderRoutes(app: App, { bystander }: Services, config: Confi
       },
     },
     async (request, reply) => reply.status(202).send(await bystander.file(request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/bystander-requests/confirm',
+    {
+      config: { rateLimit: { max: config.authRateLimit, timeWindow: '1 minute' } },
+      schema: {
+        operationId: 'confirmBystanderRequest',
+        tags: ['feed'],
+        summary:
+          'Confirm a bystander request with the token of the mailed link; only then does it reach the owner',
+        body: ConfirmBystanderBody,
+        response: responses(200, ConfirmedSchema, 400, 429),
+      },
+    },
+    (request) => bystander.confirm(request.body.token),
   );
 
   app.get(

@@ -43,6 +43,9 @@ export const FileBystanderBody = Obj({
 
 export const FiledSchema = Obj({
   received: Type.Literal(true),
+  confirmWithinHours: Type.Integer({
+    description: 'A link was mailed to the address given; the request reaches the owner once it is opened',
+  }),
   answerWithinDays: Type.Integer({
     description: 'After this many days without an answer from the owner, moderators see the request',
   }),
@@ -93,3 +96,12 @@ export const BystanderRequestSchema = Obj(
 );
 
 export const BystanderList = Obj({ items: Type.Array(BystanderRequestSchema) });
+
+export const ConfirmBystanderBody = Obj({
+  token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The token from the mailed link' }),
+});
+
+export const ConfirmedSchema = Obj({
+  confirmed: Type.Literal(true),
+  answerWithinDays: Type.Integer(),
+});

@@ -1,16 +1,21 @@
 import type { Deps } from '../../deps.js';
 import { AppError, forbidden, invalid, notFound } from '../../errors.js';
 import { authorize, type Viewer } from '../../policies.js';
+import { hashToken, randomToken } from '../auth/auth.service.js';
 import { insertEvent } from '../events/events.repository.js';
 import type { MailService } from '../mail/mail.service.js';
 import { opaqueId } from '../requests/requests.ids.js';
-import { answerMail } from './bystander.mails.js';
+import { answerMail, confirmMail } from './bystander.mails.js';
 import * as repo from './bystander.repository.js';
 
 /** Days an owner has to answer before moderators see the request. */
 export const OWNER_ANSWER_DAYS = 7;
 const DAY_MS = 86_400_000;
 const LIST_LIMIT = 200;
+/** How long the mailed confirmation link works; unconfirmed requests (and their addresses) go after this. */
+export const CONFIRM_HOURS = 24;
+/** Where the web app confirms a request from the mailed link. */
+export const CONFIRM_PATH = '/bystander/confirm';
 
 function present(r: repo.BystanderListRow) {
   return {
@@ -21,7 +26,9 @@ function present(r: repo.BystanderListRow) {
     endSeconds: r.end_ms / 1000,
     description: r.description,
     filedAt: r.created_at.toISOString(),
-    moderatorsSeeFrom: new Date(r.created_at.getTime() + OWNER_ANSWER_DAYS * DAY_MS).toISOString(),
+    moderatorsSeeFrom: new Date(
+      (r.confirmed_at ?? r.created_at).getTime() + OWNER_ANSWER_DAYS * DAY_MS,
+    ).toISOString(),
     answer:
       r.outcome && r.answered_at && r.answered_by
         ? {
@@ -36,7 +43,8 @@ function present(r: repo.BystanderListRow) {
 
 /**
  * Bystander requests (issue 11, G6): anyone shown in a public video post asks, without an account, to be
- * blurred or removed. The request reaches the post's owner; after {@link OWNER_ANSWER_DAYS} days unanswered,
+ * blurred or removed. The request reaches the post's owner once the requester opens the link mailed to the
+ * address they gave (so nobody files in another person's name, and junk does not reach owners); after {@link OWNER_ANSWER_DAYS} days unanswered,
  * moderators see it too (a query-time check, no timer). The requester's email is write-only: no API shape
  * holds it, it is read once to mail the answer and deleted in the same statement that records the answer.
  * Each answer is published to the log as an outcome count, naming no requester, post or owner.
@@ -71,6 +79,9 @@ export class BystanderService {
     if (input.endSeconds > lengthS)
       throw invalid('/body/endSeconds', `must be within the video (it is ${lengthS} s long)`);
     const now = this.deps.clock.now();
+    const token = randomToken();
+    const email = input.email.trim();
+    await repo.deleteUnconfirmed(this.deps.db, new Date(now.getTime() - CONFIRM_HOURS * 3_600_000));
     await this.deps.db.transaction(async (tx) => {
       const id = await repo.insertRequest(tx, {
         publicId: opaqueId('by'),
@@ -80,7 +91,8 @@ export class BystanderService {
         startMs: Math.round(input.startSeconds * 1000),
         endMs: Math.round(input.endSeconds * 1000),
         description,
-        email: input.email.trim(),
+        email,
+        tokenHash: hashToken(token),
         now,
       });
       await insertEvent(tx, {
@@ -90,7 +102,22 @@ export class BystanderService {
         subjectId: id,
       });
     });
-    return { received: true as const, answerWithinDays: OWNER_ANSWER_DAYS };
+    const link = `${this.deps.config.publicUrl}${CONFIRM_PATH}#token=${token}`;
+    this.mail.sendLater(confirmMail(email, link, CONFIRM_HOURS), 'bystander confirmation');
+    return {
+      received: true as const,
+      confirmWithinHours: CONFIRM_HOURS,
+      answerWithinDays: OWNER_ANSWER_DAYS,
+    };
+  }
+
+  /** The requester opened the mailed link: the request now reaches the owner. Works once, within a day. */
+  async confirm(token: string) {
+    const now = this.deps.clock.now();
+    const filedAfter = new Date(now.getTime() - CONFIRM_HOURS * 3_600_000);
+    const id = await repo.confirmRequest(this.deps.db, hashToken(token), filedAfter, now);
+    if (id === undefined) throw new AppError('link_invalid');
+    return { confirmed: true as const, answerWithinDays: OWNER_ANSWER_DAYS };
   }
 
   /** The viewer's requests on their own posts, unanswered first. */
@@ -146,7 +173,7 @@ export class BystanderService {
       if (by === 'owner' && found.owner_id !== v.id) throw notFound('bystander request');
       if (by === 'moderator') {
         if (found.owner_id === v.id) throw forbidden('answer a request about your own post as its owner');
-        if (now.getTime() - found.created_at.getTime() < OWNER_ANSWER_DAYS * DAY_MS)
+        if (now.getTime() - found.confirmed_at!.getTime() < OWNER_ANSWER_DAYS * DAY_MS)
           throw forbidden(`moderators answer only after the owner has had ${OWNER_ANSWER_DAYS} days`);
       }
       if (found.outcome) throw new AppError('conflict', 'this request has already been answered');

@@ -1,8 +1,10 @@
 /**
  * Bystander requests (issue 11): someone shown in a public video post asks its owner, without an account, to
- * blur or remove them. The requester's email is kept only until the answer is mailed (then set to NULL), and
- * is never shown to the owner, a moderator or the public. Moderators see a request once it has gone
- * unanswered for 7 days — a query-time check on `created_at`, no timer.
+ * blur or remove them. The request reaches the owner only once the requester opens the link mailed to them
+ * (`confirm_token_hash`, SHA-256 of the token; unconfirmed requests are deleted after a day). The email is
+ * kept only until the answer is mailed (then set to NULL), and is never shown to the owner, a moderator or
+ * the public. Moderators see a request once it has gone unanswered for 7 days after confirmation — a
+ * query-time check on `confirmed_at`, no timer.
  */
 export default /* sql */ `
 CREATE TABLE bystander_requests (
@@ -16,6 +18,8 @@ CREATE TABLE bystander_requests (
   description  text NOT NULL,
   email        text,
   created_at   timestamptz NOT NULL DEFAULT now(),
+  confirm_token_hash text UNIQUE,
+  confirmed_at timestamptz,
   outcome      text CHECK (outcome IN ('blurred', 'removed', 'declined')),
   reason       text,
   answered_at  timestamptz,
@@ -23,5 +27,6 @@ CREATE TABLE bystander_requests (
   CHECK ((outcome IS NULL) = (answered_at IS NULL))
 );
 CREATE INDEX bystander_requests_owner_idx ON bystander_requests (owner_id, created_at DESC);
-CREATE INDEX bystander_requests_open_idx ON bystander_requests (created_at) WHERE outcome IS NULL;
+CREATE INDEX bystander_requests_open_idx ON bystander_requests (confirmed_at) WHERE outcome IS NULL;
+CREATE INDEX bystander_requests_unconfirmed_idx ON bystander_requests (created_at) WHERE confirmed_at IS NULL;
 `;
