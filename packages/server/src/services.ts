@@ -135,7 +135,7 @@ export function createServices(deps: Deps): Services {
     live,
     transparency,
     transparencyPublic: new TransparencyPublicService(deps, transparency),
-    dashboard: new DashboardService(deps),
+    dashboard: new DashboardService(deps, agencies),
     agencies,
     requestPolicies: new RequestPoliciesService(deps),
   };

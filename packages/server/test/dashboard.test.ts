@@ -197,6 +197,19 @@ beforeAll(async () => {
   const [first] = (await q<{ id: string }>('SELECT id FROM disclosures ORDER BY created_at LIMIT 1')).rows;
   const got = await officerA.raw('GET', `/api/disclosures/${first!.id}/ciphertext`);
   expect(got.statusCode, got.body).toBe(200);
+  // What people write into agency A's annual report: logged annotations the report and the CLI both show.
+  const year = new Date().toISOString().slice(0, 4);
+  for (const [who, section, text] of [
+    [officerA, 'cost', 'About 40 hours of staff time'],
+    [world.admin, 'breaches', 'No unauthorised access found'],
+    [officerA, 'cost', 'Corrected: about 55 hours of staff time'],
+  ] as const) {
+    const res = await who.raw('POST', `/api/dashboard/agencies/${agencyA}/report/${year}/annotations`, {
+      section,
+      text,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+  }
   await log.sequenceNow();
   const res = await q<{ m: string }>(
     `SELECT DISTINCT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS m FROM events ORDER BY m`,
@@ -455,6 +468,7 @@ describe('transparency dashboard', () => {
         id: string;
         text: string[];
         rows: { figure: string; breakdown: string; value: number }[];
+        annotations: { text: string; author: string; time: string }[];
       }[];
       checkpoint: { size: number; rootHash: string };
       recompute: string;
@@ -472,6 +486,22 @@ describe('transparency dashboard', () => {
       figure(yearView, 'requests.refused').breakdowns.rule!.area_too_large,
     );
     expect(row('policy', 'policies.in_force')).toBe(1);
+    // Where: the year's requests per H3 res-8 cell; every request covers at least one cell.
+    const where = api.sections.find((x) => x.id === 'where')!.rows;
+    expect(where.length).toBeGreaterThan(0);
+    expect(
+      where.every((r) => r.figure === 'requests.published' && /^cell=88[0-9a-f]{13}$/.test(r.breakdown)),
+    ).toBe(true);
+    expect(Math.max(...where.map((r) => r.value))).toBe(row('use', 'requests.published'));
+    // What people wrote, latest first, with their role.
+    const cost = api.sections.find((x) => x.id === 'cost')!.annotations;
+    expect(cost.map((n) => [n.text, n.author])).toEqual([
+      ['Corrected: about 55 hours of staff time', 'agency'],
+      ['About 40 hours of staff time', 'agency'],
+    ]);
+    expect(api.sections.find((x) => x.id === 'breaches')!.annotations).toMatchObject([
+      { text: 'No unauthorised access found', author: 'admin' },
+    ]);
     expect(api.sections.find((x) => x.id === 'sharing')!.text[0]).toMatch(
       /^None: Porchlight forbids re-sharing/,
     );
@@ -527,6 +557,8 @@ describe('transparency dashboard', () => {
     expect(text).toMatch(new RegExp(`Footage requests published\\s+${row('use', 'requests.published')}\\b`));
     expect(text).toMatch(new RegExp(`Requests refused by policy\\s+${row('audit', 'requests.refused')}\\b`));
     expect(text).toContain(`checkpoint ${api.checkpoint.size}`);
+    expect(text).toContain('Corrected: about 55 hours of staff time');
+    expect(text).toMatch(/Latest entry, by the agency, logged \d{4}-/);
   }, 180_000);
 
   it('answers a bad report address with a problem, and an unknown agency with 404, in the API and the CLI', async () => {

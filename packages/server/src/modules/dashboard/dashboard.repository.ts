@@ -181,15 +181,34 @@ export async function scopeName(q: Queryable, scope: DashboardScope): Promise<st
 }
 
 /**
- * The log's agency status and policy entries up to a checkpoint, decoded: what an annual report says of an
- * agency and its jurisdiction's policies, read from the entries themselves, as `porchlight report` does.
+ * The log's entries up to a checkpoint that an agency's annual report reads, decoded: every agency status and
+ * policy entry (its name, jurisdiction and policies), and the agency's report annotations for the year and
+ * requests published in it (their cells), read from the entries themselves, as `porchlight report` does.
  */
-export async function agencyAndPolicyEntries(q: Queryable, size: number): Promise<Entry[]> {
+export async function reportEntries(
+  q: Queryable,
+  size: number,
+  agency: number,
+  year: string,
+): Promise<Entry[]> {
   const res = await q.query<{ data: Uint8Array }>(
     `SELECT data FROM log_entries
-      WHERE type IN ('agency.verified', 'agency.suspended', 'agency.reinstated', 'policy.changed') AND index < $1
+      WHERE index < $1
+        AND (type IN ('agency.verified', 'agency.suspended', 'agency.reinstated', 'policy.changed')
+             OR (type = 'report.annotated'
+                 AND convert_from(data, 'UTF8')::jsonb -> 'data' ->> 'agency' = $2
+                 AND convert_from(data, 'UTF8')::jsonb -> 'data' ->> 'year' = $3)
+             OR (type = 'request.published'
+                 AND time >= $4::timestamptz AND time < $5::timestamptz
+                 AND convert_from(data, 'UTF8')::jsonb -> 'data' ->> 'agency' = $2))
       ORDER BY index`,
-    [size],
+    [size, String(agency), year, `${year}-01-01T00:00:00Z`, `${Number(year) + 1}-01-01T00:00:00Z`],
   );
   return res.rows.map((r) => decodeEntry(new Uint8Array(r.data)));
+}
+
+/** Whether an agency is registered. */
+export async function agencyExists(q: Queryable, id: number): Promise<boolean> {
+  const res = await q.query('SELECT 1 FROM agencies WHERE id = $1', [id]);
+  return res.rows.length > 0;
 }

@@ -3,6 +3,8 @@ import { responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
 import {
+  AnnotationBody,
+  AnnotationSchema,
   AnnualReportSchema,
   DashboardQuery,
   DashboardSchema,
@@ -81,6 +83,26 @@ export function dashboardRoutes(app: App, { dashboard }: Services): void {
           .send(csv);
       }
       return (await dashboard.annualReport(id, year)).body;
+    },
+  );
+
+  app.post(
+    '/api/dashboard/agencies/:id/report/:year/annotations',
+    {
+      schema: {
+        operationId: 'annotateAnnualReport',
+        tags: ['transparency'],
+        summary:
+          'Write into an agency’s annual report, logged as a report annotation with the author’s role: ' +
+          'breaches by admins; effectiveness, cost and requested policy changes by the agency’s members',
+        params: ReportParams,
+        body: AnnotationBody,
+        response: responses(201, AnnotationSchema, 401, 403, 404),
+      },
+    },
+    async (request, reply) => {
+      const { id, year } = request.params;
+      return reply.status(201).send(await dashboard.annotate(request.viewer, id, year, request.body));
     },
   );
 }

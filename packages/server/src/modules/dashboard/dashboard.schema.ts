@@ -1,4 +1,4 @@
-import { DASHBOARD_FIGURE_IDS } from '@porchlight/tlog';
+import { DASHBOARD_FIGURE_IDS, REPORT_ANNOTATION_SECTIONS } from '@porchlight/tlog';
 import { Type } from 'typebox';
 import { Literals, Obj } from '../../http/schema.js';
 
@@ -104,6 +104,32 @@ const ReportRowSchema = Obj({
   value: Type.Integer({ minimum: 0 }),
 });
 
+const ReportAnnotationSchema = Obj({
+  section: Literals(REPORT_ANNOTATION_SECTIONS),
+  text: Type.String(),
+  author: Literals(['admin', 'agency'], { description: 'The role that wrote it; never the person' }),
+  time: Type.String({ description: 'When it was logged (the report.annotated entry’s time)' }),
+});
+
+export const AnnotationBody = Obj({
+  section: Literals(REPORT_ANNOTATION_SECTIONS, {
+    description:
+      'breaches (admins); effectiveness, cost, policy_changes (members of the agency, while it is active)',
+  }),
+  text: Type.String({ minLength: 1, maxLength: 2000, description: 'What the report should say' }),
+});
+
+export const AnnotationSchema = Obj(
+  {
+    agencyId: Type.Integer(),
+    year: Type.String(),
+    section: Literals(REPORT_ANNOTATION_SECTIONS),
+    text: Type.String(),
+    author: Literals(['admin', 'agency']),
+  },
+  { description: 'The annotation as it will be logged; the report shows it once a checkpoint covers it' },
+);
+
 export const AnnualReportSchema = Obj(
   {
     agency: Obj({ id: Type.Integer(), name: Type.String(), jurisdiction: Type.String() }),
@@ -114,6 +140,9 @@ export const AnnualReportSchema = Obj(
         title: Type.String(),
         text: Type.Array(Type.String()),
         rows: Type.Array(ReportRowSchema),
+        annotations: Type.Array(ReportAnnotationSchema, {
+          description: 'What people entered into this section (logged report annotations), latest first',
+        }),
       }),
     ),
     checkpoint: Obj({

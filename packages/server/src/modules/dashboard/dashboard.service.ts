@@ -1,4 +1,5 @@
 import {
+  ANNOTATED_SECTIONS,
   annualReport,
   annualReportCsv,
   DashboardTotals,
@@ -8,9 +9,13 @@ import {
   NOT_AVAILABLE,
   REPORT_YEAR,
   type DashboardScope,
+  type ReportAnnotationSection,
 } from '@porchlight/tlog';
 import type { Deps } from '../../deps.js';
-import { invalid, notFound } from '../../errors.js';
+import { AppError, invalid, notFound } from '../../errors.js';
+import { authorize, type Viewer } from '../../policies.js';
+import type { AgenciesService } from '../agencies/agencies.service.js';
+import { insertEvent } from '../events/events.repository.js';
 import { dashboardCsv, entriesLink } from './dashboard.presenter.js';
 import * as repo from './dashboard.repository.js';
 
@@ -46,7 +51,10 @@ function parseScope(query: DashboardQueryInput): DashboardScope {
  * verified log. Public, no account: every figure is already public in the log.
  */
 export class DashboardService {
-  constructor(private readonly deps: Deps) {}
+  constructor(
+    private readonly deps: Deps,
+    private readonly agencies: AgenciesService,
+  ) {}
 
   async view(query: DashboardQueryInput) {
     const scope = parseScope(query);
@@ -97,7 +105,7 @@ export class DashboardService {
     for (let attempt = 0; ; attempt++) {
       const agencyRead = await repo.countersAtCheckpoint(db, { kind: 'agency', id: agencyId }, range);
       const instanceRead = await repo.countersAtCheckpoint(db, { kind: 'instance' }, range);
-      const entries = await repo.agencyAndPolicyEntries(db, agencyRead.size);
+      const entries = await repo.reportEntries(db, agencyRead.size, agencyId, year);
       if (instanceRead.size !== agencyRead.size && attempt < 5) continue;
       const totals = new DashboardTotals();
       for (const e of entries) totals.add(e);
@@ -109,6 +117,8 @@ export class DashboardService {
         agencyView: dashboardView(agencyRead.counters, { kind: 'agency', id: agencyId }, range),
         instanceView: dashboardView(instanceRead.counters, { kind: 'instance' }, range),
         policyVersions: totals.policyVersions(agency.jurisdiction),
+        annotations: totals.annotations(agencyId, year),
+        cells: totals.requestCells(agencyId, year),
       });
       const logUrl = `${this.deps.config.publicUrl}/log`;
       return {
@@ -117,7 +127,12 @@ export class DashboardService {
         body: {
           agency: report.agency,
           year: report.year,
-          sections: report.sections.map((x) => ({ ...x, text: [...x.text], rows: [...x.rows] })),
+          sections: report.sections.map((x) => ({
+            ...x,
+            text: [...x.text],
+            rows: [...x.rows],
+            annotations: [...x.annotations],
+          })),
           checkpoint: {
             size: agencyRead.size,
             rootHash: agencyRead.root ? Buffer.from(agencyRead.root).toString('base64') : null,
@@ -127,6 +142,47 @@ export class DashboardService {
         },
       };
     }
+  }
+
+  /**
+   * Writes into an agency's annual report, logged as a `report.annotated` entry with the author's role (never
+   * the account): breaches or unauthorised access by an admin; effectiveness, cost and requested policy changes
+   * by a member of that agency while it is active. The report shows it once a checkpoint covers it.
+   */
+  async annotate(
+    viewer: Viewer | null,
+    agencyId: number,
+    year: string,
+    input: { section: ReportAnnotationSection; text: string },
+  ) {
+    const by = ANNOTATED_SECTIONS.find((x) => x.id === input.section)?.by;
+    if (by === undefined) throw invalid('/body/section', 'is not a section people write into');
+    let actor: Viewer;
+    if (by === 'admin') {
+      // Breaches are the operator's to declare: only an admin, for any registered agency.
+      actor = authorize(viewer, 'agency.manage');
+      if (!(await repo.agencyExists(this.deps.db, agencyId))) throw notFound('agency');
+    } else {
+      const member = await this.agencies.requireActiveAgency(viewer);
+      if (member.agency.id !== agencyId)
+        throw new AppError('forbidden', 'you may write only into your own agency’s report');
+      actor = member.viewer;
+    }
+    if (!REPORT_YEAR.test(year)) throw invalid('/params/year', 'must be a year YYYY');
+    const now = this.deps.clock.now();
+    if (Number(year) > now.getUTCFullYear()) throw invalid('/params/year', 'must not be a future year');
+    const text = input.text.trim();
+    // The log entry bounds text in UTF-16 code units; the schema counts characters.
+    if (text.length === 0 || text.length > 2000)
+      throw invalid('/body/text', 'must be 1–2000 characters, not only spaces');
+    await insertEvent(this.deps.db, {
+      type: 'report.annotated',
+      actorId: actor.id,
+      subjectType: 'agency',
+      subjectId: agencyId,
+      data: { agency: agencyId, year, section: input.section, text, author: by },
+    });
+    return { agencyId, year, section: input.section, text, author: by };
   }
 
   async annualReportCsv(agencyId: number, year: string): Promise<string> {

@@ -134,6 +134,8 @@ export interface EventData {
   /** Bystander requests (issue 11): filing is private; an answer is published without requester, post or owner. */
   'bystander.requested': NoData;
   'bystander.answered': Logged<'bystander.answered', 'moderator'>;
+  /** Text written into an agency's annual report (all published); the author's account stays in the outbox. */
+  'report.annotated': Logged<'report.annotated'>;
 }
 
 export type EventType = keyof EventData;

@@ -42,6 +42,7 @@ export const LOGGED_EVENT_TYPES = [
   'request.justified',
   'request.justification_missed',
   'bystander.answered',
+  'report.annotated',
 ] as const satisfies readonly EventType[];
 
 /** An outbox event type the log publishes. */
@@ -287,6 +288,15 @@ export function entryForEvent(e: OutboxEvent<LoggedEventType>): Entry {
           ...(e.data.answeredBy === 'moderator' ? { moderator: actor(e) } : {}),
         },
       };
+    // The author by role only: the report speaks for the office, never for a named person.
+    case 'report.annotated': {
+      const d = e.data;
+      return {
+        ...base,
+        type: e.type,
+        data: { agency: d.agency, year: d.year, section: d.section, text: d.text, author: d.author },
+      };
+    }
   }
 }
 
