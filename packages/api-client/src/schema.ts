@@ -1116,6 +1116,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/agencies/{id}/report/{year}/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write into an agency’s annual report, logged as a report annotation with the author’s role: breaches by admins; effectiveness, cost and requested policy changes by the agency’s members */
+        post: operations["annotateAnnualReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agencies": {
         parameters: {
             query?: never;
@@ -7920,7 +7937,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A log entry type (porchlight.org/log-entry/v1) */
-                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "moderation.dismissed" | "account.suspended" | "account.suspension_lifted" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed" | "legal.demand_received" | "legal.demand_answered" | "legal.notice_delayed" | "legal.notice_sent" | "agency.key_added" | "agency.key_removed" | "disclosure.created" | "disclosure.accessed" | "disclosure.revoked" | "disclosure.held" | "disclosure.expired" | "request.refused" | "request.published" | "request.closed" | "request.expired" | "request.justified" | "request.justification_missed" | "bystander.answered";
+                type?: "instance.created" | "log.key_rotated" | "moderation.hidden" | "moderation.restored" | "moderation.dismissed" | "account.suspended" | "account.suspension_lifted" | "appeal.filed" | "appeal.decided" | "role.changed" | "agency.verified" | "agency.suspended" | "agency.reinstated" | "agency.member_added" | "agency.member_removed" | "policy.changed" | "legal.demand_received" | "legal.demand_answered" | "legal.notice_delayed" | "legal.notice_sent" | "agency.key_added" | "agency.key_removed" | "disclosure.created" | "disclosure.accessed" | "disclosure.revoked" | "disclosure.held" | "disclosure.expired" | "request.refused" | "request.published" | "request.closed" | "request.expired" | "request.justified" | "request.justification_missed" | "bystander.answered" | "report.annotated";
                 /** @description Text to find anywhere in the entry JSON */
                 q?: string;
                 /** @description Entries at or after this time */
@@ -8120,6 +8137,15 @@ export interface operations {
                                 label: string;
                                 value: number;
                             }[];
+                            /** @description What people entered into this section (logged report annotations), latest first */
+                            annotations: {
+                                section: "breaches" | "effectiveness" | "cost" | "policy_changes";
+                                text: string;
+                                /** @description The role that wrote it; never the person */
+                                author: "admin" | "agency";
+                                /** @description When it was logged (the report.annotated entry’s time) */
+                                time: string;
+                            }[];
                         }[];
                         checkpoint: {
                             /** @description The report counts exactly the entries of this checkpoint */
@@ -8135,6 +8161,82 @@ export interface operations {
             };
             /** @description RFC 9457 problem details */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    annotateAnnualReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agency’s id */
+                id: number;
+                /** @description Calendar year (UTC), YYYY */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description breaches (admins); effectiveness, cost, policy_changes (members of the agency, while it is active) */
+                    section: "breaches" | "effectiveness" | "cost" | "policy_changes";
+                    /** @description What the report should say */
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The annotation as it will be logged; the report shows it once a checkpoint covers it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyId: number;
+                        year: string;
+                        section: "breaches" | "effectiveness" | "cost" | "policy_changes";
+                        text: string;
+                        author: "admin" | "agency";
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
