@@ -95,7 +95,9 @@ interface Row {
 
 async function scenario(url: string, residents: Resident[], processes: number): Promise<Row> {
   const apis: ApiProcess[] = [];
-  for (let i = 0; i < processes; i++) apis.push(await startApi(url, BASE_PORT + i));
+  // SSE_BENCH_ROOT=<checkout of another commit>: run that commit's server, for a before/after comparison.
+  const root = process.env.SSE_BENCH_ROOT;
+  for (let i = 0; i < processes; i++) apis.push(await startApi(url, BASE_PORT + i, {}, root));
   const load = startLoad();
   try {
     // Warm each process (JIT, pools) before the baseline memory reading.

@@ -12,23 +12,51 @@ export async function insertSession(
   );
 }
 
+export type FoundSession = { csrf_token: string; second_factor: boolean; has_factor: boolean; user: UserRow };
+
+const SESSION_SELECT = `SELECT s.token_hash, u.*, s.csrf_token, s.second_factor,
+            EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
+              OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id) AS has_factor
+     FROM sessions s JOIN users u ON u.id = s.user_id`;
+
+type SessionRow = UserRow & {
+  token_hash: string;
+  csrf_token: string;
+  second_factor: boolean;
+  has_factor: boolean;
+};
+
+function foundSession(row: SessionRow): FoundSession {
+  const { csrf_token, second_factor, has_factor, ...user } = row;
+  // The token hash keys a batch lookup; it is the session's, not part of the user.
+  delete (user as Partial<SessionRow>).token_hash;
+  return { csrf_token, second_factor, has_factor, user };
+}
+
 export async function findSession(
   db: Queryable,
   tokenHash: string,
   now: Date,
-): Promise<{ csrf_token: string; second_factor: boolean; has_factor: boolean; user: UserRow } | undefined> {
-  const res = await db.query<UserRow & { csrf_token: string; second_factor: boolean; has_factor: boolean }>(
-    `SELECT u.*, s.csrf_token, s.second_factor,
-            EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
-              OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id) AS has_factor
-     FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > $2`,
-    [tokenHash, now],
-  );
+): Promise<FoundSession | undefined> {
+  const res = await db.query<SessionRow>(`${SESSION_SELECT} WHERE s.token_hash = $1 AND s.expires_at > $2`, [
+    tokenHash,
+    now,
+  ]);
   const row = res.rows[0];
-  if (!row) return undefined;
-  const { csrf_token, second_factor, has_factor, ...user } = row;
-  return { csrf_token, second_factor, has_factor, user };
+  return row ? foundSession(row) : undefined;
+}
+
+/** Many sessions in one query (live streams re-check theirs together), by token hash; absent: ended. */
+export async function findSessions(
+  db: Queryable,
+  tokenHashes: string[],
+  now: Date,
+): Promise<Map<string, FoundSession>> {
+  const res = await db.query<SessionRow>(
+    `${SESSION_SELECT} WHERE s.token_hash = ANY($1::text[]) AND s.expires_at > $2`,
+    [tokenHashes, now],
+  );
+  return new Map(res.rows.map((r) => [r.token_hash, foundSession(r)]));
 }
 
 /** Deletes a session; returns its user, or undefined when there was no such session. */

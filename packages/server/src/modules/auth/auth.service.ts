@@ -26,6 +26,16 @@ export interface ResolvedSession {
   secondFactorRequired: boolean;
 }
 
+/** What a found session means for the request: the viewer, and whether a second factor must come first. */
+function resolved(found: sessions.FoundSession): ResolvedSession {
+  const u = found.user;
+  return {
+    viewer: { id: u.id, role: u.role, displayName: u.display_name, home: viewerHome(u) },
+    csrfToken: found.csrf_token,
+    secondFactorRequired: STAFF_ROLES.has(u.role) && !(found.second_factor && found.has_factor),
+  };
+}
+
 /** The outcome of a correct password: a session, or (a second factor being enrolled) the second step. */
 export type SignInResult =
   | { kind: 'session'; token: string; csrfToken: string; expiresAt: Date; user: ReturnType<typeof presentMe> }
@@ -135,18 +145,22 @@ export class AuthService {
   async resolve(token: string | undefined): Promise<ResolvedSession | undefined> {
     if (!token || token.length > 100) return undefined;
     const found = await sessions.findSession(this.deps.db, hashToken(token), this.deps.clock.now());
-    if (!found) return undefined;
-    const u = found.user;
-    return {
-      viewer: {
-        id: u.id,
-        role: u.role,
-        displayName: u.display_name,
-        home: viewerHome(u),
-      },
-      csrfToken: found.csrf_token,
-      secondFactorRequired: STAFF_ROLES.has(u.role) && !(found.second_factor && found.has_factor),
-    };
+    return found && resolved(found);
+  }
+
+  /**
+   * Looks up many session cookies in one query (every open live stream of a process re-checks its session at
+   * the same keep-alive tick). Tokens that are unknown, expired or malformed are absent from the result.
+   */
+  async resolveMany(tokens: readonly string[]): Promise<Map<string, ResolvedSession>> {
+    const byHash = new Map(
+      tokens.filter((t) => t.length > 0 && t.length <= 100).map((t) => [hashToken(t), t]),
+    );
+    const out = new Map<string, ResolvedSession>();
+    if (byHash.size === 0) return out;
+    const found = await sessions.findSessions(this.deps.db, [...byHash.keys()], this.deps.clock.now());
+    for (const [hash, session] of found) out.set(byHash.get(hash)!, resolved(session));
+    return out;
   }
 
   pruneExpired(): Promise<number> {

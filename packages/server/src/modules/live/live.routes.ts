@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { SESSION_COOKIE } from '../../http/session.js';
 import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
+import { SessionBatch } from './live.sessions.js';
 import { openLiveStream } from './live.stream.js';
 
 const DESCRIPTION = `Server-Sent Events for the signed-in user's home and radius as they were at connect time.
@@ -25,6 +26,8 @@ export function liveRoutes(app: App, { live, auth }: Services, registry: client.
   });
 
   const sent = registerMetrics(registry, live);
+  // Streams ping together (LiveService.everyPing), so their session re-checks arrive together and are batched.
+  const sessions = new SessionBatch((tokens) => auth.resolveMany(tokens));
 
   app.get(
     '/api/live',
@@ -56,8 +59,8 @@ export function liveRoutes(app: App, { live, auth }: Services, registry: client.
         area,
         live,
         recheck: async () => {
-          const session = await auth.resolve(token);
-          return session?.viewer.id === area.viewer.id ? session.viewer : undefined;
+          const viewer = await sessions.check(token);
+          return viewer?.id === area.viewer.id ? viewer : undefined;
         },
         onSent: (event) => {
           sent.inc({ event });

@@ -84,6 +84,8 @@ export class LiveService {
   private log: WarnLogger = { warn: noop };
   private stopListening: (() => void) | undefined;
   private tail: Promise<void> = Promise.resolve();
+  private readonly pingers = new Set<() => void>();
+  private pingTimer: { periodMs: number; timer: ReturnType<typeof setInterval> } | undefined;
 
   constructor(private readonly deps: Deps) {}
 
@@ -147,6 +149,29 @@ export class LiveService {
       if (this.hub.subscriberCount === 0 && this.stopListening) {
         this.stopListening();
         this.stopListening = undefined;
+      }
+    };
+  }
+
+  /**
+   * Calls `tick` every `settings.pingMs` until the returned function is called. One timer serves every stream
+   * of the process, so their keep-alives (and session re-checks, batched into one query) happen together
+   * rather than as a steady trickle of single queries.
+   */
+  everyPing(tick: () => void): () => void {
+    this.pingers.add(tick);
+    if (this.pingTimer?.periodMs !== this.settings.pingMs) {
+      if (this.pingTimer) clearInterval(this.pingTimer.timer);
+      const timer = setInterval(() => {
+        for (const t of [...this.pingers]) t();
+      }, this.settings.pingMs);
+      this.pingTimer = { periodMs: this.settings.pingMs, timer };
+    }
+    return () => {
+      this.pingers.delete(tick);
+      if (this.pingers.size === 0 && this.pingTimer) {
+        clearInterval(this.pingTimer.timer);
+        this.pingTimer = undefined;
       }
     };
   }

@@ -31,7 +31,7 @@ export function openLiveStream(o: {
   onSent?: (event: LiveEventName) => void;
 }): void {
   const res = o.reply.raw;
-  const { pingMs, retryMs, maxBufferedBytes } = o.live.settings;
+  const { retryMs, maxBufferedBytes } = o.live.settings;
   o.reply.hijack();
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -47,7 +47,7 @@ export function openLiveStream(o: {
   const close = (): void => {
     if (closed) return;
     closed = true;
-    clearInterval(ping);
+    stopPinging();
     detach();
     res.end();
   };
@@ -88,7 +88,7 @@ export function openLiveStream(o: {
   };
 
   const detach = o.live.attach(subscriber);
-  const ping = setInterval(() => void keepAlive(), pingMs);
+  const stopPinging = o.live.everyPing(() => void keepAlive());
   res.on('close', close);
   res.on('error', close);
 }
