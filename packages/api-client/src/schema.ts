@@ -8186,7 +8186,7 @@ export interface operations {
             path: {
                 /** @description The agency’s id */
                 id: number;
-                /** @description Calendar year (UTC), YYYY */
+                /** @description Calendar year (UTC), YYYY, not in the future */
                 year: string;
             };
             cookie?: never;

@@ -4,6 +4,7 @@ import type { App } from '../../http/types.js';
 import type { Services } from '../../services.js';
 import {
   AnnotationBody,
+  AnnotationParams,
   AnnotationSchema,
   AnnualReportSchema,
   DashboardQuery,
@@ -95,7 +96,7 @@ export function dashboardRoutes(app: App, { dashboard }: Services): void {
         summary:
           'Write into an agency’s annual report, logged as a report annotation with the author’s role: ' +
           'breaches by admins; effectiveness, cost and requested policy changes by the agency’s members',
-        params: ReportParams,
+        params: AnnotationParams,
         body: AnnotationBody,
         response: responses(201, AnnotationSchema, 401, 403, 404),
       },

@@ -89,6 +89,15 @@ export const ReportParams = Obj({
   year: Type.String({ pattern: '^(19|20)[0-9]{2}$', description: 'Calendar year (UTC), YYYY' }),
 });
 
+/**
+ * An annotation's address: the year is checked by the service (a past or current year), after the body, so a
+ * problem names every bad field of the body too.
+ */
+export const AnnotationParams = Obj({
+  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'The agency’s id' }),
+  year: Type.String({ maxLength: 4, description: 'Calendar year (UTC), YYYY, not in the future' }),
+});
+
 export const ReportQuery = Obj({
   format: Type.Optional(
     Literals(['json', 'csv'], { description: 'csv: the same numbers as text/csv, one row per number' }),
