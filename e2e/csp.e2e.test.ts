@@ -23,7 +23,7 @@ const PAGES: Record<string, string[]> = {
     '/transparency',
     '/policies',
   ],
-  'mod@demo.porchlight': ['/moderation'],
+  'mod@demo.porchlight': ['/moderation', '/moderation/suspensions'],
   'admin@demo.porchlight': ['/admin', '/admin/agencies', '/admin/policies'],
   'agency@demo.porchlight': ['/agency/keys', '/agency/requests/new', '/requests'],
 };

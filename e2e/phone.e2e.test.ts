@@ -37,7 +37,7 @@ const RESIDENT_PAGES = [
   '/no-such-page',
 ];
 const STAFF_PAGES: Record<string, string[]> = {
-  'mod@demo.porchlight': ['/', '/moderation'],
+  'mod@demo.porchlight': ['/', '/moderation', '/moderation/suspensions'],
   'admin@demo.porchlight': ['/', '/admin', '/admin/agencies', '/admin/policies', '/admin/legal'],
   'agency@demo.porchlight': ['/', '/agency/keys', '/agency/requests/new'],
 };
