@@ -54,6 +54,7 @@ export const ENTRY_TYPE_LABELS: Record<EntryType, string> = {
   'disclosure.held': 'Legal hold on a shared clip',
   'disclosure.expired': 'Shared clip expired',
   'bystander.answered': 'Bystander request answered',
+  'report.annotated': 'Annual report annotated',
 };
 
 export const entryTypeLabel = (type: string): string =>

@@ -1,6 +1,15 @@
 import { useEffect, useState } from 'react';
 import { Link } from '../router';
 import '../styles/dashboard.css';
+import { ReportAnnotationForm } from './ReportAnnotationForm';
+
+/** What a person entered into a section (a logged `report.annotated` entry). */
+export interface ReportAnnotation {
+  section: string;
+  text: string;
+  author: 'admin' | 'agency';
+  time: string;
+}
 
 /** The annual report as `GET /api/dashboard/agencies/{id}/report/{year}` serves it. */
 export interface AnnualReport {
@@ -11,6 +20,8 @@ export interface AnnualReport {
     title: string;
     text: string[];
     rows: { figure: string; breakdown: string; label: string; value: number }[];
+    /** Latest first. */
+    annotations: ReportAnnotation[];
   }[];
   checkpoint: { size: number; rootHash: string | null; href: string };
   recompute: string;
@@ -27,6 +38,7 @@ export const reportUrl = (agencyId: number, year: string, format: 'json' | 'csv'
 export function AnnualReportPage({ agencyId, year }: { agencyId: number; year: string }) {
   const [report, setReport] = useState<AnnualReport | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
     fetch(reportUrl(agencyId, year), { headers: { accept: 'application/json' } })
@@ -45,7 +57,7 @@ export function AnnualReportPage({ agencyId, year }: { agencyId: number; year: s
       .catch((err: unknown) => {
         setProblem(err instanceof Error ? err.message : String(err));
       });
-  }, [agencyId, year]);
+  }, [agencyId, year, reloads]);
 
   if (problem)
     return (
@@ -106,8 +118,28 @@ export function AnnualReportPage({ agencyId, year }: { agencyId: number; year: s
               </tbody>
             </table>
           ) : null}
+          {s.annotations.map((n, i) => (
+            <figure key={`${n.time}:${String(i)}`} className="report-annotation" data-author={n.author}>
+              <blockquote style={{ whiteSpace: 'pre-wrap' }}>{n.text}</blockquote>
+              <figcaption className="muted">
+                {i === 0 ? 'Latest entry' : 'Earlier entry'}, by{' '}
+                {n.author === 'admin' ? 'an admin of this instance' : 'the agency'}, logged{' '}
+                <time dateTime={n.time}>{n.time}</time>
+              </figcaption>
+            </figure>
+          ))}
         </section>
       ))}
+      <ReportAnnotationForm
+        agencyId={agencyId}
+        year={year}
+        onLogged={() => {
+          // The sequencer checkpoints within seconds; look again shortly after.
+          window.setTimeout(() => {
+            setReloads((n) => n + 1);
+          }, 3000);
+        }}
+      />
       <section className="card">
         <h2>Recompute it yourself</h2>
         <p>This command audits the whole log and recomputes this report from the verified entries alone:</p>
