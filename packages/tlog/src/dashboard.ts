@@ -95,7 +95,8 @@ export const NOT_AVAILABLE: readonly { figure: string; reason: string }[] = [
   },
   {
     figure: 'Requests per neighbourhood or street',
-    reason: 'a request logs only H3 resolution-8 cells (G8); the dashboard counts by jurisdiction',
+    reason:
+      'a request logs only H3 resolution-8 cells (G8); an agency’s annual report counts its requests per cell',
   },
   {
     figure: 'Legal demands per agency or jurisdiction',

@@ -5,6 +5,7 @@ import { transparency, type Jurisdiction, type PublicAgency } from '../api/trans
 import { SelectField, TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { FigureCard, monthsBetween } from '../dashboard/FigureCard';
+import { RequestCells } from '../dashboard/RequestCells';
 import { Link, navigate, useLocation } from '../router';
 import '../styles/dashboard.css';
 import '../styles/transparency.css';
@@ -208,6 +209,12 @@ export function DashboardPage() {
               ))}
             </div>
           </section>
+          {current.scope === 'agency' && current.id ? (
+            <RequestCells
+              agencyId={Number(current.id)}
+              year={(data.to ?? new Date().toISOString()).slice(0, 4)}
+            />
+          ) : null}
           <section aria-labelledby="dash-recompute" className="card">
             <h2 id="dash-recompute">Recompute it yourself</h2>
             <p>
