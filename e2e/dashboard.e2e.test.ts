@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type Person } from './support/browser.js';
-import { agencyApi } from './support/requests-agency.js';
+import { openBrowser, signIn, type Person } from './support/browser.js';
+import { AGENCY_EMAIL, agencyApi } from './support/requests-agency.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const run = promisify(execFile);
@@ -16,7 +16,8 @@ const CLI = path.resolve(import.meta.dirname, '../packages/cli/dist/main.js');
  * the dashboard, filters to that agency and this month, sees the figures and downloads the CSV; every number
  * in it equals what `porchlight audit --stats` recomputes from the verified log. Then the agency's page (last
  * 30 days, month, year) and its annual surveillance report: page, CSV and a Chromium-printed PDF that pdftotext
- * reads, with the numbers `porchlight report` recomputes.
+ * reads, with the numbers `porchlight report` recomputes. Last, the agency logs its cost through the report's
+ * form; the report shows it with the role and time, and `porchlight report` recomputes it.
  */
 describe('transparency dashboard, end to end', () => {
   let server: RunningServer | undefined;
@@ -108,6 +109,12 @@ describe('transparency dashboard, end to end', () => {
     const published = page.getByRole('article', { name: 'Footage requests published' });
     expect(await published.locator('[data-total]').getAttribute('data-total')).toBe('3');
     await page.getByRole('img', { name: /Requests refused by policy, by policy rule broken/ }).waitFor();
+    // Where: every request covers the same few coarse cells, so each counts all three.
+    const cells = page.getByRole('table', { name: /^Where: requests per coarse cell in \d{4}$/ });
+    await cells.waitFor();
+    const perCell = await cells.locator('tbody td').allTextContents();
+    expect(perCell.length).toBeGreaterThan(0);
+    expect(new Set(perCell)).toEqual(new Set(['3']));
     expect(await page.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
 
     const [download] = await Promise.all([
@@ -230,6 +237,45 @@ describe('transparency dashboard, end to end', () => {
     for (const section of cliReport.sections)
       for (const r of section.rows) fromReport[`${r.figure} ${r.breakdown}`] = r.value;
     expect(fromPage).toEqual(fromReport);
+    expect(visitor!.errors).toEqual([]);
+
+    // The agency writes its cost into the report through the form; once logged, anyone sees it with the role
+    // and time (never the member), and `porchlight report` recomputes it from the verified log.
+    await page.emulateMedia({ media: 'screen' });
+    await signIn(page, url, AGENCY_EMAIL);
+    await page.goto(`${url}/dashboard/agencies/${ppb.id}/report/${year}`);
+    const form = page.getByRole('form', { name: 'Add to this report' });
+    await form.getByLabel('Section').selectOption('cost');
+    await form.getByLabel('Text').fill('About 12 hours of detective time.');
+    await form.getByRole('button', { name: 'Log this annotation' }).click();
+    await form.getByRole('status').waitFor();
+    const cost = page.getByRole('region', { name: 'Cost' });
+    const note = cost.getByText('About 12 hours of detective time.');
+    for (const until = Date.now() + 30_000; !(await note.isVisible());) {
+      if (Date.now() > until) throw new Error('the annotation did not reach the report in time');
+      await new Promise((r) => setTimeout(r, 1000));
+      await page.reload();
+    }
+    await cost.getByText(/Latest entry, by the agency, logged/).waitFor();
+    const logged = await cost.locator('time').first().getAttribute('datetime');
+    const again = await run(process.execPath, [
+      CLI,
+      'report',
+      `${url}/log`,
+      '--agency',
+      String(ppb.id),
+      '--year',
+      year,
+      '--state-dir',
+      stateDir,
+      '--json',
+    ]);
+    const annotated = JSON.parse(again.stdout) as {
+      sections: { id: string; annotations: { text: string; author: string; time: string }[] }[];
+    };
+    expect(annotated.sections.find((x) => x.id === 'cost')!.annotations).toEqual([
+      { section: 'cost', text: 'About 12 hours of detective time.', author: 'agency', time: logged },
+    ]);
     expect(visitor!.errors).toEqual([]);
   }, 180_000);
 });
