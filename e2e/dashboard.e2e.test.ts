@@ -115,6 +115,7 @@ describe('transparency dashboard, end to end', () => {
     const perCell = await cells.locator('tbody td').allTextContents();
     expect(perCell.length).toBeGreaterThan(0);
     expect(new Set(perCell)).toEqual(new Set(['3']));
+    await page.getByRole('region', { name: /^Cells the \d{4} requests covered$/ }).waitFor();
     expect(await page.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
 
     const [download] = await Promise.all([

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { LazyCellsMap } from '../requests/LazyRequestMaps';
 import { Link } from '../router';
 import { reportUrl, type AnnualReport } from './AnnualReportPage';
 
@@ -43,24 +44,30 @@ export function RequestCells({ agencyId, year }: { agencyId: number; year: strin
       ) : rows.length === 0 ? (
         <p className="muted">No requests published in {year}.</p>
       ) : (
-        <table className="figure-table" aria-labelledby="dash-cells">
-          <thead>
-            <tr>
-              <th scope="col">H3 cell</th>
-              <th scope="col">Requests</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.breakdown} data-cell={r.breakdown.slice('cell='.length)}>
-                <th scope="row" className="mono">
-                  {r.breakdown.slice('cell='.length)}
-                </th>
-                <td>{r.value}</td>
+        <>
+          <LazyCellsMap
+            label={`Cells the ${year} requests covered`}
+            cells={rows.map((r) => r.breakdown.slice('cell='.length))}
+          />
+          <table className="figure-table" aria-labelledby="dash-cells">
+            <thead>
+              <tr>
+                <th scope="col">H3 cell</th>
+                <th scope="col">Requests</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.breakdown} data-cell={r.breakdown.slice('cell='.length)}>
+                  <th scope="row" className="mono">
+                    {r.breakdown.slice('cell='.length)}
+                  </th>
+                  <td>{r.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   );
