@@ -1,5 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import {
   annotationByline,
   annualReport,
@@ -11,6 +15,8 @@ import {
 import { audit, AuditFailure } from './audit.js';
 import { auditOptionsFrom } from './audit-cli.js';
 import { HttpError } from './fetch-log.js';
+
+const execFileAsync = promisify(execFile);
 
 const EXIT = { ok: 0, failed: 1, unreachable: 2, internal: 3, noAgency: 4, usage: 64 } as const;
 
@@ -67,24 +73,40 @@ export function reportFromTotals(
   });
 }
 
-/** Prints an HTML page to a PDF with Chromium (playwright-core drives the system's Chromium). */
+/**
+ * Prints an HTML page to a PDF with the system's Chromium (`CHROMIUM_PATH`, default `/usr/bin/chromium`) from
+ * its own command line (`--headless --print-to-pdf`), so the packed, bundled CLI needs no browser library. Page
+ * size and margins come from the page's `@page` rule.
+ */
 export async function printPdf(html: string, out: string): Promise<void> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'porchlight-report-'));
+  const target = path.resolve(out);
   try {
-    const page = await browser.newPage();
-    await page.setContent(html, { waitUntil: 'load' });
-    await page.pdf({
-      path: out,
-      format: 'A4',
-      printBackground: true,
-      margin: { top: '1.5cm', bottom: '1.5cm' },
-    });
+    const page = path.join(dir, 'report.html');
+    await writeFile(page, html);
+    await rm(target, { force: true });
+    await execFileAsync(
+      process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        `--user-data-dir=${path.join(dir, 'profile')}`,
+        '--no-pdf-header-footer',
+        `--print-to-pdf=${target}`,
+        pathToFileURL(page).href,
+      ],
+      { timeout: 120_000 },
+    );
+    const head = await readFile(target).then(
+      (b) => b.subarray(0, 5).toString('latin1'),
+      () => '',
+    );
+    if (head !== '%PDF-') throw new Error(`Chromium did not write a PDF to ${target}`);
   } finally {
-    await browser.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

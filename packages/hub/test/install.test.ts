@@ -150,6 +150,9 @@ describe('porchlight (the CLI) from a tarball', () => {
     const cli = await packAndInstall('cli', 'porchlight');
     const help = await run(cli, ['audit', '--help']);
     expect(help.stdout).toContain('usage: porchlight audit <url>');
+    // The report prints its PDF with the system's Chromium, not a bundled browser library.
+    const report = await run(cli, ['report', '--help']);
+    expect(report.stdout).toContain('--pdf <file>');
   }, 180_000);
 });
 

@@ -297,7 +297,9 @@ ${s.rows.map((r) => `<tr><td>${escapeHtml(r.label)}</td><td class="n">${r.value}
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>
+@page { size: A4; margin: 1.5cm 1.2cm; }
 body { font: 11pt/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
+@media print { body { margin: 0; } }
 h1 { font-size: 18pt; } h2 { font-size: 13pt; margin-top: 1.4em; }
 table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 .n { text-align: right; font-variant-numeric: tabular-nums; } .meta { color: #444; font-size: 9pt; }
