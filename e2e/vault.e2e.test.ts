@@ -82,9 +82,13 @@ describe('clip vault in the browser, end to end', () => {
     const recoveryCode = (await codeBox.textContent())!.trim();
     expect(recoveryCode).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){5}$/);
     expect(await page.getByRole('button', { name: 'Open my vault' }).isDisabled()).toBe(true);
+    // Nothing is stored until the code is saved: a tab closed now leaves no vault only that code could open.
+    const before = await page.evaluate(async () => (await fetch('/api/vault/keys')).status);
+    expect(before).toBe(404);
     await page.getByLabel('I have saved my recovery code somewhere safe').check();
     await page.getByRole('button', { name: 'Open my vault' }).click();
     await page.getByText('Unlocked in this tab').waitFor();
+    expect(await page.evaluate(async () => (await fetch('/api/vault/keys')).status)).toBe(200);
     expect(await page.content()).not.toContain(recoveryCode);
 
     // The key lives in memory only: nothing in storage, and a reload finds the vault locked.

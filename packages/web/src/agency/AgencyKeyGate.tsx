@@ -2,17 +2,12 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { toApiError, type ApiError } from '../api/problem';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useMe } from '../state/session';
+import { prepareKey, type PreparedKey } from '../vault/keys';
 import { vaultWorker } from '../vault/vaultStore';
 import { KeySetup, RecoveryCodeNotice } from '../vault/VaultSetup';
 import { KeyUnlock } from '../vault/VaultUnlock';
 import { unlockAgencyKey, useAgencyKey, type UnlockedAgencyKey } from './agencyKey';
-import {
-  changeAgencyPassphrase,
-  loadAgencyKeys,
-  setUpAgencyKey,
-  unlockAgencyKeyWith,
-  type NewAgencyKey,
-} from './keys';
+import { changeAgencyPassphrase, loadAgencyKeys, storeAgencyKey, unlockAgencyKeyWith } from './keys';
 import type { AgencyKeys } from './types';
 
 type KeysState =
@@ -31,7 +26,7 @@ export function AgencyKeyGate({ children }: { children: (key: UnlockedAgencyKey)
   const userId = String(me.id);
   const key = useAgencyKey(userId);
   const [keys, setKeys] = useState<KeysState>({ status: 'loading' });
-  const [fresh, setFresh] = useState<NewAgencyKey | null>(null);
+  const [fresh, setFresh] = useState<PreparedKey | null>(null);
 
   const refresh = useCallback(() => {
     loadAgencyKeys().then(
@@ -57,7 +52,9 @@ export function AgencyKeyGate({ children }: { children: (key: UnlockedAgencyKey)
         opens="footage shared with you"
         continueLabel="Continue"
         className="card"
-        onSaved={() => {
+        onSaved={async () => {
+          // Stored (and published in the log) only once the recovery code is saved.
+          await storeAgencyKey(fresh);
           unlockAgencyKey({ userId, identity: fresh.identity, recipient: fresh.recipient });
           setFresh(null);
           refresh();
@@ -78,7 +75,7 @@ export function AgencyKeyGate({ children }: { children: (key: UnlockedAgencyKey)
           submitLabel="Create my agency key"
           passphraseLabel="Agency key passphrase"
           formLabel="Choose an agency key passphrase"
-          create={setUpAgencyKey}
+          create={prepareKey}
           onCreated={setFresh}
         >
           <p>

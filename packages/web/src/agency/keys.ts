@@ -1,7 +1,8 @@
 import { api } from '../api/client';
 import { ApiError, call, localError } from '../api/problem';
-import { generateInWorker, unwrapInWorker, wrapInWorker } from '../vault/keyWork';
-import { generateRecoveryCode, normaliseRecoveryCode } from '../vault/recoveryCode';
+import { unwrapInWorker, wrapInWorker } from '../vault/keyWork';
+import { normaliseRecoveryCode } from '../vault/recoveryCode';
+import type { PreparedKey } from '../vault/keys';
 import type { AgencyKeys } from './types';
 
 /**
@@ -18,27 +19,14 @@ export async function loadAgencyKeys(): Promise<AgencyKeys | null> {
   }
 }
 
-/** What setting up the key leaves in the page: the identity, and the recovery code to show once. */
-export interface NewAgencyKey {
-  identity: string;
-  recipient: string;
-  recoveryCode: string;
-}
-
 /**
- * Creates the member's age identity in this page (the same key work as the vault), wraps it under the
- * passphrase and a fresh recovery code, and stores the recipient and the two wrapped copies. The recipient is
- * then published in the log as one of the agency's keys, so owners can check whom they encrypt to.
+ * Stores a member's prepared key (made in this page like the vault's, `prepareKey`): the recipient and the two
+ * wrapped copies. The recipient is then published in the log as one of the agency's keys, so owners can check
+ * whom they encrypt to.
  */
-export async function setUpAgencyKey(passphrase: string): Promise<NewAgencyKey> {
-  const { identity, recipient } = await generateInWorker();
-  const recoveryCode = generateRecoveryCode();
-  const [wrappedIdentity, recoveryWrappedIdentity] = await Promise.all([
-    wrapInWorker(identity, passphrase),
-    wrapInWorker(identity, recoveryCode),
-  ]);
+export async function storeAgencyKey(key: PreparedKey): Promise<void> {
+  const { recipient, wrappedIdentity, recoveryWrappedIdentity } = key;
   await call(api.PUT('/api/agency/keys', { body: { recipient, wrappedIdentity, recoveryWrappedIdentity } }));
-  return { identity, recipient, recoveryCode };
 }
 
 /**

@@ -20,6 +20,7 @@ import type { LatLng } from '../map/geometry';
 import { Link, useLocation } from '../router';
 import { useAnnounce } from '../state/announcer';
 import { useMe, useSession } from '../state/session';
+import { locationRefusal } from '../map/locationRefusal';
 
 export function HomeAreaPage() {
   const me = useMe();
@@ -137,7 +138,7 @@ export function HomeAreaPage() {
       },
       (err) => {
         setLocating(false);
-        setError(localError('No location', `Your browser did not share a location: ${err.message}`));
+        setError(localError('No location', locationRefusal(err)));
       },
       { enableHighAccuracy: false, timeout: 15_000 },
     );

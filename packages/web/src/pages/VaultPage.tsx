@@ -9,7 +9,7 @@ import { CamerasPanel } from '../vault/CamerasPanel';
 import { ClipsPanel } from '../vault/ClipsPanel';
 import { HubsPanel } from '../vault/HubsPanel';
 import { KeysPanel } from '../vault/KeysPanel';
-import { loadVaultKeys, type NewVault } from '../vault/keys';
+import { loadVaultKeys, storeVault, type PreparedKey } from '../vault/keys';
 import type { Camera, VaultKeys } from '../vault/types';
 import { UploadPanel } from '../vault/UploadPanel';
 import { lockVault, unlockVault, useUnlockedVault, vaultWorker } from '../vault/vaultStore';
@@ -48,7 +48,7 @@ export function VaultPage({ section }: { section: VaultSection }) {
   const vault = useUnlockedVault(userId);
   const announce = useAnnounce();
   const [keys, setKeys] = useState<KeysState>({ status: 'loading' });
-  const [fresh, setFresh] = useState<NewVault | null>(null);
+  const [fresh, setFresh] = useState<PreparedKey | null>(null);
   const [cameras, setCameras] = useState<Camera[] | null>(null);
   const [camerasError, setCamerasError] = useState<ApiError | null>(null);
 
@@ -96,22 +96,18 @@ export function VaultPage({ section }: { section: VaultSection }) {
     body = (
       <RecoveryCodeNotice
         code={fresh.recoveryCode}
-        onSaved={() => {
+        onSaved={async () => {
+          // Stored only now: a tab closed before the code was saved leaves no vault that only it could open.
+          await storeVault(fresh);
           unlockVault({ userId, identity: fresh.identity, recipient: fresh.recipient, previous: [] });
           setFresh(null);
+          refreshKeys();
           announce('Your vault is ready and unlocked.');
         }}
       />
     );
   } else if (keys.status === 'missing') {
-    body = (
-      <VaultSetup
-        onCreated={(created) => {
-          setFresh(created);
-          refreshKeys();
-        }}
-      />
-    );
+    body = <VaultSetup onCreated={setFresh} />;
   } else if (section === 'cameras') body = <CamerasPanel />;
   else if (section === 'hubs') body = <HubsPanel recipient={vault?.recipient ?? null} />;
   else if (!vault) {

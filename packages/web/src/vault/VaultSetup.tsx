@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type ReactNode, type SubmitEvent } from 're
 import { invalidField, toApiError, type ApiError } from '../api/problem';
 import { TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { setUpVault, type NewVault } from './keys';
+import { prepareKey, type PreparedKey } from './keys';
 import {
   acceptable,
   loadEstimator,
@@ -14,15 +14,15 @@ import {
 
 /**
  * First visit: the owner picks a passphrase; the browser creates the vault key and wraps it. The passphrase
- * never leaves this page — only the wrapped key does.
+ * never leaves this page — only the wrapped key does, once the recovery code is saved (VaultPage).
  */
-export function VaultSetup({ onCreated }: { onCreated: (vault: NewVault) => void }) {
+export function VaultSetup({ onCreated }: { onCreated: (vault: PreparedKey) => void }) {
   return (
     <KeySetup
       title="Set up your clip vault"
       className="card vault-card"
       submitLabel="Create my vault"
-      create={setUpVault}
+      create={prepareKey}
       onCreated={onCreated}
     >
       <p>
@@ -192,6 +192,8 @@ export function PassphraseForm({
 /**
  * The recovery code, shown exactly once. The person must say they saved it before going on; it is not kept
  * anywhere after this component goes away. `opens` says what the code opens (the vault by default).
+ * `onSaved` may store the key now (a new key is stored only once its code is saved); while it runs the button
+ * is busy, and if it fails the code stays on screen with the reason, to try again.
  */
 export function RecoveryCodeNotice({
   code,
@@ -201,7 +203,7 @@ export function RecoveryCodeNotice({
   className = 'card vault-card',
 }: {
   code: string;
-  onSaved: () => void;
+  onSaved: () => void | Promise<void>;
   opens?: string;
   continueLabel?: string;
   className?: string;
@@ -209,6 +211,19 @@ export function RecoveryCodeNotice({
   const headingId = useId();
   const [saved, setSaved] = useState(false);
   const [copied, setCopied] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const goOn = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onSaved();
+    } catch (err) {
+      setError(toApiError(err));
+      setBusy(false);
+    }
+  };
 
   const copy = async () => {
     try {
@@ -240,6 +255,7 @@ export function RecoveryCodeNotice({
           {opens}.
         </p>
       </div>
+      <ProblemAlert error={error} />
       <p className="recovery-code" aria-label="Recovery code">
         <code>{code}</code>
       </p>
@@ -262,8 +278,14 @@ export function RecoveryCodeNotice({
         I have saved my recovery code somewhere safe
       </label>
       <div className="form-actions form-actions--start">
-        <button type="button" className="button button--primary" disabled={!saved} onClick={onSaved}>
-          {continueLabel}
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={!saved || busy}
+          aria-busy={busy}
+          onClick={() => void goOn()}
+        >
+          {busy ? 'Saving your key…' : continueLabel}
         </button>
       </div>
     </section>

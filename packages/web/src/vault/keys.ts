@@ -15,18 +15,21 @@ export async function loadVaultKeys(): Promise<VaultKeys | null> {
   }
 }
 
-/** What setting up the vault leaves in the page: the identity, and the recovery code to show once. */
-export interface NewVault {
+/**
+ * A key made in this page and not stored yet: the identity, its recipient, the recovery code to show once, and
+ * the two wrapped copies the server will hold. Nothing is sent until the person says they saved the code, so
+ * closing the tab before that leaves no key behind that only a lost code could open.
+ */
+export interface PreparedKey {
   identity: string;
   recipient: string;
   recoveryCode: string;
+  wrappedIdentity: string;
+  recoveryWrappedIdentity: string;
 }
 
-/**
- * Creates the owner's age identity in this page, wraps it under the passphrase and under a fresh recovery
- * code (age scrypt), and stores only the recipient and the two wrapped copies on the server.
- */
-export async function setUpVault(passphrase: string): Promise<NewVault> {
+/** Creates an age identity in this page and wraps it under the passphrase and a fresh recovery code. */
+export async function prepareKey(passphrase: string): Promise<PreparedKey> {
   const { identity, recipient } = await generateInWorker();
   const recoveryCode = generateRecoveryCode();
   // Two workers: the two scrypt wraps run on two cores.
@@ -34,8 +37,13 @@ export async function setUpVault(passphrase: string): Promise<NewVault> {
     wrapInWorker(identity, passphrase),
     wrapInWorker(identity, recoveryCode),
   ]);
+  return { identity, recipient, recoveryCode, wrappedIdentity, recoveryWrappedIdentity };
+}
+
+/** Stores a prepared vault key: only the recipient and the two wrapped copies reach the server. */
+export async function storeVault(key: PreparedKey): Promise<void> {
+  const { recipient, wrappedIdentity, recoveryWrappedIdentity } = key;
   await call(api.PUT('/api/vault/keys', { body: { recipient, wrappedIdentity, recoveryWrappedIdentity } }));
-  return { identity, recipient, recoveryCode };
 }
 
 /**
