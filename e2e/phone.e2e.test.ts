@@ -137,6 +137,8 @@ describe('on a phone', () => {
     await signIn(person.page, url, 'bob@demo.porchlight');
     await person.page.goto(url);
     await person.page.locator('.post').first().waitFor();
+    // The side map loads lazily; measure once its zoom buttons are there, so they are always measured.
+    await person.page.locator('.maplibregl-ctrl-zoom-in').waitFor({ timeout: 30_000 });
     expect(await smallTargets(person.page), 'feed').toEqual([]);
     await person.page.locator('.post__title a').first().click();
     await person.page.waitForURL(/\/posts\/po_/);

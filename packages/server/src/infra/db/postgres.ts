@@ -29,7 +29,8 @@ export function openPostgres(connectionString: string, options: { max?: number }
   const ensureListener = (): Promise<pg.Client> => {
     if (listener) return Promise.resolve(listener);
     connecting ??= (async () => {
-      const client = new pg.Client({ connectionString });
+      // A connect that hangs (a database still starting, a dropped SYN) must fail, or no retry would follow.
+      const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
       client.on('notification', (msg) => {
         for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
       });
