@@ -87,7 +87,7 @@ describe('email verification and password reset, end to end', () => {
     await phone.page.getByLabel('Email').fill(email);
     await phone.page.getByLabel('Password').fill('second password 2');
     await phone.page.getByRole('button', { name: 'Sign in' }).click();
-    await phone.page.getByRole('link', { name: 'Account' }).waitFor();
+    await phone.page.getByRole('button', { name: /^Account: / }).waitFor();
 
     // The laptop's session ended with the reset: the next page load is signed out.
     await laptop.page.goto(`${url}/account`);

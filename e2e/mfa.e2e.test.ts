@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../packages/server/src/modules/auth/totp.js';
 import { DEMO_PASSWORD, demoTotpCode, openBrowser, type Person } from './support/browser.js';
+import { openAccountMenu } from './support/header.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const AGENCY = 'agency@demo.porchlight';
@@ -15,6 +16,7 @@ async function passwordStep(page: Page, url: string, email: string): Promise<voi
 }
 
 async function signOut(page: Page): Promise<void> {
+  await openAccountMenu(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 }
@@ -74,6 +76,7 @@ describe('second factors in the browser', () => {
         automaticPresenceSimulation: true,
       },
     });
+    await openAccountMenu(page);
     await page.getByRole('link', { name: 'Security' }).click();
     await page.getByRole('heading', { name: 'Security', level: 1 }).waitFor();
     await page.getByLabel('Passkey name').fill('Precinct laptop');
@@ -107,6 +110,7 @@ describe('second factors in the browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Your neighbourhood' }).waitFor();
 
+    await openAccountMenu(page);
     await page.getByRole('link', { name: 'Security' }).click();
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     const qr = page.getByRole('img', { name: 'QR code to add Porchlight to your authenticator app' });

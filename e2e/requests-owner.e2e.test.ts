@@ -11,6 +11,7 @@ import { openBrowser, signIn, type Person } from './support/browser.js';
 import { agencyApi } from './support/requests-agency.js';
 import { detail, frame } from '../packages/hub/test/support/video.js';
 import * as owner from './support/requests-owner.js';
+import { navTo } from './support/header.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const run = promisify(execFile);
@@ -98,10 +99,7 @@ describe('answering a footage request as a camera owner', () => {
       starts: local(start),
       ends: local(new Date(start.getTime() + 4000)),
     });
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: /^Inbox/ })
-      .click();
+    await navTo(page, /^Inbox/);
     await page.getByText('No open requests for your cameras.').waitFor();
     expect(await page.title()).toBe('Inbox · Porchlight');
 

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
+import { navTo } from './header.js';
 
 /*
  * The camera owner's steps of the footage-request journey, driven through the web app as an owner would:
@@ -92,7 +93,7 @@ export async function waitForInboxBadge(page: Page, count: number, timeout = 30_
   await page
     .getByRole('navigation', { name: 'Main' })
     .getByTestId('inbox-badge')
-    .filter({ hasText: String(count) })
+    .filter({ hasText: String(count), visible: true })
     .waitFor({ timeout });
 }
 
@@ -242,8 +243,5 @@ export async function takeBackFirst(page: Page): Promise<void> {
 }
 
 async function nav(page: Page, label: string): Promise<void> {
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: new RegExp(`^${label}`) })
-    .click();
+  await navTo(page, new RegExp(`^${label}`));
 }

@@ -3,20 +3,16 @@ import { lockAgencyKey } from '../agency/agencyKey';
 import { onSessionLost } from '../api/client';
 import type { Me } from '../api/types';
 import { NotificationBell } from '../notifications/NotificationBell';
-import { InboxBadge } from '../requests/inbox/InboxBadge';
 import { useHasLegalNotices } from '../requests/legalNotices';
 import { forgetInterruptedShares } from '../requests/share/liveShares';
-import { Link, navigate, useLocation } from '../router';
+import { Link, navigate } from '../router';
 import { useAnnounce } from '../state/announcer';
 import { useSession } from '../state/session';
 import { clearPending } from '../vault/pendingUpload';
 import { lockVault } from '../vault/vaultStore';
+import { AccountMenu } from './AccountMenu';
 import { Logo } from './Logo';
-
-interface NavItem {
-  to: string;
-  label: string;
-}
+import { MainNav, type NavItem } from './MainNav';
 
 function navFor(user: Me, hasLegalNotices: boolean): NavItem[] {
   const items: NavItem[] = [
@@ -36,16 +32,15 @@ function navFor(user: Me, hasLegalNotices: boolean): NavItem[] {
       { to: '/agency/keys', label: 'Agency key' },
     );
   items.push(
-    { to: '/requests', label: 'Requests' },
-    { to: '/transparency', label: 'Transparency' },
-    { to: '/dashboard', label: 'Dashboard' },
-    { to: '/policies', label: 'Policies' },
+    { to: '/requests', label: 'Requests', publicRecord: true },
+    { to: '/transparency', label: 'Transparency', publicRecord: true },
+    { to: '/dashboard', label: 'Dashboard', publicRecord: true },
+    { to: '/policies', label: 'Policies', publicRecord: true },
   );
   return items;
 }
 
 export function AppHeader({ user }: { user: Me }) {
-  const { path } = useLocation();
   const { signOut } = useSession();
   const announce = useAnnounce();
   const [leaving, setLeaving] = useState(false);
@@ -72,45 +67,23 @@ export function AppHeader({ user }: { user: Me }) {
 
   return (
     <header className="app-header">
-      <div className="app-header__inner">
+      <div className="app-header__inner app-header__inner--menu">
         <Link to="/" className="brand" aria-label="Porchlight, home feed">
           <Logo />
           <span className="brand__name">Porchlight</span>
         </Link>
-        <nav className="app-nav" aria-label="Main">
-          <ul>
-            {navFor(user, hasLegalNotices).map((item) => (
-              <li key={item.to}>
-                <Link to={item.to} aria-current={path === item.to ? 'page' : undefined}>
-                  {item.label}
-                  {item.to === '/inbox' ? <InboxBadge userId={user.id} /> : null}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <MainNav
+          user={user}
+          items={navFor(user, hasLegalNotices)}
+          onSignOut={() => void leave()}
+          leaving={leaving}
+        />
         <div className="app-header__actions">
           <NotificationBell userId={user.id} />
           <Link to="/new" className="button button--primary button--small">
             <span aria-hidden="true">+</span> New post
           </Link>
-          <span className="app-header__user" title={user.email}>
-            {user.displayName}
-          </span>
-          <Link to="/account" className="button button--ghost button--small">
-            Account
-          </Link>
-          <Link to="/account/security" className="button button--ghost button--small">
-            Security
-          </Link>
-          <button
-            type="button"
-            className="button button--ghost button--small"
-            onClick={() => void leave()}
-            disabled={leaving}
-          >
-            Sign out
-          </button>
+          <AccountMenu user={user} onSignOut={() => void leave()} leaving={leaving} />
         </div>
       </div>
     </header>
