@@ -2390,6 +2390,8 @@ export interface operations {
                     "application/json": {
                         /** @description MapLibre style URL; null = tile-less */
                         mapStyleUrl: string | null;
+                        /** @description Path of the PMTiles street basemap this server serves (MAP_PMTILES_PATH), e.g. /tiles/basemap.pmtiles; null = none */
+                        pmtilesUrl: string | null;
                         radius: {
                             minM: number;
                             maxM: number;
@@ -5209,6 +5211,8 @@ export interface operations {
                 within?: number;
                 /** @description Only posts whose title or text contains this (any case) */
                 q?: string;
+                /** @description Only posts shown in this display cell (an H3 resolution-9 cell, as in a post's location) */
+                cell?: string;
             };
             header?: never;
             path?: never;

@@ -101,6 +101,8 @@ export interface FeedQuery {
   since?: Date | undefined;
   /** Only posts whose title or body contains these words (as typed, any case). */
   text?: string | undefined;
+  /** Only posts shown in this display cell. */
+  cell?: string | undefined;
 }
 
 /** A LIKE pattern matching `text` anywhere, with LIKE's own wildcards taken literally. */
@@ -113,6 +115,7 @@ const FEED_MATCH = `
   AND ($6::text IS NULL OR q.category = $6)
   AND ($8::timestamptz IS NULL OR q.created_at >= $8)
   AND ($9::text IS NULL OR q.title ILIKE $9 OR q.body ILIKE $9)
+  AND ($11::text IS NULL OR q.cell = $11)
   AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE (mu.user_id = $10 AND mu.muted_id = q.author_id)
                   OR (mu.user_id = q.author_id AND mu.muted_id = $10 AND mu.blocked))
   AND 12742017.6 * asin(least(1, sqrt(
@@ -147,6 +150,7 @@ export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> 
     q.since ?? null,
     q.text === undefined ? null : containsPattern(q.text),
     q.viewerId,
+    q.cell ?? null,
   ];
   // Both plans and the rows as the viewer sees them in one statement: one round trip instead of two or three
   // (bench/feed-http.ts). The per-cell plan sits behind a one-time filter, so it runs only when the recent
@@ -154,7 +158,8 @@ export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> 
   const res = await db.query<PostRow>(
     `WITH recent AS MATERIALIZED (
        SELECT q.id FROM (
-         SELECT id, author_id, area_cell, status, category, cell_lat, cell_lng, created_at, title, body FROM posts
+         SELECT id, author_id, area_cell, cell, status, category, cell_lat, cell_lng, created_at, title, body
+         FROM posts
          WHERE ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT ${RECENT_WINDOW}
        ) q WHERE ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7
      ),

@@ -124,6 +124,12 @@ export const FeedQuery = Obj({
       description: 'Only posts whose title or text contains this (any case)',
     }),
   ),
+  cell: Type.Optional(
+    Type.String({
+      pattern: '^89[0-9a-f]{13}$',
+      description: "Only posts shown in this display cell (an H3 resolution-9 cell, as in a post's location)",
+    }),
+  ),
 });
 
 export const PageQuery = Obj(CursorQuery);

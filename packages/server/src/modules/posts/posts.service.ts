@@ -1,7 +1,8 @@
 import type { ReportRule } from '@porchlight/policy';
 import type { Deps } from '../../deps.js';
 import { AppError, forbidden, invalid, notFound } from '../../errors.js';
-import { areaCellsCovering, snap } from '../../geo/cells.js';
+import { cellToParent, getResolution, isValidCell } from 'h3-js';
+import { AREA_RESOLUTION, areaCellsCovering, DISPLAY_RESOLUTION, snap } from '../../geo/cells.js';
 import { authorize, type Viewer } from '../../policies.js';
 import { publicIdCursor, publicIdPage } from '../../public-ids.js';
 import { enqueueJob } from '../../infra/jobs/index.js';
@@ -32,9 +33,13 @@ export class PostsService {
       since?: string | undefined;
       within?: number | undefined;
       q?: string | undefined;
+      cell?: string | undefined;
     },
   ) {
     const v = authorize(viewer, 'feed.read');
+    if (q.cell !== undefined && !(isValidCell(q.cell) && getResolution(q.cell) === DISPLAY_RESOLUTION)) {
+      throw invalid('/querystring/cell', 'is not a resolution-9 map cell');
+    }
     const place = v.home !== undefined ? v.home : viewerHome(await findUserById(this.deps.db, v.id));
     if (!place) throw new AppError('home_required');
     const home = { lat: place.lat, lng: place.lng };
@@ -44,9 +49,12 @@ export class PostsService {
     const since = q.since === undefined ? undefined : new Date(q.since);
     if (since && Number.isNaN(since.getTime())) throw invalid('/querystring/since', 'is not a date and time');
     const text = q.q?.trim();
+    // One cell lies in one area cell; the radius check below still applies to it.
+    const areaCells = areaCellsCovering(home, radiusM);
+    const cellArea = q.cell === undefined ? null : cellToParent(q.cell, AREA_RESOLUTION);
     const rows = await posts.feedPage(this.deps.db, {
       viewerId: v.id,
-      areaCells: areaCellsCovering(home, radiusM),
+      areaCells: cellArea === null ? areaCells : areaCells.filter((c) => c === cellArea),
       home,
       radiusM,
       beforeId: await posts.rowIdOf(this.deps.db, 'posts', publicIdCursor('po', q.cursor)),
@@ -54,6 +62,7 @@ export class PostsService {
       category: q.category,
       since,
       text: text || undefined,
+      cell: q.cell,
     });
     return this.presentPage(rows, limit, v);
   }
