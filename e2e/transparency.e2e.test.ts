@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, signIn, type Person } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
@@ -6,13 +11,19 @@ import { startServer, type RunningServer } from './support/server.js';
  * An admin publishes a new version of the demo jurisdiction's request policy and verifies, then suspends, an
  * agency in the admin pages. A visitor with no account reads the policy and the agency's standing on /policies,
  * finds their entries on /transparency by searching, opens an entry's inclusion proof, and follows a policy's
- * link to its entry.
+ * link to its entry. The visitor reads the policy entry's rules in words, verifies the entry in the page and
+ * downloads its proof, which is the API's proof and which `porchlight verify-proof` accepts.
  */
+const run = promisify(execFile);
+const CLI = path.resolve(import.meta.dirname, '../packages/cli/dist/main.js');
+
 describe('public policies and transparency log, end to end', () => {
   let server: RunningServer | undefined;
+  let work = '';
   const people: Person[] = [];
 
   beforeAll(async () => {
+    work = await mkdtemp(path.join(tmpdir(), 'porchlight-transparency-'));
     server = await startServer();
     people.push(...(await Promise.all([openBrowser(), openBrowser()])));
   }, 90_000);
@@ -20,6 +31,7 @@ describe('public policies and transparency log, end to end', () => {
   afterAll(async () => {
     await Promise.allSettled(people.map((p) => p.close()));
     await server?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
   }, 30_000);
 
   it('shows a new policy version and an agency’s suspension, and their log entries, to a visitor without an account', async () => {
@@ -100,11 +112,67 @@ describe('public policies and transparency log, end to end', () => {
     expect(Number(await visitor.page.getByTestId('log-size').textContent())).toBeGreaterThanOrEqual(2);
     await visitor.page.getByText(`npx porchlight audit ${url}/log`).waitFor();
 
-    // The entry's proof link serves a c2sp.org/tlog-proof document.
+    // The policy reads as rules in words, as on /policies; its JSON is only behind "Show raw entry".
+    await entry.getByText('Longest time window', { exact: true }).waitFor();
+    await entry.getByText('48 hours', { exact: true }).waitFor();
+    const raw = entry.getByText(/"maxWindowHours": 48/);
+    expect(await raw.isVisible()).toBe(false);
+    await entry.getByText('Show raw entry').click();
+    await raw.waitFor();
+
+    // "Verify this entry" checks the inclusion proof in the page and explains it.
+    await entry.getByRole('button', { name: 'Verify this entry' }).click();
+    const panel = entry.getByRole('region', { name: /Proof that entry #\d+ is in the log/ });
+    const verdict = panel.getByRole('status');
+    await verdict.filter({ hasText: 'Verified in this browser' }).waitFor();
+    expect(await panel.getByRole('alert').count()).toBe(0);
+    const note = (await panel.getByLabel('Signed checkpoint').textContent())!;
+    const [, size, root] = note.split('\n');
+    expect(await verdict.textContent()).toContain(`one of the ${size!} entries`);
+    await panel.getByText(root!, { exact: true }).waitFor();
+
+    // The downloaded proof is the API's proof for the entry, and the CLI verifies it offline.
     const href = await entry.getByRole('link', { name: 'Inclusion proof' }).getAttribute('href');
-    const proof = await visitor.page.request.get(`${url}${href!}`);
-    expect(proof.status()).toBe(200);
-    expect(await proof.text()).toContain('c2sp.org/tlog-proof');
+    const [download] = await Promise.all([
+      visitor.page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Download proof' }).click(),
+    ]);
+    const file = path.join(work, download.suggestedFilename());
+    await download.saveAs(file);
+    const saved = await readFile(file, 'utf8');
+    const served = await visitor.page.request.get(`${url}${href!}`);
+    expect(served.status()).toBe(200);
+    const api = await served.text();
+    expect(saved.startsWith('c2sp.org/tlog-proof@v1\n')).toBe(true);
+    // The log may have grown since the page fetched its proof: then only the checkpoint and hashes differ.
+    if (api.includes(`\n\n${note}`)) expect(saved).toBe(api);
+    else expect(saved.split('\n').slice(0, 3)).toEqual(api.split('\n').slice(0, 3));
+    expect(saved.endsWith(note)).toBe(true);
+    const { verifierKey } = (await (await fetch(`${url}/api/transparency`)).json()) as {
+      verifierKey: string;
+    };
+    await panel
+      .getByText(`npx porchlight verify-proof ${download.suggestedFilename()} --key '${verifierKey}'`)
+      .waitFor();
+    const checked = await run(process.execPath, [CLI, 'verify-proof', file, '--key', verifierKey]);
+    expect(checked.stdout).toContain('proof verified: entry ');
+    expect(checked.stdout).toContain('"maxWindowHours":48');
+    // The same proof for an entry with a longer window does not verify.
+    const lines = saved.split('\n');
+    const forged = Buffer.from(lines[1]!.slice('extra '.length), 'base64')
+      .toString('utf8')
+      .replace('"maxWindowHours":48', '"maxWindowHours":480');
+    expect(forged).toContain('480');
+    const forgedFile = path.join(work, 'forged.tlog-proof');
+    await writeFile(
+      forgedFile,
+      [lines[0], `extra ${Buffer.from(forged).toString('base64')}`, ...lines.slice(2)].join('\n'),
+    );
+    const refused = await run(process.execPath, [CLI, 'verify-proof', forgedFile, '--key', verifierKey]).then(
+      () => 'accepted',
+      (err: unknown) => (err as { stderr: string }).stderr,
+    );
+    expect(refused).toContain('proof FAILED');
 
     // The agency's verification and suspension are in the log under its name.
     await search.getByLabel('Search entries').fill(sheriff);

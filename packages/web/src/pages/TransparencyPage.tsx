@@ -7,12 +7,16 @@ import {
   type EntryQuery,
   type EntryType,
   type LogItem,
+  type RequestPolicy,
   type TransparencySummary,
 } from '../api/transparency';
 import { SelectField, TextField } from '../components/Field';
+import { PolicyRules } from '../components/PolicyRules';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { absoluteTime } from '../format';
 import { Link, useLocation } from '../router';
+import { validateRequestPolicy } from '@porchlight/policy';
+import { ProofPanel } from '../transparency/ProofPanel';
 import '../styles/transparency.css';
 
 const TYPES = Object.keys(ENTRY_TYPE_LABELS) as EntryType[];
@@ -54,7 +58,7 @@ export function TransparencyPage() {
       </div>
       <ProblemAlert error={error} focus={false} />
       {summary ? <LogFacts summary={summary} /> : error ? null : <p className="muted">Loading…</p>}
-      <EntryBrowser />
+      <EntryBrowser verifierKey={summary?.verifierKey ?? undefined} />
     </div>
   );
 }
@@ -164,7 +168,7 @@ function initialQuery(params: URLSearchParams): EntryQuery {
   };
 }
 
-function EntryBrowser() {
+function EntryBrowser({ verifierKey }: { verifierKey: string | undefined }) {
   const { query: params } = useLocation();
   const [initial] = useState(() => initialQuery(params));
   const [type, setType] = useState<EntryType | ''>(initial.type ?? '');
@@ -268,7 +272,7 @@ function EntryBrowser() {
       <ol className="log-entries" aria-label="Log entries" aria-busy={status === 'loading'}>
         {items.map((item) => (
           <li key={item.index}>
-            <LogEntry item={item} />
+            <LogEntry item={item} verifierKey={verifierKey} />
           </li>
         ))}
       </ol>
@@ -285,12 +289,25 @@ function EntryBrowser() {
   );
 }
 
-/** A value from an entry's data, in a form a person can read; policies and other objects as JSON. */
+/** A value from an entry's data, in a form a person can read; objects as JSON. */
 const show = (value: unknown): string =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value, null, 1);
 
-function LogEntry({ item }: { item: LogItem }) {
+/** A value in words: a request policy as its rules (as on /policies), anything else as {@link show} does. */
+function EntryValue({ type, name, value }: { type: string; name: string; value: unknown }) {
+  if (type === 'policy.changed' && name === 'policy' && validateRequestPolicy(value).length === 0)
+    return (
+      <dd className="log-entry__policy">
+        <PolicyRules policy={value as RequestPolicy} />
+      </dd>
+    );
+  return <dd className={typeof value === 'object' ? 'mono' : undefined}>{show(value)}</dd>;
+}
+
+function LogEntry({ item, verifierKey }: { item: LogItem; verifierKey: string | undefined }) {
   const title = `#${item.index} ${entryTypeLabel(item.type)}`;
+  const [proofOpen, setProofOpen] = useState(false);
+  const panelId = `entry-${item.index}-proof`;
   return (
     <article className="card log-entry" aria-label={title}>
       <div className="log-entry__head">
@@ -298,6 +315,17 @@ function LogEntry({ item }: { item: LogItem }) {
         <time dateTime={item.time} className="muted">
           {absoluteTime(item.time)}
         </time>
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={proofOpen}
+          aria-controls={panelId}
+          onClick={() => {
+            setProofOpen((open) => !open);
+          }}
+        >
+          {proofOpen ? 'Hide the proof' : 'Verify this entry'}
+        </button>
         <a href={item.proof} className="link-button">
           Inclusion proof
         </a>
@@ -306,12 +334,15 @@ function LogEntry({ item }: { item: LogItem }) {
         {Object.entries(item.entry.data).map(([k, v]) => (
           <div key={k} style={{ display: 'contents' }}>
             <dt>{k}</dt>
-            <dd className={typeof v === 'object' ? 'mono' : undefined}>{show(v)}</dd>
+            <EntryValue type={item.type} name={k} value={v} />
           </div>
         ))}
       </dl>
+      <div id={panelId}>
+        {proofOpen ? <ProofPanel index={item.index} entry={item.entry} verifierKey={verifierKey} /> : null}
+      </div>
       <details>
-        <summary>Entry JSON and leaf hash</summary>
+        <summary>Show raw entry</summary>
         <pre>{JSON.stringify(item.entry, null, 2)}</pre>
         <p className="mono">leaf hash {item.leafHash}</p>
       </details>
