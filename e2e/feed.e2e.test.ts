@@ -103,6 +103,24 @@ describe('neighbourhood feed, end to end', () => {
     await mine.getByText('Your appeal is waiting for a different moderator.').waitFor();
     expect(await mine.getByRole('button', { name: 'Appeal this decision' }).count()).toBe(0);
 
+    // The moderator reads the post's decision history on its page: the report (never who), the hide with its
+    // reason and the appeal waiting.
+    const postPath = new URL(alice.page.url()).pathname;
+    await mod.page.goto(`${url}${postPath}`);
+    const history = mod.page.locator('details.post-history').filter({ hasText: 'Moderation history' });
+    await history.locator('summary').click();
+    const entries = history.locator('.post-history__body');
+    await entries.filter({ hasText: 'Appealed:' }).waitFor();
+    const lines = await entries.allTextContents();
+    expect(lines.some((l) => l.startsWith('Reported: ') && l.includes('Posting where the keys are'))).toBe(
+      true,
+    );
+    expect(lines.some((l) => l.startsWith('Hidden by ') && l.endsWith(reason))).toBe(true);
+    expect(lines.some((l) => l.includes('(waiting)'))).toBe(true);
+    expect(lines.join(' ')).not.toContain('Bob');
+    await mod.page.goto(`${url}/moderation`);
+    await mod.page.getByRole('heading', { name: 'Moderation', level: 1 }).waitFor();
+
     // A report that breaks no rule: the moderator dismisses it and the post stays up for everyone.
     const second = `Found: a child's red scooter by the library steps (${Date.now()})`;
     await alice.page.getByRole('link', { name: 'New post' }).click();
@@ -132,13 +150,22 @@ describe('neighbourhood feed, end to end', () => {
     await bob.page.reload();
     await bob.page.getByRole('article', { name: second }).waitFor();
 
-    // Bob comments on it, thinks better of it and deletes his comment (asked twice).
+    // Bob comments on it, edits his comment (its earlier words stay readable to him), thinks better of it and
+    // deletes it (asked twice).
     await bob.page.getByRole('link', { name: second, exact: true }).click();
-    await bob.page.getByLabel('Add a comment').fill('Is it still at the front desk tomorrow?');
+    await bob.page.getByLabel('Add a comment').fill('Is it still at the front desk today?');
     await bob.page.getByRole('button', { name: 'Post comment' }).click();
+    await bob.page.locator('.comment').filter({ hasText: 'front desk today?' }).waitFor();
+    await bob.page.getByRole('button', { name: 'Edit your comment' }).click();
+    await bob.page.getByLabel('Edit your comment').fill('Is it still at the front desk tomorrow?');
+    await bob.page.getByRole('button', { name: 'Save comment' }).click();
     const bobsComment = bob.page
       .locator('.comment')
       .filter({ hasText: 'Is it still at the front desk tomorrow?' });
+    await bobsComment.getByText('(edited)').waitFor();
+    await bob.page.reload();
+    await bobsComment.getByText('Earlier versions').click();
+    await bobsComment.locator('.post-history__body').filter({ hasText: 'front desk today?' }).waitFor();
     await bobsComment.getByRole('button', { name: 'Delete your comment' }).click();
     await bobsComment
       .getByRole('group', { name: 'Delete this comment?' })
