@@ -17,6 +17,7 @@ import { LegalAdminPage } from './pages/LegalAdminPage';
 import { LegalNoticesPage } from './pages/LegalNoticesPage';
 import { ComposePage } from './pages/ComposePage';
 import { FeedPage } from './pages/FeedPage';
+import { IncidentMapPage } from './pages/IncidentMapPage';
 import { HomeAreaPage } from './pages/HomeAreaPage';
 import { InboxPage } from './pages/InboxPage';
 import { InboxRequestPage } from './pages/InboxRequestPage';
@@ -163,6 +164,8 @@ function SignedInRoutes({ path, user }: { path: string; user: Me }) {
       return <ComposePage />;
     case '/home':
       return <HomeAreaPage />;
+    case '/map':
+      return <IncidentMapPage />;
     case '/inbox':
       return <InboxPage />;
     case '/mine':

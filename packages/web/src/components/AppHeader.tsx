@@ -17,6 +17,7 @@ import { MainNav, type NavItem } from './MainNav';
 function navFor(user: Me, hasLegalNotices: boolean): NavItem[] {
   const items: NavItem[] = [
     { to: '/', label: 'Feed' },
+    { to: '/map', label: 'Map' },
     { to: '/mine', label: 'My posts' },
     { to: '/home', label: 'Home area' },
     { to: '/vault', label: 'Vault' },

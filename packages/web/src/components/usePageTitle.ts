@@ -16,6 +16,7 @@ const ROUTES: [RegExp, string][] = [
   [/^\/home$/, 'Home area'],
   [/^\/posts\/po_[A-Za-z0-9_-]{22}$/, 'Post'],
   [/^\/mine$/, 'My posts'],
+  [/^\/map$/, 'Incident map'],
   [/^\/inbox$/, 'Inbox'],
   [/^\/inbox\/rq_[A-Za-z0-9_-]+$/, 'Footage request'],
   [/^\/vault$/, 'Vault'],

@@ -32,7 +32,10 @@ export interface AreaMapProps {
   label: string;
   home: CoarseLocation | null;
   radiusM: number;
-  posts?: readonly Pick<Post, 'id' | 'category' | 'location'>[];
+  /** Post cells; `opacity` (0–1) fades a cell, e.g. by the age of its newest post. */
+  posts?: readonly (Pick<Post, 'id' | 'category' | 'location'> & { opacity?: number })[];
+  /** Called with the H3 cell of a post cell the user clicked; the page gives a keyboard way too. */
+  onCellClick?: (cell: string) => void;
   /** A point the user picked but has not saved; drawn as the cell it would snap to. */
   pick?: LatLng | null;
   onPick?: (point: LatLng) => void;
@@ -71,7 +74,7 @@ function addOverlays(map: MapLibre): void {
     id: 'posts-fill',
     type: 'fill',
     source: 'posts',
-    paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.45 },
+    paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': ['coalesce', ['get', 'opacity'], 0.45] },
   });
   map.addLayer({
     id: 'posts-line',
@@ -121,17 +124,18 @@ export default function AreaMap({
   pick = null,
   onPick,
   onCentreChange,
+  onCellClick,
   cooperative = false,
 }: AreaMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibre | null>(null);
-  const handlers = useRef({ onPick, onCentreChange });
+  const handlers = useRef({ onPick, onCentreChange, onCellClick });
   const [loaded, setLoaded] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const style = useMapStyle();
 
   useEffect(() => {
-    handlers.current = { onPick, onCentreChange };
+    handlers.current = { onPick, onCentreChange, onCellClick };
   });
 
   useEffect(() => {
@@ -170,7 +174,24 @@ export default function AreaMap({
           .catch(() => map.setStyle(BLANK_STYLE));
       }
     });
-    map.on('click', (e) => handlers.current.onPick?.({ lat: e.lngLat.lat, lng: e.lngLat.lng }));
+    map.on('click', (e) => {
+      const { onCellClick: cellClick, onPick: pickPoint } = handlers.current;
+      if (cellClick && map.getLayer('posts-fill')) {
+        const cell: unknown = map.queryRenderedFeatures(e.point, { layers: ['posts-fill'] })[0]?.properties
+          .cell;
+        if (typeof cell === 'string') {
+          cellClick(cell);
+          return;
+        }
+      }
+      pickPoint?.({ lat: e.lngLat.lat, lng: e.lngLat.lng });
+    });
+    // A pointer over a clickable post cell says so.
+    map.on('mousemove', (e) => {
+      if (!handlers.current.onCellClick || !map.getLayer('posts-fill')) return;
+      const over = map.queryRenderedFeatures(e.point, { layers: ['posts-fill'] }).length > 0;
+      map.getCanvas().style.cursor = over ? 'pointer' : '';
+    });
     map.on('moveend', () => {
       const c = map.getCenter();
       handlers.current.onCentreChange?.({ lat: c.lat, lng: c.lng });
@@ -205,7 +226,14 @@ export default function AreaMap({
       map,
       'posts',
       collection(
-        posts.map((p) => cellPolygon(p.location.cell, { id: p.id, colour: categoryColour(p.category) })),
+        posts.map((p) =>
+          cellPolygon(p.location.cell, {
+            id: p.id,
+            cell: p.location.cell,
+            colour: categoryColour(p.category),
+            ...(p.opacity === undefined ? {} : { opacity: p.opacity }),
+          }),
+        ),
       ),
     );
   }, [loaded, posts]);

@@ -6,6 +6,7 @@ import { LiveIndicator } from '../components/LiveIndicator';
 import { PostCard } from '../components/PostCard';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { CATEGORIES, formatKm } from '../format';
+import '../incidents/incidents.css';
 import { LazyAreaMap } from '../map/LazyAreaMap';
 import { Link, navigate, useLocation } from '../router';
 import { useFeed, useFeedStore } from '../state/feed';
@@ -25,6 +26,7 @@ function parseFilter(query: URLSearchParams): FeedFilter {
     period: FEED_PERIODS.find((p) => p.value === query.get('period'))?.value ?? null,
     within: Number.isInteger(within) && within >= 100 ? within : null,
     q: (query.get('q') ?? '').trim(),
+    cell: /^89[0-9a-f]{13}$/.test(query.get('cell') ?? '') ? query.get('cell') : null,
   };
 }
 
@@ -34,6 +36,7 @@ function filterPath(f: FeedFilter): string {
   if (f.period) query.set('period', f.period);
   if (f.within) query.set('within', String(f.within));
   if (f.q) query.set('q', f.q);
+  if (f.cell) query.set('cell', f.cell);
   const s = query.toString();
   return s ? `/?${s}` : '/';
 }
@@ -83,6 +86,20 @@ export function FeedPage() {
         </div>
         <CategoryFilter value={category} onChange={setCategory} />
         <FeedFilters value={filter} radiusM={me.radiusM} onChange={setFilter} />
+        {filter.cell ? (
+          <div className="feed-cell-filter card" role="status">
+            <span>Showing posts from one map cell.</span>
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => {
+                setFilter({ ...filter, cell: null });
+              }}
+            >
+              Show the whole area
+            </button>
+          </div>
+        ) : null}
         {feed.status === 'loading' ? <FeedSkeleton /> : null}
         {feed.status === 'error' ? <ProblemAlert error={feed.error} focus={false} /> : null}
         {empty && filtered ? (
@@ -156,6 +173,10 @@ export function FeedPage() {
             home={me.home}
             radiusM={me.radiusM}
             posts={feed.items}
+            onCellClick={(cell) => {
+              // Like a pin on a neighbourhood app's map: the list narrows to that spot, with a way back.
+              setFilter({ ...filter, cell });
+            }}
             cooperative
           />
           <div className="map-legend">
@@ -169,6 +190,9 @@ export function FeedPage() {
               <span className="swatch swatch--radius" aria-hidden="true" /> {formatKm(me.radiusM)} radius
             </span>
           </div>
+          <p className="map-hint">
+            Click a cell to see only its posts, or <Link to="/map">open the incident map</Link>.
+          </p>
         </div>
         <p className="privacy-note">
           <strong>Private by design.</strong> Every location is shown as a cell about a block wide, never an

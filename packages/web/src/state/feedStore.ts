@@ -20,18 +20,25 @@ export interface FeedFilter {
   within: number | null;
   /** Words the title or text must contain (any case). */
   q: string;
+  /** One map cell (H3 resolution 9) clicked on the map; null for the whole area. */
+  cell: string | null;
 }
 
-export const NO_FILTER: FeedFilter = { category: null, period: null, within: null, q: '' };
+export const NO_FILTER: FeedFilter = { category: null, period: null, within: null, q: '', cell: null };
 
 export const sameFilter = (a: FeedFilter, b: FeedFilter): boolean =>
-  a.category === b.category && a.period === b.period && a.within === b.within && a.q === b.q;
+  a.category === b.category &&
+  a.period === b.period &&
+  a.within === b.within &&
+  a.q === b.q &&
+  a.cell === b.cell;
 
 export const isFiltered = (f: FeedFilter): boolean => !sameFilter(f, NO_FILTER);
 
 /** Whether a live post belongs in a feed with this filter (time needs no check: a live post is new). */
 function matches(post: Post, f: FeedFilter): boolean {
   if (f.category && post.category !== f.category) return false;
+  if (f.cell && post.location.cell !== f.cell) return false;
   const words = f.q.trim().toLowerCase();
   if (words && !`${post.title}\n${post.body}`.toLowerCase().includes(words)) return false;
   return true;
@@ -68,6 +75,7 @@ const readFeed: FeedReader = ({ filter, cursor }) => {
           ...(period ? { since: new Date(Date.now() - period.ms).toISOString() } : {}),
           ...(filter.within ? { within: filter.within } : {}),
           ...(q.length >= 2 ? { q } : {}),
+          ...(filter.cell ? { cell: filter.cell } : {}),
         },
       },
     }),
