@@ -88,6 +88,35 @@ export const SHOTS: readonly Shot[] = [
     },
   },
   { name: 'feed-phone', caption: 'The feed on a phone', viewport: PHONE, open: feed },
+  {
+    name: 'composer',
+    caption:
+      'Writing a post: the composer asks for behaviour and clothing instead of a race-only description',
+    viewport: DESKTOP,
+    // Last, though nothing is posted: the server refuses this draft, so the other shots never show it.
+    open: async (page, url) => {
+      await page.goto(`${url}/new`);
+      const form = page.getByRole('form', { name: 'New post' });
+      await form.getByRole('radio', { name: 'Suspicious activity' }).check();
+      await form.getByLabel('Title').fill('Someone trying car door handles on Alder St');
+      await form
+        .getByLabel('What happened?')
+        .fill(
+          'Around 11:40 last night a young Hispanic guy walked down Alder St pulling on the handles of ' +
+            'parked cars. My camera caught him at the corner by the school. I have called the non-emergency line.',
+        );
+      await form.getByRole('button', { name: 'Post to neighbours' }).click();
+      // The server's refusal and its guidance, with the person fields it asks for opened.
+      await form.getByRole('alert').waitFor();
+      // From the page's heading down, so the refusal, the category and the draft all show.
+      await page.evaluate(() => {
+        const heading = document.getElementById('compose-title')!;
+        const header = document.querySelector('header');
+        const sticky = header && getComputedStyle(header).position !== 'static' ? header.offsetHeight : 0;
+        window.scrollTo(0, heading.getBoundingClientRect().top + window.scrollY - sticky - 16);
+      });
+    },
+  },
 ];
 
 /**
