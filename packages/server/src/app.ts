@@ -46,6 +46,7 @@ import { agencyKeysRoutes } from './modules/agency-keys/agency-keys.routes.js';
 import { disclosuresRoutes } from './modules/disclosures/disclosures.routes.js';
 import { legalRoutes } from './modules/legal/legal.routes.js';
 import { accountRoutes } from './modules/account/account.routes.js';
+import { basemapRoutes } from './modules/basemap/basemap.routes.js';
 import { geocoderRoutes } from './modules/geocoder/geocoder.routes.js';
 import { createGeocoder } from './modules/geocoder/geocoder.service.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
@@ -164,6 +165,7 @@ export async function buildApp(
   app.addHook('onClose', () => services.transparency.stop());
 
   geocoderRoutes(app, createGeocoder(deps.config));
+  basemapRoutes(app, deps.config);
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

@@ -26,6 +26,11 @@ export interface Config {
   /** MapLibre style URL served to the web app; empty means the built-in tile-less style. */
   mapStyleUrl: string;
   /**
+   * A PMTiles v3 street basemap (`MAP_PMTILES_PATH`) served at `/tiles/basemap.pmtiles`; checked at start to
+   * be a readable PMTiles v3 file.
+   */
+  mapPmtilesPath: string | undefined;
+  /**
    * A Photon- or Nominatim-compatible geocoder the server proxies address search and place names through
    * (`/api/geocode`); undefined means no search (the UI hides it).
    */
@@ -221,6 +226,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const metricsListen = parseListen(env.METRICS_LISTEN, 'METRICS_LISTEN', problems);
 
+  const mapPmtilesPath = env.MAP_PMTILES_PATH ? path.resolve(cwd, env.MAP_PMTILES_PATH) : undefined;
+  const pmtilesProblem = mapPmtilesPath === undefined ? undefined : pmtilesFileProblem(mapPmtilesPath);
+  if (pmtilesProblem) problems.push(`MAP_PMTILES_PATH ${pmtilesProblem}`);
+
   const geocoderUrl = url('GEOCODER_URL', ['http:', 'https:']);
   const geocoderKind = env.GEOCODER_KIND || 'photon';
   if (geocoderKind !== 'photon' && geocoderKind !== 'nominatim') {
@@ -250,6 +259,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     role,
     demo: bool('PORCHLIGHT_DEMO', databaseUrl === undefined),
     mapStyleUrl: url('MAP_STYLE_URL', ['http:', 'https:']) ?? '',
+    mapPmtilesPath,
     geocoder: geocoderUrl
       ? { url: geocoderUrl.replace(/\/+$/, ''), kind: geocoderKind === 'nominatim' ? 'nominatim' : 'photon' }
       : undefined,
@@ -353,6 +363,28 @@ function parseWitnesses(raw: string, problems: string[]): Config['witnesses'] {
 }
 
 /** What is wrong with a log key file, if anything: unreadable, not an Ed25519 note key, or named otherwise. */
+/** Why `file` is not a PMTiles v3 archive (its 127-byte header starts "PMTiles" then version 3), if it is not. */
+function pmtilesFileProblem(file: string): string | undefined {
+  const header = Buffer.alloc(127);
+  let read: number;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      if (!fs.fstatSync(fd).isFile()) return `is not a file (${file})`;
+      read = fs.readSync(fd, header, 0, header.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    return `cannot be read (${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  if (read < header.length || header.toString('latin1', 0, 7) !== 'PMTiles') {
+    return `${file} is not a PMTiles archive (no "PMTiles" header)`;
+  }
+  if (header[7] !== 3) return `${file} is PMTiles version ${header[7]}, but only version 3 is supported`;
+  return undefined;
+}
+
 function logKeyFileProblem(file: string, origin: string): string | undefined {
   let text: string;
   try {

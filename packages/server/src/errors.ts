@@ -44,6 +44,7 @@ export const ERROR_CATALOGUE = {
   geocoder_not_configured: { status: 404, title: 'This server has no address search configured' },
   geocoder_unavailable: { status: 502, title: 'The address search service did not answer' },
   payload_too_large: { status: 413, title: 'Request body is too large' },
+  range_not_satisfiable: { status: 416, title: 'The requested byte range is not in the file' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   media_unreadable: { status: 422, title: 'The photo or video could not be read' },
   video_too_long: { status: 422, title: 'The video is longer than a post allows' },

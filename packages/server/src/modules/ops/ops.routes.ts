@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import { Obj, responses } from '../../http/schema.js';
 import type { App } from '../../http/types.js';
 import { checkMetricsAccess, listenForMetrics, type MetricsListener } from './metrics.js';
+import { PMTILES_URL } from '../basemap/basemap.routes.js';
 import { DEFAULT_RADIUS_M, MAX_RADIUS_M, MIN_RADIUS_M } from '../../geo/cells.js';
 
 /** Liveness, readiness and Prometheus metrics (token-protected, or on a private listener). */
@@ -64,6 +65,10 @@ export function opsRoutes(app: App, deps: Deps, registry: client.Registry): void
             mapStyleUrl: Type.Union([Type.String(), Type.Null()], {
               description: 'MapLibre style URL; null = tile-less',
             }),
+            pmtilesUrl: Type.Union([Type.String(), Type.Null()], {
+              description:
+                'Path of the PMTiles street basemap this server serves (MAP_PMTILES_PATH), e.g. /tiles/basemap.pmtiles; null = none',
+            }),
             radius: Obj({ minM: Type.Integer(), maxM: Type.Integer(), defaultM: Type.Integer() }),
             geocoder: Type.Boolean({ description: 'Whether address search (/api/geocode) is configured' }),
           }),
@@ -72,6 +77,7 @@ export function opsRoutes(app: App, deps: Deps, registry: client.Registry): void
     },
     () => ({
       mapStyleUrl: deps.config.mapStyleUrl || null,
+      pmtilesUrl: deps.config.mapPmtilesPath === undefined ? null : PMTILES_URL,
       radius: { minM: MIN_RADIUS_M, maxM: MAX_RADIUS_M, defaultM: DEFAULT_RADIUS_M },
       geocoder: deps.config.geocoder !== undefined,
     }),
