@@ -62,6 +62,14 @@ describe('neighbourhood feed, end to end', () => {
     expect(await link.getAttribute('href')).toBe('https://example.org/lost-keys');
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer nofollow ugc');
     expect(await link.getAttribute('target')).toBe('_blank');
+    // Reactions are drawn icons beside their words, not emoji (an empty box where no emoji font is installed).
+    const reactions = bobsPost.getByRole('group', { name: 'Reactions' }).getByRole('button');
+    expect(await reactions.count()).toBe(4);
+    for (const button of await reactions.all()) {
+      const icon = await button.locator('svg.reaction__icon').boundingBox();
+      expect(icon?.width).toBeGreaterThanOrEqual(16);
+      expect((await button.innerText()).trim()).toMatch(/^[A-Z][a-z]+( \d+)?$/);
+    }
 
     // Bob reports it.
     await bobsPost.getByRole('button', { name: 'Report' }).click();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeFrigate, type FakeFrigate } from '../packages/hub/test/support/fake-frigate.js';
 import { openBrowser, signIn, type Person } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { contrastOf } from './support/contrast.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -283,6 +284,10 @@ describe('clip vault in the browser, end to end', () => {
       await page.getByRole('link', { name: 'Hubs' }).click();
       await page.getByRole('button', { name: 'Pair a hub' }).click();
       const command = ((await page.getByLabel('Pairing command').textContent()) ?? '').trim();
+      // Readable: light text on the dark block (it was white on a pale highlight).
+      expect(await contrastOf(page.getByLabel('Pairing command').locator('code'))).toBeGreaterThanOrEqual(
+        4.5,
+      );
       const match = /^npx porchlight-hub pair --server (\S+) --code (\S+) --fingerprint (\S+)$/.exec(command);
       expect(match?.[1]).toBe(url);
       const paired = await run(

@@ -39,11 +39,10 @@ export function categoryLabel(c: Category): string {
 /** Categories whose posts may describe a person, and so must follow the anti-profiling rule. */
 export const PERSON_CATEGORIES: ReadonlySet<Category> = new Set(PERSON_POST_CATEGORIES);
 
-const REACTION_ICONS: Record<ReactionKind, string> = { thanks: '🙏', helpful: '💡', agree: '👍', sad: '😢' };
-
-export const REACTIONS: readonly { kind: ReactionKind; label: string; icon: string }[] = REACTION_KINDS.map(
-  (kind) => ({ kind, label: REACTION_LABELS[kind], icon: REACTION_ICONS[kind] }),
-);
+export const REACTIONS: readonly { kind: ReactionKind; label: string }[] = REACTION_KINDS.map((kind) => ({
+  kind,
+  label: REACTION_LABELS[kind],
+}));
 
 export { ROLE_LABELS };
 

@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { call, toApiError } from '../api/problem';
 import type { Post, ReactionKind } from '../api/types';
 import { REACTIONS } from '../format';
+import { ReactionIcon } from './ReactionIcon';
 import { useAnnounce } from '../state/announcer';
 
 /** The post as it would look with `kind` toggled, shown before the server confirms. */
@@ -42,7 +43,7 @@ export function ReactionBar({ post, onChange }: { post: Post; onChange: (post: P
 
   return (
     <div className="reactions" role="group" aria-label="Reactions">
-      {REACTIONS.map(({ kind, label, icon }) => {
+      {REACTIONS.map(({ kind, label }) => {
         const count = post.reactions[kind];
         const mine = post.myReaction === kind;
         return (
@@ -54,7 +55,7 @@ export function ReactionBar({ post, onChange }: { post: Post; onChange: (post: P
             disabled={disabled}
             onClick={() => void react(kind)}
           >
-            <span aria-hidden="true">{icon}</span>
+            <ReactionIcon kind={kind} />
             <span className="reaction__label"> {label}</span>
             {count > 0 ? <span className="reaction__count"> {count}</span> : null}
           </button>
