@@ -25,7 +25,8 @@ export const BLANK_STYLE: MapStyle = {
 };
 
 let resolved: Promise<MapStyle> | undefined;
-let clientConfig: Promise<{ mapStyleUrl: string | null; geocoder: boolean } | null> | undefined;
+let clientConfig:
+  Promise<{ mapStyleUrl: string | null; pmtilesUrl: string | null; geocoder: boolean } | null> | undefined;
 
 /** `GET /api/config`, fetched once per page load; null when the server could not be asked. */
 function loadClientConfig() {
@@ -52,16 +53,25 @@ function offlineStyle(): Promise<MapStyle> {
     .catch(() => BLANK_STYLE);
 }
 
+/** The Protomaps street style over the server's PMTiles file; its code is loaded only on servers that have one. */
+function pmtilesStyle(path: string): Promise<MapStyle> {
+  return import('./pmtiles').then((m) => m.pmtilesStyle(path)).catch(offlineStyle);
+}
+
 /**
  * The style to draw, decided once per page load: `window.PORCHLIGHT_MAP_STYLE`, else the server's
- * `MAP_STYLE_URL` (from `GET /api/config`), else the build-time `VITE_MAP_STYLE_URL`, else the built-in
- * offline world map, so a fresh install with no internet still shows land, water and borders.
+ * `MAP_STYLE_URL` (from `GET /api/config`), else the build-time `VITE_MAP_STYLE_URL`, else the street basemap
+ * the server serves from a PMTiles file (`MAP_PMTILES_PATH`), else the built-in offline world map, so a fresh
+ * install with no internet still shows land, water and borders.
  */
 export function resolveMapStyle(): Promise<MapStyle> {
-  const fallback = (): Promise<MapStyle> =>
-    import.meta.env.VITE_MAP_STYLE_URL ? Promise.resolve(import.meta.env.VITE_MAP_STYLE_URL) : offlineStyle();
   if (window.PORCHLIGHT_MAP_STYLE) return Promise.resolve(window.PORCHLIGHT_MAP_STYLE);
-  resolved ??= loadClientConfig().then((config) => (config?.mapStyleUrl ? config.mapStyleUrl : fallback()));
+  resolved ??= loadClientConfig().then((config) => {
+    if (config?.mapStyleUrl) return config.mapStyleUrl;
+    if (import.meta.env.VITE_MAP_STYLE_URL) return import.meta.env.VITE_MAP_STYLE_URL;
+    if (config?.pmtilesUrl) return pmtilesStyle(config.pmtilesUrl);
+    return offlineStyle();
+  });
   return resolved;
 }
 
