@@ -76,8 +76,8 @@ Run an independent witness that cosigns a log's checkpoints: porchlight witness 
 Fetch or check an inclusion proof (c2sp.org/tlog-proof) for one entry:
   porchlight proof <url> <index> [--out <file>]
   porchlight verify-proof <file> --key <vkey|file> [--entry <file>]   (see porchlight proof --help)
-Recompute an agency's annual surveillance report from the verified log (HTML, JSON, PDF):
-  porchlight report <url> --agency <id> --year <YYYY> [--pdf <file>] [--json]   (see porchlight report --help)
+Recompute an agency's annual surveillance report from the verified log (HTML, JSON, CSV, PDF):
+  porchlight report <url> --agency <id> --year <YYYY> [--pdf <file>] [--csv <file>] [--json]   (see porchlight report --help)
 Verify a footage request's evidence archive offline:
   porchlight evidence verify <archive.tar> --key <vkey|file>   (see porchlight evidence --help)
 `;

@@ -7,6 +7,7 @@ import { parseArgs, promisify } from 'node:util';
 import {
   annotationByline,
   annualReport,
+  annualReportCsv,
   annualReportHtml,
   REPORT_YEAR,
   type AnnualReport,
@@ -37,6 +38,8 @@ options:
   --year <YYYY>         the calendar year (required)
   --json                print the report as JSON on stdout
   --html <file>         also write the report as a standalone HTML page
+  --csv <file>          also write the report as CSV (one row per number and per annotation), byte for
+                        byte the server's ?format=csv at the same checkpoint
   --pdf <file>          also print the report to a PDF with Chromium (CHROMIUM_PATH,
                         default /usr/bin/chromium)
   --key <vkey>, --key-file <file>, --witness <vkey>, --state-dir <dir>, --concurrency <n>
@@ -69,7 +72,6 @@ export function reportFromTotals(
     instanceView: totals.view({ kind: 'instance' }, range),
     policyVersions: totals.policyVersions(agency.jurisdiction),
     annotations: totals.annotations(agencyId, year),
-    cells: totals.requestCells(agencyId, year),
   });
 }
 
@@ -122,6 +124,7 @@ export async function reportMain(argv: readonly string[]): Promise<number> {
         year: { type: 'string' },
         json: { type: 'boolean', default: false },
         html: { type: 'string' },
+        csv: { type: 'string' },
         pdf: { type: 'string' },
         key: { type: 'string' },
         'key-file': { type: 'string' },
@@ -178,6 +181,7 @@ export async function reportMain(argv: readonly string[]): Promise<number> {
   );
   try {
     if (values.html !== undefined) await writeFile(values.html, html);
+    if (values.csv !== undefined) await writeFile(values.csv, annualReportCsv(result.report, result.size));
     if (values.pdf !== undefined) await printPdf(html, values.pdf);
   } catch (err) {
     process.stderr.write(

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { last30Days } from '@porchlight/tlog';
 import { backfill } from '../src/infra/db/migrations/0022_dashboard.js';
 import { backfill as rollupBackfill } from '../src/infra/db/migrations/0028_dashboard_rollup.js';
+import { backfill as cellsBackfill } from '../src/infra/db/migrations/0032_dashboard_cells.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { ensureBuiltCli, porchlight } from './support/cli.js';
 import type { TestUser } from './support/client.js';
@@ -22,7 +23,7 @@ import {
   square,
   uploadDisclosure,
 } from './support/disclosures.js';
-import { makePost, makeUser } from './support/factories.js';
+import { makePost, makeUser, offsetMeters } from './support/factories.js';
 import { publishPolicy } from './support/policies.js';
 import { listen } from './support/sse.js';
 import { LOG_ORIGIN } from './support/transparency.js';
@@ -59,7 +60,7 @@ let agencyB: number;
 let jurisdictionA: string;
 let jurisdictionB: string;
 const months: string[] = [];
-const filed = { a: 0, b: 0, closedA: 0 };
+const filed = { a: 0, b: 0, closedA: 0, elsewhereA: 0 };
 let sharedBytes = 0;
 
 const q = <R>(sql: string, params: unknown[] = []) => t.database.db.query<R>(sql, params);
@@ -107,6 +108,28 @@ async function moderate(mod: TestUser, author: TestUser, n: number): Promise<voi
     }
   }
 }
+
+/** A request of agency A away from HOME, so its cells are counted apart from the others'. */
+const ELSEWHERE = offsetMeters(HOME, 2_000, 1_500);
+async function fileElsewhere(officer: TestUser): Promise<void> {
+  const now = Date.now();
+  const res = await officer.raw('POST', '/api/requests', {
+    caseNumber: 'PPB-2',
+    offenseCategory: 'burglary',
+    legalBasis: 'warrant',
+    investigatorName: 'Det. Alex Rivera',
+    investigatorContact: 'arivera@police.portland.example',
+    narrative: 'Car break-in; looking for a person seen trying door handles around midnight.',
+    area: square(ELSEWHERE, 300),
+    windowStart: new Date(now - 48 * HOUR).toISOString(),
+    windowEnd: new Date(now - 42 * HOUR).toISOString(),
+    exigent: false,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+}
+
+/** The cells' counts as a dashboard figure's `cell` breakdown has them. */
+const cellsOf = (d: Dashboard) => figure(d, 'requests.published').breakdowns.cell!;
 
 async function refuse(officer: TestUser): Promise<void> {
   const now = Date.now();
@@ -164,6 +187,9 @@ beforeAll(async () => {
       await fileRequest(officerB, new Date());
       filed.b++;
     }
+    await fileElsewhere(officerA);
+    filed.a++;
+    filed.elsewhereA++;
     for (let i = 0; i < 3; i++) await refuse(officerA);
     await moderate(mod, author, 30);
     const role = await world.admin.api.PUT('/api/admin/users/{id}/role', {
@@ -260,6 +286,17 @@ describe('transparency dashboard', () => {
       total: filed.a,
       breakdowns: { category: { burglary: filed.a }, legal_basis: { warrant: filed.a } },
     });
+    // Where (G8): requests per H3 res-8 cell they cover, never a point; the requests filed elsewhere are
+    // counted in their own cells, apart from the ones around HOME.
+    const cells = cellsOf(a);
+    expect(Object.keys(cells).every((c) => /^88[0-9a-f]{13}$/.test(c))).toBe(true);
+    expect(Math.max(...Object.values(cells))).toBe(filed.a - filed.elsewhereA);
+    expect(Object.values(cells)).toContain(filed.elsewhereA);
+    expect(
+      Object.values(cells).every((n) => n === filed.elsewhereA || n === filed.a - filed.elsewhereA),
+    ).toBe(true);
+    const cellsAll = cellsOf(all);
+    for (const [cell, n] of Object.entries(cells)) expect(cellsAll[cell]).toBeGreaterThanOrEqual(n);
     expect(figure(a, 'requests.closed').total).toBe(filed.closedA);
     expect(figure(a, 'disclosures.shared').total).toBe(2);
     expect(figure(a, 'disclosures.bytes').total).toBe(sharedBytes);
@@ -271,10 +308,14 @@ describe('transparency dashboard', () => {
     expect(figure(bj, 'requests.published').total).toBe(filed.b);
     expect(figure(bj, 'disclosures.shared').total).toBe(0);
     expect(figure(bj, 'policies.versions').total).toBe(1);
+    expect(Math.max(...Object.values(cellsOf(bj)))).toBe(filed.b);
 
     expect(months).toHaveLength(3);
     const one = await dashboard(`?scope=agency&id=${agencyA}&from=${months[1]}&to=${months[1]}`);
-    expect(figure(one, 'requests.published')).toMatchObject({ total: 15, byMonth: { [months[1]!]: 15 } });
+    expect(figure(one, 'requests.published')).toMatchObject({ total: 16, byMonth: { [months[1]!]: 16 } });
+    // The month's cells: its one request elsewhere counts once in its cells.
+    expect(Object.values(cellsOf(one)).sort((x, y) => x - y)[0]).toBe(1);
+    expect(Math.max(...Object.values(cellsOf(one)))).toBe(15);
     expect(figure(one, 'requests.published').entries).toEqual({
       href: `/transparency?type=request.published&from=${months[1]}-01T00%3A00%3A00Z&to=${nextMonth(months[1]!)}-01T00%3A00%3A00Z&q=%22agency%22%3A${agencyA}%2C`,
       exact: true,
@@ -319,6 +360,11 @@ describe('transparency dashboard', () => {
       expect(report.size).toBe(api.checkpoint.size);
       expect(report.root).toBe(api.checkpoint.rootHash);
       expect(report.dashboard.figures).toEqual(numbers(api.figures));
+      // …cells included: the CLI counts the same cells from the verified entries.
+      expect(Object.keys(cellsOf(api)).length).toBeGreaterThan(1);
+      expect(
+        (report.dashboard.figures as Figure[]).find((f) => f.id === 'requests.published')!.breakdowns.cell,
+      ).toEqual(cellsOf(api));
       expect(report.dashboard.scope).toEqual({ kind: api.scope.kind, id: api.scope.id });
       expect([report.dashboard.from, report.dashboard.to]).toEqual([api.from, api.to]);
     }
@@ -354,6 +400,10 @@ describe('transparency dashboard', () => {
     );
     expect(totals).toEqual(Object.fromEntries(json.figures.map((f) => [f.id, f.total])));
     expect(rows.slice(1).every((r) => r[4] === String(json.checkpoint.size))).toBe(true);
+    // The cells are in the download too, one row each.
+    const cells = rows.filter((r) => r[5] === 'requests.published' && r[8] === 'cell');
+    expect(Object.fromEntries(cells.map((r) => [r[9]!, Number(r[10])]))).toEqual(cellsOf(json));
+    expect(cells.length).toBeGreaterThan(1);
   });
 
   it('rebuilds the same counters from the entries (the migration’s backfill)', async () => {
@@ -382,6 +432,8 @@ describe('transparency dashboard', () => {
       for (const table of tables) await tx.query(`DELETE FROM ${table}`);
       await backfill(tx);
       await rollupBackfill(tx);
+      // Migration 32 counts the cells of requests already logged; run after 22 and 28 it counts each once.
+      await cellsBackfill(tx);
     });
     // The sequencer's one-statement updates left exactly what the backfills rebuild from the entries.
     expect(await dump()).toEqual(kept);
@@ -492,7 +544,9 @@ describe('transparency dashboard', () => {
     expect(
       where.every((r) => r.figure === 'requests.published' && /^cell=88[0-9a-f]{13}$/.test(r.breakdown)),
     ).toBe(true);
-    expect(Math.max(...where.map((r) => r.value))).toBe(row('use', 'requests.published'));
+    expect(Object.fromEntries(where.map((r) => [r.breakdown.slice('cell='.length), r.value]))).toEqual(
+      cellsOf(yearView),
+    );
     // What people wrote, latest first, with their role.
     const cost = api.sections.find((x) => x.id === 'cost')!.annotations;
     expect(cost.map((n) => [n.text, n.author])).toEqual([
@@ -516,11 +570,21 @@ describe('transparency dashboard', () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.body.trim().split('\r\n');
-    expect(lines[0]).toBe('agency,year,checkpoint,section,figure,breakdown,label,value');
-    expect(lines.length - 1).toBe(api.sections.reduce((n, x) => n + x.rows.length, 0));
+    expect(lines[0]).toBe('agency,year,checkpoint,section,figure,breakdown,label,value,author,time,text');
+    expect(lines.length - 1).toBe(api.sections.reduce((n, x) => n + x.rows.length + x.annotations.length, 0));
+    const at = `${agencyA},${year},${api.checkpoint.size}`;
     expect(lines).toContain(
-      `${agencyA},${year},${api.checkpoint.size},use,requests.published,,Footage requests published,${row('use', 'requests.published')}`,
+      `${at},use,requests.published,,Footage requests published,${row('use', 'requests.published')},,,`,
     );
+    // What people wrote, in the CSV as in the report: section, role, time and text, latest first.
+    const notes = (section: string) => api.sections.find((x) => x.id === section)!.annotations;
+    expect(lines.filter((l) => l.includes(',report.annotated,'))).toEqual([
+      ...notes('breaches').map(
+        (n) => `${at},breaches,report.annotated,,Breaches or unauthorised access,,admin,${n.time},${n.text}`,
+      ),
+      ...notes('cost').map((n) => `${at},cost,report.annotated,,Cost,,agency,${n.time},${n.text}`),
+    ]);
+    expect(notes('cost')).toHaveLength(2);
 
     const dir = await fs.mkdtemp(path.join(tmp, 'report-'));
     const pdf = path.join(dir, 'report.pdf');
@@ -538,6 +602,8 @@ describe('transparency dashboard', () => {
       '--json',
       '--pdf',
       pdf,
+      '--csv',
+      path.join(dir, 'report.csv'),
     );
     expect(cli.code, cli.stderr).toBe(0);
     const recomputed = JSON.parse(cli.stdout) as {
@@ -550,6 +616,8 @@ describe('transparency dashboard', () => {
     expect(recomputed.root).toBe(api.checkpoint.rootHash);
     expect(recomputed.agency).toEqual(api.agency);
     expect(recomputed.sections).toEqual(api.sections);
+    // The CLI's CSV, annotations and cells included, is the API's byte for byte.
+    expect(await fs.readFile(path.join(dir, 'report.csv'), 'utf8')).toBe(csv.body);
     // A real PDF that pdftotext reads, with the agency, the year and its numbers in it.
     const text = (await promisify(execFile)('pdftotext', ['-layout', pdf, '-'])).stdout;
     expect(text).toContain(`Annual surveillance report ${year}: ${api.agency.name}`);

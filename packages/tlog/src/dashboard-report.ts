@@ -28,8 +28,6 @@ export interface AnnualReportInput {
   readonly policyVersions: readonly PolicyVersionRecord[];
   /** The `report.annotated` entries for this agency and year, in log order. */
   readonly annotations: readonly ReportAnnotation[];
-  /** The year's requests per H3 resolution-8 cell they cover (`DashboardTotals.requestCells`). */
-  readonly cells: Readonly<Record<string, number>>;
 }
 
 export interface ReportRow {
@@ -183,12 +181,7 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
           'resolution-8 cells (about 0.7 km² each) covering their area; the table counts the year’s requests ' +
           'covering each cell, so one request counts once in every cell it covers.',
       ],
-      rows: Object.entries(input.cells).map(([cell, n]) => ({
-        figure: 'requests.published' as const,
-        breakdown: `cell=${cell}`,
-        label: `Requests covering cell ${cell}`,
-        value: n,
-      })),
+      rows: split(published, 'cell', (v) => `Requests covering cell ${v}`),
     },
     {
       id: 'complaints',
@@ -248,17 +241,28 @@ const csvCell = (v: string | number) => {
   return /[",\n\r]/.test(s) || /^[=+\-@\t]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
-/** The report as CSV, one row per number. */
+/**
+ * The report as CSV: one row per number, then one per annotation (figure `report.annotated`, no value) with
+ * what was written, the author's role and the entry's time, in the order the report shows them.
+ */
 export function annualReportCsv(report: AnnualReport, checkpointSize: number): string {
-  const head = 'agency,year,checkpoint,section,figure,breakdown,label,value';
-  const lines = report.sections.flatMap((s) =>
-    s.rows.map((r) =>
-      [report.agency.id, report.year, checkpointSize, s.id, r.figure, r.breakdown, r.label, r.value]
-        .map(csvCell)
-        .join(','),
-    ),
-  );
-  return `${[head, ...lines].join('\r\n')}\r\n`;
+  const head = 'agency,year,checkpoint,section,figure,breakdown,label,value,author,time,text';
+  const fixed = [report.agency.id, report.year, checkpointSize];
+  const lines = report.sections.flatMap((s) => [
+    ...s.rows.map((r) => [...fixed, s.id, r.figure, r.breakdown, r.label, r.value, '', '', '']),
+    ...s.annotations.map((n) => [
+      ...fixed,
+      s.id,
+      'report.annotated',
+      '',
+      s.title,
+      '',
+      n.author,
+      n.time,
+      n.text,
+    ]),
+  ]);
+  return `${[head, ...lines.map((l) => l.map(csvCell).join(','))].join('\r\n')}\r\n`;
 }
 
 const escapeHtml = (s: string) =>

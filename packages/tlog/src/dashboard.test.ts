@@ -101,6 +101,7 @@ describe('dashboard figures', () => {
     expect(figure(shelbyville, 'requests.published')?.breakdowns).toEqual({
       category: { burglary: 1 },
       legal_basis: { warrant: 1 },
+      cell: { '8828308281fffff': 1 },
     });
 
     const february = totals.view({ kind: 'instance' }, { from: '2026-02', to: '2026-02' });
@@ -251,7 +252,6 @@ describe('annual report', () => {
       instanceView: totals.view({ kind: 'instance' }, range),
       policyVersions: totals.policyVersions('pdx'),
       annotations: totals.annotations(3, '2026'),
-      cells: totals.requestCells(3, '2026'),
     });
     const row = (section: string, fig: string, breakdown = '') =>
       report.sections
@@ -271,8 +271,8 @@ describe('annual report', () => {
     expect(row('policy', 'policies.in_force', 'version=2')).toBe(1);
     expect(row('policy', 'policies.in_force', 'version=3')).toBeUndefined();
     const csv = annualReportCsv(report, 42).split('\r\n');
-    expect(csv[0]).toBe('agency,year,checkpoint,section,figure,breakdown,label,value');
-    expect(csv).toContain('3,2026,42,use,requests.published,,Footage requests published,2');
+    expect(csv[0]).toBe('agency,year,checkpoint,section,figure,breakdown,label,value,author,time,text');
+    expect(csv).toContain('3,2026,42,use,requests.published,,Footage requests published,2,,,');
     const html = annualReportHtml(report, { size: 42, root: null }, 'a test');
     expect(html).toContain('<h1>Annual surveillance report 2026: Portland Police</h1>');
     expect(html).not.toContain('<script');
@@ -317,7 +317,6 @@ describe('annual report', () => {
       instanceView: totals.view({ kind: 'instance' }, range),
       policyVersions: totals.policyVersions('pdx'),
       annotations: totals.annotations(3, '2026'),
-      cells: totals.requestCells(3, '2026'),
     });
     const section = (id: string) => report.sections.find((x) => x.id === id)!;
     expect(section('cost').annotations).toEqual([
@@ -345,9 +344,25 @@ describe('annual report', () => {
       ['cell=8828308281fffff', 1],
       ['cell=8828308283fffff', 2],
     ]);
-    expect(annualReportCsv(report, 9)).toContain(
-      '3,2026,9,where,requests.published,cell=8828308283fffff,Requests covering cell 8828308283fffff,2',
+    const csv = annualReportCsv(report, 9).split('\r\n');
+    expect(csv).toContain(
+      '3,2026,9,where,requests.published,cell=8828308283fffff,Requests covering cell 8828308283fffff,2,,,',
     );
+    // What people wrote is in the CSV too: section, role, time and text, latest first, quoted where needed.
+    expect(csv.filter((l) => l.includes(',report.annotated,'))).toEqual([
+      '3,2026,9,breaches,report.annotated,,Breaches or unauthorised access,,admin,2027-01-11T00:00:00Z,None <b>known</b>',
+      '3,2026,9,cost,report.annotated,,Cost,,agency,2027-01-12T00:00:00Z,"Corrected: $1,450 of staff time"',
+      '3,2026,9,cost,report.annotated,,Cost,,agency,2027-01-10T00:00:00Z,"First estimate: $1,200 of staff time"',
+    ]);
+    // The dashboard counts the same cells in every scope and range, as the counters the server keeps.
+    expect(
+      totals.view({ kind: 'instance' }, { from: '2026-03-01', to: '2026-03-31' }).figures[0]!.breakdowns.cell,
+    ).toEqual({ '8828308281fffff': 1, '8828308283fffff': 2 });
+    // All years: the 2025 request covers 8828308281fffff too.
+    expect(totals.view({ kind: 'agency', id: 3 }).figures[0]!.breakdowns.cell).toEqual({
+      '8828308281fffff': 2,
+      '8828308283fffff': 2,
+    });
     const html = annualReportHtml(report, { size: 9, root: null }, 'a test');
     expect(html).toContain('None &lt;b&gt;known&lt;/b&gt;');
     expect(html).toContain('Latest entry, by the agency, logged 2027-01-12T00:00:00Z');

@@ -31,9 +31,12 @@ const fig = (
 
 /** Every figure the dashboard publishes, in display order. */
 export const DASHBOARD_FIGURES = {
+  // `cell`: the H3 resolution-8 cells a request covers (G8's coarse grid, never its area); a request counts
+  // once in every cell it covers.
   'requests.published': fig('Footage requests published', 'request.published', ALL, [
     'category',
     'legal_basis',
+    'cell',
   ]),
   'requests.exigent': fig('Exigent requests (justification owed)', 'request.published', ALL),
   'requests.refused': fig('Requests refused by policy', 'request.refused', ALL, ['rule', 'category']),
@@ -96,7 +99,8 @@ export const NOT_AVAILABLE: readonly { figure: string; reason: string }[] = [
   {
     figure: 'Requests per neighbourhood or street',
     reason:
-      'a request logs only H3 resolution-8 cells (G8); an agency’s annual report counts its requests per cell',
+      'a request logs only the H3 resolution-8 cells (about 0.7 km²) covering its area (G8): requests are ' +
+      'counted per cell, never per street or address',
   },
   {
     figure: 'Legal demands per agency or jurisdiction',
@@ -190,13 +194,17 @@ export function dashboardContributions(entry: Entry, lookup: AttributionLookup):
   };
   const e = entry;
   switch (e.type) {
-    case 'request.published':
+    case 'request.published': {
       add('requests.published', e.data, {
         category: e.data.category,
         legal_basis: e.data.legalBasis || 'none',
       });
+      const base = { month, day, jurisdiction: e.data.jurisdiction, agency: e.data.agency, amount: 1 };
+      for (const cell of e.data.cells)
+        out.push({ ...base, figure: 'requests.published', breakdown: `cell=${cell}` });
       if (e.data.exigent) add('requests.exigent', e.data);
       break;
+    }
     case 'request.refused': {
       add('requests.refused', e.data, { category: e.data.category });
       const base = { month, day, jurisdiction: e.data.jurisdiction, agency: e.data.agency, amount: 1 };
@@ -497,7 +505,6 @@ export class DashboardTotals {
   readonly #agencies = new Map<number, AgencyRecord>();
   readonly #policies = new Map<string, PolicyVersionRecord[]>();
   readonly #annotations = new Map<string, ReportAnnotation[]>();
-  readonly #cells = new Map<string, Map<string, number>>();
 
   add(entry: Entry): void {
     const lookup: AttributionLookup = (id) => this.#attributions.get(id);
@@ -534,25 +541,11 @@ export class DashboardTotals {
       list.push({ section, text, author, time: entry.time });
       this.#annotations.set(key, list);
     }
-    if (entry.type === 'request.published') {
-      const key = agencyYear(entry.data.agency, entry.time.slice(0, 4));
-      const cells = this.#cells.get(key) ?? new Map<string, number>();
-      for (const cell of entry.data.cells) cells.set(cell, (cells.get(cell) ?? 0) + 1);
-      this.#cells.set(key, cells);
-    }
   }
 
   /** The annotations written into an agency's annual report for `year`, in log order. */
   annotations(agency: number, year: string): readonly ReportAnnotation[] {
     return this.#annotations.get(agencyYear(agency, year)) ?? [];
-  }
-
-  /**
-   * How many of the agency's requests published in `year` (UTC) cover each H3 resolution-8 cell, cells in
-   * order: the coarse "where" the log holds (G8).
-   */
-  requestCells(agency: number, year: string): Readonly<Record<string, number>> {
-    return sortedRecord(this.#cells.get(agencyYear(agency, year)) ?? new Map<string, number>());
   }
 
   /** Monthly counters: the daily ones summed per month. */

@@ -182,8 +182,8 @@ export async function scopeName(q: Queryable, scope: DashboardScope): Promise<st
 
 /**
  * The log's entries up to a checkpoint that an agency's annual report reads, decoded: every agency status and
- * policy entry (its name, jurisdiction and policies), and the agency's report annotations for the year and
- * requests published in it (their cells), read from the entries themselves, as `porchlight report` does.
+ * policy entry (its name, jurisdiction and policies), and the agency's report annotations for the year, read
+ * from the entries themselves, as `porchlight report` does.
  */
 export async function reportEntries(
   q: Queryable,
@@ -197,12 +197,9 @@ export async function reportEntries(
         AND (type IN ('agency.verified', 'agency.suspended', 'agency.reinstated', 'policy.changed')
              OR (type = 'report.annotated'
                  AND convert_from(data, 'UTF8')::jsonb -> 'data' ->> 'agency' = $2
-                 AND convert_from(data, 'UTF8')::jsonb -> 'data' ->> 'year' = $3)
-             OR (type = 'request.published'
-                 AND time >= $4::timestamptz AND time < $5::timestamptz
-                 AND convert_from(data, 'UTF8')::jsonb -> 'data' ->> 'agency' = $2))
+                 AND convert_from(data, 'UTF8')::jsonb -> 'data' ->> 'year' = $3))
       ORDER BY index`,
-    [size, String(agency), year, `${year}-01-01T00:00:00Z`, `${Number(year) + 1}-01-01T00:00:00Z`],
+    [size, String(agency), year],
   );
   return res.rows.map((r) => decodeEntry(new Uint8Array(r.data)));
 }

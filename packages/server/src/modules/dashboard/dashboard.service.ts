@@ -118,7 +118,6 @@ export class DashboardService {
         instanceView: dashboardView(instanceRead.counters, { kind: 'instance' }, range),
         policyVersions: totals.policyVersions(agency.jurisdiction),
         annotations: totals.annotations(agencyId, year),
-        cells: totals.requestCells(agencyId, year),
       });
       const logUrl = `${this.deps.config.publicUrl}/log`;
       return {

@@ -28,6 +28,7 @@ import postFollows from './0027_post_follows.js';
 import dashboardRollup, { backfill as dashboardRollupBackfill } from './0028_dashboard_rollup.js';
 import bystanderRequests from './0029_bystander_requests.js';
 import cameraSnapshots from './0031_camera_snapshots.js';
+import dashboardCells, { backfill as dashboardCellsBackfill } from './0032_dashboard_cells.js';
 import type { Queryable } from '../database.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -68,4 +69,5 @@ export const MIGRATIONS: readonly {
   { id: 28, name: 'dashboard_rollup', sql: dashboardRollup, backfill: dashboardRollupBackfill },
   { id: 29, name: 'bystander_requests', sql: bystanderRequests },
   { id: 31, name: 'camera_snapshots', sql: cameraSnapshots },
+  { id: 32, name: 'dashboard_cells', sql: dashboardCells, backfill: dashboardCellsBackfill },
 ];
