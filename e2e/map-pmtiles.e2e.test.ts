@@ -66,6 +66,10 @@ describe('PMTiles street basemap, end to end', () => {
     const url = server!.url;
     const requests: { url: string; range: string | undefined }[] = [];
     const tileStatuses: number[] = [];
+    const cspViolations: string[] = [];
+    page.on('console', (m) => {
+      if (/Refused to|Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     context.on('request', (r) => requests.push({ url: r.url(), range: r.headers()['range'] }));
     context.on('response', (r) => {
       if (r.url().endsWith('/tiles/basemap.pmtiles')) tileStatuses.push(r.status());
@@ -99,6 +103,7 @@ describe('PMTiles street basemap, end to end', () => {
 
     const elsewhere = requests.filter((r) => /^https?:/.test(r.url) && new URL(r.url).origin !== url);
     expect(elsewhere).toEqual([]);
+    expect(cspViolations).toEqual([]);
     expect(person!.errors).toEqual([]);
   });
 });
