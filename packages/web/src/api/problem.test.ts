@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, call } from './problem';
+import { ApiError, call, invalidFields, withoutField } from './problem';
 
 const problem = {
   type: 'https://porchlight.invalid/problems/validation_failed',
@@ -51,6 +51,25 @@ describe('call', () => {
     ).rejects.toMatchObject({
       code: 'unexpected_response',
       problem: { status: 502 },
+    });
+  });
+});
+
+describe('a form error once a field is edited', () => {
+  it('drops only that field, and the whole error when no field is left', () => {
+    const all = invalidFields({ category: 'Choose a category.', title: 'Give it a title.' });
+    expect(all.fields).toEqual({ category: 'Choose a category.', title: 'Give it a title.' });
+    const left = withoutField(all, 'title');
+    expect(left?.fields).toEqual({ category: 'Choose a category.' });
+    expect(withoutField(left, 'category')).toBeNull();
+    expect(withoutField(null, 'title')).toBeNull();
+  });
+
+  it('keeps an error that is not about the edited field', () => {
+    const server = new ApiError(problem);
+    expect(withoutField(server, 'body')).toBe(server);
+    expect(withoutField(server, 'title')?.fields).toEqual({
+      'person/behaviour': 'Say what the person did (at least 10 characters)',
     });
   });
 });

@@ -24,6 +24,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The same error once a person has edited `field`: its message goes (it no longer describes what is typed);
+ * a validation error with no field left goes entirely.
+ */
+export function withoutField(error: ApiError | null, field: string): ApiError | null {
+  if (!error?.problem.errors?.length) return error;
+  const errors = error.problem.errors.filter(
+    (e) => e.field.replace(/^\/(body|querystring|params)\/?/, '') !== field,
+  );
+  if (errors.length === error.problem.errors.length) return error;
+  if (errors.length === 0 && error.code === 'validation_failed') return null;
+  return new ApiError({ ...error.problem, errors });
+}
+
 const offline: Problem = {
   type: 'about:blank',
   title: 'Cannot reach Porchlight',
@@ -92,13 +106,19 @@ function humanise(message: string): string {
 
 /** A validation error raised before sending, shaped like the server's so forms show it the same way. */
 export function invalidField(field: string, message: string): ApiError {
+  return invalidFields({ [field]: message });
+}
+
+/** Several fields found wrong in the browser at once, so a form flags all of them on the first try. */
+export function invalidFields(messages: Record<string, string>): ApiError {
+  const errors = Object.entries(messages).map(([field, message]) => ({ field: `/body/${field}`, message }));
   return new ApiError({
     type: 'about:blank',
     title: 'The request is not valid',
     status: 400,
-    detail: message,
+    detail: errors.map((e) => e.message).join(' '),
     code: 'validation_failed',
-    errors: [{ field: `/body/${field}`, message }],
+    errors,
   });
 }
 

@@ -1,6 +1,16 @@
 import { useEffect, useRef } from 'react';
 import type { ApiError } from '../api/problem';
 
+/** Whether a problem's detail only repeats its title ("An account…exists" and "an account…exists."). */
+export function sameWords(detail: string | undefined, title: string): boolean {
+  const words = (text: string) =>
+    text
+      .toLocaleLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+  return detail === undefined || words(detail) === words(title);
+}
+
 /**
  * A failed request's problem document: its `detail` prominently, and any field messages the form could not
  * place next to an input. Takes focus when it appears so keyboard and screen-reader users land on it.
@@ -31,7 +41,9 @@ export function ProblemAlert({
         {title ??
           (validation && loose.length === 0 ? 'Please check the highlighted fields.' : error.problem.title)}
       </p>
-      {!validation && error.problem.detail !== error.problem.title ? <p>{error.problem.detail}</p> : null}
+      {!validation && !sameWords(error.problem.detail, error.problem.title) ? (
+        <p>{error.problem.detail}</p>
+      ) : null}
       {validation && loose.length > 0 ? (
         <ul>
           {loose.map(([field, message]) => (

@@ -1,6 +1,6 @@
 import { useRef, useState, type SubmitEvent } from 'react';
 import { api } from '../api/client';
-import { call, invalidField, toApiError, type ApiError } from '../api/problem';
+import { call, invalidFields, toApiError, withoutField, type ApiError } from '../api/problem';
 import type { Category, NewPost } from '../api/types';
 import { CategoryPicker } from '../components/CategoryPicker';
 import {
@@ -56,8 +56,13 @@ export function ComposePage() {
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    if (!category) {
-      setError(invalidField('category', 'Choose a category for your post.'));
+    // Every empty field is flagged at once, not one per attempt.
+    const missing: Record<string, string> = {};
+    if (!category) missing.category = 'Choose a category for your post.';
+    if (title.trim() === '') missing.title = 'Give your post a short title.';
+    if (body.trim() === '') missing.body = 'Say what happened.';
+    if (!category || Object.keys(missing).length > 0) {
+      setError(invalidFields(missing));
       return;
     }
     setBusy(true);
@@ -114,13 +119,21 @@ export function ComposePage() {
         ) : (
           <ProblemAlert error={error} placed={PLACED} />
         )}
-        <CategoryPicker value={category} onChange={setCategory} error={fields.category} />
+        <CategoryPicker
+          value={category}
+          onChange={(value) => {
+            setCategory(value);
+            setError((err) => withoutField(err, 'category'));
+          }}
+          error={fields.category}
+        />
         <TextField
           label="Title"
           hint="A short summary, e.g. “Car broken into on Elm St”."
           value={title}
           onChange={(e) => {
             setTitle(e.target.value);
+            setError((err) => withoutField(err, 'title'));
           }}
           required
           minLength={3}
@@ -133,6 +146,7 @@ export function ComposePage() {
           value={body}
           onChange={(e) => {
             setBody(e.target.value);
+            setError((err) => withoutField(err, 'body'));
           }}
           rows={5}
           required

@@ -76,14 +76,12 @@ export function PostPage({ postId }: { postId: string }) {
       {error ? (
         <div className="card">
           <h1>{error.code === 'not_found' ? 'This post is not available' : 'Could not load this post'}</h1>
-          <ProblemAlert
-            error={error}
-            title={error.code === 'not_found' ? 'Not found' : undefined}
-            focus={false}
-          />
+          {/* A missing post needs one plain sentence, not "Not found" three ways. */}
           {error.code === 'not_found' ? (
             <p className="muted">It may have been hidden by a moderator, or the link is wrong.</p>
-          ) : null}
+          ) : (
+            <ProblemAlert error={error} focus={false} />
+          )}
         </div>
       ) : null}
       {!post && !error ? <div className="skeleton" aria-busy="true" aria-label="Loading post" /> : null}

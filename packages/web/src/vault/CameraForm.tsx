@@ -1,6 +1,6 @@
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../api/client';
-import { call, invalidField, toApiError, type ApiError } from '../api/problem';
+import { call, invalidField, toApiError, withoutField, type ApiError } from '../api/problem';
 import {
   CoordinateInputs,
   parseCoordinates,
@@ -117,6 +117,7 @@ export function CameraForm({
         maxLength={80}
         onChange={(e) => {
           setName(e.target.value);
+          setError((err) => withoutField(err, 'name'));
         }}
         error={fields.name}
       />
