@@ -39,8 +39,8 @@ describe('transparency dashboard, end to end', () => {
   it('shows an agency’s month to a visitor, whose CSV equals the CLI’s recount', async () => {
     const url = server!.url;
     const agency = await agencyApi(url);
-    const request = (caseNumber: string, d: number) => {
-      const [lat, lng] = [45.5152, -122.6784];
+    const request = (caseNumber: string, d: number, east = 0) => {
+      const [lat, lng] = [45.5152, -122.6784 + east];
       const now = Date.now();
       return agency('POST', '/api/requests', {
         caseNumber,
@@ -67,8 +67,9 @@ describe('transparency dashboard, end to end', () => {
       });
     };
     const ids: string[] = [];
+    // The third request is about 800 m east, so the cells are not all counted alike.
     for (const n of [1, 2, 3]) {
-      const res = await request(`PPB-DASH-${n}`, 0.0025);
+      const res = await request(`PPB-DASH-${n}`, 0.0025, n === 3 ? 0.01 : 0);
       expect(res.status, await res.clone().text()).toBe(201);
       ids.push(((await res.json()) as { id: string }).id);
     }
@@ -109,13 +110,36 @@ describe('transparency dashboard, end to end', () => {
     const published = page.getByRole('article', { name: 'Footage requests published' });
     expect(await published.locator('[data-total]').getAttribute('data-total')).toBe('3');
     await page.getByRole('img', { name: /Requests refused by policy, by policy rule broken/ }).waitFor();
-    // Where: every request covers the same few coarse cells, so each counts all three.
-    const cells = page.getByRole('table', { name: /^Where: requests per coarse cell in \d{4}$/ });
+    // Where: requests per coarse cell for the same agency and month, on a map shaded by count with its
+    // legend, beside the table; the two requests at one place count 2 in their cells, the third elsewhere.
+    const cells = page.getByRole('table', { name: 'Where: requests per coarse cell' });
     await cells.waitFor();
-    const perCell = await cells.locator('tbody td').allTextContents();
-    expect(perCell.length).toBeGreaterThan(0);
-    expect(new Set(perCell)).toEqual(new Set(['3']));
-    await page.getByRole('region', { name: /^Cells the \d{4} requests covered$/ }).waitFor();
+    const perCell: Record<string, number> = {};
+    const shadeOfCount = new Map<number, string>();
+    for (const r of await cells.locator('tbody tr').all()) {
+      const n = Number(await r.locator('td').textContent());
+      perCell[(await r.getAttribute('data-cell'))!] = n;
+      const shade = (await r.getAttribute('data-shade'))!;
+      expect(shadeOfCount.get(n) ?? shade).toBe(shade);
+      shadeOfCount.set(n, shade);
+    }
+    expect(Object.keys(perCell).every((c) => /^88[0-9a-f]{13}$/.test(c))).toBe(true);
+    expect(Math.max(...Object.values(perCell))).toBeGreaterThanOrEqual(2);
+    expect(shadeOfCount.size).toBeGreaterThan(1);
+    // Each count its own shade, and the legend names every count's range.
+    expect(new Set(shadeOfCount.values()).size).toBe(shadeOfCount.size);
+    const legend = await page
+      .getByRole('list', { name: 'Legend: requests per cell' })
+      .getByRole('listitem')
+      .allTextContents();
+    expect(legend.length).toBe(Math.max(...Object.values(perCell)));
+    expect(legend[0]).toBe('1 request');
+    await page
+      .getByRole('region', {
+        name: 'Where: requests per coarse cell: each cell shaded by its number of requests',
+        exact: true,
+      })
+      .waitFor();
     expect(await page.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
 
     const [download] = await Promise.all([
@@ -132,6 +156,14 @@ describe('transparency dashboard, end to end', () => {
     const checkpoint = Number(rows[0]![4]);
     expect(fromCsv[`requests.published total `]).toBe(3);
     expect(fromCsv[`requests.refused total `]).toBe(1);
+    // The download has the cells the page shows.
+    expect(
+      Object.fromEntries(
+        Object.entries(fromCsv)
+          .filter(([k]) => k.startsWith('requests.published cell '))
+          .map(([k, n]) => [k.slice('requests.published cell '.length), n]),
+      ),
+    ).toEqual(perCell);
 
     const { stdout } = await run(process.execPath, [
       CLI,
@@ -203,7 +235,7 @@ describe('transparency dashboard, end to end', () => {
     ]);
     const reportCsv = (await readFile(await reportDownload.path(), 'utf8')).trim().split('\r\n');
     expect(reportCsv).toContain(
-      `${ppb.id},${year},${checkpoint},use,requests.published,,Footage requests published,3`,
+      `${ppb.id},${year},${checkpoint},use,requests.published,,Footage requests published,3,,,`,
     );
     const pdfPath = path.join(stateDir, 'report.pdf');
     await page.emulateMedia({ media: 'print' });

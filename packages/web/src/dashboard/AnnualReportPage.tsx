@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link } from '../router';
 import '../styles/dashboard.css';
 import { ReportAnnotationForm } from './ReportAnnotationForm';
+import { cellCounts, RequestCells } from './RequestCells';
 
 /** What a person entered into a section (a logged `report.annotated` entry). */
 export interface ReportAnnotation {
@@ -94,42 +95,54 @@ export function AnnualReportPage({ agencyId, year }: { agencyId: number; year: s
           · <Link to={`/dashboard/agencies/${agencyId}`}>Agency page</Link>
         </p>
       </div>
-      {report.sections.map((s) => (
-        <section key={s.id} className="card" aria-labelledby={`report-${s.id}`}>
-          <h2 id={`report-${s.id}`}>{s.title}</h2>
-          {s.text.map((t) => (
-            <p key={t}>{t}</p>
-          ))}
-          {s.rows.length > 0 ? (
-            <table className="figure-table">
-              <thead>
-                <tr>
-                  <th scope="col">Figure</th>
-                  <th scope="col">Count</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.rows.map((r) => (
-                  <tr key={`${r.figure}:${r.breakdown}`} data-figure={r.figure} data-breakdown={r.breakdown}>
-                    <th scope="row">{r.label}</th>
-                    <td>{r.value}</td>
+      {report.sections.map((s) =>
+        s.id === 'where' ? (
+          <RequestCells key={s.id} id={`report-${s.id}`} title={s.title} counts={cellCounts(s.rows)}>
+            {s.text.map((t) => (
+              <p key={t}>{t}</p>
+            ))}
+          </RequestCells>
+        ) : (
+          <section key={s.id} className="card" aria-labelledby={`report-${s.id}`}>
+            <h2 id={`report-${s.id}`}>{s.title}</h2>
+            {s.text.map((t) => (
+              <p key={t}>{t}</p>
+            ))}
+            {s.rows.length > 0 ? (
+              <table className="figure-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Figure</th>
+                    <th scope="col">Count</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
-          {s.annotations.map((n, i) => (
-            <figure key={`${n.time}:${String(i)}`} className="report-annotation" data-author={n.author}>
-              <blockquote style={{ whiteSpace: 'pre-wrap' }}>{n.text}</blockquote>
-              <figcaption className="muted">
-                {i === 0 ? 'Latest entry' : 'Earlier entry'}, by{' '}
-                {n.author === 'admin' ? 'an admin of this instance' : 'the agency'}, logged{' '}
-                <time dateTime={n.time}>{n.time}</time>
-              </figcaption>
-            </figure>
-          ))}
-        </section>
-      ))}
+                </thead>
+                <tbody>
+                  {s.rows.map((r) => (
+                    <tr
+                      key={`${r.figure}:${r.breakdown}`}
+                      data-figure={r.figure}
+                      data-breakdown={r.breakdown}
+                    >
+                      <th scope="row">{r.label}</th>
+                      <td>{r.value}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+            {s.annotations.map((n, i) => (
+              <figure key={`${n.time}:${String(i)}`} className="report-annotation" data-author={n.author}>
+                <blockquote style={{ whiteSpace: 'pre-wrap' }}>{n.text}</blockquote>
+                <figcaption className="muted">
+                  {i === 0 ? 'Latest entry' : 'Earlier entry'}, by{' '}
+                  {n.author === 'admin' ? 'an admin of this instance' : 'the agency'}, logged{' '}
+                  <time dateTime={n.time}>{n.time}</time>
+                </figcaption>
+              </figure>
+            ))}
+          </section>
+        ),
+      )}
       <ReportAnnotationForm
         agencyId={agencyId}
         year={year}

@@ -53,7 +53,10 @@ function figureCsv(f: DashboardFigure): string {
 export function FigureCard({ figure: f, months }: { figure: DashboardFigure; months: readonly string[] }) {
   const unit = f.unit === 'bytes' ? 'bytes' : 'entries';
   const series: Bar[] = months.map((m) => ({ key: m, label: m, value: f.byMonth[m] ?? 0 }));
-  const dims = Object.entries(f.breakdowns).filter(([, counts]) => Object.keys(counts).length > 0);
+  // Cells are drawn on the request-area map (RequestCells), not as bars; the downloads keep them.
+  const dims = Object.entries(f.breakdowns).filter(
+    ([dimension, counts]) => dimension !== 'cell' && Object.keys(counts).length > 0,
+  );
   const slug = f.id.replace('.', '-');
   return (
     <article className="card figure-card" aria-labelledby={`fig-${slug}`} data-figure={f.id}>

@@ -1,55 +1,55 @@
-import { useEffect, useState } from 'react';
-import { LazyCellsMap } from '../requests/LazyRequestMaps';
-import { Link } from '../router';
-import { reportUrl, type AnnualReport } from './AnnualReportPage';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { cellShades, shadeLabel, shadeOf } from './cellShades';
+import './requestCells.css';
+
+// MapLibre is a megabyte: loaded only when there are cells to draw.
+const CellCountMap = lazy(() => import('./CellCountMap'));
 
 /**
- * Where an agency's requests were, as coarsely as the log holds it: the year's requests per H3 resolution-8
- * cell (about 0.7 km²), from its annual report's "where" section, so the page and `porchlight report` agree.
+ * Where requests were, as coarsely as the log holds it: requests per H3 resolution-8 cell (about 0.7 km²),
+ * each cell shaded by its count on a map, with the legend's ranges and the same counts as a table. The
+ * dashboard passes its view's `cell` breakdown of requests published (same scope and months as its other
+ * figures and its download); the annual report passes its "where" section.
  */
-export function RequestCells({ agencyId, year }: { agencyId: number; year: string }) {
-  const [rows, setRows] = useState<AnnualReport['sections'][number]['rows'] | null>(null);
-  const [failed, setFailed] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    setRows(null);
-    setFailed(false);
-    fetch(reportUrl(agencyId, year), { headers: { accept: 'application/json' } })
-      .then(async (res) => {
-        if (!res.ok) throw new Error(String(res.status));
-        const report = (await res.json()) as AnnualReport;
-        if (live) setRows(report.sections.find((s) => s.id === 'where')?.rows ?? []);
-      })
-      .catch(() => {
-        if (live) setFailed(true);
-      });
-    return () => {
-      live = false;
-    };
-  }, [agencyId, year]);
-
+export function RequestCells({
+  id,
+  title,
+  counts,
+  children,
+}: {
+  id: string;
+  title: string;
+  counts: Readonly<Record<string, number>>;
+  children?: ReactNode;
+}) {
+  const shades = cellShades(counts);
+  // Busiest first, so the table reads like the map's darkest cells.
+  const rows = Object.entries(counts).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+  const label = `${title}: each cell shaded by its number of requests`;
   return (
-    <section aria-labelledby="dash-cells" className="card">
-      <h2 id="dash-cells">Where: requests per coarse cell in {year}</h2>
-      <p>
-        A request logs only the H3 resolution-8 cells (about 0.7 km² each) covering its area, never the area
-        drawn; a request counts once in every cell it covers. From the{' '}
-        <Link to={`/dashboard/agencies/${agencyId}/report/${year}`}>annual report {year}</Link>.
-      </p>
-      {failed ? (
-        <p className="muted">The cells could not be loaded.</p>
-      ) : rows === null ? (
-        <p className="muted">Loading…</p>
-      ) : rows.length === 0 ? (
-        <p className="muted">No requests published in {year}.</p>
+    <section aria-labelledby={id} className="card request-cells">
+      <h2 id={id}>{title}</h2>
+      {children}
+      {rows.length === 0 ? (
+        <p className="muted">No requests published in this period.</p>
       ) : (
-        <>
-          <LazyCellsMap
-            label={`Cells the ${year} requests covered`}
-            cells={rows.map((r) => r.breakdown.slice('cell='.length))}
-          />
-          <table className="figure-table" aria-labelledby="dash-cells">
+        <div className="request-cells__body">
+          <div className="request-cells__map">
+            <Suspense
+              fallback={<div className="map map--loading request-map" role="region" aria-label={label} />}
+            >
+              <CellCountMap label={label} counts={counts} shades={shades} />
+            </Suspense>
+            <ul className="cell-legend" aria-label="Legend: requests per cell">
+              {shades.map((s) => (
+                <li key={s.from} data-from={s.from} data-to={s.to}>
+                  <span className="cell-legend__swatch" style={{ background: s.colour }} aria-hidden="true" />
+                  {shadeLabel(s)}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <table className="figure-table" aria-labelledby={id}>
             <thead>
               <tr>
                 <th scope="col">H3 cell</th>
@@ -57,18 +57,40 @@ export function RequestCells({ agencyId, year }: { agencyId: number; year: strin
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
-                <tr key={r.breakdown} data-cell={r.breakdown.slice('cell='.length)}>
+              {rows.map(([cell, n]) => (
+                <tr
+                  key={cell}
+                  data-cell={cell}
+                  data-shade={shadeOf(shades, n)}
+                  data-figure="requests.published"
+                  data-breakdown={`cell=${cell}`}
+                >
                   <th scope="row" className="mono">
-                    {r.breakdown.slice('cell='.length)}
+                    <span
+                      className="cell-legend__swatch"
+                      style={{ background: shadeOf(shades, n) }}
+                      aria-hidden="true"
+                    />
+                    {cell}
                   </th>
-                  <td>{r.value}</td>
+                  <td>{n}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </>
+        </div>
       )}
     </section>
+  );
+}
+
+/** A view's or report's cell counts from `cell=…` breakdown keys. */
+export function cellCounts(
+  rows: readonly { breakdown: string; value: number }[],
+): Readonly<Record<string, number>> {
+  return Object.fromEntries(
+    rows
+      .filter((r) => r.breakdown.startsWith('cell='))
+      .map((r) => [r.breakdown.slice('cell='.length), r.value]),
   );
 }

@@ -209,12 +209,17 @@ export function DashboardPage() {
               ))}
             </div>
           </section>
-          {current.scope === 'agency' && current.id ? (
-            <RequestCells
-              agencyId={Number(current.id)}
-              year={(data.to ?? new Date().toISOString()).slice(0, 4)}
-            />
-          ) : null}
+          <RequestCells
+            id="dash-cells"
+            title="Where: requests per coarse cell"
+            counts={shown.find((f) => f.id === 'requests.published')?.breakdowns.cell ?? {}}
+          >
+            <p>
+              A request logs only the H3 resolution-8 cells (about 0.7 km² each) covering its area, never the
+              area drawn; a request counts once in every cell it covers. Same scope and months as the figures
+              above; the CSV and JSON downloads list every cell.
+            </p>
+          </RequestCells>
           <section aria-labelledby="dash-recompute" className="card">
             <h2 id="dash-recompute">Recompute it yourself</h2>
             <p>
