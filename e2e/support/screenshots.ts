@@ -120,6 +120,54 @@ export const SHOTS: readonly Shot[] = [
 ];
 
 /**
+ * Waits until every map on screen has drawn something: MapLibre loads its code, style and data after the page
+ * settles, and until then its canvas is one flat colour. A screenshot, since WebGL canvases are not readable.
+ */
+async function mapsDrawn(page: Page, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const canvas of await page.locator('canvas.maplibregl-canvas').all()) {
+    if (!(await canvas.isVisible())) continue;
+    for (;;) {
+      // The middle of the map, clear of its zoom buttons and attribution (page elements over the canvas).
+      const box = (await canvas.boundingBox())!;
+      const view = page.viewportSize()!;
+      // A map below the fold is not in the picture.
+      if (box.y + box.height * 0.8 > view.height || box.y < 0) break;
+      const png = await page.screenshot({
+        clip: {
+          x: box.x + box.width * 0.2,
+          y: box.y + box.height * 0.2,
+          width: box.width * 0.6,
+          height: box.height * 0.6,
+        },
+      });
+      // The share of pixels that differ clearly from the first one: near 0 while the map is blank.
+      const varied = await page.evaluate(
+        async (bytes) => {
+          const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+          const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+          ctx.drawImage(bitmap, 0, 0);
+          const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+          let n = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            const d =
+              Math.abs(data[i]! - data[0]!) +
+              Math.abs(data[i + 1]! - data[1]!) +
+              Math.abs(data[i + 2]! - data[2]!);
+            if (d > 30) n++;
+          }
+          return n / (data.length / 4);
+        },
+        [...png],
+      );
+      if (varied > 0.005) break;
+      if (Date.now() > deadline) throw new Error('a map on the page did not draw within 30 s');
+      await page.waitForTimeout(500);
+    }
+  }
+}
+
+/**
  * Takes the named shots (all by default) as alice, the demo resident, against a running server, into `dir`.
  * Returns each file and its size in bytes.
  */
@@ -145,6 +193,7 @@ export async function takeScreenshots(
       // Let fonts, images and the map settle; a loading spinner in a README helps no one.
       await page.waitForLoadState('networkidle').catch(() => undefined);
       await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      await mapsDrawn(page);
       await page.waitForTimeout(400);
       const file = path.join(dir, `${shot.name}.png`);
       await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
