@@ -70,6 +70,10 @@ describe('neighbourhood feed, end to end', () => {
       expect(icon?.width).toBeGreaterThanOrEqual(16);
       expect((await button.innerText()).trim()).toMatch(/^[A-Z][a-z]+( \d+)?$/);
     }
+    // The comment count's bubble is drawn too, with a space before its number.
+    const comments = bobsPost.locator('.post__comment-count');
+    expect(await comments.locator('svg.icon').count()).toBe(1);
+    expect(((await comments.textContent()) ?? '').replace(/\s+/g, ' ').trim()).toMatch(/^0 comments on “/);
 
     // Bob reports it.
     await bobsPost.getByRole('button', { name: 'Report' }).click();

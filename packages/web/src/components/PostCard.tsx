@@ -12,6 +12,7 @@ import { ReactionBar } from './ReactionBar';
 import { RelativeTime } from './RelativeTime';
 import { ReportButton } from './ReportButton';
 import { LinkedText } from './LinkedText';
+import { CommentIcon } from './Icons';
 
 interface PostCardProps {
   post: Post;
@@ -94,8 +95,7 @@ export function PostCard({
             </span>
           ) : (
             <Link className="post__comment-count" to={`/posts/${post.id}`}>
-              <span aria-hidden="true">💬 </span>
-              {post.commentCount}
+              <CommentIcon /> {post.commentCount}
               <span className="post__comment-noun"> {noun}</span>
               <span className="visually-hidden"> on “{post.title}”</span>
             </Link>

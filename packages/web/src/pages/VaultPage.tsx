@@ -16,6 +16,7 @@ import { lockVault, unlockVault, useUnlockedVault, vaultWorker } from '../vault/
 import { RecoveryCodeNotice, VaultSetup } from '../vault/VaultSetup';
 import { VaultUnlock } from '../vault/VaultUnlock';
 import '../vault/vault.css';
+import { LockIcon } from '../components/Icons';
 
 export type VaultSection = 'clips' | 'upload' | 'cameras' | 'hubs' | 'keys';
 
@@ -159,7 +160,7 @@ export function VaultPage({ section }: { section: VaultSection }) {
         </div>
         {setUp && !fresh ? (
           <p className={`vault-state vault-state--${vault ? 'open' : 'locked'}`} role="status">
-            <span aria-hidden="true">{vault ? '🔓' : '🔒'}</span> {vault ? 'Unlocked in this tab' : 'Locked'}
+            <LockIcon open={vault !== null} /> {vault ? 'Unlocked in this tab' : 'Locked'}
             {vault ? (
               <button type="button" className="button button--small" onClick={lock}>
                 Lock
