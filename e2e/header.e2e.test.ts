@@ -135,6 +135,11 @@ describe('the header', () => {
       await page.waitForURL(/\/vault$/);
       expect(await menu.getAttribute('aria-expanded')).toBe('false');
       expect(await nav.getByRole('link', { name: 'Vault' }).isVisible()).toBe(false);
+      // Choosing the page already open closes the menu too (it would cover the page otherwise).
+      await menu.click();
+      await nav.getByRole('link', { name: 'Vault', exact: true }).click();
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
+      expect(await nav.getByRole('link', { name: 'Vault' }).isVisible()).toBe(false);
     }
   }, 120_000);
 });

@@ -19,10 +19,12 @@ async function openPhoneMenu(page: Page): Promise<void> {
 export async function navTo(page: Page, label: string | RegExp): Promise<void> {
   const nav = page.getByRole('navigation', { name: 'Main' });
   const link = nav.getByRole('link', { name: label });
-  await openPhoneMenu(page);
-  if (!(await link.isVisible())) {
-    const group = nav.getByRole('button', { name: /^Public record/ });
-    if (await group.isVisible()) await group.click();
+  const group = nav.getByRole('button', { name: /^Public record/ });
+  // A page that moves on by itself (an upload finishing) closes an open menu, as a new page does: open it again.
+  for (let attempt = 0; attempt < 5 && !(await link.isVisible()); attempt++) {
+    await openPhoneMenu(page);
+    if (!(await link.isVisible()) && (await group.isVisible())) await group.click();
+    if (!(await link.isVisible())) await page.waitForTimeout(500);
   }
   await link.click();
 }

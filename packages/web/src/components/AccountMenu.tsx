@@ -25,7 +25,7 @@ export function AccountMenu({
   onSignOut: () => void;
   leaving: boolean;
 }) {
-  const { open, toggle, root, button } = useDisclosure<HTMLDivElement>();
+  const { open, toggle, closeOnLink, root, button } = useDisclosure<HTMLDivElement>();
   const { path } = useLocation();
   return (
     <div className="account-menu" ref={root}>
@@ -41,7 +41,12 @@ export function AccountMenu({
       >
         <span aria-hidden="true">{initials(user.displayName)}</span>
       </button>
-      <div id="account-menu" className="account-menu__panel" data-open={open || undefined}>
+      <div
+        id="account-menu"
+        className="account-menu__panel"
+        data-open={open || undefined}
+        onClick={closeOnLink}
+      >
         <p className="account-menu__name">{user.displayName}</p>
         <p className="account-menu__email">{user.email}</p>
         <ul>

@@ -22,7 +22,7 @@ function NavLink({ item, userId }: { item: NavItem; userId: number }) {
 
 /** The public-record pages: a menu of its own on wide screens, a labelled group in the phone menu. */
 function PublicRecord({ items, userId }: { items: NavItem[]; userId: number }) {
-  const { open, toggle, root, button } = useDisclosure<HTMLLIElement>();
+  const { open, toggle, closeOnLink, root, button } = useDisclosure<HTMLLIElement>();
   const { path } = useLocation();
   const current = items.some((item) => item.to === path);
   return (
@@ -41,7 +41,7 @@ function PublicRecord({ items, userId }: { items: NavItem[]; userId: number }) {
       <span className="app-nav__group-label" aria-hidden="true">
         Public record
       </span>
-      <ul id="public-record-nav" className="app-nav__sub" data-open={open || undefined}>
+      <ul id="public-record-nav" className="app-nav__sub" data-open={open || undefined} onClick={closeOnLink}>
         {items.map((item) => (
           <li key={item.to}>
             <NavLink item={item} userId={userId} />
@@ -67,7 +67,7 @@ export function MainNav({
   onSignOut: () => void;
   leaving: boolean;
 }) {
-  const { open, toggle, root, button } = useDisclosure<HTMLElement>();
+  const { open, toggle, closeOnLink, root, button } = useDisclosure<HTMLElement>();
   const own = items.filter((item) => !item.publicRecord);
   const publicRecord = items.filter((item) => item.publicRecord);
   return (
@@ -86,7 +86,7 @@ export function MainNav({
         Menu
         <InboxBadge userId={user.id} />
       </button>
-      <ul id="main-nav-list" className="app-nav__list">
+      <ul id="main-nav-list" className="app-nav__list" onClick={closeOnLink}>
         {own.map((item) => (
           <li key={item.to}>
             <NavLink item={item} userId={user.id} />

@@ -3,7 +3,9 @@ import { useLocation } from '../router';
 
 /**
  * A disclosure (a button that shows and hides a panel) that behaves like a menu people know: it closes on Escape
- * (focus goes back to its button), on a click or focus outside it, and when the page changes.
+ * (focus goes back to its button), on a click outside it, when a link in it is chosen and when the page changes.
+ * Not when focus moves elsewhere: pages move focus themselves (to a status or an alert), which must not snap an
+ * open menu shut under the person using it.
  */
 export function useDisclosure<T extends HTMLElement>() {
   const { path } = useLocation();
@@ -30,11 +32,9 @@ export function useDisclosure<T extends HTMLElement>() {
       button.current?.focus();
     };
     document.addEventListener('pointerdown', outside);
-    document.addEventListener('focusin', outside);
     document.addEventListener('keydown', escape);
     return () => {
       document.removeEventListener('pointerdown', outside);
-      document.removeEventListener('focusin', outside);
       document.removeEventListener('keydown', escape);
     };
   }, [open, setOpen]);
@@ -42,5 +42,12 @@ export function useDisclosure<T extends HTMLElement>() {
   const toggle = useCallback(() => {
     setOpen(!open);
   }, [open, setOpen]);
-  return { open, toggle, root, button };
+  /** For the panel's onClick: choosing a link closes it, even a link to the page already open. */
+  const closeOnLink = useCallback(
+    (e: React.MouseEvent) => {
+      if (e.target instanceof Element && e.target.closest('a[href]')) setOpen(false);
+    },
+    [setOpen],
+  );
+  return { open, toggle, closeOnLink, root, button };
 }
