@@ -1,4 +1,9 @@
-import { DEFAULT_POLICY, type RequestPolicyV2 } from '@porchlight/policy';
+import {
+  DEFAULT_POLICY,
+  LEGAL_BASIS_LABELS,
+  OFFENSE_CATEGORY_LABELS,
+  type RequestPolicyV2,
+} from '@porchlight/policy';
 import type { Jurisdiction } from '../api/transparency';
 
 /** A policy as the admin form holds it: numbers and lists as typed. */
@@ -67,6 +72,26 @@ const list = (text: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+const key = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+
+/**
+ * A comma-separated list of vocabulary words as people type them: the id (`exigent_circumstances`) or its label
+ * in any case ("Exigent Circumstances") both mean the id. A word that is neither is kept as typed, for the server
+ * to name as not allowed.
+ */
+export function vocabularyList(text: string, labels: Record<string, string>): string[] {
+  const byKey = new Map<string, string>();
+  for (const [id, label] of Object.entries(labels)) {
+    byKey.set(key(id), id);
+    byKey.set(key(label), id);
+  }
+  return list(text).map((word) => byKey.get(key(word)) ?? word);
+}
+
 /** A jurisdiction's current policy as a v2 draft; a v1 policy's missing rules start at the defaults. */
 export function fromPolicy(j: Jurisdiction): Draft {
   const p = j.current.policy;
@@ -98,8 +123,14 @@ export function toPolicy(d: Draft): RequestPolicyV2 {
     monthlyRequestCap: Number(d.monthlyCap),
     caseNumberRequired: d.caseNumberRequired,
     legalBasisRequired: d.legalBasisRequired,
-    allowedLegalBases: list(d.allowedLegalBases) as RequestPolicyV2['allowedLegalBases'],
-    offenseCategories: list(d.offenseCategories) as RequestPolicyV2['offenseCategories'],
+    allowedLegalBases: vocabularyList(
+      d.allowedLegalBases,
+      LEGAL_BASIS_LABELS,
+    ) as RequestPolicyV2['allowedLegalBases'],
+    offenseCategories: vocabularyList(
+      d.offenseCategories,
+      OFFENSE_CATEGORY_LABELS,
+    ) as RequestPolicyV2['offenseCategories'],
     prohibitedPurposes: d.prohibitedPurposes
       .split('\n')
       .filter((line) => line.trim())
