@@ -130,7 +130,7 @@ export class NotificationDelivery {
     const rows = await repo.postsSince(this.deps.db, {
       since,
       categories: r.categories,
-      excludeAuthor: r.user_id,
+      readerId: r.user_id,
       box: [home.lat - dLat, home.lat + dLat, home.lng - dLng, home.lng + dLng],
     });
     return rows.filter((p) => distanceMeters(home, { lat: p.cell_lat, lng: p.cell_lng }) <= r.radius_m);

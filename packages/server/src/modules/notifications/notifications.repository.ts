@@ -184,10 +184,13 @@ export async function markAllRead(q: Queryable, userId: number): Promise<number>
   return res.rowCount;
 }
 
-/** Visible posts of the given categories created after `since` in a bounding box (a digest's nearby posts). */
+/**
+ * Visible posts of the given categories created after `since` in a bounding box, for a digest to `readerId`:
+ * not their own, nor ones they would not have been alerted to (mutes and blocks).
+ */
 export async function postsSince(
   q: Queryable,
-  p: { since: Date; categories: string[]; excludeAuthor: number; box: [number, number, number, number] },
+  p: { since: Date; categories: string[]; readerId: number; box: [number, number, number, number] },
 ): Promise<PostRef[]> {
   const res = await q.query<PostRef>(
     `SELECT p.id, p.author_id, ${PUBLIC_ID} AS public_id, p.title, p.category, p.status, p.cell_lat, p.cell_lng,
@@ -195,8 +198,12 @@ export async function postsSince(
        FROM posts p
       WHERE p.created_at > $1 AND p.category = ANY ($2) AND p.status = 'visible' AND p.author_id <> $3
         AND p.cell_lat BETWEEN $4 AND $5 AND p.cell_lng BETWEEN $6 AND $7
+        -- As for an instant alert (recipientsForPost): not from an author the reader muted or blocked, nor from
+        -- one who blocked the reader.
+        AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE (mu.user_id = $3 AND mu.muted_id = p.author_id)
+                          OR (mu.user_id = p.author_id AND mu.muted_id = $3 AND mu.blocked))
       ORDER BY p.created_at, p.id LIMIT 200`,
-    [p.since, p.categories, p.excludeAuthor, ...p.box],
+    [p.since, p.categories, p.readerId, ...p.box],
   );
   return res.rows;
 }
