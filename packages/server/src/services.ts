@@ -36,6 +36,7 @@ import { PushService } from './modules/push/push.service.js';
 import { mediaJobs } from './modules/media/media.jobs.js';
 import { MediaService } from './modules/media/media.service.js';
 import { DashboardService } from './modules/dashboard/dashboard.service.js';
+import { bystanderAnswerMailJob } from './modules/bystander/bystander.job.js';
 import { BystanderService } from './modules/bystander/bystander.service.js';
 
 /** Every domain service, built once per app from the same infrastructure. */
@@ -97,10 +98,12 @@ export function createServices(deps: Deps): Services {
   const mail = new MailService(deps.config);
   const push = new PushService(deps);
   const media = new MediaService(deps, clips);
+  const bystander = new BystanderService(deps, mail);
   const jobs = new JobWorker(deps, [
     vaultRetentionJob(clips, deps.config.retentionIntervalMs),
     disclosureRetentionJob(disclosureServices.disclosures, deps.config.retentionIntervalMs),
     legalNoticeJob(legal),
+    bystanderAnswerMailJob(bystander),
     requestExpiryJob(requests),
     sessionPruneJob(auth),
     ...deliveryJobs(new NotificationDelivery(deps, push, mail)),
@@ -109,7 +112,7 @@ export function createServices(deps: Deps): Services {
   return {
     mail,
     account: new AccountService(deps, auth, mail, clips),
-    bystander: new BystanderService(deps, mail),
+    bystander,
     push,
     notifications: new NotificationsService(deps, live),
     legal,

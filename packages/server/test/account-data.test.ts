@@ -1,6 +1,4 @@
-import { Readable } from 'node:stream';
 import { armor, Decrypter } from 'age-encryption';
-import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
 import { TestUser } from './support/client.js';
@@ -15,35 +13,13 @@ import {
   uploadClip,
 } from './support/vault.js';
 import { requestWorld } from './support/disclosures.js';
+import { untar } from './support/tar.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
 });
 afterAll(() => t.close());
-
-/** Reads a tar into a name → bytes map. */
-async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const ex = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    ex.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: unknown) => {
-        chunks.push(c as Buffer);
-      });
-      stream.on('end', () => {
-        files.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    });
-    ex.on('finish', resolve);
-    ex.on('error', reject);
-  });
-  Readable.from([bytes]).pipe(ex);
-  await done;
-  return files;
-}
 
 async function ownerWithClip() {
   const owner = await makeUser(t);

@@ -9,6 +9,7 @@ import { TestUser } from './support/client.js';
 import { eventsAfter, lastEventId, makePost, makeUser } from './support/factories.js';
 import { videoWithLocation } from './support/media.js';
 import { startSmtpServer, type SmtpTestServer } from './support/smtp.js';
+import { untar } from './support/tar.js';
 import { encodeMetadata, tus } from './support/vault.js';
 
 const DAY = 86_400_000;
@@ -164,6 +165,8 @@ describe('a bystander asks to be blurred in a video post', () => {
     expect(answered.body).not.toContain(email);
     expect(answered.json<Listed>().answer).toMatchObject({ outcome: 'declined', answeredBy: 'owner' });
 
+    // The answer is mailed from the job queue (a worker runs it in `npm start`; the test runs it here).
+    await t.services.jobs.runDue(quiet);
     const mail = await smtp.waitFor((m) => m.to.includes(email) && /answered/.test(m.subject));
     expect(mail.subject).toMatch(/answered/);
     expect(mail.text).toContain('The owner declined your request.');
@@ -203,6 +206,7 @@ describe('a bystander asks to be blurred in a video post', () => {
     const seen = await neighbour.raw('GET', `/api/posts/${post.id}`);
     expect(seen.json<{ media: unknown[] }>().media).toEqual([]);
     expect((await neighbour.raw('GET', `/api/media/${post.mediaId}`)).statusCode).toBe(404);
+    await t.services.jobs.runDue(quiet);
     const mail = await smtp.waitFor(
       (m) => m.to.includes('remove-me@example.org') && /answered/.test(m.subject),
     );
@@ -302,6 +306,117 @@ describe('what a bystander cannot file', () => {
   });
 });
 
+describe('the answer mail when the mail server refuses it', () => {
+  const storedEmail = async (id: string) =>
+    (
+      await t.database.db.query<{ email: string | null }>(
+        'SELECT email FROM bystander_requests WHERE public_id = $1',
+        [id],
+      )
+    ).rows[0]!.email;
+  const answeredMails = (to: string) =>
+    smtp.messages.filter((m) => m.to.includes(to) && /answered/.test(m.subject));
+
+  it('is retried until it goes out, once, and only then is the address deleted', async () => {
+    const owner = await makeUser(t);
+    const post = await videoPost(owner);
+    const email = `busy-${Date.now()}@example.org`;
+    await fileConfirmed(post.id, request(email));
+    const [item] = (await listOf(owner, '/api/me/bystander-requests')).items;
+    smtp.refused.add(email);
+    const answered = await owner.raw('POST', `/api/me/bystander-requests/${item!.id}/answer`, {
+      outcome: 'declined',
+      reason: 'Only the gate is visible',
+    });
+    // The owner's answer stands whatever the mail server does.
+    expect(answered.statusCode, answered.body).toBe(200);
+
+    await t.services.jobs.runDue(quiet);
+    expect(answeredMails(email)).toEqual([]);
+    // Not sent, so still kept: deleting it now would leave the requester without their answer.
+    expect(await storedEmail(item!.id)).toBe(email);
+
+    // The mail server recovers; the job's backoff comes round.
+    smtp.refused.delete(email);
+    clock.advance(60_000);
+    await t.services.jobs.runDue(quiet);
+    const mail = await smtp.waitFor((m) => m.to.includes(email) && /answered/.test(m.subject));
+    expect(mail.text).toContain('Only the gate is visible');
+    expect(await storedEmail(item!.id)).toBeNull();
+
+    // Later sweeps send nothing again.
+    clock.advance(20 * 60_000);
+    await t.services.jobs.runDue(quiet);
+    expect(answeredMails(email)).toHaveLength(1);
+  });
+
+  it('gives up after 3 days and deletes the address unsent', async () => {
+    const owner = await makeUser(t);
+    const post = await videoPost(owner);
+    const email = `gone-${Date.now()}@example.org`;
+    await fileConfirmed(post.id, request(email));
+    const [item] = (await listOf(owner, '/api/me/bystander-requests')).items;
+    smtp.refused.add(email);
+    const answered = await owner.raw('POST', `/api/me/bystander-requests/${item!.id}/answer`, {
+      outcome: 'removed',
+    });
+    expect(answered.statusCode, answered.body).toBe(200);
+    await t.services.jobs.runDue(quiet);
+    clock.advance(3 * DAY - 60_000);
+    await t.services.jobs.runDue(quiet);
+    expect(await storedEmail(item!.id)).toBe(email);
+    clock.advance(60_000);
+    await t.services.jobs.runDue(quiet);
+    expect(await storedEmail(item!.id)).toBeNull();
+    smtp.refused.delete(email);
+    expect(answeredMails(email)).toEqual([]);
+  });
+});
+
+describe('the owner’s account export', () => {
+  it('lists the requests about their posts with the answers, never the requester’s address', async () => {
+    const owner = await makeUser(t);
+    const post = await videoPost(owner);
+    const email = `export-${Date.now()}@example.org`;
+    await fileConfirmed(post.id, request(email));
+    const [item] = (await listOf(owner, '/api/me/bystander-requests')).items;
+    const answered = await owner.raw('POST', `/api/me/bystander-requests/${item!.id}/answer`, {
+      outcome: 'declined',
+      reason: 'The coat is not in this clip',
+    });
+    expect(answered.statusCode, answered.body).toBe(200);
+    // Before the answer mail goes out the address is still stored: the export must leave it out all the same.
+    const res = await owner.raw('GET', '/api/account/export');
+    expect(res.statusCode).toBe(200);
+    const files = await untar(res.rawPayload);
+    const text = files.get('porchlight-export/account.json')!.toString();
+    expect(text).not.toContain(email);
+    const json = JSON.parse(text) as { bystanderRequests: Record<string, unknown>[] };
+    expect(json.bystanderRequests).toHaveLength(1);
+    expect(json.bystanderRequests[0]).toMatchObject({
+      id: item!.id,
+      post_id: post.id,
+      kind: 'blur',
+      start_ms: 500,
+      end_ms: 2000,
+      description: 'The person in the red coat walking past the gate',
+      outcome: 'declined',
+      reason: 'The coat is not in this clip',
+      answered_by: 'owner',
+    });
+    for (const hidden of ['email', 'confirm_token_hash', 'public_id'])
+      expect(json.bystanderRequests[0]).not.toHaveProperty(hidden);
+    expect(files.get('porchlight-export/README.txt')!.toString()).toContain('bystander requests');
+    // Nobody else's export holds it.
+    const other = await makeUser(t);
+    const theirs = await untar((await other.raw('GET', '/api/account/export')).rawPayload);
+    expect(
+      (JSON.parse(theirs.get('porchlight-export/account.json')!.toString()) as typeof json).bystanderRequests,
+    ).toEqual([]);
+    await t.services.jobs.runDue(quiet);
+  });
+});
+
 describe('moderators see a request the owner left unanswered for 7 days', () => {
   it('not before: then they can decline or remove, never "blurred", and the log names the moderator', async () => {
     const owner = await makeUser(t);
@@ -334,6 +449,7 @@ describe('moderators see a request the owner left unanswered for 7 days', () => 
     });
     expect(removed.statusCode, removed.body).toBe(200);
     expect((await overdue()).items.map((r) => r.id)).not.toContain(item!.id);
+    await t.services.jobs.runDue(quiet);
     const mail = await smtp.waitFor(
       (m) => m.to.includes('overdue@example.org') && /answered/.test(m.subject),
     );

@@ -21,6 +21,11 @@ export interface SmtpTestServer {
   url: string;
   /** Every mail received so far, oldest first. */
   messages: ReceivedMail[];
+  /**
+   * Recipients refused with a temporary failure (`451`) at RCPT TO, as a full or unreachable mailbox server
+   * answers: add an address to make sending to it fail, delete it to let the next attempt through.
+   */
+  refused: Set<string>;
   /** Resolves with the first mail (already received or arriving) that matches, or rejects after `timeoutMs`. */
   waitFor(match?: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -29,11 +34,19 @@ export interface SmtpTestServer {
 /** A real SMTP server on a free local port (no TLS, no auth) that keeps every mail it receives. */
 export async function startSmtpServer(): Promise<SmtpTestServer> {
   const messages: ReceivedMail[] = [];
+  const refused = new Set<string>();
   const waiters = new Set<() => void>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!refused.has(address.address)) {
+        callback();
+        return;
+      }
+      callback(Object.assign(new Error('mailbox busy, try again later'), { responseCode: 451 }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -70,6 +83,7 @@ export async function startSmtpServer(): Promise<SmtpTestServer> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    refused,
     waitFor(match = () => true, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

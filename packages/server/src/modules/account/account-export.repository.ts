@@ -51,6 +51,12 @@ const QUERIES: Record<string, string> = {
             'request', to_jsonb(r) - 'area' - 'created_by' - 'published_event_id') AS row
           FROM request_matches m JOIN footage_requests r ON r.id = m.request_id JOIN cameras k ON k.id = m.camera_id
           WHERE m.owner_id = $1 ORDER BY r.created_at`,
+  // Requests about the account's own video posts, as its inbox shows them. The requester's address is theirs,
+  // not the owner's, and never shown to the owner: it stays out, with the confirmation token.
+  bystanderRequests: `SELECT to_jsonb(b) - 'id' - 'public_id' - 'post_id' - 'email' - 'confirm_token_hash'
+                              || jsonb_build_object('id', b.public_id, 'post_id', p.public_id) AS row
+                       FROM bystander_requests b JOIN posts p ON p.id = b.post_id
+                       WHERE b.owner_id = $1 AND b.confirmed_at IS NOT NULL ORDER BY b.created_at, b.id`,
   legalNotices: `SELECT to_jsonb(n) || jsonb_build_object('demand', to_jsonb(d) - 'recorded_by') AS row
                  FROM legal_notices n JOIN legal_demands d ON d.id = n.demand_id
                  WHERE n.user_id = $1 ORDER BY n.sent_at`,

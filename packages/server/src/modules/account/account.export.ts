@@ -12,7 +12,8 @@ const README = `Porchlight account export
 account.json        everything the account holds, as stored: profile, posts (with earlier versions and
                     photo/video details), comments (with earlier versions), reactions, reports, appeals,
                     mutes, cameras (with their exact location), hubs, clip metadata, vault keys (public
-                    recipient and the passphrase-wrapped identity), disclosures, inbox, legal notices.
+                    recipient and the passphrase-wrapped identity), disclosures, inbox, bystander requests
+                    about your video posts (without the requester's address), legal notices.
                     Posts, comments, cameras, clips and hubs are named by the ids the app and API use.
 clips/<id>.age      each clip's ciphertext exactly as stored: the server never had the plaintext.
 cameras/<id>-snapshot.jpg.age

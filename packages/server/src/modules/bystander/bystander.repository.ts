@@ -130,21 +130,65 @@ export async function lockRequest(tx: Queryable, publicId: string): Promise<Byst
   return res.rows[0];
 }
 
-/**
- * Records the answer and forgets the requester's address in the same statement, returning it once so the
- * answer can be mailed: after this, no row holds it.
- */
+/** Records the answer. The requester's address stays only until the answer mail is sent ({@link forgetAddress}). */
 export async function recordAnswer(
   tx: Queryable,
   a: { id: number; outcome: BystanderOutcome; reason: string | null; by: 'owner' | 'moderator'; now: Date },
-): Promise<string | null> {
-  const res = await tx.query<{ email: string | null }>(
-    `UPDATE bystander_requests b SET outcome = $2, reason = $3, answered_by = $4, answered_at = $5, email = NULL
-       FROM (SELECT id, email FROM bystander_requests WHERE id = $1) old
-      WHERE b.id = old.id AND b.outcome IS NULL RETURNING old.email`,
+): Promise<boolean> {
+  const res = await tx.query(
+    `UPDATE bystander_requests SET outcome = $2, reason = $3, answered_by = $4, answered_at = $5
+      WHERE id = $1 AND outcome IS NULL`,
     [a.id, a.outcome, a.reason, a.by, a.now],
   );
-  return res.rows[0]?.email ?? null;
+  return res.rowCount === 1;
+}
+
+/** An answer whose mail has not gone out yet: the only time the requester's address is read. */
+export interface PendingAnswerMail {
+  id: number;
+  email: string;
+  outcome: BystanderOutcome;
+  reason: string | null;
+  answered_by: 'owner' | 'moderator';
+}
+
+/**
+ * Answers still holding an address: one request's (`id`), or every one answered at or before `answeredBefore`,
+ * oldest first. Read without a lock: the mail is sent outside any transaction.
+ */
+export async function pendingAnswerMails(
+  db: Queryable,
+  which: { id: number } | { answeredBefore: Date; limit: number },
+): Promise<PendingAnswerMail[]> {
+  const res =
+    'id' in which
+      ? await db.query<PendingAnswerMail>(
+          `SELECT id, email, outcome, reason, answered_by FROM bystander_requests
+            WHERE id = $1 AND outcome IS NOT NULL AND email IS NOT NULL`,
+          [which.id],
+        )
+      : await db.query<PendingAnswerMail>(
+          `SELECT id, email, outcome, reason, answered_by FROM bystander_requests
+            WHERE outcome IS NOT NULL AND email IS NOT NULL AND answered_at <= $1
+            ORDER BY answered_at LIMIT $2`,
+          [which.answeredBefore, which.limit],
+        );
+  return res.rows;
+}
+
+/** Deletes one request's address: its answer mail has gone out. */
+export async function forgetAddress(tx: Queryable, id: number): Promise<void> {
+  await tx.query('UPDATE bystander_requests SET email = NULL WHERE id = $1', [id]);
+}
+
+/** Deletes the addresses of answers given at or before `answeredBefore` whose mail never went out. */
+export async function forgetStaleAddresses(db: Queryable, answeredBefore: Date): Promise<number> {
+  const res = await db.query(
+    `UPDATE bystander_requests SET email = NULL
+      WHERE outcome IS NOT NULL AND email IS NOT NULL AND answered_at <= $1`,
+    [answeredBefore],
+  );
+  return res.rowCount;
 }
 
 /** Removes a post's video (the media rows; their blobs are queued for deletion by the media trigger). */

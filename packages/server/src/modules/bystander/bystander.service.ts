@@ -2,9 +2,11 @@ import type { Deps } from '../../deps.js';
 import { AppError, forbidden, invalid, notFound } from '../../errors.js';
 import { authorize, type Viewer } from '../../policies.js';
 import { hashToken, randomToken } from '../auth/auth.service.js';
+import { enqueueJob } from '../../infra/jobs/index.js';
 import { insertEvent } from '../events/events.repository.js';
 import type { MailService } from '../mail/mail.service.js';
 import { opaqueId } from '../requests/requests.ids.js';
+import { BYSTANDER_ANSWER_MAIL_JOB } from './bystander.job.js';
 import { answerMail, confirmMail } from './bystander.mails.js';
 import * as repo from './bystander.repository.js';
 
@@ -14,6 +16,11 @@ const DAY_MS = 86_400_000;
 const LIST_LIMIT = 200;
 /** How long the mailed confirmation link works; unconfirmed requests (and their addresses) go after this. */
 export const CONFIRM_HOURS = 24;
+/**
+ * How long an answer's mail is retried while the mail server refuses it; after this the address is deleted
+ * unsent, so a mail outage never keeps it for longer.
+ */
+export const ANSWER_MAIL_DAYS = 3;
 /** Where the web app confirms a request from the mailed link. */
 export const CONFIRM_PATH = '/bystander/confirm';
 
@@ -46,7 +53,8 @@ function present(r: repo.BystanderListRow) {
  * blurred or removed. The request reaches the post's owner once the requester opens the link mailed to the
  * address they gave (so nobody files in another person's name, and junk does not reach owners); after {@link OWNER_ANSWER_DAYS} days unanswered,
  * moderators see it too (a query-time check, no timer). The requester's email is write-only: no API shape
- * holds it, it is read once to mail the answer and deleted in the same statement that records the answer.
+ * holds it; it is read only to mail the answer (a job enqueued with the answer, retried while the mail server
+ * refuses) and deleted in the transaction that marks the mail sent, or unsent after {@link ANSWER_MAIL_DAYS}.
  * Each answer is published to the log as an outcome count, naming no requester, post or owner.
  */
 export class BystanderService {
@@ -167,7 +175,7 @@ export class BystanderService {
     if (input.outcome === 'declined' && reason.length < 3)
       throw invalid('/body/reason', 'say why you decline (at least 3 characters); the requester reads it');
     const now = this.deps.clock.now();
-    const { row, email } = await this.deps.db.transaction(async (tx) => {
+    const row = await this.deps.db.transaction(async (tx) => {
       const found = await repo.lockRequest(tx, id);
       if (!found) throw notFound('bystander request');
       if (by === 'owner' && found.owner_id !== v.id) throw notFound('bystander request');
@@ -178,13 +186,9 @@ export class BystanderService {
       }
       if (found.outcome) throw new AppError('conflict', 'this request has already been answered');
       if (input.outcome === 'removed') await repo.removePostVideo(tx, found.post_id);
-      const mailTo = await repo.recordAnswer(tx, {
-        id: found.id,
-        outcome: input.outcome,
-        reason: reason || null,
-        by,
-        now,
-      });
+      await repo.recordAnswer(tx, { id: found.id, outcome: input.outcome, reason: reason || null, by, now });
+      // The answer's mail goes out from the job queue, so a mail server that is down delays it, never loses it.
+      await enqueueJob(tx, { kind: BYSTANDER_ANSWER_MAIL_JOB, runAt: now, payload: { request: found.id } });
       await insertEvent(tx, {
         type: 'bystander.answered',
         actorId: v.id,
@@ -192,21 +196,54 @@ export class BystanderService {
         subjectId: found.id,
         data: { kind: found.kind, outcome: input.outcome, answeredBy: by },
       });
-      return {
-        row: { ...found, outcome: input.outcome, reason: reason || null, answered_at: now, answered_by: by },
-        email: mailTo,
-      };
+      return { ...found, outcome: input.outcome, reason: reason || null, answered_at: now, answered_by: by };
     });
-    // After commit: a failed send is logged; the address is already gone, by design (it is kept no longer).
-    if (email)
-      this.mail.sendLater(
-        answerMail(email, {
-          outcome: input.outcome,
-          reason: reason || null,
-          byModerator: by === 'moderator',
-        }),
-        'bystander answer',
-      );
     return present(row);
+  }
+
+  /**
+   * Mails one answer ({@link sendAnswerMail}'s job, retried with backoff while the mail server refuses), or, as the
+   * 15-minute sweep, every answer whose own job gave up an hour or more ago; then deletes the address. Addresses
+   * of answers older than {@link ANSWER_MAIL_DAYS} are deleted unsent. Throws when a send failed, so the job
+   * queue retries; a mail that went out is not sent again.
+   */
+  async sendAnswerMails(request?: number): Promise<{ sent: number; dropped: number }> {
+    const now = this.deps.clock.now();
+    const db = this.deps.db;
+    let dropped = 0;
+    let pending: repo.PendingAnswerMail[];
+    if (request === undefined) {
+      dropped = await repo.forgetStaleAddresses(db, new Date(now.getTime() - ANSWER_MAIL_DAYS * DAY_MS));
+      pending = await repo.pendingAnswerMails(db, {
+        answeredBefore: new Date(now.getTime() - 3_600_000),
+        limit: 100,
+      });
+    } else {
+      pending = await repo.pendingAnswerMails(db, { id: request });
+    }
+    let sent = 0;
+    const failures: unknown[] = [];
+    for (const p of pending) {
+      try {
+        // Outside any transaction: a slow mail server holds no row or connection.
+        await this.mail.send(
+          answerMail(p.email, {
+            outcome: p.outcome,
+            reason: p.reason,
+            byModerator: p.answered_by === 'moderator',
+          }),
+        );
+      } catch (err) {
+        failures.push(err);
+        continue;
+      }
+      await repo.forgetAddress(db, p.id);
+      sent++;
+    }
+    if (failures.length > 0)
+      throw new Error(`${failures.length} bystander answer mail(s) not sent (${sent} sent); retrying`, {
+        cause: failures[0],
+      });
+    return { sent, dropped };
   }
 }
