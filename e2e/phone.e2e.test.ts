@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, signIn, type Person } from './support/browser.js';
+import { navTo } from './support/header.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 /*
@@ -16,6 +17,7 @@ const RESIDENT_PAGES = [
   '/',
   '/new',
   '/home',
+  '/map',
   '/mine',
   '/inbox',
   '/vault',
@@ -34,7 +36,23 @@ const RESIDENT_PAGES = [
   '/policies',
   '/requests',
   '/guidelines',
+  '/dashboard',
+  '/dashboard/agencies/1',
   '/no-such-page',
+];
+/** What a visitor without an account can open. */
+const VISITOR_PAGES = [
+  '/',
+  '/signin',
+  '/signup',
+  '/reset-password',
+  '/verify-email',
+  '/unsubscribe',
+  '/transparency',
+  '/policies',
+  '/requests',
+  '/guidelines',
+  '/dashboard',
 ];
 const STAFF_PAGES: Record<string, string[]> = {
   'mod@demo.porchlight': ['/', '/moderation', '/moderation/suspensions'],
@@ -101,21 +119,25 @@ describe('on a phone', () => {
     await server?.stop();
   }, 30_000);
 
-  it('no page scrolls sideways, for a resident and for each staff role', async () => {
+  it('no page scrolls sideways and each has its own title, for a visitor, a resident and each staff role', async () => {
     const url = server!.url;
     const problems: string[] = [];
+    /** Each page's document title, by who saw it and where. */
+    const titles: { who: string; path: string; title: string }[] = [];
     for (const [email, pages] of [
+      ['visitor', VISITOR_PAGES],
       ['alice@demo.porchlight', RESIDENT_PAGES],
       ...Object.entries(STAFF_PAGES),
     ] as [string, string[]][]) {
       const person = await openBrowser(PHONE);
       people.push(person);
-      await signIn(person.page, url, email);
+      if (email !== 'visitor') await signIn(person.page, url, email);
       for (const path of pages) {
         await person.page.goto(`${url}${path}`);
         await settled(person.page);
         const o = await overflow(person.page);
         if (o.by > 0) problems.push(`${email} ${path}: ${o.by}px wider (${o.wide.join(', ')})`);
+        titles.push({ who: email, path, title: await person.page.title() });
       }
       // A post's own page, too.
       if (email === 'alice@demo.porchlight') {
@@ -125,10 +147,43 @@ describe('on a phone', () => {
         await settled(person.page);
         const o = await overflow(person.page);
         if (o.by > 0) problems.push(`post page: ${o.by}px wider (${o.wide.join(', ')})`);
+        titles.push({ who: email, path: '/posts/…', title: await person.page.title() });
       }
     }
     expect(problems).toEqual([]);
-  }, 180_000);
+
+    // Every page names itself before the site ("Inbox · Porchlight"), and no two addresses share a name. The
+    // visitor's "/" is the landing page, so it is told apart from the signed-in feed by who saw it.
+    const untitled = titles.filter((t) => !/^\S.* · Porchlight$/.test(t.title));
+    expect(untitled).toEqual([]);
+    const pagesByTitle = new Map<string, Set<string>>();
+    for (const t of titles) {
+      const page = t.who === 'visitor' && t.path === '/' ? 'landing' : t.path;
+      pagesByTitle.set(t.title, (pagesByTitle.get(t.title) ?? new Set()).add(page));
+    }
+    const shared = [...pagesByTitle]
+      .filter(([, pages]) => pages.size > 1)
+      .map(([t, p]) => `${t}: ${[...p].join(', ')}`);
+    expect(shared).toEqual([]);
+  }, 240_000);
+
+  it('keeps each page’s own title when moving between pages in the app (no page leaves its title behind)', async () => {
+    const url = server!.url;
+    const person = await openBrowser(PHONE);
+    people.push(person);
+    await signIn(person.page, url, 'alice@demo.porchlight');
+    for (const [label, title] of [
+      ['Inbox', 'Inbox · Porchlight'],
+      ['Vault', 'Vault · Porchlight'],
+      ['Requests', 'Footage requests · Porchlight'],
+      ['Map', 'Incident map · Porchlight'],
+      ['Feed', 'Feed · Porchlight'],
+    ] as const) {
+      await navTo(person.page, label);
+      await settled(person.page);
+      expect(await person.page.title(), label).toBe(title);
+    }
+  }, 90_000);
 
   it('has no tap target under 44 px on the feed and a post page', async () => {
     const url = server!.url;

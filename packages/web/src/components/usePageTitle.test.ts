@@ -15,6 +15,9 @@ describe('page titles', () => {
       '/agency/requests/rq_x-1',
       '/requests/rq_abc',
       '/vault/keys',
+      '/dashboard',
+      '/dashboard/agencies/12',
+      '/dashboard/agencies/12/report/2026',
     ])
       expect(routeTitle(path), path).toBeDefined();
   });

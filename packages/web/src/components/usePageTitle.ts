@@ -47,6 +47,9 @@ const ROUTES: [RegExp, string][] = [
   [/^\/policies$/, 'Request policies'],
   [/^\/requests$/, 'Footage requests'],
   [/^\/guidelines$/, 'Community guidelines'],
+  [/^\/dashboard$/, 'Dashboard'],
+  [/^\/dashboard\/agencies\/[1-9][0-9]{0,15}$/, 'Agency · Dashboard'],
+  [/^\/dashboard\/agencies\/[1-9][0-9]{0,15}\/report\/(19|20)[0-9]{2}$/, 'Annual report · Dashboard'],
   [/^\/requests\/rq_[A-Za-z0-9_-]+$/, 'Footage request'],
   [/^\/signin$/, 'Sign in'],
   [/^\/signup$/, 'Create an account'],
@@ -69,7 +72,11 @@ export function useRouteTitle(path: string, signedIn: boolean): void {
   }, [path, signedIn]);
 }
 
-/** Sets the document title for the page rendering this hook: "<page> · Porchlight". */
+/**
+ * Sets the document title for the page rendering this hook: "<page> · Porchlight". It restores nothing when
+ * the page goes: the next page's route title is already set by then, and putting back the old one would
+ * leave this page's name on the next.
+ */
 export function usePageTitle(page: string): void {
   useEffect(() => {
     document.title = pageTitle(page);

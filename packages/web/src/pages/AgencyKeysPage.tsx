@@ -4,7 +4,7 @@ import { useMyAgency } from '../agency/myAgency';
 import { RecipientStatus } from '../agency/RecipientStatus';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Link } from '../router';
-import { usePageTitle } from '../requests/title';
+import { usePageTitle } from '../components/usePageTitle';
 import { useMe } from '../state/session';
 import '../requests/requests.css';
 

@@ -11,7 +11,7 @@ import { absoluteTime } from '../format';
 import { Link } from '../router';
 import { LazyCellsMap } from '../requests/LazyRequestMaps';
 import { JustificationBadge, offenseLabel, RequestFacts, StatusBadge } from '../requests/RequestFacts';
-import { usePageTitle } from '../requests/title';
+import { usePageTitle } from '../components/usePageTitle';
 import type { FootageRequest } from '../requests/types';
 import { useMe } from '../state/session';
 import '../requests/requests.css';

@@ -26,14 +26,6 @@ export function InboxPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
 
-  useEffect(() => {
-    const before = document.title;
-    document.title = 'Inbox · Porchlight';
-    return () => {
-      document.title = before;
-    };
-  }, []);
-
   const load = useCallback(async () => {
     try {
       setItems(await inbox.list());

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { toApiError, type ApiError } from '../api/problem';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { usePageTitle } from '../components/usePageTitle';
 import { disclosures, inbox, vault as vaultApi } from '../requests/inbox/api';
 import { RequestSummary } from '../requests/inbox/RequestSummary';
 import type { InboxItem, OwnDisclosure } from '../requests/inbox/types';
@@ -36,13 +37,7 @@ export function InboxRequestPage({ requestId }: { requestId: string }) {
   const [discarded, setDiscarded] = useState(0);
   const userId = String(me.id);
 
-  useEffect(() => {
-    const before = document.title;
-    document.title = 'Footage request · Inbox · Porchlight';
-    return () => {
-      document.title = before;
-    };
-  }, []);
+  usePageTitle('Footage request · Inbox');
 
   const loadShared = useCallback(async () => {
     try {

@@ -16,7 +16,7 @@ import { footageRequests } from '../requests/api';
 import { AreaField } from '../requests/AreaField';
 import { emptyForm, NARRATIVE_MAX, toDraft, type Missing, type RequestForm } from '../requests/draft';
 import { areaOf, boundaryOf, liveViolations } from '../requests/liveCheck';
-import { usePageTitle } from '../requests/title';
+import { usePageTitle } from '../components/usePageTitle';
 import { ViolationList } from '../requests/ViolationList';
 import { refusedViolations, violationsByField, type RequestField } from '../requests/violations';
 import { useMe } from '../state/session';

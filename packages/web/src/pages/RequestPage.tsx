@@ -6,7 +6,7 @@ import { Link } from '../router';
 import { footageRequests } from '../requests/api';
 import { LazyCellsMap } from '../requests/LazyRequestMaps';
 import { JustificationBadge, offenseLabel, RequestFacts, StatusBadge } from '../requests/RequestFacts';
-import { usePageTitle } from '../requests/title';
+import { usePageTitle } from '../components/usePageTitle';
 import type { FootageRequest } from '../requests/types';
 import { useSession } from '../state/session';
 import '../requests/requests.css';

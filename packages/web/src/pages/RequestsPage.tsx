@@ -8,7 +8,7 @@ import { absoluteTime } from '../format';
 import { Link, navigate, useLocation } from '../router';
 import { footageRequests } from '../requests/api';
 import { JustificationBadge, offenseLabel, StatusBadge } from '../requests/RequestFacts';
-import { usePageTitle } from '../requests/title';
+import { usePageTitle } from '../components/usePageTitle';
 import type { FootageRequest, RequestQuery, RequestStatus } from '../requests/types';
 import { useSession } from '../state/session';
 import '../requests/requests.css';
