@@ -8068,6 +8068,53 @@ export interface operations {
                                 exact: boolean;
                             };
                         }[];
+                        /** @description Every legal hold filed in the scope and range (by the hold’s time), in log order */
+                        holds: {
+                            /** @description The disclosure.held entry’s index in the log */
+                            entry: number;
+                            /** @description RFC 3339 UTC, as logged */
+                            time: string;
+                            disclosure: string;
+                            request: string;
+                            /** @description The request’s agency (0 if the log does not name it) */
+                            agency: number;
+                            jurisdiction: string;
+                            caseNumber: string;
+                            justification: string;
+                            /** @description RFC 3339 UTC, as logged */
+                            until: string;
+                            /** @description The latest until the policy in force when the hold was filed allowed (legalHoldMaxDays) */
+                            policyLimit: string | null;
+                            /** @description until is later than policyLimit */
+                            beyondPolicy: boolean;
+                            /** @description The transparency page’s search for the hold’s entry */
+                            href: string;
+                        }[];
+                        /** @description Owner notices of legal demands delayed by order, first delayed in the range, and how each lapsed; instance scope only (a demand names no agency or jurisdiction) */
+                        notices: {
+                            demand: string;
+                            /** @description Each legal.notice_delayed entry (extensions included), in log order */
+                            delays: {
+                                entry: number;
+                                /** @description RFC 3339 UTC, as logged */
+                                time: string;
+                                /** @description RFC 3339 UTC, as logged */
+                                until: string;
+                                reason: string;
+                            }[];
+                            /** @description The last delay’s end: when the owner was due to be told */
+                            until: string;
+                            /** @description The legal.notice_sent entry, once the owner was told */
+                            sent: {
+                                entry: number;
+                                /** @description RFC 3339 UTC, as logged */
+                                time: string;
+                            } | null;
+                            /** @description sent_on_time: within 24 hours of until; sent_late: later; not_sent: not yet */
+                            lapse: "sent_on_time" | "sent_late" | "not_sent";
+                            /** @description The transparency page’s search for the notice’s delays */
+                            href: string;
+                        }[];
                         /** @description Figures the log cannot give, and why */
                         notAvailable: {
                             figure: string;
@@ -8134,7 +8181,7 @@ export interface operations {
                             title: string;
                             text: string[];
                             rows: {
-                                /** @description The dashboard figure behind the number (policies.in_force: logged versions) */
+                                /** @description The dashboard figure behind the number (policies.in_force: logged versions; holds.beyond_policy: legal holds kept later than the policy allowed) */
                                 figure: string;
                                 /** @description '' for the figure's total, else dimension=value */
                                 breakdown: string;

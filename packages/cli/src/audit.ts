@@ -26,7 +26,13 @@ import type { KeyRotation, LoggedRotation } from './key-rotation.js';
 import type { Fetch } from './fetch-log.js';
 import type { AuditState, StateStore } from './state.js';
 import { DashboardTotals } from '@porchlight/tlog';
-import type { DashboardRange, DashboardScope, DashboardView } from '@porchlight/tlog';
+import type {
+  DashboardRange,
+  DashboardScope,
+  DashboardView,
+  DelayedNotice,
+  HeldDisclosure,
+} from '@porchlight/tlog';
 import { StatsCounter } from './stats.js';
 import type { LogStats } from './stats.js';
 
@@ -72,6 +78,10 @@ export interface AuditReport {
   readonly stats: LogStats;
   /** The dashboard's figures recomputed from the verified entries, when asked for. */
   readonly dashboard?: DashboardView;
+  /** With the dashboard: its legal holds (case, reason, whether beyond policy) in the scope and range. */
+  readonly holds?: readonly HeldDisclosure[];
+  /** With the dashboard of the instance: its delayed owner notices and how each lapsed (else none). */
+  readonly notices?: readonly DelayedNotice[];
 }
 
 /** The log is not what it claims to be. `problems` says exactly what is wrong, one item each (exit code 1). */
@@ -159,6 +169,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     stats: tiles.stats.result(),
     ...(options.dashboard && {
       dashboard: tiles.dashboard.view(options.dashboard.scope, options.dashboard.range),
+      holds: tiles.dashboard.holds(options.dashboard.scope, options.dashboard.range),
+      notices:
+        options.dashboard.scope.kind === 'instance' ? tiles.dashboard.notices(options.dashboard.range) : [],
     }),
   };
 }
@@ -297,7 +310,7 @@ async function downloadTiles(client: LogClient, size: number, options: AuditOpti
       // older events (smaller seq) follow it; order is checked from the second entry on.
       lastSeq = index === 0 && decoded.type === 'instance.created' ? 0 : decoded.seq;
       stats.add(decoded);
-      dashboard.add(decoded);
+      dashboard.add(decoded, index);
       if (decoded.type === 'log.key_rotated') rotations.push({ index, ...decoded.data });
       if (decoded.type === 'policy.changed' && decoded.data.boundarySha256 !== undefined)
         boundaries.push({ index, sha256: decoded.data.boundarySha256 });

@@ -6,7 +6,7 @@ import type { AuditReport } from './audit.js';
 import { HttpError } from './fetch-log.js';
 import { dayBounds, JURISDICTION_SLUG } from '@porchlight/tlog';
 import type { DashboardRange, DashboardScope } from '@porchlight/tlog';
-import { formatDashboard, formatStats } from './stats.js';
+import { formatDashboard, formatRecords, formatStats } from './stats.js';
 import { evidenceMain } from './evidence.js';
 import { reportMain } from './report.js';
 import { proofMain } from './proof.js';
@@ -54,7 +54,9 @@ options:
   --stats               also recompute the transparency dashboard's figures
                         (the server's /dashboard and GET /api/dashboard) from
                         the verified entries alone; printed only if the audit
-                        passes. With --json they are under "dashboard".
+                        passes, with its legal holds and delayed owner
+                        notices. With --json they are under "dashboard",
+                        "holds" and "notices".
   --scope <kind>        with --stats: instance (default), jurisdiction or agency
   --id <id>             with --scope: a jurisdiction's slug or an agency's id
   --from <YYYY-MM[-DD]> with --stats: first month or day counted (UTC)
@@ -237,7 +239,9 @@ function formatReport(report: AuditReport): string {
     ),
     `  entries     ${report.stats.total}`,
   ];
-  const dashboard = report.dashboard ? formatDashboard(report.dashboard) : '';
+  const dashboard = report.dashboard
+    ? `${formatDashboard(report.dashboard)}${formatRecords(report.holds ?? [], report.notices ?? [])}`
+    : '';
   return `${lines.join('\n')}\n${formatStats(report.stats)}${dashboard}`;
 }
 

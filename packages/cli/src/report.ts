@@ -72,6 +72,7 @@ export function reportFromTotals(
     instanceView: totals.view({ kind: 'instance' }, range),
     policyVersions: totals.policyVersions(agency.jurisdiction),
     annotations: totals.annotations(agencyId, year),
+    holds: totals.holds({ kind: 'agency', id: agencyId }, range),
   });
 }
 

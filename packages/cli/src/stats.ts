@@ -1,4 +1,4 @@
-import type { DashboardView, Entry } from '@porchlight/tlog';
+import type { DashboardView, DelayedNotice, Entry, HeldDisclosure } from '@porchlight/tlog';
 
 /** Statistics recomputed from a log's entries, the numbers Porchlight's dashboard publishes. */
 export interface LogStats {
@@ -59,5 +59,28 @@ export function formatDashboard(view: DashboardView): string {
     ];
     if (f.total > 0 && parts.length > 0) lines.push(`    ${parts.join(', ')}`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+const LAPSE_TEXT: Record<DelayedNotice['lapse'], string> = {
+  sent_on_time: 'sent on time',
+  sent_late: 'sent late',
+  not_sent: 'not sent yet',
+};
+
+/** Renders the dashboard's lists: each legal hold with its case and reason, each delayed notice's lapse. */
+export function formatRecords(holds: readonly HeldDisclosure[], notices: readonly DelayedNotice[]): string {
+  const lines = [holds.length === 0 ? 'legal holds: none' : 'legal holds:'];
+  for (const h of holds)
+    lines.push(
+      `  entry ${h.entry}  ${h.time}  agency ${h.agency}  case ${h.caseNumber}  until ${h.until}` +
+        `${h.beyondPolicy ? `  BEYOND POLICY (limit ${h.policyLimit})` : ''}\n    ${h.justification}`,
+    );
+  lines.push(notices.length === 0 ? 'delayed owner notices: none' : 'delayed owner notices:');
+  for (const n of notices)
+    lines.push(
+      `  ${n.demand}  delayed until ${n.until}  ${LAPSE_TEXT[n.lapse]}` +
+        (n.sent ? ` (entry ${n.sent.entry}, ${n.sent.time})` : ''),
+    );
   return `${lines.join('\n')}\n`;
 }

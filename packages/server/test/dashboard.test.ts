@@ -42,7 +42,26 @@ interface Figure {
   breakdowns: Record<string, Record<string, number>>;
   entries: { href: string; exact: boolean };
 }
+interface Hold {
+  entry: number;
+  agency: number;
+  disclosure: string;
+  caseNumber: string;
+  justification: string;
+  until: string;
+  beyondPolicy: boolean;
+  href: string;
+}
+interface Notice {
+  demand: string;
+  until: string;
+  sent: { entry: number; time: string } | null;
+  lapse: string;
+  href: string;
+}
 interface Dashboard {
+  holds: Hold[];
+  notices: Notice[];
   scope: { kind: string; id: string | null; name: string };
   from: string | null;
   to: string | null;
@@ -62,6 +81,8 @@ let jurisdictionB: string;
 const months: string[] = [];
 const filed = { a: 0, b: 0, closedA: 0, elsewhereA: 0 };
 let sharedBytes = 0;
+let heldClip = '';
+const demands = { lapsed: '', delayed: '' };
 
 const q = <R>(sql: string, params: unknown[] = []) => t.database.db.query<R>(sql, params);
 const HOUR = 3_600_000;
@@ -223,6 +244,45 @@ beforeAll(async () => {
   const [first] = (await q<{ id: string }>('SELECT id FROM disclosures ORDER BY created_at LIMIT 1')).rows;
   const got = await officerA.raw('GET', `/api/disclosures/${first!.id}/ciphertext`);
   expect(got.statusCode, got.body).toBe(200);
+  // A legal hold on that clip, and three legal demands: one told at once, one whose short non-disclosure
+  // order lapses and the notice job then sends, one still under order.
+  const hold = await officerA.raw('POST', `/api/disclosures/${first!.id}/hold`, {
+    caseNumber: 'PPB-HOLD-7',
+    justification: 'Trial set for spring; defence discovery pending',
+    until: new Date(Date.now() + 200 * 24 * HOUR).toISOString(),
+  });
+  expect(hold.statusCode, hold.body).toBe(200);
+  heldClip = first!.id;
+  const [{ email }] = (await q<{ email: string }>('SELECT email FROM users WHERE id = $1', [author.id]))
+    .rows as [{ email: string }];
+  const demand = async (docket: string, nonDisclosure?: { until: string; reason: string }) => {
+    const res = await world.admin.raw('POST', '/api/legal-demands', {
+      kind: 'subpoena',
+      authority: 'Multnomah County Circuit Court',
+      docket,
+      date: new Date().toISOString().slice(0, 10),
+      scopeSummary: 'Account records of one author',
+      documentSha256: 'b'.repeat(64),
+      jurisdiction: jurisdictionA,
+      affectedAccount: email,
+      ...(nonDisclosure && { nonDisclosure }),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<{ id: string }>().id;
+  };
+  await demand('26-CV-1');
+  const lapsing = new Date(Math.ceil((Date.now() + 2_000) / 1000) * 1000);
+  demands.lapsed = await demand('26-GJ-2', { until: lapsing.toISOString(), reason: 'Order 26-GJ-2-NDO' });
+  demands.delayed = await demand('26-GJ-3', {
+    until: new Date(Date.now() + 30 * 24 * HOUR).toISOString(),
+    reason: 'Order 26-GJ-3-NDO',
+  });
+  await new Promise((resolve) => setTimeout(resolve, lapsing.getTime() - Date.now() + 500));
+  await t.services.legal.sendDueNotices();
+  const answered = await world.admin.raw('POST', `/api/legal-demands/${demands.lapsed}/answer`, {
+    produced: 'account_metadata',
+  });
+  expect(answered.statusCode, answered.body).toBe(200);
   // What people write into agency A's annual report: logged annotations the report and the CLI both show.
   const year = new Date().toISOString().slice(0, 4);
   for (const [who, section, text] of [
@@ -264,6 +324,11 @@ describe('transparency dashboard', () => {
         'disclosures.shared',
         'disclosures.bytes',
         'disclosures.accessed',
+        'disclosures.held',
+        'legal.demands',
+        'legal.answered',
+        'legal.notices_delayed',
+        'legal.notices_sent',
         'moderation.hidden',
         'moderation.restored',
         'staff.role_changes',
@@ -336,6 +401,35 @@ describe('transparency dashboard', () => {
     expect(f.total).toBeGreaterThan(0);
   });
 
+  it('lists each legal hold with its case and reason, and each delayed notice with how it lapsed', async () => {
+    const all = await dashboard('');
+    expect(all.holds).toHaveLength(1);
+    expect(all.holds[0]).toMatchObject({
+      agency: agencyA,
+      disclosure: heldClip,
+      caseNumber: 'PPB-HOLD-7',
+      justification: 'Trial set for spring; defence discovery pending',
+      beyondPolicy: false,
+    });
+    // The link finds exactly the hold's entry in the public search.
+    const search = new URLSearchParams(all.holds[0]!.href.split('?')[1]);
+    const found = await t.app.inject({
+      method: 'GET',
+      url: `/api/transparency/entries?${search.toString()}`,
+    });
+    expect(found.json<{ items: { index: number }[] }>().items.map((i) => i.index)).toEqual([
+      all.holds[0]!.entry,
+    ]);
+    expect((await dashboard(`?scope=agency&id=${agencyB}`)).holds).toEqual([]);
+    expect((await dashboard(`?scope=jurisdiction&id=${jurisdictionA}`)).holds).toEqual(all.holds);
+    // The demand told at once is no delayed notice; the lapsed one was sent on time, the other waits.
+    expect(all.notices.map((n) => [n.demand, n.lapse, n.sent !== null])).toEqual([
+      [demands.lapsed, 'sent_on_time', true],
+      [demands.delayed, 'not_sent', false],
+    ]);
+    expect((await dashboard(`?scope=agency&id=${agencyA}`)).notices).toEqual([]);
+  });
+
   it('equals what `porchlight audit --stats` recomputes from the verified log, for every scope', async () => {
     for (const [query, args] of [
       ['', []],
@@ -356,10 +450,15 @@ describe('transparency dashboard', () => {
         size: number;
         root: string;
         dashboard: { scope: unknown; from: unknown; to: unknown; figures: unknown };
+        holds: unknown;
+        notices: unknown;
       };
       expect(report.size).toBe(api.checkpoint.size);
       expect(report.root).toBe(api.checkpoint.rootHash);
       expect(report.dashboard.figures).toEqual(numbers(api.figures));
+      // The lists too: the same holds and delayed notices, folded from the verified entries.
+      expect(report.holds).toEqual(api.holds.map(({ href: _link, ...h }) => h));
+      expect(report.notices).toEqual(api.notices.map(({ href: _link, ...n }) => n));
       // …cells included: the CLI counts the same cells from the verified entries.
       expect(Object.keys(cellsOf(api)).length).toBeGreaterThan(1);
       expect(

@@ -102,6 +102,8 @@ export {
   NOT_AVAILABLE,
   NOT_COUNTED,
 } from './dashboard.js';
+export { DashboardRecords, NOTICE_GRACE_HOURS, RECORD_ENTRY_TYPES } from './dashboard-records.js';
+export type { DelayedNotice, HeldDisclosure, NoticeLapse } from './dashboard-records.js';
 export {
   ANNOTATED_SECTIONS,
   annotationByline,

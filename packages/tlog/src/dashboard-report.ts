@@ -12,6 +12,7 @@ import type {
   PolicyVersionRecord,
   ReportAnnotation,
 } from './dashboard.js';
+import type { HeldDisclosure } from './dashboard-records.js';
 import type { ReportAnnotationSection } from './entries.js';
 
 export const REPORT_YEAR = /^(19|20)\d{2}$/;
@@ -28,11 +29,13 @@ export interface AnnualReportInput {
   readonly policyVersions: readonly PolicyVersionRecord[];
   /** The `report.annotated` entries for this agency and year, in log order. */
   readonly annotations: readonly ReportAnnotation[];
+  /** The legal holds the agency filed in the year (dashboard-records.ts), in log order. */
+  readonly holds: readonly HeldDisclosure[];
 }
 
 export interface ReportRow {
   /** The dashboard figure behind the number, and the breakdown (`dimension=value`) or '' for its total. */
-  readonly figure: DashboardFigureId | 'policies.in_force';
+  readonly figure: DashboardFigureId | 'policies.in_force' | 'holds.beyond_policy';
   readonly breakdown: string;
   readonly label: string;
   readonly value: number;
@@ -101,6 +104,7 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
   const before = versions.filter((v) => v.time < yearStart).at(-1);
   const inYear = versions.filter((v) => v.time >= yearStart && v.time <= yearEnd);
   const inForce = [...(before ? [before] : []), ...inYear];
+  const beyond = input.holds.filter((h) => h.beyondPolicy);
 
   const sections: (Omit<ReportSection, 'annotations'> & { annotations?: readonly ReportAnnotation[] })[] = [
     {
@@ -147,6 +151,11 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
       text: [
         'Shared clips are deleted when the jurisdiction’s retention period ends, unless held for a case; ' +
           'owners may revoke a share before the agency downloads it.',
+        ...input.holds.map(
+          (h) =>
+            `Legal hold on clip ${h.disclosure} for case ${h.caseNumber}, logged ${h.time.slice(0, 10)} ` +
+            `(entry ${h.entry}), kept until ${h.until.slice(0, 10)}: ${h.justification}`,
+        ),
       ],
       rows: [
         total(a('disclosures.expired')),
@@ -162,6 +171,13 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
       text: [
         'Requests outside the jurisdiction’s policy are refused and logged, never sent. Exigent requests ' +
           'owe a written justification by their deadline; a missed one is logged.',
+        'A hold beyond policy keeps a clip later than the legalHoldMaxDays of the policy in force in the ' +
+          'jurisdiction when the hold was filed allows.',
+        ...beyond.map(
+          (h) =>
+            `Hold beyond policy: clip ${h.disclosure}, case ${h.caseNumber} (entry ${h.entry}), kept until ` +
+            `${h.until.slice(0, 10)}, policy allowed until ${h.policyLimit?.slice(0, 10) ?? 'no limit'}.`,
+        ),
       ],
       rows: [
         total(a('requests.refused')),
@@ -169,6 +185,12 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
         total(a('requests.exigent')),
         total(a('requests.justified')),
         total(a('requests.justification_missed')),
+        {
+          figure: 'holds.beyond_policy',
+          breakdown: '',
+          label: 'Legal holds beyond policy',
+          value: beyond.length,
+        },
         total(a('agencies.suspended')),
         total(a('agencies.reinstated')),
       ],

@@ -1,3 +1,4 @@
+import { DEFAULT_POLICY } from '@porchlight/policy';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -210,7 +211,7 @@ describe('annual report', () => {
         name: 'Portland',
         version,
         sha256: sha,
-        policy: {} as never,
+        policy: { ...DEFAULT_POLICY, eligibleAgencyJurisdictions: ['pdx'] },
         admin: 1,
         reason: `version ${version}`,
       });
@@ -252,6 +253,7 @@ describe('annual report', () => {
       instanceView: totals.view({ kind: 'instance' }, range),
       policyVersions: totals.policyVersions('pdx'),
       annotations: totals.annotations(3, '2026'),
+      holds: totals.holds({ kind: 'agency', id: 3 }, range),
     });
     const row = (section: string, fig: string, breakdown = '') =>
       report.sections
@@ -317,6 +319,7 @@ describe('annual report', () => {
       instanceView: totals.view({ kind: 'instance' }, range),
       policyVersions: totals.policyVersions('pdx'),
       annotations: totals.annotations(3, '2026'),
+      holds: totals.holds({ kind: 'agency', id: 3 }, range),
     });
     const section = (id: string) => report.sections.find((x) => x.id === id)!;
     expect(section('cost').annotations).toEqual([

@@ -3,6 +3,7 @@
  * keeps these counters as it sequences; `porchlight audit --stats` recomputes them from the verified log with
  * the same functions, so anyone can check the published figures without trusting the operator.
  */
+import { DashboardRecords, type DelayedNotice, type HeldDisclosure } from './dashboard-records.js';
 import type { Entry, EntryType, ReportAnnotationSection } from './entries.js';
 
 export type DashboardScopeKind = 'instance' | 'jurisdiction' | 'agency';
@@ -505,9 +506,14 @@ export class DashboardTotals {
   readonly #agencies = new Map<number, AgencyRecord>();
   readonly #policies = new Map<string, PolicyVersionRecord[]>();
   readonly #annotations = new Map<string, ReportAnnotation[]>();
+  readonly #records = new DashboardRecords();
+  #count = 0;
 
-  add(entry: Entry): void {
+  /** Adds the next entry; `index` is its place in the log (default: the number of entries added before it). */
+  add(entry: Entry, index = this.#count): void {
+    this.#count = index + 1;
     const lookup: AttributionLookup = (id) => this.#attributions.get(id);
+    this.#records.add(entry, index, lookup);
     for (const c of dashboardContributions(entry, lookup)) {
       const key = counterKey(c, true);
       const had = this.#daily.get(key);
@@ -588,6 +594,16 @@ export class DashboardTotals {
   /** A jurisdiction's logged policy versions, in log order. */
   policyVersions(jurisdiction: string): readonly PolicyVersionRecord[] {
     return this.#policies.get(jurisdiction) ?? [];
+  }
+
+  /** The legal holds filed in a scope and range, with case, reason and whether beyond policy. */
+  holds(scope: DashboardScope, range: DashboardRange = {}): HeldDisclosure[] {
+    return this.#records.holds(scope, range);
+  }
+
+  /** The owner notices delayed by order whose first delay was logged in the range, and how each lapsed. */
+  notices(range: DashboardRange = {}): DelayedNotice[] {
+    return this.#records.notices(range);
   }
 
   view(scope: DashboardScope, range: DashboardRange = {}): DashboardView {

@@ -5,6 +5,7 @@ import { transparency, type Jurisdiction, type PublicAgency } from '../api/trans
 import { SelectField, TextField } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { FigureCard, monthsBetween } from '../dashboard/FigureCard';
+import { DelayedNotices, HeldClips } from '../dashboard/HeldAndDelayed';
 import { RequestCells } from '../dashboard/RequestCells';
 import { Link, navigate, useLocation } from '../router';
 import '../styles/dashboard.css';
@@ -220,6 +221,8 @@ export function DashboardPage() {
               above; the CSV and JSON downloads list every cell.
             </p>
           </RequestCells>
+          <HeldClips holds={data.holds} />
+          {data.scope.kind === 'instance' ? <DelayedNotices notices={data.notices} /> : null}
           <section aria-labelledby="dash-recompute" className="card">
             <h2 id="dash-recompute">Recompute it yourself</h2>
             <p>

@@ -1,4 +1,11 @@
-import type { DashboardFigure, DashboardScope, DashboardView, EntryType } from '@porchlight/tlog';
+import type {
+  DashboardFigure,
+  DashboardScope,
+  DashboardView,
+  DelayedNotice,
+  EntryType,
+  HeldDisclosure,
+} from '@porchlight/tlog';
 
 /**
  * Where each entry type names an agency or jurisdiction itself, and how that key ends in its canonical JSON
@@ -87,4 +94,22 @@ export function dashboardCsv(view: DashboardView, checkpointSize: number): strin
       for (const [key, n] of Object.entries(counts)) row(dimension, key, n);
   }
   return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The transparency page's search for one entry of a type by a field that names it. */
+const entrySearch = (type: EntryType, field: string, value: string) =>
+  `/transparency?${new URLSearchParams({ type, q: `"${field}":"${value}"` }).toString()}`;
+
+/** A legal hold as the dashboard lists it, linked to its entry. */
+export function presentHold(h: HeldDisclosure) {
+  return { ...h, href: entrySearch('disclosure.held', 'disclosure', h.disclosure) };
+}
+
+/** A delayed owner notice as the dashboard lists it, linked to its delays and its notice. */
+export function presentNotice(n: DelayedNotice) {
+  return {
+    ...n,
+    delays: n.delays.map((d) => ({ ...d })),
+    href: entrySearch('legal.notice_delayed', 'demand', n.demand),
+  };
 }

@@ -11,6 +11,7 @@ import {
   type DashboardRange,
   type DashboardScope,
   type Entry,
+  RECORD_ENTRY_TYPES,
 } from '@porchlight/tlog';
 import type { Queryable } from '../../infra/db/index.js';
 
@@ -208,4 +209,26 @@ export async function reportEntries(
 export async function agencyExists(q: Queryable, id: number): Promise<boolean> {
   const res = await q.query('SELECT 1 FROM agencies WHERE id = $1', [id]);
   return res.rows.length > 0;
+}
+
+/**
+ * The entries the dashboard's lists (holds, delayed notices) are folded from, up to a checkpoint, in log order
+ * with their indexes, and the attributions of the requests their holds name.
+ */
+export async function listRecordEntries(
+  q: Queryable,
+  size: number,
+): Promise<{ entries: { index: number; entry: Entry }[]; attributions: Map<string, Attribution> }> {
+  const res = await q.query<{ index: string | number; data: Uint8Array }>(
+    'SELECT index, data FROM log_entries WHERE index < $1 AND type = ANY($2::text[]) ORDER BY index',
+    [size, [...RECORD_ENTRY_TYPES]],
+  );
+  const entries = res.rows.map((r) => ({
+    index: Number(r.index),
+    entry: decodeEntry(new Uint8Array(r.data)),
+  }));
+  const requests = entries.flatMap(({ entry }) =>
+    entry.type === 'disclosure.held' ? [entry.data.request] : [],
+  );
+  return { entries, attributions: await loadAttributions(q, [...new Set(requests)]) };
 }

@@ -1,4 +1,4 @@
-import { DASHBOARD_FIGURE_IDS, REPORT_ANNOTATION_SECTIONS } from '@porchlight/tlog';
+import { DASHBOARD_FIGURE_IDS, NOTICE_GRACE_HOURS, REPORT_ANNOTATION_SECTIONS } from '@porchlight/tlog';
 import { Type } from 'typebox';
 import { Literals, Obj } from '../../http/schema.js';
 
@@ -58,6 +58,41 @@ export const DashboardFigureSchema = Obj({
   }),
 });
 
+const Time = Type.String({ description: 'RFC 3339 UTC, as logged' });
+
+const HeldDisclosureSchema = Obj({
+  entry: Type.Integer({ minimum: 0, description: 'The disclosure.held entry’s index in the log' }),
+  time: Time,
+  disclosure: Type.String(),
+  request: Type.String(),
+  agency: Type.Integer({ minimum: 0, description: 'The request’s agency (0 if the log does not name it)' }),
+  jurisdiction: Type.String(),
+  caseNumber: Type.String(),
+  justification: Type.String(),
+  until: Time,
+  policyLimit: Type.Union([Time, Type.Null()], {
+    description: 'The latest until the policy in force when the hold was filed allowed (legalHoldMaxDays)',
+  }),
+  beyondPolicy: Type.Boolean({ description: 'until is later than policyLimit' }),
+  href: Type.String({ description: 'The transparency page’s search for the hold’s entry' }),
+});
+
+const DelayedNoticeSchema = Obj({
+  demand: Type.String(),
+  delays: Type.Array(
+    Obj({ entry: Type.Integer({ minimum: 0 }), time: Time, until: Time, reason: Type.String() }),
+    { description: 'Each legal.notice_delayed entry (extensions included), in log order' },
+  ),
+  until: Type.String({ description: 'The last delay’s end: when the owner was due to be told' }),
+  sent: Type.Union([Obj({ entry: Type.Integer({ minimum: 0 }), time: Time }), Type.Null()], {
+    description: 'The legal.notice_sent entry, once the owner was told',
+  }),
+  lapse: Literals(['sent_on_time', 'sent_late', 'not_sent'], {
+    description: `sent_on_time: within ${NOTICE_GRACE_HOURS} hours of until; sent_late: later; not_sent: not yet`,
+  }),
+  href: Type.String({ description: 'The transparency page’s search for the notice’s delays' }),
+});
+
 export const DashboardSchema = Obj(
   {
     scope: Obj({
@@ -76,6 +111,14 @@ export const DashboardSchema = Obj(
       href: Type.String({ description: 'The signed checkpoint note' }),
     }),
     figures: Type.Array(DashboardFigureSchema),
+    holds: Type.Array(HeldDisclosureSchema, {
+      description: 'Every legal hold filed in the scope and range (by the hold’s time), in log order',
+    }),
+    notices: Type.Array(DelayedNoticeSchema, {
+      description:
+        'Owner notices of legal demands delayed by order, first delayed in the range, and how each lapsed; ' +
+        'instance scope only (a demand names no agency or jurisdiction)',
+    }),
     notAvailable: Type.Array(Obj({ figure: Type.String(), reason: Type.String() }), {
       description: 'Figures the log cannot give, and why',
     }),
@@ -106,7 +149,9 @@ export const ReportQuery = Obj({
 
 const ReportRowSchema = Obj({
   figure: Type.String({
-    description: 'The dashboard figure behind the number (policies.in_force: logged versions)',
+    description:
+      'The dashboard figure behind the number (policies.in_force: logged versions; holds.beyond_policy: legal ' +
+      'holds kept later than the policy allowed)',
   }),
   breakdown: Type.String({ description: "'' for the figure's total, else dimension=value" }),
   label: Type.String(),

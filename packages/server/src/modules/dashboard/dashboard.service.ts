@@ -2,6 +2,7 @@ import {
   ANNOTATED_SECTIONS,
   annualReport,
   annualReportCsv,
+  DashboardRecords,
   DashboardTotals,
   dashboardView,
   dayBounds,
@@ -16,7 +17,7 @@ import { AppError, invalid, notFound } from '../../errors.js';
 import { authorize, type Viewer } from '../../policies.js';
 import type { AgenciesService } from '../agencies/agencies.service.js';
 import { insertEvent } from '../events/events.repository.js';
-import { dashboardCsv, entriesLink } from './dashboard.presenter.js';
+import { dashboardCsv, entriesLink, presentHold, presentNotice } from './dashboard.presenter.js';
 import * as repo from './dashboard.repository.js';
 
 export interface DashboardQueryInput {
@@ -72,6 +73,7 @@ export class DashboardService {
     if (name === undefined) throw notFound(scope.kind === 'agency' ? 'agency' : 'jurisdiction');
     const read = await repo.countersAtCheckpoint(db, scope, range);
     const view = dashboardView(read.counters, scope, range);
+    const records = await this.#records(read.size);
     const logUrl = `${this.deps.config.publicUrl}/log`;
     return {
       view,
@@ -86,6 +88,8 @@ export class DashboardService {
           href: `/log/checkpoints/${read.size}`,
         },
         figures: view.figures.map((f) => ({ ...f, entries: entriesLink(f, scope, view) })),
+        holds: records.holds(scope, range).map(presentHold),
+        notices: scope.kind === 'instance' ? records.notices(range).map(presentNotice) : [],
         notAvailable: [...NOT_AVAILABLE],
         recompute: recomputeCommand(logUrl, scope, range),
       },
@@ -111,6 +115,7 @@ export class DashboardService {
       for (const e of entries) totals.add(e);
       const agency = totals.agency(agencyId);
       if (!agency) throw notFound('agency');
+      const records = await this.#records(agencyRead.size);
       const report = annualReport({
         agency: { id: agencyId, ...agency },
         year,
@@ -118,6 +123,7 @@ export class DashboardService {
         instanceView: dashboardView(instanceRead.counters, { kind: 'instance' }, range),
         policyVersions: totals.policyVersions(agency.jurisdiction),
         annotations: totals.annotations(agencyId, year),
+        holds: records.holds({ kind: 'agency', id: agencyId }, range),
       });
       const logUrl = `${this.deps.config.publicUrl}/log`;
       return {
@@ -182,6 +188,14 @@ export class DashboardService {
       data: { agency: agencyId, year, section: input.section, text, author: by },
     });
     return { agencyId, year, section: input.section, text, author: by };
+  }
+
+  /** The dashboard's lists folded from the log's entries up to a checkpoint, as `porchlight audit` folds them. */
+  async #records(size: number): Promise<DashboardRecords> {
+    const { entries, attributions } = await repo.listRecordEntries(this.deps.db, size);
+    const records = new DashboardRecords();
+    for (const { index, entry } of entries) records.add(entry, index, (id) => attributions.get(id));
+    return records;
   }
 
   async annualReportCsv(agencyId: number, year: string): Promise<string> {
