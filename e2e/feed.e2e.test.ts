@@ -302,4 +302,72 @@ describe('neighbourhood feed, end to end', () => {
 
     for (const p of people) expect(p.errors).toEqual([]);
   }, 90_000);
+  it('narrows the feed by time, distance and words, and keeps the filter in the address across a reload', async () => {
+    const bob = people[1]!;
+    const url = server!.url;
+    const feed = bob.page.getByRole('list', { name: 'Posts near you' });
+    const listed = async () => {
+      const headings = await feed.getByRole('article').locator('.post__title').allTextContents();
+      return headings.map((h) => h.trim());
+    };
+    const cat = 'Found: grey tabby cat with a blue collar';
+
+    // Everything so far was posted before `cutoff`; Bob posts once more after it, at his home.
+    const cutoff = Date.now();
+    await new Promise((r) => setTimeout(r, 1100));
+    const fresh = `Lost: silver house key on a red lanyard ${Date.now().toString(36)}`;
+    await bob.page.goto(`${url}/new`);
+    await bob.page.getByRole('radio', { name: 'Community' }).check();
+    await bob.page.getByLabel('Title').fill(fresh);
+    await bob.page
+      .getByLabel('What happened?')
+      .fill('Dropped somewhere between the bakery and the bus stop.');
+    await bob.page.getByRole('button', { name: 'Post to neighbours' }).click();
+    await bob.page.getByRole('article', { name: fresh }).waitFor();
+    await bob.page.goto(url);
+    await feed.getByRole('article').first().waitFor();
+    const everything = await listed();
+    expect(everything[0]).toBe(fresh);
+    expect(everything).toContain(cat);
+    expect(everything).toContain('Someone trying car door handles on our block');
+
+    // "Last 24 hours" counts back from the browser's clock. Every post here is minutes old, so Bob's browser is
+    // moved to a day after `cutoff`: then only the post made after it is from the last 24 hours. The server's
+    // clock and data are untouched.
+    await bob.page.clock.setSystemTime(cutoff + 24 * 3600_000);
+    await bob.page.reload();
+    await feed.getByRole('article').first().waitFor();
+    expect(await listed()).toEqual(everything);
+    await bob.page.getByLabel('When').selectOption({ label: 'Last 24 hours' });
+    await bob.page.waitForURL(`${url}/?period=day`);
+    await expect.poll(listed).toEqual([fresh]);
+    await bob.page.reload();
+    await feed.getByRole('article').first().waitFor();
+    expect(await bob.page.getByLabel('When').inputValue()).toBe('day');
+    expect(await listed()).toEqual([fresh]);
+    await bob.page.getByLabel('When').selectOption({ label: 'Last 7 days' });
+    await bob.page.waitForURL(`${url}/?period=week`);
+    await expect.poll(listed).toEqual(everything);
+
+    // Within 250 m of Bob's home leaves his own two posts: Alice's home and the precinct are 450–600 m away.
+    await bob.page.getByLabel('When').selectOption({ label: 'Any time' });
+    await bob.page.getByLabel('Distance').selectOption('250');
+    await bob.page.waitForURL(`${url}/?within=250`);
+    await expect.poll(listed).toEqual([fresh, cat]);
+    // Words narrow it further; all of it survives a reload.
+    await bob.page.getByRole('searchbox', { name: 'Words' }).fill('tabby');
+    await bob.page.getByRole('button', { name: 'Search' }).click();
+    await bob.page.waitForURL(`${url}/?within=250&q=tabby`);
+    await expect.poll(listed).toEqual([cat]);
+    await bob.page.reload();
+    await feed.getByRole('article').first().waitFor();
+    expect(await bob.page.getByLabel('Distance').inputValue()).toBe('250');
+    expect(await bob.page.getByRole('searchbox', { name: 'Words' }).inputValue()).toBe('tabby');
+    expect(await listed()).toEqual([cat]);
+    await bob.page.getByLabel('Distance').selectOption('');
+    await bob.page.waitForURL(`${url}/?q=tabby`);
+    await expect.poll(listed).toEqual([cat]);
+
+    expect(bob.errors).toEqual([]);
+  }, 90_000);
 });

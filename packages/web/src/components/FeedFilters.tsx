@@ -1,6 +1,7 @@
 import { useEffect, useState, type SubmitEvent } from 'react';
 import { formatKm } from '../format';
-import { FEED_PERIODS, type FeedFilter, type FeedPeriod } from '../state/feedStore';
+import type { FeedFilter } from '../state/feedStore';
+import { PeriodSelect } from './PeriodSelect';
 
 /** Distances a feed can be narrowed to; only those shorter than the viewer's radius are offered. */
 const DISTANCES = [250, 500, 1000, 2000, 5000, 10_000, 20_000];
@@ -26,22 +27,12 @@ export function FeedFilters({
   };
   return (
     <form className="feed-filters" role="search" aria-label="Filter the feed" onSubmit={submit}>
-      <label className="feed-filters__field">
-        <span>When</span>
-        <select
-          value={value.period ?? ''}
-          onChange={(e) => {
-            onChange({ ...value, period: (e.target.value || null) as FeedPeriod | null });
-          }}
-        >
-          <option value="">Any time</option>
-          {FEED_PERIODS.map((p) => (
-            <option key={p.value} value={p.value}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PeriodSelect
+        value={value.period}
+        onChange={(period) => {
+          onChange({ ...value, period });
+        }}
+      />
       <label className="feed-filters__field">
         <span>Distance</span>
         <select

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { Category } from '../api/types';
 import { CategoryFilter } from '../components/CategoryFilter';
+import { PeriodSelect } from '../components/PeriodSelect';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { RelativeTime } from '../components/RelativeTime';
 import { CATEGORIES, categoryColour, categoryLabel, formatKm } from '../format';
@@ -90,22 +91,12 @@ export function IncidentMapPage() {
           e.preventDefault();
         }}
       >
-        <label className="feed-filters__field">
-          <span>When</span>
-          <select
-            value={q.period ?? ''}
-            onChange={(e) => {
-              go({ period: (e.target.value || null) as FeedPeriod | null });
-            }}
-          >
-            <option value="">Any time</option>
-            {FEED_PERIODS.map((p) => (
-              <option key={p.value} value={p.value}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PeriodSelect
+          value={q.period}
+          onChange={(period) => {
+            go({ period });
+          }}
+        />
       </form>
       {area.status === 'error' ? <ProblemAlert error={area.error} focus={false} /> : null}
       <div className="incident-map__layout">
