@@ -60,6 +60,8 @@ interface WarnLogger {
 }
 
 const noop = (): void => undefined;
+/** Keep-alive groups per process: at the default 25 s, one group a second. */
+export const PING_SLOTS = 25;
 
 /** A message about something at a place (a post or comment), delivered by the cell-keyed hub. */
 type PlaceMessage = Exclude<LiveMessage, UserMessage>;
@@ -84,7 +86,8 @@ export class LiveService {
   private log: WarnLogger = { warn: noop };
   private stopListening: (() => void) | undefined;
   private tail: Promise<void> = Promise.resolve();
-  private readonly pingers = new Set<() => void>();
+  /** Keep-alive groups, pinged one after another across each `pingMs` (see {@link everyPing}). */
+  private readonly pingSlots = Array.from({ length: PING_SLOTS }, () => new Set<() => void>());
   private pingTimer: { periodMs: number; timer: ReturnType<typeof setInterval> } | undefined;
 
   constructor(private readonly deps: Deps) {}
@@ -154,26 +157,34 @@ export class LiveService {
   }
 
   /**
-   * Calls `tick` every `settings.pingMs` until the returned function is called. One timer serves every stream
-   * of the process, so their keep-alives (and session re-checks, batched into one query) happen together
-   * rather than as a steady trickle of single queries.
+   * Calls `tick` every `settings.pingMs` until the returned function is called. The streams of a process are
+   * split into {@link PING_SLOTS} groups pinged in turn, one group every `pingMs / PING_SLOTS`: each group's
+   * session re-checks still arrive together (one batched query), but 10,000 streams no longer write 10,000
+   * pings in one turn of the event loop, which held every post delivered meanwhile back by up to a second.
    */
   everyPing(tick: () => void): () => void {
-    this.pingers.add(tick);
-    if (this.pingTimer?.periodMs !== this.settings.pingMs) {
-      if (this.pingTimer) clearInterval(this.pingTimer.timer);
-      const timer = setInterval(() => {
-        for (const t of [...this.pingers]) t();
-      }, this.settings.pingMs);
-      this.pingTimer = { periodMs: this.settings.pingMs, timer };
-    }
+    const slot = this.pingSlots.reduce((least, s) => (s.size < least.size ? s : least));
+    slot.add(tick);
+    if (this.pingTimer?.periodMs !== this.settings.pingMs) this.startPinging();
     return () => {
-      this.pingers.delete(tick);
-      if (this.pingers.size === 0 && this.pingTimer) {
+      slot.delete(tick);
+      if (this.pingTimer && this.pingSlots.every((s) => s.size === 0)) {
         clearInterval(this.pingTimer.timer);
         this.pingTimer = undefined;
       }
     };
+  }
+
+  private startPinging(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer.timer);
+    const periodMs = this.settings.pingMs;
+    let next = 0;
+    const timer = setInterval(() => {
+      const slot = this.pingSlots[next]!;
+      next = (next + 1) % PING_SLOTS;
+      for (const t of [...slot]) t();
+    }, periodMs / PING_SLOTS);
+    this.pingTimer = { periodMs, timer };
   }
 
   /** Accounts with at least one stream open in this process. */

@@ -11,8 +11,21 @@ export function sseMessage(m: { event?: string; id?: number; data: string }): st
   let out = '';
   if (m.event !== undefined) out += `event: ${m.event}\n`;
   if (m.id !== undefined) out += `id: ${m.id}\n`;
-  for (const line of m.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`;
-  return `${out}\n`;
+  return `${out}${dataLines(m.data)}\n`;
+}
+
+/**
+ * The `data:` fields of a payload. A fan-out sends one payload to thousands of streams in a row, so the last
+ * one is kept: each stream then adds only its event name and id.
+ */
+let last = { data: '', lines: 'data: \n' };
+function dataLines(data: string): string {
+  if (data !== last.data) {
+    let lines = '';
+    for (const line of data.split(/\r\n|\r|\n/)) lines += `data: ${line}\n`;
+    last = { data, lines };
+  }
+  return last.lines;
 }
 
 /**
