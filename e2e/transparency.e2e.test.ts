@@ -82,6 +82,15 @@ describe('public policies and transparency log, end to end', () => {
       .getByRole('list', { name: 'Versions of portland-or' })
       .getByText(/Demo policy/)
       .waitFor();
+    // Version 2 says what it changed against version 1: the one rule the admin edited, old → new.
+    const changes = card.locator('.policy-changes[data-version="2"]');
+    await changes.getByRole('heading', { name: 'Changes from version 1' }).waitFor();
+    expect(
+      await changes
+        .getByRole('row')
+        .filter({ has: visitor.page.getByRole('rowheader') })
+        .allInnerTexts(),
+    ).toEqual(['Longest time window\t72 hours\t48 hours']);
     expect(await visitor.page.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
 
     // …and finds its entry in the log. The sequencer publishes within a second or so; search until it has.

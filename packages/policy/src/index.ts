@@ -6,3 +6,4 @@ export * from './vocabulary.js';
 export * from './request-policy.js';
 export * from './geometry.js';
 export * from './check.js';
+export * from './policy-diff.js';

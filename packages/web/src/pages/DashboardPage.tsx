@@ -221,6 +221,13 @@ export function DashboardPage() {
               above; the CSV and JSON downloads list every cell.
             </p>
           </RequestCells>
+          {data.scope.kind === 'jurisdiction' ? (
+            <p>
+              <Link to={`/policies#j-${data.scope.id ?? ''}`}>
+                {data.scope.name}’s policy versions and what each changed
+              </Link>
+            </p>
+          ) : null}
           <HeldClips holds={data.holds} />
           {data.scope.kind === 'instance' ? <DelayedNotices notices={data.notices} /> : null}
           <section aria-labelledby="dash-recompute" className="card">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { toApiError, type ApiError } from '../api/problem';
 import { transparency, type Jurisdiction, type PolicyVersion, type PublicAgency } from '../api/transparency';
+import { PolicyChanges } from '../components/PolicyChanges';
 import { BoundarySummary, PolicyRules } from '../components/PolicyRules';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { absoluteTime } from '../format';
@@ -129,11 +130,12 @@ function History({ slug, versions }: { slug: string; versions: number }) {
       <ProblemAlert error={error} focus={false} />
       {items ? (
         <ol reversed aria-label={`Versions of ${slug}`}>
-          {items.map((v) => (
+          {items.map((v, i) => (
             <li key={v.version}>
               <p>
                 <strong>Version {v.version}</strong> · {absoluteTime(v.publishedAt)} · {v.reason}
               </p>
+              {items[i + 1] ? <PolicyChanges version={v} previous={items[i + 1]!} /> : null}
               <PolicyRules policy={v.policy} />
               <BoundarySummary version={v} />
               <p className="muted mono">SHA-256 {v.sha256}</p>
