@@ -296,6 +296,17 @@ describe('neighbourhood feed, end to end', () => {
     await bob.page.goto(url);
     await bob.page.getByRole('article', { name: title }).waitFor();
 
+    // The report dialog points to the guidelines, and the link opens them (the dialog goes with the feed).
+    await bob.page.getByRole('article', { name: title }).getByRole('button', { name: 'Report' }).click();
+    const report = bob.page.getByRole('dialog', { name: `Report “${title}”` });
+    const rules = report.getByRole('link', { name: 'community guidelines' });
+    expect(await rules.getAttribute('href')).toBe('/guidelines');
+    await rules.click();
+    await bob.page.waitForURL(`${url}/guidelines`);
+    await bob.page.getByRole('heading', { name: 'Community guidelines', level: 1 }).waitFor();
+    expect(await bob.page.getByRole('dialog').count()).toBe(0);
+    expect(await bob.page.title()).toBe('Community guidelines · Porchlight');
+
     // The guidelines are open to anyone.
     const visitor = await fetch(`${url}/guidelines`);
     expect(visitor.status).toBe(200);
@@ -311,6 +322,16 @@ describe('neighbourhood feed, end to end', () => {
       return headings.map((h) => h.trim());
     };
     const cat = 'Found: grey tabby cat with a blue collar';
+    const reload = async () => {
+      await bob.page.reload();
+      await feed
+        .getByRole('article')
+        .first()
+        .waitFor({ timeout: 30_000 })
+        .catch(async (err: unknown) => {
+          throw new Error(`${String(err)}\n${await bob.page.locator('body').innerText()}`);
+        });
+    };
 
     // Everything so far was posted before `cutoff`; Bob posts once more after it, at his home.
     const cutoff = Date.now();
@@ -331,18 +352,16 @@ describe('neighbourhood feed, end to end', () => {
     expect(everything).toContain(cat);
     expect(everything).toContain('Someone trying car door handles on our block');
 
-    // "Last 24 hours" counts back from the browser's clock. Every post here is minutes old, so Bob's browser is
-    // moved to a day after `cutoff`: then only the post made after it is from the last 24 hours. The server's
-    // clock and data are untouched.
-    await bob.page.clock.setSystemTime(cutoff + 24 * 3600_000);
-    await bob.page.reload();
-    await feed.getByRole('article').first().waitFor();
+    // "Last 24 hours" counts back from the browser's clock. Every post here is minutes old, so Bob's browser's
+    // clock is held at a day after `cutoff`: then only the post made after it is from the last 24 hours. The
+    // server's clock and data are untouched.
+    await bob.page.clock.setFixedTime(cutoff + 24 * 3600_000);
+    await reload();
     expect(await listed()).toEqual(everything);
     await bob.page.getByLabel('When').selectOption({ label: 'Last 24 hours' });
     await bob.page.waitForURL(`${url}/?period=day`);
     await expect.poll(listed).toEqual([fresh]);
-    await bob.page.reload();
-    await feed.getByRole('article').first().waitFor();
+    await reload();
     expect(await bob.page.getByLabel('When').inputValue()).toBe('day');
     expect(await listed()).toEqual([fresh]);
     await bob.page.getByLabel('When').selectOption({ label: 'Last 7 days' });
@@ -359,8 +378,7 @@ describe('neighbourhood feed, end to end', () => {
     await bob.page.getByRole('button', { name: 'Search' }).click();
     await bob.page.waitForURL(`${url}/?within=250&q=tabby`);
     await expect.poll(listed).toEqual([cat]);
-    await bob.page.reload();
-    await feed.getByRole('article').first().waitFor();
+    await reload();
     expect(await bob.page.getByLabel('Distance').inputValue()).toBe('250');
     expect(await bob.page.getByRole('searchbox', { name: 'Words' }).inputValue()).toBe('tabby');
     expect(await listed()).toEqual([cat]);
