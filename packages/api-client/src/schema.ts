@@ -5305,6 +5305,27 @@ export interface operations {
                                 durationMs: number | null;
                                 /** @description Why processing failed (author only) */
                                 error: string | null;
+                                /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                                redaction: {
+                                    version: number;
+                                    trimmed: {
+                                        start: number;
+                                        end: number;
+                                    } | null;
+                                    blur: "gaussian" | "pixelate" | "solid";
+                                    regions: {
+                                        face: number;
+                                        plate: number;
+                                        manual: number;
+                                    };
+                                    placedBy: {
+                                        detector: number;
+                                        frigate: number;
+                                        owner: number;
+                                    };
+                                    frameBlurSeconds: number;
+                                    muted: boolean;
+                                } | null;
                             }[];
                         }[];
                         nextCursor: string | null;
@@ -5438,6 +5459,27 @@ export interface operations {
                                 durationMs: number | null;
                                 /** @description Why processing failed (author only) */
                                 error: string | null;
+                                /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                                redaction: {
+                                    version: number;
+                                    trimmed: {
+                                        start: number;
+                                        end: number;
+                                    } | null;
+                                    blur: "gaussian" | "pixelate" | "solid";
+                                    regions: {
+                                        face: number;
+                                        plate: number;
+                                        manual: number;
+                                    };
+                                    placedBy: {
+                                        detector: number;
+                                        frigate: number;
+                                        owner: number;
+                                    };
+                                    frameBlurSeconds: number;
+                                    muted: boolean;
+                                } | null;
                             }[];
                         }[];
                         nextCursor: string | null;
@@ -5586,6 +5628,27 @@ export interface operations {
                             durationMs: number | null;
                             /** @description Why processing failed (author only) */
                             error: string | null;
+                            /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                            redaction: {
+                                version: number;
+                                trimmed: {
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                blur: "gaussian" | "pixelate" | "solid";
+                                regions: {
+                                    face: number;
+                                    plate: number;
+                                    manual: number;
+                                };
+                                placedBy: {
+                                    detector: number;
+                                    frigate: number;
+                                    owner: number;
+                                };
+                                frameBlurSeconds: number;
+                                muted: boolean;
+                            } | null;
                         }[];
                     };
                 };
@@ -5733,6 +5796,27 @@ export interface operations {
                             durationMs: number | null;
                             /** @description Why processing failed (author only) */
                             error: string | null;
+                            /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                            redaction: {
+                                version: number;
+                                trimmed: {
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                blur: "gaussian" | "pixelate" | "solid";
+                                regions: {
+                                    face: number;
+                                    plate: number;
+                                    manual: number;
+                                };
+                                placedBy: {
+                                    detector: number;
+                                    frigate: number;
+                                    owner: number;
+                                };
+                                frameBlurSeconds: number;
+                                muted: boolean;
+                            } | null;
                         }[];
                     };
                 };
@@ -5944,6 +6028,27 @@ export interface operations {
                             durationMs: number | null;
                             /** @description Why processing failed (author only) */
                             error: string | null;
+                            /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                            redaction: {
+                                version: number;
+                                trimmed: {
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                blur: "gaussian" | "pixelate" | "solid";
+                                regions: {
+                                    face: number;
+                                    plate: number;
+                                    manual: number;
+                                };
+                                placedBy: {
+                                    detector: number;
+                                    frigate: number;
+                                    owner: number;
+                                };
+                                frameBlurSeconds: number;
+                                muted: boolean;
+                            } | null;
                         }[];
                     };
                 };
@@ -6558,6 +6663,27 @@ export interface operations {
                             durationMs: number | null;
                             /** @description Why processing failed (author only) */
                             error: string | null;
+                            /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                            redaction: {
+                                version: number;
+                                trimmed: {
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                blur: "gaussian" | "pixelate" | "solid";
+                                regions: {
+                                    face: number;
+                                    plate: number;
+                                    manual: number;
+                                };
+                                placedBy: {
+                                    detector: number;
+                                    frigate: number;
+                                    owner: number;
+                                };
+                                frameBlurSeconds: number;
+                                muted: boolean;
+                            } | null;
                         }[];
                     };
                 };
@@ -6705,6 +6831,27 @@ export interface operations {
                             durationMs: number | null;
                             /** @description Why processing failed (author only) */
                             error: string | null;
+                            /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                            redaction: {
+                                version: number;
+                                trimmed: {
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                blur: "gaussian" | "pixelate" | "solid";
+                                regions: {
+                                    face: number;
+                                    plate: number;
+                                    manual: number;
+                                };
+                                placedBy: {
+                                    detector: number;
+                                    frigate: number;
+                                    owner: number;
+                                };
+                                frameBlurSeconds: number;
+                                muted: boolean;
+                            } | null;
                         }[];
                     };
                 };
@@ -7085,6 +7232,27 @@ export interface operations {
                                     durationMs: number | null;
                                     /** @description Why processing failed (author only) */
                                     error: string | null;
+                                    /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                                    redaction: {
+                                        version: number;
+                                        trimmed: {
+                                            start: number;
+                                            end: number;
+                                        } | null;
+                                        blur: "gaussian" | "pixelate" | "solid";
+                                        regions: {
+                                            face: number;
+                                            plate: number;
+                                            manual: number;
+                                        };
+                                        placedBy: {
+                                            detector: number;
+                                            frigate: number;
+                                            owner: number;
+                                        };
+                                        frameBlurSeconds: number;
+                                        muted: boolean;
+                                    } | null;
                                 }[];
                             };
                             /** @description Open reports, oldest first (at most 50). Who reported is never shown. */
@@ -7330,6 +7498,27 @@ export interface operations {
                             durationMs: number | null;
                             /** @description Why processing failed (author only) */
                             error: string | null;
+                            /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                            redaction: {
+                                version: number;
+                                trimmed: {
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                blur: "gaussian" | "pixelate" | "solid";
+                                regions: {
+                                    face: number;
+                                    plate: number;
+                                    manual: number;
+                                };
+                                placedBy: {
+                                    detector: number;
+                                    frigate: number;
+                                    owner: number;
+                                };
+                                frameBlurSeconds: number;
+                                muted: boolean;
+                            } | null;
                         }[];
                     };
                 };
@@ -7484,6 +7673,27 @@ export interface operations {
                             durationMs: number | null;
                             /** @description Why processing failed (author only) */
                             error: string | null;
+                            /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                            redaction: {
+                                version: number;
+                                trimmed: {
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                blur: "gaussian" | "pixelate" | "solid";
+                                regions: {
+                                    face: number;
+                                    plate: number;
+                                    manual: number;
+                                };
+                                placedBy: {
+                                    detector: number;
+                                    frigate: number;
+                                    owner: number;
+                                };
+                                frameBlurSeconds: number;
+                                muted: boolean;
+                            } | null;
                         }[];
                     };
                 };
@@ -7631,6 +7841,27 @@ export interface operations {
                                     durationMs: number | null;
                                     /** @description Why processing failed (author only) */
                                     error: string | null;
+                                    /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                                    redaction: {
+                                        version: number;
+                                        trimmed: {
+                                            start: number;
+                                            end: number;
+                                        } | null;
+                                        blur: "gaussian" | "pixelate" | "solid";
+                                        regions: {
+                                            face: number;
+                                            plate: number;
+                                            manual: number;
+                                        };
+                                        placedBy: {
+                                            detector: number;
+                                            frigate: number;
+                                            owner: number;
+                                        };
+                                        frameBlurSeconds: number;
+                                        muted: boolean;
+                                    } | null;
                                 }[];
                             };
                             statement: string;
@@ -7778,6 +8009,27 @@ export interface operations {
                             durationMs: number | null;
                             /** @description Why processing failed (author only) */
                             error: string | null;
+                            /** @description What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded */
+                            redaction: {
+                                version: number;
+                                trimmed: {
+                                    start: number;
+                                    end: number;
+                                } | null;
+                                blur: "gaussian" | "pixelate" | "solid";
+                                regions: {
+                                    face: number;
+                                    plate: number;
+                                    manual: number;
+                                };
+                                placedBy: {
+                                    detector: number;
+                                    frigate: number;
+                                    owner: number;
+                                };
+                                frameBlurSeconds: number;
+                                muted: boolean;
+                            } | null;
                         }[];
                     };
                 };
@@ -11703,6 +11955,7 @@ export interface operations {
                             } | {
                                 /** @enum {string} */
                                 kind: "owner_redaction";
+                                /** @description What the owner’s redaction step did (counts and kinds only) */
                                 summary: {
                                     version: number;
                                     trimmed: {
@@ -11867,6 +12120,7 @@ export interface operations {
                             } | {
                                 /** @enum {string} */
                                 kind: "owner_redaction";
+                                /** @description What the owner’s redaction step did (counts and kinds only) */
                                 summary: {
                                     version: number;
                                     trimmed: {
@@ -12086,6 +12340,7 @@ export interface operations {
                         } | {
                             /** @enum {string} */
                             kind: "owner_redaction";
+                            /** @description What the owner’s redaction step did (counts and kinds only) */
                             summary: {
                                 version: number;
                                 trimmed: {
@@ -13673,8 +13928,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description blurred: you re-shared a redacted copy; removed: the post’s video is deleted now; declined: with a reason */
+                    /** @description blurred: your redacted copy (media) replaces the post’s video now; removed: the post’s video is deleted now; declined: with a reason */
                     outcome: "blurred" | "removed" | "declined";
+                    /** @description Required for blurred: the redacted copy you uploaded (POST /api/media/uploads with its `redaction` summary); it replaces the post’s video */
+                    media?: string;
                     /** @description Why you decline (required for declined); mailed to the requester */
                     reason?: string;
                 };
@@ -13849,8 +14106,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description blurred: you re-shared a redacted copy; removed: the post’s video is deleted now; declined: with a reason */
+                    /** @description blurred: your redacted copy (media) replaces the post’s video now; removed: the post’s video is deleted now; declined: with a reason */
                     outcome: "blurred" | "removed" | "declined";
+                    /** @description Required for blurred: the redacted copy you uploaded (POST /api/media/uploads with its `redaction` summary); it replaces the post’s video */
+                    media?: string;
                     /** @description Why you decline (required for declined); mailed to the requester */
                     reason?: string;
                 };

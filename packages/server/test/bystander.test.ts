@@ -35,11 +35,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A post with a transcoded, ready video, made the way the web app makes it (tus upload, then the job queue). */
-async function videoPost(owner: TestUser): Promise<{ id: string; mediaId: string }> {
+/** Uploads a video over tus as the web app does; `redaction` is the redaction step's summary, sent with it. */
+async function uploadVideo(owner: TestUser, redaction?: unknown): Promise<string> {
+  const meta: Record<string, string> = { filetype: 'video/mp4', filename: 'street.mp4' };
+  if (redaction !== undefined) meta.redaction = JSON.stringify(redaction);
   const created = await tus(t.app, { user: owner }, 'POST', '/api/media/uploads', {
     'upload-length': String(video.length),
-    'upload-metadata': encodeMetadata({ filetype: 'video/mp4', filename: 'street.mp4' }),
+    'upload-metadata': encodeMetadata(meta),
   });
   expect(created.statusCode, created.body).toBe(201);
   const patch = await tus(
@@ -51,7 +53,12 @@ async function videoPost(owner: TestUser): Promise<{ id: string; mediaId: string
     video,
   );
   expect(patch.statusCode, patch.body).toBe(204);
-  const mediaId = patch.headers['porchlight-media-id'] as string;
+  return patch.headers['porchlight-media-id'] as string;
+}
+
+/** A post with a transcoded, ready video, made the way the web app makes it (tus upload, then the job queue). */
+async function videoPost(owner: TestUser): Promise<{ id: string; mediaId: string }> {
+  const mediaId = await uploadVideo(owner);
   const res = await owner.raw('POST', '/api/posts', {
     category: 'community',
     title: 'Fox on the street',
@@ -62,6 +69,18 @@ async function videoPost(owner: TestUser): Promise<{ id: string; mediaId: string
   await t.services.jobs.runDue(quiet);
   return { id: res.json<{ id: string }>().id, mediaId };
 }
+
+/** What the browser's redaction step reports for a copy with one face box drawn by the detector. */
+const summary = (over: Record<string, unknown> = {}) => ({
+  version: 1,
+  trimmed: null,
+  blur: 'pixelate',
+  regions: { face: 1, plate: 0, manual: 0 },
+  placedBy: { detector: 1, frigate: 0, owner: 0 },
+  frameBlurSeconds: 0,
+  muted: false,
+  ...over,
+});
 
 /** Someone with no account: a fresh cookie jar that has only fetched the session (for its CSRF token). */
 const visitor = () => new TestUser(t.app).begin();
@@ -213,7 +232,8 @@ describe('a bystander asks to be blurred in a video post', () => {
     expect(mail.text).toContain('The video has been removed from the post.');
 
     const again = await owner.raw('POST', `/api/me/bystander-requests/${item!.id}/answer`, {
-      outcome: 'blurred',
+      outcome: 'declined',
+      reason: 'Changed my mind',
     });
     expect(again.statusCode).toBe(409);
     // The post has no video now, so nobody can file about it any more.
@@ -370,6 +390,88 @@ describe('the answer mail when the mail server refuses it', () => {
     expect(await storedEmail(item!.id)).toBeNull();
     smtp.refused.delete(email);
     expect(answeredMails(email)).toEqual([]);
+  });
+});
+
+describe('answering "blurred" with a redacted copy', () => {
+  it('replaces the post’s video with the copy, which shows what was redacted; the original is gone', async () => {
+    const owner = await makeUser(t);
+    const neighbour = await makeUser(t);
+    const post = await videoPost(owner);
+    await fileConfirmed(post.id, request(`blur-${Date.now()}@example.org`));
+    const [item] = (await listOf(owner, '/api/me/bystander-requests')).items;
+    const answer = (body: Record<string, unknown>) =>
+      owner.raw('POST', `/api/me/bystander-requests/${item!.id}/answer`, body);
+
+    // "Blurred" is no longer the owner's word: the answer needs the redacted copy.
+    const bare = await answer({ outcome: 'blurred' });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json<{ errors: { field: string }[] }>().errors[0]!.field).toBe('/body/media');
+    // A copy that went through no redaction step, or one that blurs and trims nothing, is refused.
+    for (const media of [
+      await uploadVideo(owner),
+      await uploadVideo(owner, summary({ regions: { face: 0, plate: 0, manual: 0 } })),
+      post.mediaId,
+    ]) {
+      const res = await answer({ outcome: 'blurred', media });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json<{ errors: { field: string }[] }>().errors[0]!.field).toBe('/body/media');
+    }
+    // Nor can someone else's upload stand in.
+    const stranger = await makeUser(t);
+    const theirs = await uploadVideo(stranger, summary());
+    expect((await answer({ outcome: 'blurred', media: theirs })).statusCode).toBe(400);
+    expect(
+      (await answer({ outcome: 'declined', reason: 'no', media: theirs })).json<{
+        errors: { field: string }[];
+      }>().errors[0]!.field,
+    ).toBe('/body/reason');
+    // Nothing was answered by the refusals.
+    expect((await listOf(owner, '/api/me/bystander-requests')).items[0]!.answer).toBeNull();
+
+    const copy = await uploadVideo(owner, summary({ trimmed: { start: 0.5, end: 2.5 } }));
+    const done = await answer({ outcome: 'blurred', media: copy });
+    expect(done.statusCode, done.body).toBe(200);
+    await t.services.jobs.runDue(quiet);
+
+    const seen = (await neighbour.raw('GET', `/api/posts/${post.id}`)).json<{
+      media: { id: string; kind: string; status: string; redaction: unknown }[];
+    }>();
+    expect(seen.media).toHaveLength(1);
+    expect(seen.media[0]).toMatchObject({
+      id: copy,
+      kind: 'video',
+      status: 'ready',
+      redaction: summary({ trimmed: { start: 0.5, end: 2.5 } }),
+    });
+    expect((await neighbour.raw('GET', `/api/media/${post.mediaId}`)).statusCode).toBe(404);
+    expect((await neighbour.raw('GET', `/api/media/${copy}`)).statusCode).toBe(200);
+  });
+
+  it('refuses a bad redaction summary at upload with a 400 naming the field', async () => {
+    const owner = await makeUser(t);
+    const cases: [string, string][] = [
+      ['not json', '/headers/upload-metadata/redaction'],
+      [JSON.stringify(summary({ blur: 'swirl' })), '/headers/upload-metadata/redaction/blur'],
+      [JSON.stringify(summary({ faces: [[1, 2, 3, 4]] })), '/headers/upload-metadata/redaction'],
+    ];
+    for (const [redaction, field] of cases) {
+      const res = await tus(t.app, { user: owner }, 'POST', '/api/media/uploads', {
+        'upload-length': String(video.length),
+        'upload-metadata': encodeMetadata({ filetype: 'video/mp4', redaction }),
+      });
+      expect(res.statusCode, redaction).toBe(400);
+      const fields = res.json<{ errors: { field: string }[] }>().errors.map((e) => e.field);
+      expect(
+        fields.some((f) => f.startsWith(field)),
+        `${field} in ${res.body}`,
+      ).toBe(true);
+    }
+    const photo = await tus(t.app, { user: owner }, 'POST', '/api/media/uploads', {
+      'upload-length': '1000',
+      'upload-metadata': encodeMetadata({ filetype: 'image/jpeg', redaction: JSON.stringify(summary()) }),
+    });
+    expect(photo.statusCode).toBe(400);
   });
 });
 

@@ -191,6 +191,41 @@ export async function forgetStaleAddresses(db: Queryable, answeredBefore: Date):
   return res.rowCount;
 }
 
+/** A video the owner uploaded to replace a post's video, locked until the answer commits. */
+export interface ReplacementVideo {
+  id: string;
+  owner_id: number;
+  kind: 'image' | 'video';
+  status: 'processing' | 'ready' | 'failed';
+  post_id: number | null;
+  redaction: { trimmed: unknown; regions: Record<string, number>; frameBlurSeconds: number } | null;
+}
+
+export async function lockReplacementVideo(
+  tx: Queryable,
+  mediaId: string,
+): Promise<ReplacementVideo | undefined> {
+  const res = await tx.query<ReplacementVideo>(
+    'SELECT id, owner_id, kind, status, post_id, redaction FROM media WHERE id = $1 FOR UPDATE',
+    [mediaId],
+  );
+  return res.rows[0];
+}
+
+/**
+ * Puts the redacted copy where the post's video was (the first video's place) and deletes the original video
+ * rows (their blobs are queued for deletion by the media trigger).
+ */
+export async function replacePostVideo(tx: Queryable, postId: number, mediaId: string): Promise<void> {
+  const res = await tx.query<{ position: number | null }>(
+    `DELETE FROM media WHERE post_id = $1 AND kind = 'video' RETURNING position`,
+    [postId],
+  );
+  const positions = res.rows.map((r) => r.position ?? 0);
+  const position = positions.length > 0 ? Math.min(...positions) : 0;
+  await tx.query('UPDATE media SET post_id = $1, position = $2 WHERE id = $3', [postId, position, mediaId]);
+}
+
 /** Removes a post's video (the media rows; their blobs are queued for deletion by the media trigger). */
 export async function removePostVideo(tx: Queryable, postId: number): Promise<number> {
   const res = await tx.query(`DELETE FROM media WHERE post_id = $1 AND kind = 'video'`, [postId]);

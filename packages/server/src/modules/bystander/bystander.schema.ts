@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { Obj } from '../../http/schema.js';
 import { PublicId } from '../../public-ids.js';
+import { MEDIA_ID_PATTERN } from '../media/media.schema.js';
 
 /** Longest video a post allows is far below this; it only bounds the numbers a form can send. */
 const MAX_SECONDS = 24 * 3600;
@@ -56,8 +57,15 @@ const Outcome = Type.Union([Type.Literal('blurred'), Type.Literal('removed'), Ty
 export const AnswerBystanderBody = Obj({
   outcome: Type.Union([Type.Literal('blurred'), Type.Literal('removed'), Type.Literal('declined')], {
     description:
-      'blurred: you re-shared a redacted copy; removed: the post’s video is deleted now; declined: with a reason',
+      'blurred: your redacted copy (media) replaces the post’s video now; removed: the post’s video is deleted now; declined: with a reason',
   }),
+  media: Type.Optional(
+    Type.String({
+      pattern: MEDIA_ID_PATTERN,
+      description:
+        'Required for blurred: the redacted copy you uploaded (POST /api/media/uploads with its `redaction` summary); it replaces the post’s video',
+    }),
+  ),
   reason: Type.Optional(
     Type.String({
       maxLength: 1000,

@@ -49,6 +49,24 @@ function present(r: repo.BystanderListRow) {
 }
 
 /**
+ * The copy that answers "blurred" must be a video the owner uploaded for it, in no post yet, that went through
+ * the redaction step with something done (boxes, a blurred stretch or a trim): the answer is then a fact the
+ * server holds, not the owner's word. What the boxes cover is the owner's judgement; the post shows the summary.
+ */
+function checkReplacement(m: repo.ReplacementVideo | undefined, ownerId: number): void {
+  const at = '/body/media';
+  if (!m || m.owner_id !== ownerId) throw invalid(at, 'must be a video you uploaded');
+  if (m.kind !== 'video') throw invalid(at, 'must be a video, not a photo');
+  if (m.post_id !== null) throw invalid(at, 'is already in a post: upload the redacted copy anew');
+  if (m.status === 'failed') throw invalid(at, 'could not be converted: upload the redacted copy again');
+  const r = m.redaction;
+  if (!r) throw invalid(at, 'was uploaded without a redaction summary: redact the video first');
+  const boxes = Object.values(r.regions).reduce((a, b) => a + b, 0);
+  if (boxes === 0 && r.frameBlurSeconds === 0 && r.trimmed === null)
+    throw invalid(at, 'blurs and trims nothing: draw a box over the person, blur the picture, or trim');
+}
+
+/**
  * Bystander requests (issue 11, G6): anyone shown in a public video post asks, without an account, to be
  * blurred or removed. The request reaches the post's owner once the requester opens the link mailed to the
  * address they gave (so nobody files in another person's name, and junk does not reach owners); after {@link OWNER_ANSWER_DAYS} days unanswered,
@@ -147,7 +165,7 @@ export class BystanderService {
   answerAsOwner(
     viewer: Viewer | null,
     id: string,
-    input: { outcome: repo.BystanderOutcome; reason?: string | undefined },
+    input: { outcome: repo.BystanderOutcome; reason?: string | undefined; media?: string | undefined },
   ) {
     const v = authorize(viewer, 'post.edit');
     return this.answer(v, 'owner', id, input);
@@ -157,7 +175,7 @@ export class BystanderService {
   answerAsModerator(
     viewer: Viewer | null,
     id: string,
-    input: { outcome: repo.BystanderOutcome; reason?: string | undefined },
+    input: { outcome: repo.BystanderOutcome; reason?: string | undefined; media?: string | undefined },
   ) {
     const v = authorize(viewer, 'moderation.decide');
     if (input.outcome === 'blurred')
@@ -169,11 +187,15 @@ export class BystanderService {
     v: Viewer,
     by: 'owner' | 'moderator',
     id: string,
-    input: { outcome: repo.BystanderOutcome; reason?: string | undefined },
+    input: { outcome: repo.BystanderOutcome; reason?: string | undefined; media?: string | undefined },
   ) {
     const reason = input.reason?.trim() ?? '';
     if (input.outcome === 'declined' && reason.length < 3)
       throw invalid('/body/reason', 'say why you decline (at least 3 characters); the requester reads it');
+    if (input.outcome === 'blurred' && input.media === undefined)
+      throw invalid('/body/media', 'is required: the redacted copy that replaces the post’s video');
+    if (input.outcome !== 'blurred' && input.media !== undefined)
+      throw invalid('/body/media', 'is only for "blurred": a redacted copy replaces the video');
     const now = this.deps.clock.now();
     const row = await this.deps.db.transaction(async (tx) => {
       const found = await repo.lockRequest(tx, id);
@@ -186,6 +208,10 @@ export class BystanderService {
       }
       if (found.outcome) throw new AppError('conflict', 'this request has already been answered');
       if (input.outcome === 'removed') await repo.removePostVideo(tx, found.post_id);
+      if (input.outcome === 'blurred') {
+        checkReplacement(await repo.lockReplacementVideo(tx, input.media!), v.id);
+        await repo.replacePostVideo(tx, found.post_id, input.media!);
+      }
       await repo.recordAnswer(tx, { id: found.id, outcome: input.outcome, reason: reason || null, by, now });
       // The answer's mail goes out from the job queue, so a mail server that is down delays it, never loses it.
       await enqueueJob(tx, { kind: BYSTANDER_ANSWER_MAIL_JOB, runAt: now, payload: { request: found.id } });

@@ -21,24 +21,31 @@ export const PrivacyZoneRedaction = Obj(
 );
 
 /**
- * What the owner's redaction step did to this copy, in counts and kinds (`@porchlight/redact`'s summary):
- * never a coordinate, a picture or anything drawn from a face.
+ * `@porchlight/redact`'s summary of what the owner's redaction step did to a copy, in counts and kinds: never a
+ * coordinate, a picture or anything drawn from a face. A disclosure's manifest and a posted video carry it.
  */
+export const RedactionSummarySchema = Obj(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    trimmed: Type.Union([
+      Obj({ start: Type.Number({ minimum: 0 }), end: Type.Number({ minimum: 0 }) }),
+      Type.Null(),
+    ]),
+    blur: Literals(BLUR_KINDS),
+    regions: counts<TrackKind>(TRACK_KINDS),
+    placedBy: counts<TrackSource>(TRACK_SOURCES),
+    frameBlurSeconds: Type.Number({ minimum: 0 }),
+    muted: Type.Boolean(),
+  },
+  { description: 'What the owner’s redaction step did (counts and kinds only)' },
+);
+export type RedactionSummary = Static<typeof RedactionSummarySchema>;
+
+/** What the owner's redaction step did to this copy of a disclosed clip. */
 export const OwnerRedaction = Obj(
   {
     kind: Type.Literal('owner_redaction'),
-    summary: Obj({
-      version: Type.Integer({ minimum: 1 }),
-      trimmed: Type.Union([
-        Obj({ start: Type.Number({ minimum: 0 }), end: Type.Number({ minimum: 0 }) }),
-        Type.Null(),
-      ]),
-      blur: Literals(BLUR_KINDS),
-      regions: counts<TrackKind>(TRACK_KINDS),
-      placedBy: counts<TrackSource>(TRACK_SOURCES),
-      frameBlurSeconds: Type.Number({ minimum: 0 }),
-      muted: Type.Boolean(),
-    }),
+    summary: RedactionSummarySchema,
   },
   { description: 'Trimmed, blurred or muted by the owner before sharing (counts and kinds only)' },
 );

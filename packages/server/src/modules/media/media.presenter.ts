@@ -1,3 +1,5 @@
+import type { RedactionSummary } from '../disclosures/disclosures.schema.js';
+
 /** One media item of a post as the posts query aggregates it (`POST_COLUMNS`' `media`). */
 export interface PostMediaJson {
   id: string;
@@ -7,11 +9,12 @@ export interface PostMediaJson {
   width: number | null;
   height: number | null;
   durationMs: number | null;
+  redaction: RedactionSummary | null;
 }
 
 /** SQL for a post's media (`p` is the post), in the order the author chose. */
 export const POST_MEDIA_COLUMN = `(SELECT jsonb_agg(jsonb_build_object('id', m.id, 'kind', m.kind, 'status', m.status,
-     'error', m.error, 'width', m.width, 'height', m.height, 'durationMs', m.duration_ms) ORDER BY m.position)
+     'error', m.error, 'width', m.width, 'height', m.height, 'durationMs', m.duration_ms, 'redaction', m.redaction) ORDER BY m.position)
    FROM media m WHERE m.post_id = p.id) AS media`;
 
 /** A post's media for a viewer: a failed item (and why) is shown to the author only. */
@@ -28,5 +31,6 @@ export function presentPostMedia(items: PostMediaJson[] | null | undefined, isMi
       height: m.height,
       durationMs: m.durationMs,
       error: isMine ? m.error : null,
+      redaction: m.redaction ?? null,
     }));
 }

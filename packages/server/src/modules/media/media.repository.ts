@@ -1,3 +1,4 @@
+import type { RedactionSummary } from '../disclosures/disclosures.schema.js';
 import type { Queryable } from '../../infra/db/index.js';
 
 export type MediaKind = 'image' | 'video';
@@ -18,6 +19,7 @@ export interface MediaRow {
   width: number | null;
   height: number | null;
   duration_ms: number | null;
+  redaction: RedactionSummary | null;
 }
 
 export interface MediaUploadRow {
@@ -26,23 +28,23 @@ export interface MediaUploadRow {
   kind: MediaKind;
   size_bytes: number;
   media_id: string | null;
+  redaction: RedactionSummary | null;
 }
 
 export async function insertUpload(
   db: Queryable,
-  u: { id: string; ownerId: number; kind: MediaKind; sizeBytes: number },
+  u: { id: string; ownerId: number; kind: MediaKind; sizeBytes: number; redaction: RedactionSummary | null },
 ): Promise<void> {
-  await db.query('INSERT INTO media_uploads (id, owner_id, kind, size_bytes) VALUES ($1, $2, $3, $4)', [
-    u.id,
-    u.ownerId,
-    u.kind,
-    u.sizeBytes,
-  ]);
+  await db.query(
+    'INSERT INTO media_uploads (id, owner_id, kind, size_bytes, redaction) VALUES ($1, $2, $3, $4, $5)',
+    [u.id, u.ownerId, u.kind, u.sizeBytes, u.redaction === null ? null : JSON.stringify(u.redaction)],
+  );
 }
 
 export async function findUpload(db: Queryable, id: string): Promise<MediaUploadRow | undefined> {
   const res = await db.query<MediaUploadRow>(
-    'SELECT id, owner_id, kind, size_bytes::float8 AS size_bytes, media_id FROM media_uploads WHERE id = $1',
+    `SELECT id, owner_id, kind, size_bytes::float8 AS size_bytes, media_id, redaction
+       FROM media_uploads WHERE id = $1`,
     [id],
   );
   return res.rows[0];
@@ -75,11 +77,12 @@ export async function insertMedia(
     width: number | null;
     height: number | null;
     durationMs: number | null;
+    redaction: RedactionSummary | null;
   },
 ): Promise<void> {
   await db.query(
     `INSERT INTO media (id, owner_id, kind, status, source_key, blob_key, thumb_key, size_bytes, width, height,
-       duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       duration_ms, redaction) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       m.id,
       m.ownerId,
@@ -92,13 +95,14 @@ export async function insertMedia(
       m.width,
       m.height,
       m.durationMs,
+      m.redaction === null ? null : JSON.stringify(m.redaction),
     ],
   );
 }
 
 const columns = (a: string) => `${a}.id, ${a}.owner_id, ${a}.kind, ${a}.status, ${a}.error, ${a}.post_id,
   ${a}.position, ${a}.source_key, ${a}.blob_key, ${a}.thumb_key, ${a}.size_bytes::float8 AS size_bytes, ${a}.width,
-  ${a}.height, ${a}.duration_ms`;
+  ${a}.height, ${a}.duration_ms, ${a}.redaction`;
 const MEDIA_COLUMNS = columns('media');
 
 export async function findMedia(db: Queryable, id: string): Promise<MediaRow | undefined> {

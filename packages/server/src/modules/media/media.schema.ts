@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Obj } from '../../http/schema.js';
+import { RedactionSummarySchema } from '../disclosures/disclosures.schema.js';
 
 export const MEDIA_ID_PATTERN = '^me_[A-Za-z0-9_-]{22}$';
 
@@ -26,6 +27,10 @@ export const PostMediaSchema = Obj(
     height: Type.Union([Type.Integer(), Type.Null()]),
     durationMs: Type.Union([Type.Integer(), Type.Null()]),
     error: Type.Union([Type.String(), Type.Null()], { description: 'Why processing failed (author only)' }),
+    redaction: Type.Union([RedactionSummarySchema, Type.Null()], {
+      description:
+        'What the owner’s redaction step did before posting (trim, boxes by kind, blur, mute); null when posted as recorded',
+    }),
   },
   { description: 'A photo or video in a post: public plaintext, re-encoded without metadata' },
 );

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Metadata, Server } from '@tus/server';
 import type { FastifyBaseLogger } from 'fastify';
+import { Value } from 'typebox/value';
 import type { Deps } from '../../deps.js';
 import { AppError, notFound, type FieldError } from '../../errors.js';
 import { areaCellsCovering, distanceMeters } from '../../geo/cells.js';
@@ -18,6 +19,7 @@ import { resolveRange } from '../clips/range.js';
 import { uploadLedger } from '../clips/upload-ledger.repository.js';
 import { DatabaseLocker } from '../clips/upload-lock.js';
 import { TusProblem } from '../clips/uploads.service.js';
+import { RedactionSummarySchema, type RedactionSummary } from '../disclosures/disclosures.schema.js';
 import { opaqueId } from '../requests/requests.ids.js';
 import { assertNotSuspended } from '../suspensions/suspensions.service.js';
 import { findUserById } from '../users/users.repository.js';
@@ -43,6 +45,40 @@ export interface MediaIntent {
   ownerId: number;
   kind: repo.MediaKind;
   size: number;
+  /** The owner's redaction summary sent with a video (`redaction` metadata), stored and shown with it. */
+  redaction: RedactionSummary | null;
+}
+
+/** A redaction summary is a few hundred bytes of JSON. */
+const MAX_REDACTION_BYTES = 4096;
+
+/**
+ * The `redaction` metadata of a video upload: `@porchlight/redact`'s summary as JSON, checked against its schema
+ * so a problem names the field. Absent means posted as recorded.
+ */
+function parseRedaction(raw: string | null | undefined, kind: repo.MediaKind): RedactionSummary | null {
+  if (raw === undefined || raw === null) return null;
+  const at = metaField('redaction');
+  if (kind !== 'video')
+    throw new AppError('validation_failed', 'only a video carries a redaction summary', [
+      { field: at, message: 'is allowed only with a video' },
+    ]);
+  let value: unknown;
+  try {
+    if (raw.length > MAX_REDACTION_BYTES) throw new Error('too long');
+    value = JSON.parse(raw);
+  } catch {
+    throw new AppError('validation_failed', 'the redaction summary is not valid', [
+      { field: at, message: `must be JSON of at most ${MAX_REDACTION_BYTES} bytes` },
+    ]);
+  }
+  const errors = [...Value.Errors(RedactionSummarySchema, value)].map((e) => ({
+    field: `${at}${e.instancePath}`,
+    message: e.message,
+  }));
+  if (errors.length > 0)
+    throw new AppError('validation_failed', 'the redaction summary is not valid', errors);
+  return value as RedactionSummary;
 }
 
 export interface ServedMedia {
@@ -87,6 +123,7 @@ export class MediaService {
           ownerId: intent.ownerId,
           kind: intent.kind,
           sizeBytes: intent.size,
+          redaction: intent.redaction,
         });
         return { metadata: {} };
       },
@@ -160,7 +197,7 @@ export class MediaService {
         `a ${kind === 'image' ? 'photo' : 'video'} may be at most ${mib(max)}; this one is ${mib(size)}`,
         [{ field: '/headers/upload-length', message: `must be at most ${max}` }],
       );
-    return { ownerId: owner.id, kind, size };
+    return { ownerId: owner.id, kind, size, redaction: parseRedaction(meta.redaction, kind) };
   }
 
   create(req: Request, intent: MediaIntent): Promise<Response> {
@@ -282,12 +319,12 @@ export class MediaService {
   private async record(
     up: repo.MediaUploadRow,
     made: string[],
-    m: Omit<Parameters<typeof repo.insertMedia>[1], 'id' | 'ownerId' | 'kind'>,
+    m: Omit<Parameters<typeof repo.insertMedia>[1], 'id' | 'ownerId' | 'kind' | 'redaction'>,
   ): Promise<string> {
     const db = this.deps.db;
     const id = newMediaId();
     const sealed = await db.transaction(async (tx) => {
-      await repo.insertMedia(tx, { id, ownerId: up.owner_id, kind: up.kind, ...m });
+      await repo.insertMedia(tx, { id, ownerId: up.owner_id, kind: up.kind, redaction: up.redaction, ...m });
       if (!(await repo.sealUpload(tx, up.id, id))) {
         await tx.query('DELETE FROM media WHERE id = $1', [id]);
         for (const key of made) await repo.queueOrphan(tx, key);
