@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { last30Days } from '@porchlight/tlog';
+import { DASHBOARD_FIGURE_IDS, last30Days } from '@porchlight/tlog';
 import { backfill } from '../src/infra/db/migrations/0022_dashboard.js';
 import { backfill as rollupBackfill } from '../src/infra/db/migrations/0028_dashboard_rollup.js';
 import { backfill as cellsBackfill } from '../src/infra/db/migrations/0032_dashboard_cells.js';
@@ -82,6 +82,8 @@ const months: string[] = [];
 const filed = { a: 0, b: 0, closedA: 0, elsewhereA: 0 };
 let sharedBytes = 0;
 let heldClip = '';
+/** How far the app's clock runs ahead of real time: deadlines pass without the entries' months moving. */
+let clockOffset = 0;
 const demands = { lapsed: '', delayed: '' };
 
 const q = <R>(sql: string, params: unknown[] = []) => t.database.db.query<R>(sql, params);
@@ -169,9 +171,146 @@ async function refuse(officer: TestUser): Promise<void> {
   expect(res.statusCode, res.body).toBe(422);
 }
 
+/** An exigent request of `officer` near HOME. */
+async function fileExigent(officer: TestUser): Promise<string> {
+  const now = Date.now();
+  const res = await officer.raw('POST', '/api/requests', {
+    caseNumber: `PPB-X${Math.floor(Math.random() * 1e8)}`,
+    offenseCategory: 'burglary',
+    legalBasis: 'exigent_circumstances',
+    investigatorName: 'Det. Alex Rivera',
+    investigatorContact: 'arivera@police.portland.example',
+    narrative: 'A child was reported missing around 01:40; looking for the direction of travel.',
+    area: square(HOME, 500),
+    windowStart: new Date(now - 8 * HOUR).toISOString(),
+    windowEnd: new Date(now - 2 * HOUR).toISOString(),
+    exigent: true,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json<{ id: string }>().id;
+}
+
+/**
+ * The events the figures above leave at zero, each through the API or the service that does it in
+ * production: exigent requests justified and missed, a revoked share, a dismissed report, an appeal decided,
+ * an account suspended and lifted, an agency suspended and reinstated, a member removed, and (the app's clock
+ * moved past every deadline) requests expired and a share deleted at retention.
+ */
+async function seedTheRest(
+  world: Awaited<ReturnType<typeof requestWorld>>,
+  officerA: TestUser,
+  officerB: TestUser,
+  mod: TestUser,
+  author: TestUser,
+): Promise<void> {
+  const admin = world.admin;
+  const ok = <R extends { statusCode: number; body: string }>(res: R): R => {
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    return res;
+  };
+  const justified = await fileExigent(officerA);
+  await fileExigent(officerB);
+  filed.a++;
+  filed.b++;
+  ok(
+    await officerA.raw('POST', `/api/requests/${justified}/justification`, {
+      text: 'A child was reported missing at 01:40; footage may show the direction of travel.',
+    }),
+  );
+
+  // A share the owner revokes before the agency downloads it.
+  const plaintext = clip(50_000);
+  const end = Date.now() - 45 * HOUR;
+  const upload = await uploadDisclosure(
+    t,
+    world.owner,
+    world.request.id,
+    await ageEncryptTo(
+      plaintext,
+      world.keys.map((k) => k.recipient),
+    ),
+    {
+      plaintextSha256: createHash('sha256').update(plaintext).digest('hex'),
+      captureStart: new Date(end - 60_000).toISOString(),
+      captureEnd: new Date(end).toISOString(),
+      redactions: [],
+    },
+  );
+  expect(upload.statusCode, upload.body).toBe(204);
+  sharedBytes += 50_000;
+  const [latest] = (await q<{ id: string }>('SELECT id FROM disclosures ORDER BY created_at DESC LIMIT 1'))
+    .rows;
+  ok(await world.owner.raw('DELETE', `/api/disclosures/${latest!.id}`));
+
+  // A report dismissed; a hidden post appealed and the appeal decided by another moderator.
+  const reporter = await makeUser(t);
+  const reported = await makePost(author, { category: 'safety' });
+  ok(await reporter.raw('POST', `/api/posts/${reported.id}/reports`, { rule: 'spam', reason: 'An advert' }));
+  ok(
+    await mod.raw('POST', `/api/moderation/posts/${reported.id}/decisions`, {
+      action: 'dismiss',
+      reason: 'It is a real incident, not an advert',
+    }),
+  );
+  const hidden = await makePost(author, { category: 'safety' });
+  ok(
+    await mod.raw('POST', `/api/moderation/posts/${hidden.id}/decisions`, {
+      action: 'hide',
+      reason: 'Names a private person',
+    }),
+  );
+  ok(
+    await author.raw('POST', `/api/posts/${hidden.id}/appeal`, {
+      statement: 'It names nobody; please look again',
+    }),
+  );
+  const pending = ok(await admin.raw('GET', '/api/moderation/appeals')).json<{ items: { id: number }[] }>();
+  ok(
+    await admin.raw('POST', `/api/moderation/appeals/${pending.items[0]!.id}/decision`, {
+      outcome: 'upheld',
+      reason: 'The post names a private person',
+    }),
+  );
+
+  // An account suspended, then lifted early.
+  const spammer = await makeUser(t);
+  const suspension = ok(
+    await mod.raw('POST', `/api/moderation/users/${spammer.id}/suspensions`, {
+      rule: 'spam',
+      reason: 'Posted adverts',
+      days: 7,
+    }),
+  ).json<{ id: number }>();
+  ok(
+    await admin.raw('POST', `/api/moderation/suspensions/${suspension.id}/lift`, {
+      reason: 'The adverts were a neighbour’s yard sale',
+    }),
+  );
+
+  // Agency B suspended and reinstated; a member leaves agency A.
+  ok(await admin.raw('POST', `/api/admin/agencies/${agencyB}/suspend`, { reason: 'Audit pending' }));
+  ok(await admin.raw('POST', `/api/admin/agencies/${agencyB}/reinstate`, { reason: 'Audit passed' }));
+  ok(await admin.raw('DELETE', `/api/admin/agencies/${world.agencyId}/members/${world.members[1]!.id}`));
+
+  // Time passes (the app's clock only): open requests reach their deadline, the unjustified exigent request
+  // misses its justification, the unheld share reaches its retention.
+  clockOffset = 120 * 24 * HOUR;
+  try {
+    const expiry = await t.services.requests.runExpiry();
+    expect(expiry.expired).toBeGreaterThan(0);
+    expect(expiry.justificationsMissed).toBe(1);
+    expect((await t.services.disclosures.runRetention()).expired).toBe(1);
+  } finally {
+    clockOffset = 0;
+  }
+}
+
 beforeAll(async () => {
   await ensureBuiltCli();
-  t = await startTestApp({ env: { PORCHLIGHT_LOG_ORIGIN: LOG_ORIGIN } });
+  t = await startTestApp({
+    env: { PORCHLIGHT_LOG_ORIGIN: LOG_ORIGIN },
+    clock: { now: () => new Date(Date.now() + clockOffset) },
+  });
   url = `${await listen(t.app)}/log`;
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'porchlight-dashboard-test-'));
   const log = t.services.transparency;
@@ -297,6 +436,8 @@ beforeAll(async () => {
     expect(res.statusCode, res.body).toBe(201);
   }
   await log.sequenceNow();
+  await seedTheRest(world, officerA, officerB, mod, author);
+  await log.sequenceNow();
   const res = await q<{ m: string }>(
     `SELECT DISTINCT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS m FROM events ORDER BY m`,
   );
@@ -316,32 +457,15 @@ describe('transparency dashboard', () => {
       .size;
     expect(size).toBeGreaterThan(250);
     // Exactly the figures the seed above produces, and nothing it did not.
-    expect(new Set(figureTypes(all))).toEqual(
-      new Set([
-        'requests.published',
-        'requests.refused',
-        'requests.closed',
-        'disclosures.shared',
-        'disclosures.bytes',
-        'disclosures.accessed',
-        'disclosures.held',
-        'legal.demands',
-        'legal.answered',
-        'legal.notices_delayed',
-        'legal.notices_sent',
-        'moderation.hidden',
-        'moderation.restored',
-        'staff.role_changes',
-        'agencies.verified',
-        'agencies.members_added',
-        'policies.versions',
-      ]),
-    );
+    // Every figure the dashboard publishes counts something here, so the agreement below covers all of them.
+    expect(DASHBOARD_FIGURE_IDS.filter((id) => !figureTypes(all).includes(id))).toEqual([
+      'bystander.answered',
+    ]);
     expect(all.checkpoint.size).toBe(size);
     expect(figure(all, 'requests.published').total).toBe(filed.a + filed.b);
     expect(figure(all, 'requests.refused').total).toBe(9);
     expect(figure(all, 'requests.refused').breakdowns.rule!.area_too_large).toBe(9);
-    expect(figure(all, 'moderation.hidden').total).toBe(90);
+    expect(figure(all, 'moderation.hidden').total).toBe(91);
     expect(figure(all, 'moderation.restored').total).toBe(45);
     expect(figure(all, 'staff.role_changes').breakdowns.to).toEqual({ moderator: 3 });
 
@@ -349,7 +473,10 @@ describe('transparency dashboard', () => {
     expect(a.scope).toMatchObject({ kind: 'agency', id: String(agencyA) });
     expect(figure(a, 'requests.published')).toMatchObject({
       total: filed.a,
-      breakdowns: { category: { burglary: filed.a }, legal_basis: { warrant: filed.a } },
+      breakdowns: {
+        category: { burglary: filed.a },
+        legal_basis: { exigent_circumstances: 1, warrant: filed.a - 1 },
+      },
     });
     // Where (G8): requests per H3 res-8 cell they cover, never a point; the requests filed elsewhere are
     // counted in their own cells, apart from the ones around HOME.
@@ -363,9 +490,18 @@ describe('transparency dashboard', () => {
     const cellsAll = cellsOf(all);
     for (const [cell, n] of Object.entries(cells)) expect(cellsAll[cell]).toBeGreaterThanOrEqual(n);
     expect(figure(a, 'requests.closed').total).toBe(filed.closedA);
-    expect(figure(a, 'disclosures.shared').total).toBe(2);
+    expect(figure(a, 'disclosures.shared').total).toBe(3);
     expect(figure(a, 'disclosures.bytes').total).toBe(sharedBytes);
     expect(figure(a, 'disclosures.accessed').total).toBe(1);
+    expect(figure(a, 'requests.exigent').total).toBe(1);
+    expect(figure(a, 'requests.justified').total).toBe(1);
+    expect(figure(a, 'requests.justification_missed').total).toBe(0);
+    expect(figure(a, 'disclosures.revoked').total).toBe(1);
+    expect(figure(a, 'disclosures.expired').total).toBe(1);
+    expect(figure(a, 'agencies.members_removed').total).toBe(1);
+    expect(figure(all, 'requests.justification_missed').total).toBe(1);
+    expect(figure(all, 'appeals.decided').breakdowns.outcome).toEqual({ upheld: 1 });
+    expect(figure(all, 'moderation.suspensions').breakdowns.rule).toEqual({ spam: 1 });
     // Moderation names no agency, so an agency's dashboard does not claim any.
     expect(a.figures.some((f) => f.id.startsWith('moderation.'))).toBe(false);
 
