@@ -175,6 +175,10 @@ describe('incident map, end to end', () => {
       expect.stringContaining('2 posts: Crime'),
       expect.stringContaining('1 post: Safety'),
     ]);
+    // The "When" filter (the feed's own select) goes into the address; every post here is from today.
+    await page.getByLabel('When').selectOption({ label: 'Last 7 days' });
+    await page.waitForURL(/[?&]period=week$/);
+    await expect.poll(() => cellButtons.count()).toBe(2);
 
     // Clicking the crime cell on the map lists exactly its two posts, each a link to its page.
     await clickCell(page, canvas, CRIME, 0.8);
