@@ -20,6 +20,8 @@ describe('bystander requests, end to end', () => {
   let dir: string;
   const people: Person[] = [];
   const previousSmtpUrl = process.env.SMTP_URL;
+  /** The post's bystander form, from the first test (the second files on the same post). */
+  let askUrl: string | null = null;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'porchlight-e2e-bystander-'));
@@ -64,7 +66,7 @@ describe('bystander requests, end to end', () => {
     await mine.getByRole('link', { name: title, exact: true }).click();
     const ask = alice.page.getByRole('link', { name: 'Ask to be blurred or removed' });
     await ask.waitFor();
-    const askUrl = await ask.getAttribute('href');
+    askUrl = await ask.getAttribute('href');
     expect(askUrl).toMatch(/^\/posts\/po_[A-Za-z0-9_-]{22}\/ask$/);
 
     // The visitor has no account: the form is an open page.
@@ -115,4 +117,72 @@ describe('bystander requests, end to end', () => {
     expect(mail.text).not.toContain('alice');
     expect([...alice.errors, ...visitor.errors]).toEqual([]);
   }, 240_000);
+
+  it('the owner answers "blurred" with a copy redacted in the browser; it replaces the video in the post', async () => {
+    const [alice, visitor] = people as [Person, Person];
+    const url = server!.url;
+    expect(askUrl).toMatch(/^\/posts\/po_/);
+    const email = `umbrella-${Date.now().toString(36)}@example.test`;
+    await visitor.page.goto(`${url}${askUrl!}`);
+    await visitor.page.getByRole('radio', { name: 'Blur me in the video' }).check();
+    await visitor.page.getByLabel('From (seconds into the video)').fill('0');
+    await visitor.page.getByLabel('To (seconds into the video)').fill('4');
+    await visitor.page.getByLabel('How can the owner recognise you?').fill('Woman with a red umbrella');
+    await visitor.page.getByLabel('Your email address').fill(email);
+    await visitor.page.getByRole('button', { name: 'Send request' }).click();
+    const confirmMail = await smtp!.waitFor((m) => m.to.includes(email) && /Confirm/.test(m.subject), 30_000);
+    await visitor.page.goto(/https?:\/\/\S+#token=[A-Za-z0-9_-]{43}/.exec(confirmMail.text)![0]);
+    await visitor.page.getByText('Request confirmed').waitFor();
+
+    const postUrl = `${url}${askUrl!.replace(/\/ask$/, '')}`;
+    await alice.page.goto(postUrl);
+    const original = await alice.page.locator('video').first().getAttribute('src');
+
+    await alice.page.goto(`${url}/inbox`);
+    const section = alice.page.getByRole('region', { name: 'Requests from people in your videos' });
+    await section.getByText('Woman with a red umbrella').waitFor();
+    await section.getByRole('radio', { name: /Blur them/ }).check();
+    // No copy yet: the answer cannot be sent.
+    expect(await section.getByRole('button', { name: 'Send answer' }).isDisabled()).toBe(true);
+    await section.getByRole('button', { name: 'Redact the video' }).click();
+
+    // The owner draws a box over where the person is, by hand, and renders the copy on this device.
+    const video = alice.page.getByLabel('Original: video in your post');
+    await video.waitFor();
+    await alice.page.getByLabel('Position in the clip (s)').fill('0');
+    await alice.page.getByLabel('New boxes cover').selectOption('manual');
+    await video.scrollIntoViewIfNeeded();
+    const vb = (await video.boundingBox())!;
+    await alice.page.mouse.move(vb.x + vb.width * 0.3, vb.y + vb.height * 0.3);
+    await alice.page.mouse.down();
+    await alice.page.mouse.move(vb.x + vb.width * 0.6, vb.y + vb.height * 0.7, { steps: 5 });
+    await alice.page.mouse.up();
+    const overlay = alice.page.getByRole('application', { name: /Boxes to blur/ });
+    expect(await overlay.getByLabel(/^manual box/).count()).toBe(1);
+    await alice.page.getByRole('button', { name: 'Render redacted copy' }).click();
+    const use = alice.page.getByRole('button', { name: 'Use the redacted copy' });
+    await use.waitFor({ timeout: 150_000 });
+    await use.click();
+    await section
+      .getByText(/Redacted copy ready: 0 faces, 0 plates and 1 other box/)
+      .waitFor({ timeout: 60_000 });
+    await section.getByRole('button', { name: 'Send answer' }).click();
+    await section
+      .getByText(/· Blurred/)
+      .first()
+      .waitFor();
+
+    const mail = await smtp!.waitFor((m) => m.to.includes(email) && /answered/.test(m.subject), 30_000);
+    expect(mail.text).toContain('The owner blurred the part of the video you described');
+
+    // The post now plays the copy, says what was redacted, and the original is gone.
+    await alice.page.goto(postUrl);
+    await alice.page
+      .getByText(/Redacted by its owner before posting: 0 faces, 0 plates and 1 other box/)
+      .waitFor({ timeout: 90_000 });
+    const now = await alice.page.locator('video').first().getAttribute('src');
+    expect(now).not.toBe(original);
+    expect((await alice.page.request.get(`${url}${original!}`)).status()).toBe(404);
+    expect([...alice.errors, ...visitor.errors]).toEqual([]);
+  }, 420_000);
 });

@@ -3,11 +3,12 @@ import { toApiError, type ApiError } from '../api/problem';
 import { TextArea } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import type { AnswerBody, BystanderRequest } from './api';
+import { RedactedCopy } from './RedactedCopy';
 
 type Outcome = AnswerBody['outcome'];
 
 const LABELS: Record<Outcome, string> = {
-  blurred: 'I blurred them and re-shared the video',
+  blurred: 'Blur them: a redacted copy replaces the video',
   removed: 'Remove the video from the post now',
   declined: 'Decline, with a reason',
 };
@@ -24,6 +25,7 @@ export function AnswerForm({
 }) {
   const [outcome, setOutcome] = useState<Outcome>(outcomes[0]!);
   const [reason, setReason] = useState('');
+  const [media, setMedia] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -32,7 +34,14 @@ export function AnswerForm({
     setBusy(true);
     setError(null);
     try {
-      await onAnswer(request.id, outcome === 'declined' ? { outcome, reason } : { outcome });
+      await onAnswer(
+        request.id,
+        outcome === 'declined'
+          ? { outcome, reason }
+          : outcome === 'blurred'
+            ? { outcome, ...(media ? { media } : {}) }
+            : { outcome },
+      );
     } catch (err) {
       setError(toApiError(err));
       setBusy(false);
@@ -72,8 +81,13 @@ export function AnswerForm({
           error={error?.fields.reason}
         />
       ) : null}
+      {outcome === 'blurred' ? <RedactedCopy postId={request.post} onReady={setMedia} /> : null}
       <div className="form-actions form-actions--start">
-        <button type="submit" className="button button--primary" disabled={busy}>
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={busy || (outcome === 'blurred' && media === null)}
+        >
           {busy ? 'Sending…' : 'Send answer'}
         </button>
       </div>

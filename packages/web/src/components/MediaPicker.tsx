@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { call } from '../api/problem';
-import { takePendingMedia } from '../media/pendingMedia';
+import { redactionOf, takePendingMedia } from '../media/pendingMedia';
 import { MEDIA_ACCEPT, MEDIA_LIMITS, mediaProblem, uploadMedia } from '../media/uploadMedia';
 
 interface Item {
@@ -90,9 +90,14 @@ export function MediaPicker({
         sent: 0,
         total: file.size,
       };
-      const up = uploadMedia(file, csrfToken, (sent, total) => {
-        update(key, { sent, total });
-      });
+      const up = uploadMedia(
+        file,
+        csrfToken,
+        (sent, total) => {
+          update(key, { sent, total });
+        },
+        redactionOf(file),
+      );
       item.cancel = up.cancel;
       setItems((all) => [...all, item]);
       up.done.then(

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { api } from '../api/client';
 import type { Post } from '../api/types';
+import { describeSummary } from '../redact/summaryText';
 
 /** How often a post with a video still converting asks whether it is ready. */
 const POLL_MS = 4000;
@@ -75,6 +76,11 @@ export function PostMedia({ post, onChange }: { post: Post; onChange: (post: Pos
               width={m.width ?? undefined}
               height={m.height ?? undefined}
             />
+            {m.redaction ? (
+              <p className="muted post-media__redaction">
+                Redacted by its owner before posting: {describeSummary(m.redaction)}
+              </p>
+            ) : null}
           </li>
         );
       })}

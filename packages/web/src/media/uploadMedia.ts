@@ -1,3 +1,4 @@
+import type { RedactionSummary } from '@porchlight/redact';
 import { Upload, type DetailedError } from 'tus-js-client';
 
 /** What a post may carry, as the server enforces it (modules/media/media.limits.ts). */
@@ -27,11 +28,14 @@ export function mediaProblem(file: File): string | null {
  * Uploads one photo or video for a post over tus (`/api/media/uploads`). Unlike vault clips these bytes are
  * not encrypted: post media are public to neighbours by design. Resolves with the media id once the server
  * has checked and re-encoded a photo, or accepted a video for transcoding; rejects with the server's reason.
+ * A video redacted on this device carries the redaction step's `redaction` summary (counts and kinds only),
+ * which the server stores and shows with it.
  */
 export function uploadMedia(
   file: Blob & { name?: string; type: string },
   csrfToken: string,
   onProgress: (sent: number, total: number) => void,
+  redaction?: RedactionSummary,
 ): { done: Promise<string>; cancel: () => void } {
   let upload: Upload | undefined;
   const done = new Promise<string>((resolve, reject) => {
@@ -40,7 +44,10 @@ export function uploadMedia(
       chunkSize: 8 * 1024 * 1024,
       retryDelays: [0, 1000, 3000, 5000],
       storeFingerprintForResuming: false,
-      metadata: { filetype: file.type },
+      metadata: {
+        filetype: file.type,
+        ...(redaction ? { redaction: JSON.stringify(redaction) } : {}),
+      },
       headers: { 'X-CSRF-Token': csrfToken },
       onProgress,
       onShouldRetry: (err) => {

@@ -180,8 +180,8 @@ export function ClipsPanel({ cameras }: { cameras: Camera[] }) {
                       <RedactStep
                         clip={redacting.clip}
                         label={`clip from ${name}`}
-                        onDone={(video) => {
-                          postToNeighbours(video);
+                        onDone={(video, summary) => {
+                          postToNeighbours(video, summary);
                         }}
                       />
                       <PostClipPublicly clip={redacting.clip} />
