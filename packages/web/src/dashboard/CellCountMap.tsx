@@ -1,13 +1,8 @@
-import 'maplibre-gl/dist/maplibre-gl.css';
-import '../map/controls.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { Map as MapLibre, NavigationControl, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl';
-import { useEffect, useRef, useState } from 'react';
+import type { GeoJSONSource } from 'maplibre-gl';
+import { useEffect } from 'react';
 import { cellPolygon, collection } from '../map/geometry';
-import { BLANK_STYLE, useMapStyle } from '../map/style';
+import { useMap } from '../map/useMap';
 import { shadeOf, type CellShade } from './cellShades';
-
-setWorkerUrl(workerUrl);
 
 export interface CellCountMapProps {
   label: string;
@@ -18,56 +13,21 @@ export interface CellCountMapProps {
 
 /** The counted cells on a map, each shaded by its count (the legend beside it says the ranges). */
 export default function CellCountMap({ label, counts, shades }: CellCountMapProps) {
-  const container = useRef<HTMLDivElement>(null);
-  const [map, setMap] = useState<MapLibre | null>(null);
-  const [failed, setFailed] = useState(false);
-  const style = useMapStyle();
-
-  useEffect(() => {
-    const el = container.current;
-    if (!el || !style) return;
-    let created: MapLibre;
-    try {
-      created = new MapLibre({
-        container: el,
-        style,
-        center: [0, 25],
-        zoom: 1,
-        dragRotate: false,
-        touchPitch: false,
-        cooperativeGestures: true,
-        attributionControl: { compact: true },
-      });
-    } catch {
-      setFailed(true);
-      return;
-    }
-    created.addControl(new NavigationControl({ showCompass: false }), 'top-right');
-    created.getCanvas().setAttribute('aria-label', `${label}. Use arrow keys to pan and + or − to zoom.`);
-    created.on('load', () => {
-      created.addSource('cells', { type: 'geojson', data: collection([]) });
-      created.addLayer({
-        id: 'cells-fill',
-        type: 'fill',
-        source: 'cells',
-        paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.7 },
-      });
-      created.addLayer({
-        id: 'cells-line',
-        type: 'line',
-        source: 'cells',
-        paint: { 'line-color': '#08306b', 'line-width': 1 },
-      });
-      setMap(created);
+  const { container, map, failure } = useMap(label, null, (m) => {
+    m.addSource('cells', { type: 'geojson', data: collection([]) });
+    m.addLayer({
+      id: 'cells-fill',
+      type: 'fill',
+      source: 'cells',
+      paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.7 },
     });
-    created.on('error', () => {
-      if (!created.isStyleLoaded() && style !== BLANK_STYLE) created.setStyle(BLANK_STYLE);
+    m.addLayer({
+      id: 'cells-line',
+      type: 'line',
+      source: 'cells',
+      paint: { 'line-color': '#08306b', 'line-width': 1 },
     });
-    return () => {
-      setMap(null);
-      created.remove();
-    };
-  }, [style]);
+  });
 
   const key = JSON.stringify(counts);
   useEffect(() => {
@@ -89,7 +49,7 @@ export default function CellCountMap({ label, counts, shades }: CellCountMapProp
     );
   }, [map, key]);
 
-  if (failed)
+  if (failure !== null)
     return (
       <div className="map map--unavailable" role="img" aria-label={label}>
         <p>The map can’t be shown in this browser. The cells are listed in the table.</p>

@@ -1,13 +1,8 @@
-import 'maplibre-gl/dist/maplibre-gl.css';
-import '../map/controls.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { Map as MapLibre, NavigationControl, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl';
-import { useEffect, useRef, useState } from 'react';
+import type { Map as MapLibre, GeoJSONSource } from 'maplibre-gl';
+import { useEffect, useRef } from 'react';
 import { cellPolygon, collection } from '../map/geometry';
-import { BLANK_STYLE, useMapStyle } from '../map/style';
+import { useMap } from '../map/useMap';
 import type { Corner } from './area';
-
-setWorkerUrl(workerUrl);
 
 type Bounds = [[number, number], [number, number]];
 type Feature = GeoJSON.Feature;
@@ -31,53 +26,6 @@ function boundsOf(positions: readonly number[][]): Bounds | null {
     [w, s],
     [e, n],
   ];
-}
-
-/** A MapLibre map on the app's style (tile-less by default) that reports when its sources can be set. */
-function useMap(label: string, centre: Corner | null, setup: (map: MapLibre) => void) {
-  const container = useRef<HTMLDivElement>(null);
-  const [map, setMap] = useState<MapLibre | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const style = useMapStyle();
-  const setupRef = useRef(setup);
-
-  useEffect(() => {
-    const el = container.current;
-    if (!el || !style) return;
-    let created: MapLibre;
-    try {
-      created = new MapLibre({
-        container: el,
-        style,
-        center: centre ?? [0, 25],
-        zoom: centre ? 13 : 1,
-        dragRotate: false,
-        touchPitch: false,
-        cooperativeGestures: true,
-        attributionControl: { compact: true },
-      });
-    } catch (err) {
-      setFailure(err instanceof Error ? err.message : String(err));
-      return;
-    }
-    created.addControl(new NavigationControl({ showCompass: false }), 'top-right');
-    created.getCanvas().setAttribute('aria-label', `${label}. Use arrow keys to pan and + or − to zoom.`);
-    created.on('load', () => {
-      setupRef.current(created);
-      setMap(created);
-    });
-    created.on('error', () => {
-      // A configured tile style that fails to load: the overlays carry the meaning on a blank map too.
-      if (!created.isStyleLoaded() && style !== BLANK_STYLE) created.setStyle(BLANK_STYLE);
-    });
-    return () => {
-      setMap(null);
-      created.remove();
-    };
-    // Created once the style is known; later changes update the sources.
-  }, [style]);
-
-  return { container, map, failure };
 }
 
 function setSource(map: MapLibre, id: string, data: GeoJSON.FeatureCollection): void {
