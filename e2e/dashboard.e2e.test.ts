@@ -3,12 +3,41 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, signIn, type Person } from './support/browser.js';
 import { AGENCY_EMAIL, agencyApi } from './support/requests-agency.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const run = promisify(execFile);
+
+/**
+ * How many pixels of a map screenshot show each `rgb(…)` colour as a fill layer of opacity 0.7 draws it over
+ * the blank basemap (#e8edf1), within 6 per channel. Decoded in the page, which has a 2D canvas.
+ */
+async function paintedPixels(page: Page, png: Buffer, colours: readonly string[]): Promise<number[]> {
+  return page.evaluate(
+    async ({ base64, colours }) => {
+      const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+      const image = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(image.width, image.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(image, 0, 0);
+      const data = ctx.getImageData(0, 0, image.width, image.height).data;
+      const background = [0xe8, 0xed, 0xf1];
+      const want = colours.map((c) =>
+        (c.match(/\d+/g) ?? []).slice(0, 3).map((v, i) => Math.round(0.7 * Number(v) + 0.3 * background[i]!)),
+      );
+      const counts = want.map(() => 0);
+      for (let p = 0; p < data.length; p += 4)
+        want.forEach((w, k) => {
+          if (w.every((v, i) => Math.abs(data[p + i]! - v) <= 6)) counts[k]!++;
+        });
+      return counts;
+    },
+    { base64: png.toString('base64'), colours },
+  );
+}
 const CLI = path.resolve(import.meta.dirname, '../packages/cli/dist/main.js');
 
 /*
@@ -134,12 +163,34 @@ describe('transparency dashboard, end to end', () => {
       .allTextContents();
     expect(legend.length).toBe(Math.max(...Object.values(perCell)));
     expect(legend[0]).toBe('1 request');
-    await page
-      .getByRole('region', {
-        name: 'Where: requests per coarse cell: each cell shaded by its number of requests',
-        exact: true,
-      })
-      .waitFor();
+    const mapRegion = page.getByRole('region', {
+      name: 'Where: requests per coarse cell: each cell shaded by its number of requests',
+      exact: true,
+    });
+    await mapRegion.waitFor();
+    // MapLibre really paints the cells: every shade a cell has covers pixels of the drawn map (its colour at the
+    // layer's 0.7 opacity over the blank basemap), and a shade no cell has covers none beyond stray edges.
+    const legendShades = await page
+      .getByRole('list', { name: 'Legend: requests per cell' })
+      .locator('.cell-legend__swatch')
+      .evaluateAll((els) => els.map((el) => getComputedStyle(el).backgroundColor));
+    const used = new Set(
+      await cells
+        .locator('tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => getComputedStyle(r.querySelector('.cell-legend__swatch')!).backgroundColor),
+        ),
+    );
+    let painted: number[] = [];
+    const paintBy = Date.now() + 30_000;
+    for (;;) {
+      painted = await paintedPixels(page, await mapRegion.locator('canvas').screenshot(), legendShades);
+      if (legendShades.every((c, i) => !used.has(c) || painted[i]! >= 30) || Date.now() > paintBy) break;
+      await page.waitForTimeout(500);
+    }
+    expect(legendShades.map((c, i) => [c, used.has(c), painted[i]! >= 30])).toEqual(
+      legendShades.map((c) => [c, used.has(c), used.has(c)]),
+    );
     expect(await page.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
 
     const [download] = await Promise.all([
