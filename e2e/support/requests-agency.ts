@@ -136,7 +136,7 @@ export async function playDisclosure(
  * The demo agency member driven over the API (cookies, CSRF, second factor), for tests about the owner's side:
  * `call(method, path, json?)` answers the raw `Response`.
  */
-export async function agencyApi(url: string) {
+export async function agencyApi(url: string, email = AGENCY_EMAIL) {
   const cookies = new Map<string, string>();
   const keep = (res: Response) => {
     for (const c of res.headers.getSetCookie()) {
@@ -162,8 +162,8 @@ export async function agencyApi(url: string) {
     keep(res);
     return res;
   };
-  await call('POST', '/api/auth/signin', { email: AGENCY_EMAIL, password: DEMO_PASSWORD });
-  const signedIn = await call('POST', '/api/auth/second-factor', { code: await demoTotpCode(AGENCY_EMAIL) });
+  await call('POST', '/api/auth/signin', { email, password: DEMO_PASSWORD });
+  const signedIn = await call('POST', '/api/auth/second-factor', { code: await demoTotpCode(email) });
   csrf = ((await signedIn.json()) as { csrfToken: string }).csrfToken;
   return call;
 }

@@ -16,7 +16,7 @@ const LAPSE: Record<Notice['lapse'], string> = {
 export function HeldClips({ holds }: { holds: readonly Hold[] }) {
   return (
     <section aria-labelledby="dash-holds" className="card">
-      <h2 id="dash-holds">Legal holds on shared clips</h2>
+      <h2 id="dash-holds">Each legal hold, with its case and reason</h2>
       <p className="field__hint">
         A hold keeps a shared clip past its retention for a case. Each is logged with the case and the reason;
         one beyond policy keeps the clip later than the jurisdiction’s policy allowed when it was filed.
@@ -71,7 +71,7 @@ export function HeldClips({ holds }: { holds: readonly Hold[] }) {
 export function DelayedNotices({ notices }: { notices: readonly Notice[] }) {
   return (
     <section aria-labelledby="dash-notices" className="card">
-      <h2 id="dash-notices">Delayed notices of legal demands</h2>
+      <h2 id="dash-notices">Each delayed notice of a legal demand</h2>
       <p className="field__hint">
         An owner is told of a legal demand at once unless a court order delays it. Sent on time means within a
         day of the delay’s end; demands name no agency or place, so only the instance view lists them.
