@@ -13,10 +13,16 @@ const LAPSE: Record<Notice['lapse'], string> = {
 };
 
 /** Each legal hold in the view with its case and reason, flagged when it keeps a clip beyond policy. */
-export function HeldClips({ holds }: { holds: readonly Hold[] }) {
+export function HeldClips({
+  holds,
+  title = 'Each legal hold, with its case and reason',
+}: {
+  holds: readonly Hold[];
+  title?: string;
+}) {
   return (
     <section aria-labelledby="dash-holds" className="card">
-      <h2 id="dash-holds">Each legal hold, with its case and reason</h2>
+      <h2 id="dash-holds">{title}</h2>
       <p className="field__hint">
         A hold keeps a shared clip past its retention for a case. Each is logged with the case and the reason;
         one beyond policy keeps the clip later than the jurisdiction’s policy allowed when it was filed.

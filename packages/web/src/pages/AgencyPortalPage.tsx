@@ -5,6 +5,7 @@ import { toApiError, type ApiError } from '../api/problem';
 import { transparency, type Jurisdiction, type PublicAgency } from '../api/transparency';
 import { PolicyRules } from '../components/PolicyRules';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { HeldClips } from '../dashboard/HeldAndDelayed';
 import { Link } from '../router';
 import '../styles/dashboard.css';
 import '../styles/transparency.css';
@@ -116,6 +117,7 @@ export function AgencyPortalPage({ agencyId }: { agencyId: number }) {
           </p>
         </section>
       ) : null}
+      {periods ? <HeldClips holds={periods.year.holds} title="Legal holds it filed this year" /> : null}
       {policy ? (
         <section aria-labelledby="portal-policy" className="card">
           <h2 id="portal-policy">The policy it must follow</h2>
