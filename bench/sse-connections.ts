@@ -90,6 +90,10 @@ interface Row {
   p99: number;
   max: number;
   p99Other: number | undefined;
+  /** Posts whose last delivery took over 500 ms: a few slow posts (a stall) or all of them (steady cost). */
+  slowPosts: number;
+  /** Which posts (0-based, in the order sent) were slow, with their slowest delivery in ms. */
+  slowest: [number, number][];
   load: string;
 }
 
@@ -158,9 +162,12 @@ async function scenario(url: string, residents: Resident[], processes: number): 
     const otherProcess: number[] = [];
     let deliveries = 0;
     let expected = 0;
-    for (const s of sent) {
+    const slowest: [number, number][] = [];
+    for (const [k, s] of sent.entries()) {
       const got = arrivals[s.id] ?? [];
       deliveries += got.length;
+      const worst = got.reduce((m, [at]) => Math.max(m, at - s.t0), 0);
+      if (worst > 500) slowest.push([k, Math.round(worst)]);
       expected += residents
         .slice(0, CONNECTIONS)
         .filter((r) => distanceMeters(r.home, s.location) <= RADIUS_M).length;
@@ -180,8 +187,10 @@ async function scenario(url: string, residents: Resident[], processes: number): 
       expected,
       p50: pct(latencies, 0.5),
       p99: pct(latencies, 0.99),
-      max: Math.max(...latencies),
+      max: latencies.reduce((m, x) => Math.max(m, x), 0),
       p99Other: processes > 1 ? pct(otherProcess, 0.99) : undefined,
+      slowPosts: slowest.length,
+      slowest,
       load: loadLine(),
     };
   } finally {
@@ -218,7 +227,10 @@ async function main(): Promise<void> {
             `| ${r.processes} | ${r.streams} | ${f(r.openS)} | ${r.rssMb.map((x) => f(x, 0)).join(' / ')} | ${r.perConnKb.map((x) => f(x)).join(' / ')} | ${f(r.postMedian)} | ${r.deliveries} / ${r.expected} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${r.p99Other === undefined ? '–' : f(r.p99Other)} |`,
         ),
         '',
-        ...rows.map((r) => `${r.processes} process(es): ${r.load}`),
+        ...rows.map(
+          (r) =>
+            `${r.processes} process(es): ${r.load}; ${r.slowPosts} of ${POSTS} posts had a delivery over 500 ms`,
+        ),
       ].join('\n'),
     );
   });
