@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iou, matchDetections, scoreMatches } from './score.js';
+import { coverage, iou, matchDetections, scoreMatches } from './score.js';
 
 const box = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
 
@@ -13,6 +13,15 @@ describe('iou', () => {
     // A box inside another: its area over the larger one's.
     expect(iou(box(0, 0, 20, 20), box(5, 5, 10, 10))).toBeCloseTo(0.25);
     expect(iou(box(0, 0, 0, 10), box(0, 0, 0, 10))).toBe(0);
+  });
+});
+
+describe('coverage', () => {
+  it('is the share of the target inside the cover, whatever the cover size', () => {
+    expect(coverage(box(10, 10, 20, 20), box(0, 0, 100, 100))).toBe(1);
+    expect(coverage(box(0, 0, 100, 100), box(10, 10, 20, 20))).toBeCloseTo(0.04);
+    expect(coverage(box(0, 0, 10, 10), box(5, 0, 10, 10))).toBeCloseTo(0.5);
+    expect(coverage(box(0, 0, 10, 10), box(20, 20, 10, 10))).toBe(0);
   });
 });
 

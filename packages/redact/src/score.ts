@@ -27,6 +27,17 @@ export function iou(a: Box, b: Box): number {
 }
 
 /**
+ * How much of `target` lies inside `cover` (0–1): for redaction the question is whether a face is blurred, and a
+ * generous box that hides all of it is as good as a tight one.
+ */
+export function coverage(target: Box, cover: Box): number {
+  const w = Math.min(target.x + target.w, cover.x + cover.w) - Math.max(target.x, cover.x);
+  const h = Math.min(target.y + target.h, cover.y + cover.h) - Math.max(target.y, cover.y);
+  const area = target.w * target.h;
+  return w > 0 && h > 0 && area > 0 ? (w * h) / area : 0;
+}
+
+/**
  * Greedy one-to-one matching, the way detection benchmarks count: detections in falling confidence each take the
  * still-unmatched label they overlap most, if that overlap is at least `minIoU`. A second box on an already
  * matched face counts as a false positive.
