@@ -9,6 +9,7 @@ import { DASHBOARD_FIGURE_IDS, last30Days } from '@porchlight/tlog';
 import { backfill } from '../src/infra/db/migrations/0022_dashboard.js';
 import { backfill as rollupBackfill } from '../src/infra/db/migrations/0028_dashboard_rollup.js';
 import { backfill as cellsBackfill } from '../src/infra/db/migrations/0032_dashboard_cells.js';
+import { RecordsFold } from '../src/modules/dashboard/dashboard.records.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { ensureBuiltCli, porchlight } from './support/cli.js';
 import {
@@ -619,6 +620,26 @@ describe('transparency dashboard', () => {
       [demands.delayed, 'not_sent', false],
     ]);
     expect((await dashboard(`?scope=agency&id=${agencyA}`)).notices).toEqual([]);
+  });
+
+  it('keeps the lists’ fold between checkpoints: adding only the new entries lists what a fold anew lists', async () => {
+    const size = (await dashboard('')).checkpoint.size;
+    const held = await q<{ index: string }>(
+      `SELECT index FROM log_entries WHERE type = 'disclosure.held' ORDER BY index`,
+    );
+    // A kept fold from just before the hold, then the checkpoint that adds it.
+    const before = Number(held.rows[0]!.index);
+    const list = (r: Awaited<ReturnType<RecordsFold['at']>>) =>
+      JSON.stringify({ holds: r.holds({ kind: 'instance' }), notices: r.notices() });
+    const kept = new RecordsFold(t.database.db);
+    const early = list(await kept.at(before));
+    expect((JSON.parse(early) as { holds: unknown[] }).holds).toEqual([]);
+    const grown = list(await kept.at(size));
+    expect(grown).toBe(list(await new RecordsFold(t.database.db).at(size)));
+    expect((JSON.parse(grown) as { holds: unknown[] }).holds).toHaveLength(1);
+    // Asked for an older checkpoint than the kept one (a race with the sequencer), it folds anew.
+    expect(list(await kept.at(before))).toBe(early);
+    expect(list(await kept.at(size))).toBe(grown);
   });
 
   it('equals what `porchlight audit --stats` recomputes from the verified log, for every scope', async () => {

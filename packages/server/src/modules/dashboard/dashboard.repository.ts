@@ -218,10 +218,12 @@ export async function agencyExists(q: Queryable, id: number): Promise<boolean> {
 export async function listRecordEntries(
   q: Queryable,
   size: number,
+  from = 0,
 ): Promise<{ entries: { index: number; entry: Entry }[]; attributions: Map<string, Attribution> }> {
   const res = await q.query<{ index: string | number; data: Uint8Array }>(
-    'SELECT index, data FROM log_entries WHERE index < $1 AND type = ANY($2::text[]) ORDER BY index',
-    [size, [...RECORD_ENTRY_TYPES]],
+    `SELECT index, data FROM log_entries WHERE index >= $3 AND index < $1 AND type = ANY($2::text[])
+      ORDER BY index`,
+    [size, [...RECORD_ENTRY_TYPES], from],
   );
   const entries = res.rows.map((r) => ({
     index: Number(r.index),

@@ -2,7 +2,6 @@ import {
   ANNOTATED_SECTIONS,
   annualReport,
   annualReportCsv,
-  DashboardRecords,
   DashboardTotals,
   dashboardView,
   dayBounds,
@@ -18,6 +17,7 @@ import { authorize, type Viewer } from '../../policies.js';
 import type { AgenciesService } from '../agencies/agencies.service.js';
 import { insertEvent } from '../events/events.repository.js';
 import { dashboardCsv, entriesLink, presentHold, presentNotice } from './dashboard.presenter.js';
+import { RecordsFold } from './dashboard.records.js';
 import * as repo from './dashboard.repository.js';
 
 export interface DashboardQueryInput {
@@ -52,10 +52,14 @@ function parseScope(query: DashboardQueryInput): DashboardScope {
  * verified log. Public, no account: every figure is already public in the log.
  */
 export class DashboardService {
+  readonly #lists: RecordsFold;
+
   constructor(
     private readonly deps: Deps,
     private readonly agencies: AgenciesService,
-  ) {}
+  ) {
+    this.#lists = new RecordsFold(deps.db);
+  }
 
   async view(query: DashboardQueryInput) {
     const scope = parseScope(query);
@@ -73,7 +77,7 @@ export class DashboardService {
     if (name === undefined) throw notFound(scope.kind === 'agency' ? 'agency' : 'jurisdiction');
     const read = await repo.countersAtCheckpoint(db, scope, range);
     const view = dashboardView(read.counters, scope, range);
-    const records = await this.#records(read.size);
+    const records = await this.#lists.at(read.size);
     const logUrl = `${this.deps.config.publicUrl}/log`;
     return {
       view,
@@ -115,7 +119,7 @@ export class DashboardService {
       for (const e of entries) totals.add(e);
       const agency = totals.agency(agencyId);
       if (!agency) throw notFound('agency');
-      const records = await this.#records(agencyRead.size);
+      const records = await this.#lists.at(agencyRead.size);
       const report = annualReport({
         agency: { id: agencyId, ...agency },
         year,
@@ -188,14 +192,6 @@ export class DashboardService {
       data: { agency: agencyId, year, section: input.section, text, author: by },
     });
     return { agencyId, year, section: input.section, text, author: by };
-  }
-
-  /** The dashboard's lists folded from the log's entries up to a checkpoint, as `porchlight audit` folds them. */
-  async #records(size: number): Promise<DashboardRecords> {
-    const { entries, attributions } = await repo.listRecordEntries(this.deps.db, size);
-    const records = new DashboardRecords();
-    for (const { index, entry } of entries) records.add(entry, index, (id) => attributions.get(id));
-    return records;
   }
 
   async annualReportCsv(agencyId: number, year: string): Promise<string> {
