@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, signIn, type Person } from './support/browser.js';
+import { openBrowser, reloadUntilVisible, signIn, type Person } from './support/browser.js';
 import { AGENCY_EMAIL, agencyApi } from './support/requests-agency.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -335,11 +335,7 @@ describe('transparency dashboard, end to end', () => {
     await form.getByRole('status').waitFor();
     const cost = page.getByRole('region', { name: 'Cost' });
     const note = cost.getByText('About 12 hours of detective time.');
-    for (const until = Date.now() + 30_000; !(await note.isVisible());) {
-      if (Date.now() > until) throw new Error('the annotation did not reach the report in time');
-      await new Promise((r) => setTimeout(r, 1000));
-      await page.reload();
-    }
+    await reloadUntilVisible(page, note, 'the annotation in the report');
     await cost.getByText(/Latest entry, by the agency, logged/).waitFor();
     const logged = await cost.locator('time').first().getAttribute('datetime');
     const again = await run(process.execPath, [
@@ -386,11 +382,7 @@ describe('transparency dashboard, end to end', () => {
     const notices = page.getByRole('table', { name: 'Each delayed notice of a legal demand' });
     const row = notices.locator(`tr[data-demand="${id}"]`);
     // The sequencer logs it within a second or so; the dashboard counts the latest checkpoint.
-    for (const by = Date.now() + 30_000; !(await row.isVisible());) {
-      if (Date.now() > by) throw new Error('the delayed notice did not reach the dashboard in time');
-      await new Promise((r) => setTimeout(r, 1000));
-      await page.reload();
-    }
+    await reloadUntilVisible(page, row, 'the delayed notice on the dashboard');
     expect(await row.getAttribute('data-lapse')).toBe('not_sent');
     expect(await row.locator('td').allInnerTexts()).toEqual([
       id,

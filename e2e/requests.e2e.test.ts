@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrapIdentity } from '../packages/age/src/node.js';
-import { openBrowser, signIn, type Person } from './support/browser.js';
+import { openBrowser, reloadUntilVisible, signIn, type Person } from './support/browser.js';
 import {
   AGENCY_EMAIL,
   AGENCY_PASSPHRASE,
@@ -189,11 +189,7 @@ describe('footage requests, end to end', () => {
 
     // Its request.published entry, once sequenced, links to a c2sp.org/tlog-proof document.
     const proofLink = visitor.page.getByRole('link', { name: 'Inclusion proof' });
-    for (const deadline = Date.now() + 20_000; (await proofLink.count()) === 0 && Date.now() < deadline;) {
-      await visitor.page.waitForTimeout(500);
-      await visitor.page.reload();
-      await visitor.page.getByRole('heading', { level: 1 }).waitFor();
-    }
+    await reloadUntilVisible(visitor.page, proofLink, 'the inclusion proof link');
     const proof = await visitor.page.request.get(`${url}${(await proofLink.getAttribute('href'))!}`);
     expect(proof.status()).toBe(200);
     expect(await proof.text()).toContain('c2sp.org/tlog-proof');

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEMO_TOTP_SECRET } from '../../packages/server/src/demo.js';
 import { totpCode } from '../../packages/server/src/modules/auth/totp.js';
 
@@ -85,4 +85,22 @@ export async function signIn(page: Page, baseUrl: string, email: string): Promis
     await page.getByRole('button', { name: 'Verify' }).click();
   }
   await page.getByRole('heading', { name: 'Your neighbourhood' }).waitFor();
+}
+
+/**
+ * Reloads the page until `locator` shows, for what appears only once the server has done something in the
+ * background (the sequencer logging an entry). Each load gets a few seconds to fetch and render its data
+ * before the next reload: checking right after the load event raced the page's own requests, so a slow
+ * machine reloaded away every answer just before it arrived.
+ */
+export async function reloadUntilVisible(page: Page, locator: Locator, what: string, timeoutMs = 30_000) {
+  for (const by = Date.now() + timeoutMs; ;) {
+    try {
+      await locator.waitFor({ timeout: 3000 });
+      return;
+    } catch {
+      if (Date.now() > by) throw new Error(`${what} did not show within ${timeoutMs / 1000} s`);
+    }
+    await page.reload();
+  }
 }
