@@ -1,9 +1,18 @@
-import { cellToLatLng, cellToParent, getPentagons, getResolution, gridDisk, latLngToCell } from 'h3-js';
+import {
+  cellToChildren,
+  cellToLatLng,
+  cellToParent,
+  getPentagons,
+  getResolution,
+  gridDisk,
+  latLngToCell,
+} from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import {
   AREA_RESOLUTION,
   DISPLAY_RESOLUTION,
   areaCellsCovering,
+  displayCellsWithin,
   distanceMeters,
   snap,
   type LatLng,
@@ -62,41 +71,41 @@ describe('distanceMeters', () => {
   });
 });
 
+/** Display cells whose centre is within `radiusM` of `centre`, found by brute force. */
+function bruteForceWithin(centre: LatLng, radiusM: number): string[] {
+  const origin = latLngToCell(centre.lat, centre.lng, DISPLAY_RESOLUTION);
+  return gridDisk(origin, Math.ceil(radiusM / 150) + 5).filter(
+    (c) => distanceMeters(centre, centreOf(c)) <= radiusM,
+  );
+}
+
+/** Cases: seeded random homes anywhere a home may be set, plus the distorted cells around pentagons. */
+function cases(): { centre: LatLng; radiusM: number }[] {
+  const next = random(20_240_601);
+  const out: { centre: LatLng; radiusM: number }[] = [];
+  for (const p of getPentagons(AREA_RESOLUTION)) {
+    const centre = centreOf(p);
+    if (Math.abs(centre.lat) <= 85) out.push({ centre, radiusM: 8000 });
+  }
+  for (let i = 0; i < 24; i++) {
+    out.push({
+      centre: { lat: -85 + 170 * next(), lng: -180 + 360 * next() },
+      radiusM: 500 + Math.floor(7500 * next()),
+    });
+  }
+  out.push({ centre: { lat: -17.8, lng: 179.995 }, radiusM: 8000 }); // Fiji, across the antimeridian
+  out.push({ centre: { lat: 85, lng: 42 }, radiusM: 8000 }); // the northernmost home allowed
+  out.push({ centre: { lat: 45.5152, lng: -122.6784 }, radiusM: 500 });
+  out.push({ centre: { lat: 45.5152, lng: -122.6784 }, radiusM: 8000 });
+  return out;
+}
+
 describe('areaCellsCovering', () => {
-  /** Display cells whose centre is within `radiusM` of `centre`, found by brute force. */
-  function displayCellsWithin(centre: LatLng, radiusM: number): string[] {
-    const origin = latLngToCell(centre.lat, centre.lng, DISPLAY_RESOLUTION);
-    return gridDisk(origin, Math.ceil(radiusM / 150) + 5).filter(
-      (c) => distanceMeters(centre, centreOf(c)) <= radiusM,
-    );
-  }
-
-  /** Cases: seeded random homes anywhere a home may be set, plus the distorted cells around pentagons. */
-  function cases(): { centre: LatLng; radiusM: number }[] {
-    const next = random(20_240_601);
-    const out: { centre: LatLng; radiusM: number }[] = [];
-    for (const p of getPentagons(AREA_RESOLUTION)) {
-      const centre = centreOf(p);
-      if (Math.abs(centre.lat) <= 85) out.push({ centre, radiusM: 8000 });
-    }
-    for (let i = 0; i < 24; i++) {
-      out.push({
-        centre: { lat: -85 + 170 * next(), lng: -180 + 360 * next() },
-        radiusM: 500 + Math.floor(7500 * next()),
-      });
-    }
-    out.push({ centre: { lat: -17.8, lng: 179.995 }, radiusM: 8000 }); // Fiji, across the antimeridian
-    out.push({ centre: { lat: 85, lng: 42 }, radiusM: 8000 }); // the northernmost home allowed
-    out.push({ centre: { lat: 45.5152, lng: -122.6784 }, radiusM: 500 });
-    out.push({ centre: { lat: 45.5152, lng: -122.6784 }, radiusM: 8000 });
-    return out;
-  }
-
   it('includes the area cell of every display cell whose centre lies within the radius', () => {
     const misses: string[] = [];
     for (const { centre, radiusM } of cases()) {
       const covering = new Set(areaCellsCovering(centre, radiusM));
-      for (const cell of displayCellsWithin(centre, radiusM)) {
+      for (const cell of bruteForceWithin(centre, radiusM)) {
         if (!covering.has(cellToParent(cell, AREA_RESOLUTION))) {
           misses.push(`home ${centre.lat},${centre.lng} radius ${radiusM}: ${cell}`);
         }
@@ -113,5 +122,36 @@ describe('areaCellsCovering', () => {
       // An 8 km disc spans about 15 area cells; the query must not degenerate into a scan of the world.
       expect(cells.length).toBeLessThan(120);
     }
+  });
+});
+
+describe('displayCellsWithin', () => {
+  it('names exactly the display cells within the radius (and a metre), whole area cells where all are in', () => {
+    const wrong: string[] = [];
+    for (const { centre, radiusM } of cases()) {
+      const { whole, partial } = displayCellsWithin(centre, radiusM);
+      const named = [...whole.flatMap((a) => cellToChildren(a, DISPLAY_RESOLUTION)), ...partial];
+      const expected = bruteForceWithin(centre, radiusM + 1).sort();
+      if (JSON.stringify([...named].sort()) !== JSON.stringify(expected))
+        wrong.push(
+          `home ${centre.lat},${centre.lng} radius ${radiusM}: ${named.length} vs ${expected.length}`,
+        );
+      for (const a of whole) expect(getResolution(a)).toBe(AREA_RESOLUTION);
+      // A partial list never holds all of an area cell: those are named whole, one index scan each.
+      const perArea = new Map<string, number>();
+      for (const c of partial)
+        perArea.set(
+          cellToParent(c, AREA_RESOLUTION),
+          (perArea.get(cellToParent(c, AREA_RESOLUTION)) ?? 0) + 1,
+        );
+      for (const [a, n] of perArea) expect(n).toBeLessThan(cellToChildren(a, DISPLAY_RESOLUTION).length);
+    }
+    expect(wrong).toEqual([]);
+  }, 60_000);
+
+  it('names whole area cells for a wide radius, so it does not list thousands of display cells', () => {
+    const { whole, partial } = displayCellsWithin({ lat: 45.5152, lng: -122.6784 }, 8000);
+    expect(whole.length).toBeGreaterThan(10);
+    expect(partial.length).toBeLessThan(1000);
   });
 });

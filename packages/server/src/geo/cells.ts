@@ -1,4 +1,12 @@
-import { cellToLatLng, cellToParent, gridDisk, getHexagonEdgeLengthAvg, latLngToCell, UNITS } from 'h3-js';
+import {
+  cellToChildren,
+  cellToLatLng,
+  cellToParent,
+  gridDisk,
+  getHexagonEdgeLengthAvg,
+  latLngToCell,
+  UNITS,
+} from 'h3-js';
 
 /** Resolution of the cell every shown location is snapped to (~0.1 km², ~175 m edge). */
 export const DISPLAY_RESOLUTION = 9;
@@ -52,4 +60,53 @@ export function areaCellsCovering(centre: LatLng, radiusM: number): string[] {
     const [lat, lng] = cellToLatLng(c);
     return distanceMeters(centre, { lat, lng }) <= radiusM + 2 * edge;
   });
+}
+
+/** The display cells within a radius, grouped for the feed's per-cell plan; see {@link displayCellsWithin}. */
+export interface CellsWithin {
+  /** Area cells whose every display cell lies within the radius. */
+  readonly whole: readonly string[];
+  /** The display cells within the radius whose area cell is only partly within it. */
+  readonly partial: readonly string[];
+}
+
+const cellsWithinCache = new Map<string, CellsWithin>();
+/**
+ * A metre more than the radius: the database's own distance check still applies to every post and decides a
+ * cell right at the edge, where this and SQL's floating point could disagree in the last bit.
+ */
+const EDGE_SLACK_M = 1;
+const CELLS_WITHIN_CACHE = 500;
+
+/**
+ * The display cells whose centre lies within `radiusM` of `centre` (the feed's rule; a metre more, see
+ * EDGE_SLACK_M), as whole area cells plus single display cells. An index scan per area cell that is only partly within the radius reads every
+ * post outside it too (at 1,000,000 posts the feed's slowest pages read tens of thousands of rows); one per
+ * display cell reads only posts that can match. Kept for the last few hundred homes asked: a viewer pages
+ * through the same home and radius, and computing it costs about a millisecond at the default radius.
+ */
+export function displayCellsWithin(centre: LatLng, radiusM: number): CellsWithin {
+  const key = `${centre.lat},${centre.lng},${radiusM}`;
+  const kept = cellsWithinCache.get(key);
+  if (kept) {
+    cellsWithinCache.delete(key);
+    cellsWithinCache.set(key, kept);
+    return kept;
+  }
+  // The area cells covering the radius are exactly known (areaCellsCovering); a ring of display cells around
+  // the home is not, where the grid is distorted near its pentagons.
+  const within = { whole: [] as string[], partial: [] as string[] };
+  for (const area of areaCellsCovering(centre, radiusM)) {
+    const children = cellToChildren(area, DISPLAY_RESOLUTION);
+    const inside = children.filter((cell) => {
+      const [lat, lng] = cellToLatLng(cell);
+      return distanceMeters(centre, { lat, lng }) <= radiusM + EDGE_SLACK_M;
+    });
+    if (inside.length === children.length) within.whole.push(area);
+    else within.partial.push(...inside);
+  }
+  cellsWithinCache.set(key, within);
+  if (cellsWithinCache.size > CELLS_WITHIN_CACHE)
+    cellsWithinCache.delete(cellsWithinCache.keys().next().value!);
+  return within;
 }

@@ -1,5 +1,6 @@
 import { invalid } from '../../errors.js';
 import type { ReactionKind, ReportRule } from '@porchlight/policy';
+import { displayCellsWithin, type CellsWithin } from '../../geo/cells.js';
 import type { Queryable } from '../../infra/db/index.js';
 import type { Role } from '../../policies.js';
 import { newPublicId } from '../../public-ids.js';
@@ -132,11 +133,15 @@ const RECENT_WINDOW = 4000;
  * One page of the feed, newest first: visible posts in the given area cells whose display-cell centre lies
  * within `radiusM` of the viewer's home. Distances use the cell centre, so results reveal nothing finer.
  *
- * Two plans, each with bounded cost (bench/feed-query.ts). First, the newest few thousand posts anywhere are
- * filtered: where posts are dense that fills a page cheaply. If it doesn't, one index range scan per area
- * cell, each stopping after a page of matches, is merged: cost bounded by cells × page size, where a plain
- * newest-first scan would read back through every newer post in the city to fill a quiet neighbourhood's page.
- * Any match outside the window is older than every post in it, so a full page from the window is exact.
+ * Two plans, each with bounded cost (bench/feed-query.ts, bench/feed-http.ts). First, the newest few thousand
+ * posts anywhere are filtered: where posts are dense that fills a page cheaply, in one statement. If it
+ * doesn't, a second statement merges one index range scan per place within the radius, each stopping after a
+ * page of matches: per area cell wholly within it, and per display cell elsewhere (`displayCellsWithin`), so
+ * no scan reads posts outside the radius — scanning the area cells that the circle only clips read every
+ * post in them (tens of thousands of rows at 1,000,000 posts) when few matched. Cost is bounded by places ×
+ * page size, where a plain newest-first scan would read back through every newer post in the city to fill a
+ * quiet neighbourhood's page. Any match outside the window is older than every post in it, so a full page
+ * from the window is exact.
  */
 export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> {
   const params = [
@@ -152,32 +157,37 @@ export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> 
     q.viewerId,
     q.cell ?? null,
   ];
-  // Both plans and the rows as the viewer sees them in one statement: one round trip instead of two or three
-  // (bench/feed-http.ts). The per-cell plan sits behind a one-time filter, so it runs only when the recent
-  // window could not fill the page.
-  const res = await db.query<PostRow>(
+  const recent = await db.query<PostRow>(
     `WITH recent AS MATERIALIZED (
        SELECT q.id FROM (
          SELECT id, author_id, area_cell, cell, status, category, cell_lat, cell_lng, created_at, title, body
          FROM posts
          WHERE ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT ${RECENT_WINDOW}
        ) q WHERE ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7
-     ),
-     by_cell AS MATERIALIZED (
-       SELECT c.id FROM unnest($1::text[]) AS a(cell)
-       CROSS JOIN LATERAL (
-         SELECT q.id FROM posts q WHERE q.area_cell = a.cell AND ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7
-       ) c
-       WHERE (SELECT count(*) FROM recent) < $7
-       ORDER BY c.id DESC LIMIT $7
-     ),
-     ids AS (
-       SELECT id FROM recent WHERE (SELECT count(*) FROM recent) >= $7
-       UNION ALL SELECT id FROM by_cell
      )
      SELECT ${FEED_POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
-     WHERE p.id IN (SELECT id FROM ids) ORDER BY p.id DESC`,
+     WHERE p.id IN (SELECT id FROM recent) ORDER BY p.id DESC`,
     params,
+  );
+  if (recent.rows.length >= q.limit) return recent.rows;
+  const within: CellsWithin =
+    q.cell === undefined ? displayCellsWithin(q.home, q.radiusM) : { whole: [], partial: [q.cell] };
+  const res = await db.query<PostRow>(
+    `WITH by_place AS MATERIALIZED (
+       SELECT c.id FROM unnest($12::text[]) AS a(area)
+       CROSS JOIN LATERAL (
+         SELECT q.id FROM posts q WHERE q.area_cell = a.area AND ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7
+       ) c
+       UNION ALL
+       SELECT c.id FROM unnest($13::text[]) AS d(cell)
+       CROSS JOIN LATERAL (
+         SELECT q.id FROM posts q WHERE q.cell = d.cell AND ${FEED_MATCH} ORDER BY q.id DESC LIMIT $7
+       ) c
+       ORDER BY id DESC LIMIT $7
+     )
+     SELECT ${FEED_POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
+     WHERE p.id IN (SELECT id FROM by_place) ORDER BY p.id DESC`,
+    [...params, within.whole, within.partial],
   );
   return res.rows;
 }

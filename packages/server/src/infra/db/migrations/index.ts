@@ -30,6 +30,7 @@ import bystanderRequests from './0029_bystander_requests.js';
 import cameraSnapshots from './0031_camera_snapshots.js';
 import dashboardCells, { backfill as dashboardCellsBackfill } from './0032_dashboard_cells.js';
 import mediaRedaction from './0034_media_redaction.js';
+import postsCellFeed from './0035_posts_cell_feed.js';
 import type { Queryable } from '../database.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -72,4 +73,5 @@ export const MIGRATIONS: readonly {
   { id: 31, name: 'camera_snapshots', sql: cameraSnapshots },
   { id: 32, name: 'dashboard_cells', sql: dashboardCells, backfill: dashboardCellsBackfill },
   { id: 34, name: 'media_redaction', sql: mediaRedaction },
+  { id: 35, name: 'posts_cell_feed', sql: postsCellFeed },
 ];
