@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inQuietHours, isTimeZone, localMinutes, nextDigest, quietEnd } from './quiet-hours.js';
+import { inQuietHours, isTimeZone, localMinutes, nextDigest, nextLocal, quietEnd } from './quiet-hours.js';
 
 const at = (iso: string) => new Date(iso);
 const overnight = { start: 22 * 60, end: 7 * 60, timeZone: 'Europe/Berlin' };
@@ -39,5 +39,21 @@ describe('quiet hours', () => {
     expect(isTimeZone('Europe/Berlin')).toBe(true);
     expect(isTimeZone('UTC')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+
+  it('ends quiet hours at 07:00 on the clock across a daylight-saving change, not an hour off', () => {
+    const ny = { start: 22 * 60, end: 7 * 60, timeZone: 'America/New_York' };
+    // Spring forward (2027-03-14, 02:00 EST → 03:00 EDT): 23:00 EST the night before → 07:00 EDT = 11:00Z.
+    expect(quietEnd(at('2027-03-14T04:00:00Z'), ny)).toEqual(at('2027-03-14T11:00:00Z'));
+    // Fall back (2026-11-01, 02:00 EDT → 01:00 EST): 23:00 EDT → 07:00 EST = 12:00Z.
+    expect(quietEnd(at('2026-11-01T03:00:00Z'), ny)).toEqual(at('2026-11-01T12:00:00Z'));
+    // The digest's 07:30 likewise.
+    expect(nextDigest(at('2026-11-01T03:00:00Z'), { ...ny, start: null, end: null })).toEqual(
+      at('2026-11-01T12:30:00Z'),
+    );
+    // A time the clocks skip comes as late as the skip: 02:30 on the spring-forward night is 03:30 EDT.
+    expect(nextLocal(at('2027-03-14T04:00:00Z'), 2 * 60 + 30, 'America/New_York')).toEqual(
+      at('2027-03-14T07:30:00Z'),
+    );
   });
 });

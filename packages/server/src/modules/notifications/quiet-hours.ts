@@ -38,13 +38,21 @@ export function inQuietHours(at: Date, q: QuietHours): boolean {
   return q.start < q.end ? m >= q.start && m < q.end : m >= q.start || m < q.end;
 }
 
-/** The next moment, after `at`, when the local clock in `timeZone` reads `minute` (to the minute). */
+/**
+ * The next moment, after `at`, when the local clock in `timeZone` reads `minute` (to the minute). Counting
+ * minutes ahead is an hour off across a daylight-saving change, so the result is corrected by what the clock
+ * then reads. A time the clocks skip (02:30 on a spring-forward night) comes as late as the skip: 03:30.
+ */
 export function nextLocal(at: Date, minute: number, timeZone: string): Date {
   const now = localMinutes(at, timeZone);
   const ahead = (minute - now + DAY_MINUTES) % DAY_MINUTES || DAY_MINUTES;
   const next = new Date(at.getTime() + ahead * 60_000);
   next.setUTCSeconds(0, 0);
-  return next;
+  // How far the clock reading is off, as -12 h … +12 h.
+  const drift = ((minute - localMinutes(next, timeZone) + DAY_MINUTES * 1.5) % DAY_MINUTES) - DAY_MINUTES / 2;
+  if (drift === 0) return next;
+  const fixed = new Date(next.getTime() + drift * 60_000);
+  return fixed > at && localMinutes(fixed, timeZone) === minute ? fixed : next;
 }
 
 /** When the quiet hours containing `at` end; `at` itself when it is not in quiet hours. */
