@@ -10,7 +10,7 @@ import { eventsAfter, lastEventId, makePost, makeUser } from './support/factorie
 import { videoWithLocation } from './support/media.js';
 import { startSmtpServer, type SmtpTestServer } from './support/smtp.js';
 import { untar } from './support/tar.js';
-import { encodeMetadata, tus } from './support/vault.js';
+import { encodeMetadata, tus, uploadPostMedia } from './support/vault.js';
 
 const DAY = 86_400_000;
 const clock = testClock(new Date('2026-06-01T12:00:00.000Z'));
@@ -36,25 +36,12 @@ afterAll(async () => {
 });
 
 /** Uploads a video over tus as the web app does; `redaction` is the redaction step's summary, sent with it. */
-async function uploadVideo(owner: TestUser, redaction?: unknown): Promise<string> {
-  const meta: Record<string, string> = { filetype: 'video/mp4', filename: 'street.mp4' };
-  if (redaction !== undefined) meta.redaction = JSON.stringify(redaction);
-  const created = await tus(t.app, { user: owner }, 'POST', '/api/media/uploads', {
-    'upload-length': String(video.length),
-    'upload-metadata': encodeMetadata(meta),
+const uploadVideo = (owner: TestUser, redaction?: unknown): Promise<string> =>
+  uploadPostMedia(t.app, owner, video, {
+    filetype: 'video/mp4',
+    filename: 'street.mp4',
+    ...(redaction !== undefined && { redaction: JSON.stringify(redaction) }),
   });
-  expect(created.statusCode, created.body).toBe(201);
-  const patch = await tus(
-    t.app,
-    { user: owner },
-    'PATCH',
-    created.headers.location!,
-    { 'upload-offset': '0' },
-    video,
-  );
-  expect(patch.statusCode, patch.body).toBe(204);
-  return patch.headers['porchlight-media-id'] as string;
-}
 
 /** A post with a transcoded, ready video, made the way the web app makes it (tus upload, then the job queue). */
 async function videoPost(owner: TestUser): Promise<{ id: string; mediaId: string }> {

@@ -29,7 +29,7 @@ import { listen } from './support/sse.js';
 import { startSmtpServer, type SmtpTestServer } from './support/smtp.js';
 import { TestUser } from './support/client.js';
 import { videoWithLocation } from './support/media.js';
-import { encodeMetadata, tus } from './support/vault.js';
+import { uploadPostMedia } from './support/vault.js';
 import { LOG_ORIGIN } from './support/transparency.js';
 
 /*
@@ -299,26 +299,16 @@ async function seedTheRest(
 
   // A bystander in a resident's video asks for a blur; the resident answers.
   const video = await videoWithLocation(path.join(tmp, 'street.mp4'), { seconds: 3, format: 'mp4' });
-  const created = await tus(t.app, { user: author }, 'POST', '/api/media/uploads', {
-    'upload-length': String(video.length),
-    'upload-metadata': encodeMetadata({ filetype: 'video/mp4', filename: 'street.mp4' }),
+  const mediaId = await uploadPostMedia(t.app, author, video, {
+    filetype: 'video/mp4',
+    filename: 'street.mp4',
   });
-  expect(created.statusCode, created.body).toBe(201);
-  const patch = await tus(
-    t.app,
-    { user: author },
-    'PATCH',
-    created.headers.location!,
-    { 'upload-offset': '0' },
-    video,
-  );
-  expect(patch.statusCode, patch.body).toBe(204);
   const post = ok(
     await author.raw('POST', '/api/posts', {
       category: 'community',
       title: 'Fox on the street',
       body: 'Filmed from the porch.',
-      media: [patch.headers['porchlight-media-id'] as string],
+      media: [mediaId],
     }),
   ).json<{ id: string }>();
   const quiet = { info() {}, warn() {}, error() {} } as never;
