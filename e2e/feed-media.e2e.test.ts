@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -10,6 +10,7 @@ import {
   videoWithLocation,
 } from '../packages/server/test/support/media.js';
 import { openBrowser, signIn, type Person } from './support/browser.js';
+import { expectFaceAndPlateBlurred, findFaceAndDrawPlate, makeFaceClip } from './support/redact.js';
 import * as owner from './support/requests-owner.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -217,4 +218,63 @@ describe('photos and video in posts, end to end', () => {
     expect(duration).toBeCloseTo(4, 0);
     expect([...alice.errors, ...bob.errors]).toEqual([]);
   }, 300_000);
+
+  it('posts a redacted vault clip: the face the detector found and the plate drawn by hand are blurred for neighbours', async () => {
+    const [alice, bob] = people as [Person, Person];
+    const page = alice.page;
+    const title = `Someone at the door ${Date.now().toString(36)}`;
+    const file = path.join(dir, 'doorbell.mp4');
+    await makeFaceClip(file);
+    // Alice's vault and camera are the previous test's; this clip is newer than its clip.
+    const start = new Date(Date.now() - 5 * 60_000);
+    const local = (d: Date) =>
+      new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await owner.uploadClip(page, {
+      file,
+      camera: 'Porch',
+      starts: local(start),
+      ends: local(new Date(start.getTime() + 4000)),
+    });
+    await page.getByRole('link', { name: 'Clips', exact: true }).click();
+    const clip = page.getByRole('article', { name: /^Clip from Porch/ }).first();
+    await clip.getByRole('button', { name: 'Redact' }).click();
+    const original = clip.getByLabel(/^Original: clip from Porch/);
+    await original.waitFor({ timeout: 60_000 });
+    await findFaceAndDrawPlate(page, clip, original, { from: '0.5', to: '3.5' });
+    const said = /^([1-9]\d*) faces?, 1 plate and 0 other boxes blurred; kept 0\.5–3\.5 s; sound kept\./;
+    await clip.getByText(said).first().waitFor();
+    const faces = Number(said.exec((await clip.getByText(said).first().textContent())!)![1]);
+    await clip.getByRole('button', { name: 'Render redacted copy' }).click();
+    await clip.getByRole('button', { name: 'Use the redacted copy' }).click({ timeout: 150_000 });
+
+    // The composer opens with the redacted copy going up as this post's video.
+    const chosen = page.getByRole('list', { name: 'Chosen photos and videos' });
+    await chosen.getByText('Uploaded; it is converted after you post').waitFor({ timeout: 60_000 });
+    await page.getByRole('radio', { name: 'Crime' }).check();
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('What happened?').fill('Someone tried the door at noon and left on foot.');
+    await page.getByRole('button', { name: 'Post to neighbours' }).click();
+    await page.getByRole('article', { name: title }).waitFor();
+    const mediaStatus = () =>
+      page.evaluate(async (t) => {
+        const res = await fetch('/api/me/posts?limit=20');
+        const body = (await res.json()) as { items: { title: string; media: { status: string }[] }[] };
+        return body.items.find((p) => p.title === t)?.media[0]?.status ?? 'no media';
+      }, title);
+    await expect.poll(mediaStatus, { timeout: 90_000, interval: 1000 }).toBe('ready');
+
+    // Bob sees what was redacted, in counts and kinds, and the video he gets has the face and plate blurred.
+    await bob.page.reload();
+    const post = bob.page.getByRole('article', { name: title });
+    await post
+      .getByText(
+        new RegExp(`^Redacted by its owner before posting: ${faces} faces?, 1 plate and 0 other boxes`),
+      )
+      .waitFor({ timeout: 90_000 });
+    const src = (await post.locator('video').getAttribute('src'))!;
+    const posted = path.join(dir, 'posted.mp4');
+    await writeFile(posted, await fetchBytes(bob.page, src));
+    await expectFaceAndPlateBlurred(file, posted, 1, 0.5);
+    expect([...alice.errors, ...bob.errors]).toEqual([]);
+  }, 420_000);
 });
