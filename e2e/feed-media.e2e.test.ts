@@ -156,13 +156,11 @@ describe('photos and video in posts, end to end', () => {
     await owner.setUpVault(page);
     await owner.addRequestCamera(page, { name: 'Porch', lat: 45.5152, lng: -122.6784 });
     const start = new Date(Date.now() - 10 * 60_000);
-    const local = (d: Date) =>
-      new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
     await owner.uploadClip(page, {
       file,
       camera: 'Porch',
-      starts: local(start),
-      ends: local(new Date(start.getTime() + 4000)),
+      start,
+      seconds: 4,
     });
     await page.getByRole('link', { name: 'Clips', exact: true }).click();
     const clip = page.getByRole('article', { name: /^Clip from Porch/ });
@@ -227,13 +225,11 @@ describe('photos and video in posts, end to end', () => {
     await makeFaceClip(file);
     // Alice's vault and camera are the previous test's; this clip is newer than its clip.
     const start = new Date(Date.now() - 5 * 60_000);
-    const local = (d: Date) =>
-      new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
     await owner.uploadClip(page, {
       file,
       camera: 'Porch',
-      starts: local(start),
-      ends: local(new Date(start.getTime() + 4000)),
+      start,
+      seconds: 4,
     });
     await page.getByRole('link', { name: 'Clips', exact: true }).click();
     const clip = page.getByRole('article', { name: /^Clip from Porch/ }).first();

@@ -238,15 +238,13 @@ describe('a footage-request share resumes after a reload', () => {
     top = new Date();
     top.setMinutes(0, 0, 0);
     const start = new Date(top.getTime() - 30 * 60_000);
-    const local = (d: Date) =>
-      new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
     await owner.uploadClip(
       page,
       {
         file: path.join(work, 'porch.mp4'),
         camera: 'Porch',
-        starts: local(start),
-        ends: local(new Date(start.getTime() + 60_000)),
+        start,
+        seconds: 60,
       },
       240_000,
     );

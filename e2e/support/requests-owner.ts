@@ -71,9 +71,12 @@ export async function addRequestCamera(
  */
 export async function uploadClip(
   page: Page,
-  clip: { file: string; camera: string; starts: string; ends: string },
+  clip: { file: string; camera: string; start: Date; seconds: number },
   timeout = 60_000,
 ): Promise<void> {
+  // The form's date-time fields take the browser's local time (this machine's time zone).
+  const local = (d: Date) =>
+    new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
   await nav(page, 'Vault');
   await page.getByRole('link', { name: 'Upload' }).click();
   await page.getByLabel('Video file').setInputFiles(clip.file);
@@ -82,8 +85,8 @@ export async function uploadClip(
   const ends = page.getByLabel('Ends');
   for (let i = 0; i < 300 && (await ends.inputValue()) === ''; i++) await page.waitForTimeout(100);
   await page.getByLabel('Camera').selectOption({ label: clip.camera });
-  await page.getByLabel('Starts').fill(clip.starts);
-  await page.getByLabel('Ends').fill(clip.ends);
+  await page.getByLabel('Starts').fill(local(clip.start));
+  await page.getByLabel('Ends').fill(local(new Date(clip.start.getTime() + clip.seconds * 1000)));
   await page.getByRole('button', { name: 'Encrypt and upload' }).click();
   await page.getByText('Uploaded and encrypted.').waitFor({ timeout });
 }
