@@ -31,6 +31,8 @@ export interface PostRow {
   author_role: Role;
   reactions: Partial<Record<ReactionKind, number>> | null;
   my_reaction: ReactionKind | null;
+  /** Whether a moderator ever hid or restored it: only then is there a notice to read for it. */
+  moderated: boolean;
   media: PostMediaJson[] | null;
 }
 
@@ -41,6 +43,7 @@ export const POST_COLUMNS = `
   (SELECT jsonb_object_agg(r.kind, r.n) FROM
      (SELECT kind, count(*)::int AS n FROM reactions WHERE post_id = p.id GROUP BY kind) r) AS reactions,
   (SELECT kind FROM reactions WHERE post_id = p.id AND user_id = $1) AS my_reaction,
+  EXISTS (SELECT 1 FROM moderation_decisions d WHERE d.post_id = p.id AND d.action <> 'dismiss') AS moderated,
   ${POST_MEDIA_COLUMN}`;
 
 export async function insertPost(

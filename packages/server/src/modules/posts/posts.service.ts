@@ -416,9 +416,13 @@ export class PostsService {
   }
 
   private async presentPage(rows: posts.PostRow[], limit: number, v: Viewer) {
+    // Most pages hold no post a moderator ever touched: then no second statement is sent.
     const notices = await posts.moderationNotices(
       this.deps.db,
-      rows.slice(0, limit).map((r) => r.id),
+      rows
+        .slice(0, limit)
+        .filter((r) => r.moderated)
+        .map((r) => r.id),
     );
     return publicIdPage(rows, limit, (r) => presentPost(r, v, notices.get(r.id)));
   }
