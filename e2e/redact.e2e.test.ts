@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseRedaction, padBox, toPixels, type Box, type Redaction } from '@porchlight/redact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTool } from '../packages/hub/src/ffmpeg.js';
 import { renderRedaction } from '../packages/hub/src/redact/render.js';
 import { openBrowser, signIn, type Person } from './support/browser.js';
+import { CLIP, faceCentreAt, makeFaceClip, PLATE } from './support/redact.js';
 import {
   detail as detailIn,
   difference as differenceIn,
@@ -15,13 +15,7 @@ import {
 } from '../packages/hub/test/support/video.js';
 import { startServer, type RunningServer } from './support/server.js';
 
-const W = 640;
-const H = 360;
-const FPS = 25;
-// A real photograph of a face that ships in the detector's npm package (Human's sample sheet): a man at a table.
-const PHOTO = path.resolve(import.meta.dirname, '../node_modules/@vladmandic/human/assets/samples.jpg');
-// A hand-drawn "licence plate" the detector does not know: a white plate with black characters, still.
-const PLATE = { x: 470, y: 270, w: 130, h: 40 };
+const { w: W, h: H } = CLIP;
 
 let server: RunningServer | undefined;
 let owner: Person | undefined;
@@ -47,52 +41,7 @@ function blurredBlocks(src: Buffer, out: Buffer): Set<number> {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'porchlight-e2e-redact-'));
   source = path.join(dir, 'doorbell.mp4');
-  // 4 s at 640×360: fine stripes everywhere (so any blur shows), the face photo sliding right, a still plate.
-  const graph = [
-    `color=s=${W}x${H}:r=${FPS}:d=4,format=gray,geq=lum='128+70*sin(X/2.2)*cos(Y/3)',format=yuv420p[bg]`,
-    `[0:v]crop=130:110:372:0,scale=260:220,format=yuv420p[face]`,
-    `[bg][face]overlay=x='40+60*t':y=30[withface]`,
-    `[withface]drawbox=x=${PLATE.x}:y=${PLATE.y}:w=${PLATE.w}:h=${PLATE.h}:color=white:t=fill,` +
-      Array.from(
-        { length: 7 },
-        (_, i) => `drawbox=x=${PLATE.x + 8 + i * 17}:y=${PLATE.y + 8}:w=9:h=24:color=black:t=fill`,
-      ).join(',') +
-      '[v]',
-  ].join(';');
-  await runTool('ffmpeg', [
-    '-v',
-    'error',
-    '-loop',
-    '1',
-    '-framerate',
-    String(FPS),
-    '-t',
-    '4',
-    '-i',
-    PHOTO,
-    '-filter_complex',
-    graph,
-    '-map',
-    '[v]',
-    '-t',
-    '4',
-    '-r',
-    String(FPS),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '14',
-    '-pix_fmt',
-    'yuv420p',
-    '-g',
-    '25',
-    '-movflags',
-    '+faststart',
-    '-y',
-    source,
-  ]);
+  await makeFaceClip(source);
   server = await startServer(240_000);
   owner = await openBrowser();
   await signIn(owner.page, server.url, 'alice@demo.porchlight');
@@ -178,8 +127,7 @@ describe('owner-side redaction in Chromium', () => {
       // Source frame 50 (2 s) is output frame 38. The face there is where the photo was drawn (x = 40 + 60 t).
       const src = await frame(source, 50);
       const out = await frame(redacted, 38);
-      // The photo's face is about 112–192 px across and 20–120 px down inside the sliding 260×220 picture.
-      const faceCentre = { x: 40 + 60 * 2 + 152, y: 30 + 70 };
+      const faceCentre = faceCentreAt(2);
       const plate = { x: PLATE.x + 4, y: PLATE.y + 4, w: PLATE.w - 8, h: PLATE.h - 8 };
       expect(detail(out, plate)).toBeLessThan(detail(src, plate) * 0.35);
       const faceBox = padBox(boxAtFirstFace(description, 2), description.padding);
