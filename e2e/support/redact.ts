@@ -43,14 +43,15 @@ export async function makeFaceClip(file: string, seconds = 4): Promise<void> {
 
 /**
  * In a redaction step (`step`, showing `original`, the clip's video): lets the detector find the face, draws a
- * plate box by hand over the plate, and keeps `from`–`to` seconds.
+ * plate box by hand over the plate, and keeps `from`–`to` seconds. Returns how many faces the step's summary
+ * says it will blur, once it says so with the plate and the kept range.
  */
 export async function findFaceAndDrawPlate(
   page: Page,
   step: Locator,
   original: Locator,
   keep: { from: string; to: string },
-): Promise<void> {
+): Promise<number> {
   await expect.poll(() => original.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
   await step.getByRole('button', { name: /^Find faces/ }).click();
   const alert = step.getByRole('alert');
@@ -71,6 +72,13 @@ export async function findFaceAndDrawPlate(
   await page.mouse.up();
   await step.getByLabel('Keep from (s)').fill(keep.from);
   await step.getByLabel('Keep to (s)').fill(keep.to);
+  const kept = `${keep.from}–${keep.to}`.replace(/\./g, '\\.');
+  const said = new RegExp(
+    `^([1-9]\\d*) faces?, 1 plate and 0 other boxes blurred; kept ${kept} s; sound kept\\.`,
+  );
+  const summary = step.getByText(said).first();
+  await summary.waitFor();
+  return Number(said.exec((await summary.textContent())!)![1]);
 }
 
 /**

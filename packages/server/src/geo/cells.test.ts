@@ -139,11 +139,10 @@ describe('displayCellsWithin', () => {
       for (const a of whole) expect(getResolution(a)).toBe(AREA_RESOLUTION);
       // A partial list never holds all of an area cell: those are named whole, one index scan each.
       const perArea = new Map<string, number>();
-      for (const c of partial)
-        perArea.set(
-          cellToParent(c, AREA_RESOLUTION),
-          (perArea.get(cellToParent(c, AREA_RESOLUTION)) ?? 0) + 1,
-        );
+      for (const c of partial) {
+        const area = cellToParent(c, AREA_RESOLUTION);
+        perArea.set(area, (perArea.get(area) ?? 0) + 1);
+      }
       for (const [a, n] of perArea) expect(n).toBeLessThan(cellToChildren(a, DISPLAY_RESOLUTION).length);
     }
     expect(wrong).toEqual([]);

@@ -80,10 +80,11 @@ const CELLS_WITHIN_CACHE = 500;
 
 /**
  * The display cells whose centre lies within `radiusM` of `centre` (the feed's rule; a metre more, see
- * EDGE_SLACK_M), as whole area cells plus single display cells. An index scan per area cell that is only partly within the radius reads every
- * post outside it too (at 1,000,000 posts the feed's slowest pages read tens of thousands of rows); one per
- * display cell reads only posts that can match. Kept for the last few hundred homes asked: a viewer pages
- * through the same home and radius, and computing it costs about a millisecond at the default radius.
+ * EDGE_SLACK_M), as whole area cells plus single display cells. An index scan per area cell that is only
+ * partly within the radius reads every post outside it too (at 1,000,000 posts the feed's slowest pages read
+ * tens of thousands of rows); one per display cell reads only posts that can match. Kept for the last few
+ * hundred homes asked: a viewer pages through the same home and radius, and computing it costs about a
+ * millisecond at the default radius.
  */
 export function displayCellsWithin(centre: LatLng, radiusM: number): CellsWithin {
   const key = `${centre.lat},${centre.lng},${radiusM}`;
