@@ -24,8 +24,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of the project's kind, private to the calling test file. */
-export async function createTestDatabase(kind: TestDatabaseKind = testDatabaseKind()): Promise<TestDatabase> {
+/**
+ * A fresh database of the project's kind, private to the calling test file; migrated unless `migrated` is false
+ * (PostgreSQL only: the PGlite copy comes from an already-migrated template).
+ */
+export async function createTestDatabase(
+  kind: TestDatabaseKind = testDatabaseKind(),
+  { migrated = true }: { migrated?: boolean } = {},
+): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'porchlight-test-'));
     await fs.cp(inject('pgliteTemplate'), dir, { recursive: true });
@@ -48,7 +54,7 @@ export async function createTestDatabase(kind: TestDatabaseKind = testDatabaseKi
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   const db = openPostgres(url.toString());
-  await migrate(db);
+  if (migrated) await migrate(db);
   return {
     db,
     kind,

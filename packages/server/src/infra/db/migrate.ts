@@ -9,8 +9,13 @@ const MIGRATION_LOCK = 7_461_002;
  * a transaction-scoped advisory lock lets one migrate while the others wait, then find nothing to do.
  */
 export async function migrate(db: Database): Promise<number[]> {
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  // Under the lock too: two concurrent `CREATE TABLE IF NOT EXISTS` can both pass the check and one then fails on
+  // the catalogue's unique index (pg_type_typname_nsp_index).
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const applied: number[] = [];
   for (const m of MIGRATIONS) {
     await db.transaction(async (tx) => {
