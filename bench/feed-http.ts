@@ -16,6 +16,7 @@ import { migrate } from '../packages/server/src/infra/db/migrate.js';
 import type { Database } from '../packages/server/src/infra/db/index.js';
 import { hashToken } from '../packages/server/src/modules/auth/auth.service.js';
 import { findSession } from '../packages/server/src/modules/auth/auth.repository.js';
+import { FeedWindow } from '../packages/server/src/modules/posts/feed-window.js';
 import { presentPost } from '../packages/server/src/modules/posts/posts.presenter.js';
 import {
   feedPage,
@@ -88,10 +89,13 @@ async function profile(db: Database, viewers: Resident[]): Promise<string[]> {
   const steps: Record<string, number[]> = {
     'session lookup (auth)': [],
     'viewer home (findUserById)': [],
-    'page query (feedPage: ids + rows)': [],
+    'page query, database plans (feedPage without a window)': [],
+    'page query, candidates from the window (FeedWindow)': [],
     'moderation notices': [],
     'presenter + JSON.stringify': [],
   };
+  const window = new FeedWindow();
+  const loading = await time(() => window.ready(db));
   for (let k = 0; k < 300; k++) {
     const r = viewers[k % viewers.length]!;
     steps['session lookup (auth)']!.push(await time(() => findSession(db, hashToken(r.token), new Date())));
@@ -106,7 +110,12 @@ async function profile(db: Database, viewers: Resident[]): Promise<string[]> {
       category: undefined,
     };
     let rows: Awaited<ReturnType<typeof feedPage>> = [];
-    steps['page query (feedPage: ids + rows)']!.push(await time(async () => (rows = await feedPage(db, q))));
+    steps['page query, database plans (feedPage without a window)']!.push(
+      await time(async () => (rows = await feedPage(db, q))),
+    );
+    steps['page query, candidates from the window (FeedWindow)']!.push(
+      await time(async () => (rows = await feedPage(db, q, window))),
+    );
     let notices = new Map<number, ModerationNoticeRow>();
     steps['moderation notices']!.push(
       await time(
@@ -143,6 +152,8 @@ async function profile(db: Database, viewers: Resident[]): Promise<string[]> {
     '| step | median ms | p99 ms |',
     '| --- | --- | --- |',
     ...Object.entries(steps).map(([k, xs]) => `| ${k} | ${f(pct(xs, 0.5))} | ${f(pct(xs, 0.99))} |`),
+    '',
+    `Loading the window (${window.size.toLocaleString('en')} newest posts) once per process: ${f(loading)} ms.`,
     '',
     'EXPLAIN ANALYZE of the first plan (newest 4,000 posts, filtered) for one viewer:',
     '',

@@ -98,6 +98,8 @@ export function createServices(deps: Deps): Services {
   const mail = new MailService(deps.config);
   const push = new PushService(deps);
   const media = new MediaService(deps, clips);
+  // One per process: its window of recent posts serves every feed page.
+  const posts = new PostsService(deps);
   const bystander = new BystanderService(deps, mail);
   const jobs = new JobWorker(deps, [
     vaultRetentionJob(clips, deps.config.retentionIntervalMs),
@@ -129,10 +131,9 @@ export function createServices(deps: Deps): Services {
     auth,
     users: new UsersService(deps),
     mutes: new MutesService(deps),
-    // PostsService holds nothing but deps: this one reads posts with the same visibility rule.
-    follows: new FollowsService(deps, new PostsService(deps)),
+    follows: new FollowsService(deps, posts),
     suspensions: new SuspensionsService(deps),
-    posts: new PostsService(deps),
+    posts,
     media,
     moderation: new ModerationService(deps),
     live,

@@ -11,7 +11,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('migrating from several proces
   beforeAll(async () => {
     t = await createTestDatabase('postgres', { migrated: false });
   });
-  afterAll(async () => t?.drop());
+  afterAll(async () => t.drop());
 
   it('lets every process start on an empty database, and applies each migration once', async () => {
     const pools = Array.from({ length: 6 }, () => openPostgres(t.url!));

@@ -1,8 +1,21 @@
 /** The subset of a SQL connection every repository needs. One dialect: PostgreSQL. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
   /** Runs a script of one or more statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+}
+
+export interface QueryOptions {
+  /**
+   * Prepares the statement under this name on each PostgreSQL connection, so the server parses it once and
+   * can reuse its plan: for hot statements whose planning costs as much as running them (the feed's page).
+   * One name, one statement text. PGlite ignores it.
+   */
+  prepareAs?: string;
 }
 
 export interface QueryResult<R> {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, QueryResult } from './database.js';
+import type { Database, Queryable, QueryOptions, QueryResult } from './database.js';
 
 const INT8_OID = 20;
 
@@ -16,8 +16,12 @@ export function openPostgres(connectionString: string, options: { max?: number }
     client: pg.Pool | pg.PoolClient,
     sql: string,
     params?: readonly unknown[],
+    options?: QueryOptions,
   ): Promise<QueryResult<R>> => {
-    const res = await client.query(sql, params as unknown[] | undefined);
+    const values = params as unknown[] | undefined;
+    const res = await (options?.prepareAs === undefined
+      ? client.query(sql, values)
+      : client.query({ name: options.prepareAs, text: sql, values }));
     return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
   };
 
@@ -73,7 +77,7 @@ export function openPostgres(connectionString: string, options: { max?: number }
 
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, options) => run(pool, sql, params, options),
     exec: async (sql) => {
       await pool.query(sql);
     },
@@ -82,7 +86,7 @@ export function openPostgres(connectionString: string, options: { max?: number }
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
-          query: (sql, params) => run(client, sql, params),
+          query: (sql, params, options) => run(client, sql, params, options),
           exec: async (sql) => {
             await client.query(sql);
           },

@@ -4,6 +4,7 @@ import { displayCellsWithin, type CellsWithin } from '../../geo/cells.js';
 import type { Queryable } from '../../infra/db/index.js';
 import type { Role } from '../../policies.js';
 import { newPublicId } from '../../public-ids.js';
+import type { FeedWindow } from './feed-window.js';
 import { POST_MEDIA_COLUMN, type PostMediaJson } from '../media/media.presenter.js';
 import type { Category, PersonDescription } from './composer.js';
 
@@ -146,7 +147,9 @@ const RECENT_WINDOW = 4000;
  * quiet neighbourhood's page. Any match outside the window is older than every post in it, so a full page
  * from the window is exact.
  */
-export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> {
+export async function feedPage(db: Queryable, q: FeedQuery, window?: FeedWindow): Promise<PostRow[]> {
+  const fromWindow = window === undefined ? undefined : await pageFromWindow(db, window, q);
+  if (fromWindow) return fromWindow;
   const params = [
     q.areaCells,
     q.beforeId ?? null,
@@ -193,6 +196,57 @@ export async function feedPage(db: Queryable, q: FeedQuery): Promise<PostRow[]> 
     [...params, within.whole, within.partial],
   );
   return res.rows;
+}
+
+/** Candidates beyond the page's size, for posts the page statement drops (muted authors, deleted posts). */
+const WINDOW_SLACK = 8;
+
+/**
+ * A page whose candidates come from the process's window of recent posts (`FeedWindow`): one statement reads
+ * the page's rows by id, checking visibility and mutes again, and the latest change sequence value. If changes
+ * newer than the window exist it catches up and asks again, so a page is never staler than its statement.
+ * `undefined` — use the database plans — when the window cannot answer exactly.
+ */
+async function pageFromWindow(
+  db: Queryable,
+  window: FeedWindow,
+  q: FeedQuery,
+): Promise<PostRow[] | undefined> {
+  await window.ready(db);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = window.candidates(q, q.limit + WINDOW_SLACK);
+    if (!found) return undefined;
+    if (found.ids.length < q.limit && !(found.all && window.complete)) return undefined;
+    // One row with nulls but the sequence value when no candidate is left (LEFT JOIN).
+    type WindowPageRow = { max_seq: number | null } & (PostRow | { id: null });
+    const res = await db.query<WindowPageRow>(
+      `WITH page AS MATERIALIZED (
+         SELECT q.id FROM posts q
+         WHERE q.id = ANY($2::bigint[]) AND q.status = 'visible'
+           AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE (mu.user_id = $1 AND mu.muted_id = q.author_id)
+                           OR (mu.user_id = q.author_id AND mu.muted_id = $1 AND mu.blocked))
+         ORDER BY q.id DESC LIMIT $3
+       )
+       SELECT s.max_seq, r.* FROM (SELECT max(feed_seq) AS max_seq FROM posts) s
+       LEFT JOIN LATERAL (
+         SELECT ${POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
+         WHERE p.id IN (SELECT id FROM page)
+       ) r ON true
+       ORDER BY r.id DESC`,
+      [q.viewerId, found.ids, q.limit],
+      // Planning this statement took longer than running it (bench/results/feed-http.md).
+      { prepareAs: 'feed_window_page' },
+    );
+    if ((res.rows[0]?.max_seq ?? 0) !== window.seq) {
+      await window.catchUp(db);
+      continue;
+    }
+    const rows = res.rows
+      .filter((r): r is WindowPageRow & PostRow => r.id !== null)
+      .map(({ max_seq: _, ...row }) => row);
+    return rows.length >= q.limit || (found.all && window.complete) ? rows : undefined;
+  }
+  return undefined;
 }
 
 /** Posts by id, newest first, presented for `viewerId`. */

@@ -16,11 +16,15 @@ import { findUserById } from '../users/users.repository.js';
 import { checkComment, checkComposition, type Category, type PersonDescription } from './composer.js';
 import { presentComment, presentPost, presentPostRevision } from './posts.presenter.js';
 import { mayReadPost } from './posts.readability.js';
+import { FeedWindow } from './feed-window.js';
 import * as posts from './posts.repository.js';
 
 const canModerate = (v: Viewer): boolean => v.role === 'moderator' || v.role === 'admin';
 
 export class PostsService {
+  /** This process's recent posts, from which feed pages pick their candidates. */
+  readonly #window = new FeedWindow();
+
   constructor(private readonly deps: Deps) {}
 
   /** The viewer's feed: visible posts within their radius, newest first. */
@@ -52,18 +56,22 @@ export class PostsService {
     // One cell lies in one area cell; the radius check below still applies to it.
     const areaCells = areaCellsCovering(home, radiusM);
     const cellArea = q.cell === undefined ? null : cellToParent(q.cell, AREA_RESOLUTION);
-    const rows = await posts.feedPage(this.deps.db, {
-      viewerId: v.id,
-      areaCells: cellArea === null ? areaCells : areaCells.filter((c) => c === cellArea),
-      home,
-      radiusM,
-      beforeId: await posts.rowIdOf(this.deps.db, 'posts', publicIdCursor('po', q.cursor)),
-      limit: limit + 1,
-      category: q.category,
-      since,
-      text: text || undefined,
-      cell: q.cell,
-    });
+    const rows = await posts.feedPage(
+      this.deps.db,
+      {
+        viewerId: v.id,
+        areaCells: cellArea === null ? areaCells : areaCells.filter((c) => c === cellArea),
+        home,
+        radiusM,
+        beforeId: await posts.rowIdOf(this.deps.db, 'posts', publicIdCursor('po', q.cursor)),
+        limit: limit + 1,
+        category: q.category,
+        since,
+        text: text || undefined,
+        cell: q.cell,
+      },
+      this.#window,
+    );
     return this.presentPage(rows, limit, v);
   }
 

@@ -31,6 +31,7 @@ import cameraSnapshots from './0031_camera_snapshots.js';
 import dashboardCells, { backfill as dashboardCellsBackfill } from './0032_dashboard_cells.js';
 import mediaRedaction from './0034_media_redaction.js';
 import postsCellFeed from './0035_posts_cell_feed.js';
+import postsFeedSeq from './0036_posts_feed_seq.js';
 import type { Queryable } from '../database.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -74,4 +75,5 @@ export const MIGRATIONS: readonly {
   { id: 32, name: 'dashboard_cells', sql: dashboardCells, backfill: dashboardCellsBackfill },
   { id: 34, name: 'media_redaction', sql: mediaRedaction },
   { id: 35, name: 'posts_cell_feed', sql: postsCellFeed },
+  { id: 36, name: 'posts_feed_seq', sql: postsFeedSeq },
 ];
