@@ -1,4 +1,3 @@
-import { distanceMeters } from '../../geo/cells.js';
 import type { Queryable } from '../../infra/db/index.js';
 import type { Category } from './composer.js';
 import type { FeedQuery } from './posts.repository.js';
@@ -10,8 +9,10 @@ interface WindowPost {
   category: Category;
   visible: boolean;
   cell: string;
+  /** The cell centre in radians, and the cosine of its latitude: the distance check's per-post half. */
   lat: number;
   lng: number;
+  cosLat: number;
   areaCell: string;
   createdAt: number;
 }
@@ -122,6 +123,7 @@ export class FeedWindow {
     if (q.text !== undefined) return undefined;
     if (q.beforeId !== undefined && q.beforeId <= this.#floor) return undefined;
     const since = q.since?.getTime();
+    const near = nearHome(q.home, q.radiusM);
     const found: WindowPost[] = [];
     let all = true;
     for (const area of q.areaCells) {
@@ -132,7 +134,7 @@ export class FeedWindow {
         if (q.category !== undefined && p.category !== q.category) continue;
         if (since !== undefined && p.createdAt < since) continue;
         if (q.cell !== undefined && p.cell !== q.cell) continue;
-        if (distanceMeters(q.home, { lat: p.lat, lng: p.lng }) > q.radiusM) continue;
+        if (!near(p)) continue;
         if (taken === count) {
           all = false;
           break;
@@ -191,6 +193,29 @@ export class FeedWindow {
   }
 }
 
+const RAD = Math.PI / 180;
+const EARTH_RADIUS_M = 6_371_008.8;
+
+/**
+ * The feed's distance rule (haversine from home to the cell centre at most the radius, as `distanceMeters`
+ * and the SQL plans compute it) rearranged for thousands of checks per page: with
+ * h = sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2), the distance is at most r exactly when h ≤ sin²(r / 2R); and no
+ * post further than r / R in latitude can be within r, which settles most of them without a sine.
+ */
+function nearHome(home: { lat: number; lng: number }, radiusM: number): (p: WindowPost) => boolean {
+  const lat = home.lat * RAD;
+  const lng = home.lng * RAD;
+  const cosLat = Math.cos(lat);
+  const maxDLat = radiusM / EARTH_RADIUS_M;
+  const maxH = Math.sin(Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M))) ** 2;
+  return (p) => {
+    const dLat = p.lat - lat;
+    if (dLat > maxDLat || dLat < -maxDLat) return false;
+    const h = Math.sin(dLat / 2) ** 2 + cosLat * p.cosLat * Math.sin((p.lng - lng) / 2) ** 2;
+    return h <= maxH;
+  };
+}
+
 function toPost(row: WindowRow): WindowPost {
   return {
     id: row.id,
@@ -198,8 +223,9 @@ function toPost(row: WindowRow): WindowPost {
     category: row.category,
     visible: row.status === 'visible',
     cell: row.cell,
-    lat: row.cell_lat,
-    lng: row.cell_lng,
+    lat: row.cell_lat * RAD,
+    lng: row.cell_lng * RAD,
+    cosLat: Math.cos(row.cell_lat * RAD),
     areaCell: row.area_cell,
     createdAt: row.created_at.getTime(),
   };

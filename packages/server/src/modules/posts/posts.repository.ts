@@ -220,17 +220,13 @@ async function pageFromWindow(
     // One row with nulls but the sequence value when no candidate is left (LEFT JOIN).
     type WindowPageRow = { max_seq: number | null } & (PostRow | { id: null });
     const res = await db.query<WindowPageRow>(
-      `WITH page AS MATERIALIZED (
-         SELECT q.id FROM posts q
-         WHERE q.id = ANY($2::bigint[]) AND q.status = 'visible'
-           AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE (mu.user_id = $1 AND mu.muted_id = q.author_id)
-                           OR (mu.user_id = q.author_id AND mu.muted_id = $1 AND mu.blocked))
-         ORDER BY q.id DESC LIMIT $3
-       )
-       SELECT s.max_seq, r.* FROM (SELECT max(feed_seq) AS max_seq FROM posts) s
+      `SELECT s.max_seq, r.* FROM (SELECT max(feed_seq) AS max_seq FROM posts) s
        LEFT JOIN LATERAL (
          SELECT ${POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
-         WHERE p.id IN (SELECT id FROM page)
+         WHERE p.id = ANY($2::bigint[]) AND p.status = 'visible'
+           AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE (mu.user_id = $1 AND mu.muted_id = p.author_id)
+                           OR (mu.user_id = p.author_id AND mu.muted_id = $1 AND mu.blocked))
+         ORDER BY p.id DESC LIMIT $3
        ) r ON true
        ORDER BY r.id DESC`,
       [q.viewerId, found.ids, q.limit],
