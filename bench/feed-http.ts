@@ -2,8 +2,9 @@
  * Feed throughput over HTTP at city scale (issue 13): `GET /api/feed` against `GET /api/session` (one indexed
  * lookup) on PostgreSQL with N posts (default 1,000,000) spread over a 40 × 40 km metro area, 20 keep-alive
  * connections from this process to one API process started from source. Before the HTTP runs it profiles
- * where a feed request's time goes: each query the request makes, timed alone over 300 viewers, and the
- * presenter + JSON step; then EXPLAIN (ANALYZE, BUFFERS) of the page query for one viewer.
+ * where a feed request's time goes: each query the request makes, timed alone over 300 viewers (the page both
+ * through the database plans and with candidates from a `FeedWindow`), and the presenter + JSON step; then
+ * EXPLAIN (ANALYZE, BUFFERS) of the database plans' first statement for one viewer.
  *
  *   npx tsx bench/feed-http.ts [posts=1000000] [seconds=15]
  *
