@@ -9,7 +9,8 @@
  * Usage: node pack.mjs <package dir> <entry> <command> [destination dir, default: the package dir]
  */
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -48,6 +49,32 @@ const bundle = path.join(stage, `${command}.mjs`);
 const code = await readFile(bundle, 'utf8');
 if (!code.startsWith('#!')) await writeFile(bundle, `#!/usr/bin/env node\n${code}`);
 
+// The hub's face detector (auto-blur at ingest) loads Human's WebAssembly build, BlazeFace's weights and
+// TensorFlow.js's .wasm files at run time from a folder beside the bundle (packages/hub/src/redact/faces.ts).
+const extraFiles = [];
+if (pkg.name === '@porchlight/hub') {
+  const detector = path.join(stage, 'redact-detector');
+  await mkdir(detector, { recursive: true });
+  const require = createRequire(path.join(root, 'package.json'));
+  const humanDist = path.dirname(require.resolve('@vladmandic/human'));
+  await build({
+    entryPoints: [path.join(humanDist, 'human.node-wasm.js')],
+    outfile: path.join(detector, 'human.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    legalComments: 'linked',
+    logLevel: 'error',
+  });
+  for (const f of ['blazeface.json', 'blazeface.bin'])
+    await copyFile(path.join(humanDist, '..', 'models', f), path.join(detector, f));
+  const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  for (const f of await readdir(wasmDir))
+    if (f.endsWith('.wasm')) await copyFile(path.join(wasmDir, f), path.join(detector, f));
+  extraFiles.push('redact-detector');
+}
+
 const manifest = {
   name: command,
   version: pkg.version,
@@ -55,7 +82,7 @@ const manifest = {
   type: 'module',
   bin: { [command]: `${command}.mjs` },
   engines: { node: '>=20.19' },
-  files: [`${command}.mjs`, `${command}.mjs.LEGAL.txt`, 'README.md'],
+  files: [`${command}.mjs`, `${command}.mjs.LEGAL.txt`, 'README.md', ...extraFiles],
 };
 await writeFile(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
 await copyFile(path.join(root, 'README.md'), path.join(stage, 'README.md'));

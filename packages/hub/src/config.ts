@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { BLUR_KINDS, type BlurKind } from '@porchlight/redact';
 import { HubError } from './errors.js';
 import type { EncodeOptions } from './ffmpeg.js';
 import type { FolderSourceConfig } from './sources/folder.js';
@@ -16,6 +17,21 @@ export interface HubFileConfig {
   encoder?: EncodeOptions;
   /** Base delay (ms) before retrying a clip after a network failure; doubles per attempt up to 5 minutes. */
   retryBaseMs?: number;
+  /**
+   * Auto-blur at ingest, per Porchlight camera id: faces found by the hub's detector are blurred after the
+   * privacy zones and before encryption, so the vault never holds them unblurred.
+   */
+  autoBlur?: Record<string, AutoBlurConfig>;
+}
+
+/** One camera's auto-blur: `faces` must be true (plates are not detected at ingest). */
+export interface AutoBlurConfig {
+  faces: true;
+  blur?: BlurKind;
+  /** Extra margin around each box, as a fraction of its size (default 0.2). */
+  padding?: number;
+  /** Frames looked at per second (default 4). */
+  sampleFps?: number;
 }
 
 type Check = (value: unknown, at: string, problems: string[]) => void;
@@ -123,6 +139,38 @@ const SCHEMAS: Record<
   },
 };
 
+const AUTO_BLUR_OPTIONS: Record<string, Check> = {
+  faces: rule((v) => v === true, 'must be true (auto-blur finds faces; leave the camera out to turn it off)'),
+  plates: rule(
+    (v) => v === false,
+    'cannot be true: licence plates are not detected at ingest; blur them by hand when you share a clip',
+  ),
+  blur: oneOf(...BLUR_KINDS),
+  padding: rule((v) => typeof v === 'number' && v >= 0 && v <= 1, 'must be a number from 0 to 1'),
+  sampleFps: int(1, 15),
+};
+
+function checkAutoBlur(value: unknown, problems: string[]): void {
+  if (!isObj(value)) {
+    problems.push('autoBlur must map Porchlight camera ids to auto-blur settings');
+    return;
+  }
+  for (const [camera, settings] of Object.entries(value)) {
+    const at = `autoBlur.${camera}`;
+    cameraId(camera, `autoBlur key ${JSON.stringify(camera)}`, problems);
+    if (!isObj(settings)) {
+      problems.push(`${at} must be an object such as {"faces": true}`);
+      continue;
+    }
+    if (settings.faces === undefined) problems.push(`${at}.faces is required`);
+    for (const [key, v] of Object.entries(settings)) {
+      const check = AUTO_BLUR_OPTIONS[key];
+      if (!check) problems.push(`${at}.${key} is not an auto-blur option`);
+      else check(v, `${at}.${key}`, problems);
+    }
+  }
+}
+
 /** Validates a parsed config file; the error lists every problem with its JSON path. */
 export function validateConfig(value: unknown, file = 'config'): HubFileConfig {
   const problems: string[] = [];
@@ -168,6 +216,7 @@ export function validateConfig(value: unknown, file = 'config'): HubFileConfig {
     }
   }
   if (value.retryBaseMs !== undefined) int(10, 600_000)(value.retryBaseMs, 'retryBaseMs', problems);
+  if (value.autoBlur !== undefined) checkAutoBlur(value.autoBlur, problems);
   if (problems.length > 0)
     throw new HubError(`${file} has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
   return value as unknown as HubFileConfig;

@@ -2,7 +2,7 @@ import { HOME_ASSISTANT_YAML } from './sources/homeassistant.js';
 
 /** `porchlight-hub run --help`: the config file and every source. */
 export const RUN_HELP = `
-The config file is JSON: {"sources": [ ... ], "encoder"?: {...}, "retryBaseMs"?: 5000}.
+The config file is JSON: {"sources": [ ... ], "encoder"?: {...}, "retryBaseMs"?: 5000, "autoBlur"?: {...}}.
 Camera ids are the Porchlight camera ids (ca_…) shown in the web app (Vault → Cameras) and by
 \`porchlight-hub status\`. An old numeric id (from before ca_… ids) is refused with a message saying so.
 At start and whenever the file is saved (or on SIGHUP) the hub checks it, checks its token and that every
@@ -48,6 +48,11 @@ ${HOME_ASSISTANT_YAML.replace(/^(?=.)/gm, '      ')}
     files are reported and skipped.
 
 Encoder (privacy-zone burn-in, H.264): "encoder": {"preset": "veryfast", "crf": 23}
+
+Auto-blur at ingest, per camera: "autoBlur": {"<camera id>": {"faces": true, "blur": "pixelate"}}
+  Faces the hub finds (BlazeFace, offline) are blurred after the zones and before encryption. Options: blur
+  ("gaussian" | "pixelate" | "solid"), padding (0-1, default 0.2), sampleFps (1-15, default 4). Licence
+  plates are not detected at ingest.
 
 Every clip: privacy zones of its camera (from the server) are burned in as black, the video is encrypted to
 the owner's age recipient, uploaded over tus (resumable), and tracked in <state dir>/journal.json so a restart

@@ -8,6 +8,7 @@ import { validateConfig, type HubFileConfig, type SourceConfig } from './config.
 import { HubError } from './errors.js';
 import { Journal, type ClipRecord } from './journal.js';
 import { processClip, type AfterZones, type ClipFetcher } from './pipeline.js';
+import { configuredAutoBlur } from './redact/ingest.js';
 import type { Reporter } from './progress.js';
 import { Snapshots } from './snapshot.js';
 import { FolderSource } from './sources/folder.js';
@@ -160,9 +161,12 @@ export class Hub extends EventEmitter {
   private fatalError: HubError | undefined;
   private fetchers: Record<string, ClipFetcher> = {};
   private readonly snapshots: Snapshots;
+  /** The step after the zones: the caller's, else auto-blur for the cameras the config lists under `autoBlur`. */
+  private readonly afterZones: AfterZones;
 
   constructor(readonly options: HubOptions) {
     super();
+    this.afterZones = options.afterZones ?? configuredAutoBlur(() => this.options.config);
     this.running = buildSources(options.config);
     this.snapshots = new Snapshots(options.stateDir, options.credentials, options.reporter);
     for (const s of this.sources) if (s.fetcher) this.fetchers[s.name] = s.fetcher;
@@ -391,7 +395,7 @@ export class Hub extends EventEmitter {
           reporter,
           fetchers: this.fetchers,
           ...(this.options.config.encoder ? { encode: this.options.config.encoder } : {}),
-          ...(this.options.afterZones ? { afterZones: this.options.afterZones } : {}),
+          afterZones: this.afterZones,
           snapshots: this.snapshots,
           ...(this.options.chunkSize ? { chunkSize: this.options.chunkSize } : {}),
           signal: this.stopping.signal,

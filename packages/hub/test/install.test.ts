@@ -99,7 +99,7 @@ describe('porchlight-hub from a tarball', () => {
     expect(status.stdout).toMatch(/clips: 1 done\n/);
   }, 60_000);
 
-  it('runs as a daemon with the installed command: a clip dropped into a watched folder is uploaded, SIGTERM stops it cleanly', async () => {
+  it('runs as a daemon with the installed command: a clip dropped into a watched folder is scanned for faces and uploaded, SIGTERM stops it cleanly', async () => {
     const stateDir = path.join(scratch, 'state');
     const folder = path.join(scratch, 'drop');
     await mkdir(folder, { recursive: true });
@@ -108,6 +108,8 @@ describe('porchlight-hub from a tarball', () => {
       config,
       JSON.stringify({
         sources: [{ type: 'folder', path: folder, camera: server.camera.id, stableMs: 300 }],
+        // The face detector runs from the tarball's own files (redact-detector/), offline.
+        autoBlur: { [server.camera.id]: { faces: true } },
       }),
     );
     const before = (await server.clips()).length;
@@ -138,10 +140,15 @@ describe('porchlight-hub from a tarball', () => {
 
   it('the config the README shows is valid', async () => {
     const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
-    const hubSection = readme.slice(readme.indexOf('## Home hub'));
+    const start = readme.indexOf('## Home hub');
+    const hubSection = readme.slice(start, readme.indexOf('\n## ', start + 1));
     const json = /```json\n([\s\S]*?)```/.exec(hubSection)![1]!;
     const config = validateConfig(JSON.parse(json), 'README');
     expect(config.sources.map((s) => s.type)).toEqual(['frigate', 'rtsp', 'homeassistant', 'folder']);
+    // And every other config the section shows (auto-blur's).
+    const others = [...hubSection.matchAll(/```json\n([\s\S]*?)```/g)].slice(1);
+    expect(others.length).toBeGreaterThan(0);
+    for (const [, text] of others) expect(() => validateConfig(JSON.parse(text!), 'README')).not.toThrow();
   });
 });
 

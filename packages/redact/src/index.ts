@@ -11,3 +11,4 @@ export * from './tracker.js';
 export * from './edits.js';
 export * from './summary.js';
 export * from './ffmpeg-graph.js';
+export * from './face-detector.js';

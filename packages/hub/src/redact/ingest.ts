@@ -6,8 +6,10 @@ import {
   type RedactionSummary,
   type Track,
 } from '@porchlight/redact';
+import type { HubFileConfig } from '../config.js';
 import type { ClipRecord } from '../journal.js';
 import type { AfterZones } from '../pipeline.js';
+import { faceTracks } from './faces.js';
 import { renderRedaction, type RenderOptions } from './render.js';
 
 /** A camera's auto-blur setting: which boxes to blur at ingest, and how. */
@@ -53,7 +55,12 @@ export async function autoBlurAtIngest(
  */
 export function autoBlurStep(
   settingsFor: (cameraId: string) => AutoBlurSettings | undefined,
-  tracksFor: (record: ClipRecord) => Promise<readonly Track[]>,
+  tracksFor: (
+    record: ClipRecord,
+    input: string,
+    settings: AutoBlurSettings,
+    signal?: AbortSignal,
+  ) => Promise<readonly Track[]>,
 ): AfterZones {
   return async (record, input, output, signal) => {
     const settings = settingsFor(record.cameraId);
@@ -61,10 +68,39 @@ export function autoBlurStep(
     const summary = await autoBlurAtIngest(
       input,
       output,
-      await tracksFor(record),
+      await tracksFor(record, input, settings, signal),
       settings,
       signal ? { signal } : {},
     );
     return summary !== null;
   };
+}
+
+/**
+ * The hub's auto-blur from its config file: for a camera listed under `autoBlur`, the faces the hub's own
+ * detector finds in the zoned clip (`faceTracks`) are blurred before encryption. `config` is read per clip, so
+ * a reloaded config applies to the next clip.
+ */
+export function configuredAutoBlur(config: () => HubFileConfig): AfterZones {
+  const sampling = new Map<string, number | undefined>();
+  return autoBlurStep(
+    (cameraId) => {
+      const c = config().autoBlur?.[cameraId];
+      if (!c) return undefined;
+      sampling.set(cameraId, c.sampleFps);
+      return {
+        faces: true,
+        plates: false,
+        blur: c.blur ?? 'pixelate',
+        ...(c.padding === undefined ? {} : { padding: c.padding }),
+      };
+    },
+    (record, input, _settings, signal) => {
+      const sampleFps = sampling.get(record.cameraId);
+      return faceTracks(input, {
+        ...(sampleFps === undefined ? {} : { sampleFps }),
+        ...(signal ? { signal } : {}),
+      });
+    },
+  );
 }
