@@ -5,7 +5,7 @@ import { parseRedaction, padBox, toPixels, type Box, type Redaction } from '@por
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderRedaction } from '../packages/hub/src/redact/render.js';
 import { openBrowser, signIn, type Person } from './support/browser.js';
-import { CLIP, faceCentreAt, makeFaceClip, PLATE } from './support/redact.js';
+import { CLIP, faceCentreAt, FOUND_PLATE, makeFaceClip, makePlateClip, PLATE } from './support/redact.js';
 import {
   detail as detailIn,
   difference as differenceIn,
@@ -72,7 +72,7 @@ describe('owner-side redaction in Chromium', () => {
       await page.getByRole('heading', { name: 'Redact a video' }).waitFor();
       await page.getByLabel('Video file (MP4)').setInputFiles(source);
       await page.getByRole('button', { name: 'Find faces' }).click();
-      await foundOrFailed(page, /^[1-9]\d* faces? found in \d+ sampled frames\.$/);
+      await foundOrFailed(page, /^[1-9]\d* faces? and \d+ plates? found in \d+ sampled frames\.$/);
 
       // The owner draws the plate box by hand on the picture (the overlay spans the video's width; 360/640 high).
       const overlay = page.getByRole('application', { name: /Boxes to blur/ });
@@ -101,9 +101,13 @@ describe('owner-side redaction in Chromium', () => {
       await download.saveAs(redacted);
       await page.getByLabel('Redacted copy').waitFor();
 
-      // Only the face detector's weights were fetched, and no other model of the package is served at all.
+      // Only BlazeFace's weights and the plate cascade were fetched, and no other model of the package is served.
       expect(new Set(models)).toEqual(
-        new Set(['/models/redact/blazeface.json', '/models/redact/blazeface.bin']),
+        new Set([
+          '/models/redact/blazeface.json',
+          '/models/redact/blazeface.bin',
+          '/models/redact/haarcascade_russian_plate_number.xml',
+        ]),
       );
       for (const name of [
         'faceres.json',
@@ -159,12 +163,49 @@ describe('owner-side redaction in Chromium', () => {
       // The detector finds no face in the redacted copy.
       await page.getByLabel('Video file (MP4)').setInputFiles(redacted);
       await page.getByRole('button', { name: 'Find faces' }).click();
-      const answer = /^(\d+) faces? found in \d+ sampled frames\.$/;
+      const answer = /^(\d+) faces? and \d+ plates? found in \d+ sampled frames\.$/;
       await foundOrFailed(page, answer);
-      expect(await page.getByText(answer).textContent()).toMatch(/^0 faces found/);
+      expect(await page.getByText(answer).textContent()).toMatch(/^0 faces and/);
       expect(owner!.errors).toEqual([]);
     },
   );
+});
+
+describe('licence plates in Chromium', () => {
+  it('finds a plate by itself, and the rendered copy has it blurred', { timeout: 300_000 }, async () => {
+    const { page } = owner!;
+    const clip = path.join(dir, 'car.mp4');
+    await makePlateClip(clip);
+    await page.goto(`${server!.url}/redact`);
+    await page.getByRole('heading', { name: 'Redact a video' }).waitFor();
+    await page.getByLabel('Video file (MP4)').setInputFiles(clip);
+    await page.getByRole('button', { name: 'Find faces' }).click();
+    await foundOrFailed(page, /^0 faces and [1-9]\d* plates? found in \d+ sampled frames\.$/);
+    await page
+      .getByText(/^0 faces, [1-9]\d* plates? and 0 other boxes blurred/)
+      .first()
+      .waitFor();
+    const description = parseRedaction(JSON.parse((await page.getByTestId('redaction-json').textContent())!));
+    const plates = description.tracks.filter((t) => t.kind === 'plate');
+    expect(plates.length).toBeGreaterThanOrEqual(1);
+    expect(plates.every((t) => t.source === 'detector')).toBe(true);
+
+    await page.getByRole('button', { name: 'Render redacted copy' }).click();
+    const link = page.getByRole('link', { name: 'Download redacted copy' });
+    await link.waitFor({ timeout: 150_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const redacted = path.join(dir, 'car-redacted.mp4');
+    await download.saveAs(redacted);
+    const [src, out] = await Promise.all([frame(clip, 25), frame(redacted, 25)]);
+    const inner = {
+      x: FOUND_PLATE.x + 8,
+      y: FOUND_PLATE.y + 6,
+      w: FOUND_PLATE.w - 16,
+      h: FOUND_PLATE.h - 12,
+    };
+    expect(detail(out, inner)).toBeLessThan(detail(src, inner) * 0.35);
+    expect(owner!.errors).toEqual([]);
+  });
 });
 
 /** Waits for the detector's answer; a problem the page shows fails the test with its message. */

@@ -17,6 +17,47 @@ export const PLATE: Rect = { x: 470, y: 270, w: 130, h: 40 };
 export const faceCentreAt = (t: number) => ({ x: 40 + 60 * t + 152, y: 100 });
 
 /**
+ * A dark car panel with a white number plate of black glyph strokes (no font needed) at `plate`, as ffmpeg
+ * filters — a plate the opencv-data cascade finds (the doorbell clip's plate is deliberately one it does not).
+ */
+export function carWithPlate(plate: Rect): string {
+  const x = `${plate.x}`;
+  const glyphs = Array.from({ length: 6 }, (_, i) => {
+    const gx = `${x}+${14 + i * 30}`;
+    return [
+      `drawbox=x=${gx}:y=${plate.y + 9}:w=6:h=${plate.h - 18}:color=black:t=fill`,
+      `drawbox=x=${gx}+6:y=${plate.y + 9}:w=12:h=6:color=black:t=fill`,
+      `drawbox=x=${gx}+6:y=${plate.y + plate.h - 15}:w=12:h=6:color=black:t=fill`,
+      `drawbox=x=${gx}+14:y=${plate.y + 9}:w=6:h=${plate.h - 18}:color=black:t=fill`,
+    ].join(',');
+  });
+  return [
+    `drawbox=x=${x}-70:y=${plate.y - 110}:w=${plate.w + 140}:h=200:color=0x404448:t=fill`,
+    `drawbox=x=${x}:y=${plate.y}:w=${plate.w}:h=${plate.h}:color=white:t=fill`,
+    `drawbox=x=${x}:y=${plate.y}:w=${plate.w}:h=${plate.h}:color=black:t=2`,
+    ...glyphs,
+  ].join(',');
+}
+
+/** A still car with a plate the detector finds, on a plain grey street: `seconds` long, CLIP's size and rate. */
+export const FOUND_PLATE: Rect = { x: 300, y: 230, w: 200, h: 46 };
+export async function makePlateClip(file: string, seconds = 2): Promise<void> {
+  const { w, h, fps } = CLIP;
+  await runTool('ffmpeg', [
+    ...[
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=0x606468:s=${w}x${h}:r=${fps}:d=${seconds},${carWithPlate(FOUND_PLATE)}`,
+    ],
+    ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '14', '-pix_fmt', 'yuv420p', '-g', String(fps)],
+    ...['-movflags', '+faststart', '-y', file],
+  ]);
+}
+
+/**
  * A doorbell-like clip with something to redact: fine stripes everywhere (so any blur shows), the face photo
  * sliding right, and a still plate.
  */

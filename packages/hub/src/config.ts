@@ -24,9 +24,11 @@ export interface HubFileConfig {
   autoBlur?: Record<string, AutoBlurConfig>;
 }
 
-/** One camera's auto-blur: `faces` must be true (plates are not detected at ingest). */
+/** One camera's auto-blur: what to find and blur (at least one of `faces` and `plates` is true). */
 export interface AutoBlurConfig {
-  faces: true;
+  faces?: boolean;
+  /** Licence plates, found with Debian's opencv-data cascade (the package must be installed). */
+  plates?: boolean;
   blur?: BlurKind;
   /** Extra margin around each box, as a fraction of its size (default 0.2). */
   padding?: number;
@@ -140,11 +142,8 @@ const SCHEMAS: Record<
 };
 
 const AUTO_BLUR_OPTIONS: Record<string, Check> = {
-  faces: rule((v) => v === true, 'must be true (auto-blur finds faces; leave the camera out to turn it off)'),
-  plates: rule(
-    (v) => v === false,
-    'cannot be true: licence plates are not detected at ingest; blur them by hand when you share a clip',
-  ),
+  faces: rule((v) => typeof v === 'boolean', 'must be true or false'),
+  plates: rule((v) => typeof v === 'boolean', 'must be true or false'),
   blur: oneOf(...BLUR_KINDS),
   padding: rule((v) => typeof v === 'number' && v >= 0 && v <= 1, 'must be a number from 0 to 1'),
   sampleFps: int(1, 15),
@@ -162,7 +161,9 @@ function checkAutoBlur(value: unknown, problems: string[]): void {
       problems.push(`${at} must be an object such as {"faces": true}`);
       continue;
     }
-    if (settings.faces === undefined) problems.push(`${at}.faces is required`);
+    if (settings.faces !== true && settings.plates !== true) {
+      problems.push(`${at} must turn on "faces" or "plates" (leave the camera out to turn auto-blur off)`);
+    }
     for (const [key, v] of Object.entries(settings)) {
       const check = AUTO_BLUR_OPTIONS[key];
       if (!check) problems.push(`${at}.${key} is not an auto-blur option`);

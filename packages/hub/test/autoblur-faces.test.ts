@@ -122,11 +122,11 @@ describe('the autoBlur setting', () => {
   it('names every problem in a bad autoBlur section', () => {
     const sources = [{ type: 'folder', path: '/srv/clips', camera: 'ca_AAAAAAAAAAAAAAAAAAAAAA' }];
     const check = (autoBlur: unknown) => () => validateConfig({ sources, autoBlur }, 'hub.json');
-    expect(check({ ca_AAAAAAAAAAAAAAAAAAAAAA: { faces: true, plates: true } })).toThrow(
-      /autoBlur\.ca_A+\.plates cannot be true: licence plates are not detected at ingest/,
+    expect(check({ ca_AAAAAAAAAAAAAAAAAAAAAA: { faces: true, plates: 'yes' } })).toThrow(
+      /autoBlur\.ca_A+\.plates must be true or false/,
     );
-    expect(check({ ca_AAAAAAAAAAAAAAAAAAAAAA: { blur: 'smudge' } })).toThrow(
-      /autoBlur\.ca_A+\.faces is required[\s\S]*autoBlur\.ca_A+\.blur must be one of "gaussian", "pixelate", "solid"/,
+    expect(check({ ca_AAAAAAAAAAAAAAAAAAAAAA: { faces: false, blur: 'smudge' } })).toThrow(
+      /autoBlur\.ca_A+ must turn on "faces" or "plates"[\s\S]*autoBlur\.ca_A+\.blur must be one of "gaussian", "pixelate", "solid"/,
     );
     expect(check({ 'front door': { faces: true } })).toThrow(
       /autoBlur key "front door" must be a Porchlight camera id/,
@@ -135,5 +135,6 @@ describe('the autoBlur setting', () => {
       /sampleFps must be a whole number from 1 to 15[\s\S]*colour is not an auto-blur option/,
     );
     expect(check({ ca_AAAAAAAAAAAAAAAAAAAAAA: { faces: true } })).not.toThrow();
+    expect(check({ ca_AAAAAAAAAAAAAAAAAAAAAA: { plates: true } })).not.toThrow();
   });
 });

@@ -12,3 +12,5 @@ export * from './edits.js';
 export * from './summary.js';
 export * from './ffmpeg-graph.js';
 export * from './face-detector.js';
+export * from './haar.js';
+export * from './plates.js';

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import {
   type Track,
 } from '@porchlight/redact';
 import { HubError } from '../errors.js';
-import { probeVideo } from '../ffmpeg.js';
+import { sampleFrames } from './frames.js';
 
 /*
  * The browser's face detector (Human's BlazeFace, the same settings) running in Node for auto-blur at ingest.
@@ -117,60 +116,29 @@ export interface FaceScanOptions {
  */
 export async function faceTracks(file: string, options: FaceScanOptions = {}): Promise<Track[]> {
   const fps = options.sampleFps ?? 4;
-  const info = await probeVideo(file);
-  const rotated = info.rotation === 90 || info.rotation === 270;
-  const [srcW, srcH] = rotated ? [info.height, info.width] : [info.width, info.height];
-  const w = Math.min(options.width ?? 640, srcW) & ~1;
-  const h = Math.max(2, Math.round((srcH * w) / srcW / 2) * 2);
   const human = await loadFaceDetector();
-  const size = w * h * 3;
-  const child = spawn(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-i',
-      file,
-      '-an',
-      '-vf',
-      `fps=${fps},scale=${w}:${h}`,
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
   const frames: SampledFrame[] = [];
-  let pending: Buffer = Buffer.alloc(0);
-  let index = 0;
-  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    while (pending.length >= size) {
-      const frame = pending.subarray(0, size);
-      pending = pending.subarray(size);
+  await sampleFrames(
+    file,
+    {
+      fps,
+      maxWidth: options.width ?? 640,
+      pixelFormat: 'rgb24',
+      purpose: 'face detection',
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    async (frame, t, w, h) => {
       const tensor = human.tf.tensor3d(new Uint8Array(frame), [h, w, 3], 'int32');
       try {
         const result = await human.detect(tensor);
         frames.push({
-          t: index / fps,
+          t,
           detections: result.face.map((f) => ({ kind: 'face', score: f.boxScore, box: faceBox(f.boxRaw) })),
         });
       } finally {
         tensor.dispose();
       }
-      index += 1;
-    }
-  }
-  const code = await exited;
-  if (code !== 0)
-    throw new HubError(`ffmpeg could not read ${path.basename(file)} for face detection: ${stderr.trim()}`);
+    },
+  );
   return linkDetections(frames, { interval: 1 / fps, source: 'detector', idPrefix: 'hub-face-' });
 }

@@ -10,6 +10,7 @@ import type { HubFileConfig } from '../config.js';
 import type { ClipRecord } from '../journal.js';
 import type { AfterZones } from '../pipeline.js';
 import { faceTracks } from './faces.js';
+import { plateTracks } from './plates.js';
 import { renderRedaction, type RenderOptions } from './render.js';
 
 /** A camera's auto-blur setting: which boxes to blur at ingest, and how. */
@@ -77,9 +78,9 @@ export function autoBlurStep(
 }
 
 /**
- * The hub's auto-blur from its config file: for a camera listed under `autoBlur`, the faces the hub's own
- * detector finds in the zoned clip (`faceTracks`) are blurred before encryption. `config` is read per clip, so
- * a reloaded config applies to the next clip.
+ * The hub's auto-blur from its config file: for a camera listed under `autoBlur`, the faces (`faceTracks`) and
+ * licence plates (`plateTracks`) the hub's own detectors find in the zoned clip are blurred before encryption.
+ * `config` is read per clip, so a reloaded config applies to the next clip.
  */
 export function configuredAutoBlur(config: () => HubFileConfig): AfterZones {
   const sampling = new Map<string, number | undefined>();
@@ -89,18 +90,18 @@ export function configuredAutoBlur(config: () => HubFileConfig): AfterZones {
       if (!c) return undefined;
       sampling.set(cameraId, c.sampleFps);
       return {
-        faces: true,
-        plates: false,
+        faces: c.faces === true,
+        plates: c.plates === true,
         blur: c.blur ?? 'pixelate',
         ...(c.padding === undefined ? {} : { padding: c.padding }),
       };
     },
-    (record, input, _settings, signal) => {
+    async (record, input, settings, signal) => {
       const sampleFps = sampling.get(record.cameraId);
-      return faceTracks(input, {
-        ...(sampleFps === undefined ? {} : { sampleFps }),
-        ...(signal ? { signal } : {}),
-      });
+      const scan = { ...(sampleFps === undefined ? {} : { sampleFps }), ...(signal ? { signal } : {}) };
+      const faces = settings.faces ? await faceTracks(input, scan) : [];
+      const plates = settings.plates ? (await plateTracks(input, scan)).tracks : [];
+      return [...faces, ...plates];
     },
   );
 }

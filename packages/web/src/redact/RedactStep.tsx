@@ -110,8 +110,12 @@ export function RedactStep({
         ...r,
         tracks: [...r.tracks.filter((t) => t.source !== 'detector'), ...reply.tracks],
       }));
+      const faces = reply.tracks.filter((t) => t.kind === 'face').length;
+      const plates = reply.tracks.filter((t) => t.kind === 'plate').length;
       setFound(
-        `${reply.tracks.length} face${reply.tracks.length === 1 ? '' : 's'} found in ${reply.frames} sampled frames.`,
+        reply.plates
+          ? `${faces} face${faces === 1 ? '' : 's'} and ${plates} plate${plates === 1 ? '' : 's'} found in ${reply.frames} sampled frames.`
+          : `${faces} face${faces === 1 ? '' : 's'} found in ${reply.frames} sampled frames. Licence plates are not detected on this server: box them by hand.`,
       );
     });
   };
@@ -213,8 +217,8 @@ export function RedactStep({
   return (
     <section className="card stack redact" aria-label={`Redact ${label}`}>
       <p className="muted">
-        Everything here happens on this device: the clip is not uploaded, and the face detector only finds
-        where faces are — it does not recognise anyone.
+        Everything here happens on this device: the clip is not uploaded, and the detectors only find where
+        faces and licence plates are — they do not recognise anyone or read a plate.
       </p>
       <div className="redact__stage">
         <div className="redact__frame">
@@ -304,7 +308,7 @@ export function RedactStep({
         <div className="stack redact__controls">
           <div className="form-actions form-actions--start">
             <button type="button" className="button button--primary" disabled={busy} onClick={detect}>
-              Find faces
+              Find faces and plates
             </button>
             <SelectField
               label="New boxes cover"

@@ -1,6 +1,6 @@
 import { linkDetections, type SampledFrame, type Track } from '@porchlight/redact';
 import { ALL_FORMATS, BlobSource, CanvasSink, Input } from 'mediabunny';
-import { detectFaces } from './detector';
+import { detectFaces, detectPlates } from './detector';
 
 /** What detection found in a clip. */
 export interface DetectOutcome {
@@ -10,10 +10,12 @@ export interface DetectOutcome {
   height: number;
   /** Frames the detector looked at. */
   frames: number;
+  /** Whether licence plates were looked for (false when the server has no plate cascade to serve). */
+  plates: boolean;
 }
 
 /**
- * Runs the face detector on one frame every `interval` seconds of `clip` and links the boxes into tracks
+ * Runs the face and plate detectors on one frame every `interval` seconds of `clip` and links the boxes into tracks
  * (interpolated between samples, held one interval before and after). Only a bounded number of decoded frames
  * is alive at a time: the sink hands out one canvas per sample and reuses a small pool.
  */
@@ -33,11 +35,23 @@ export async function detectClip(
   for (let t = 0; t < duration; t += interval) times.push(t);
   const frames: SampledFrame[] = [];
   let i = 0;
+  let plates = true;
   for await (const wrapped of sink.canvasesAtTimestamps(times)) {
     i += 1;
     if (!wrapped) continue;
-    frames.push({ t: wrapped.timestamp, detections: await detectFaces(wrapped.canvas as OffscreenCanvas) });
+    const canvas = wrapped.canvas as OffscreenCanvas;
+    const faces = await detectFaces(canvas);
+    const found = await detectPlates(canvas);
+    if (found === null) plates = false;
+    frames.push({ t: wrapped.timestamp, detections: [...faces, ...(found ?? [])] });
     onProgress(i / times.length);
   }
-  return { tracks: linkDetections(frames, { interval }), duration, width, height, frames: frames.length };
+  return {
+    tracks: linkDetections(frames, { interval }),
+    duration,
+    width,
+    height,
+    frames: frames.length,
+    plates,
+  };
 }

@@ -7,6 +7,15 @@ export type RedactRequest =
 /** What the worker answers. */
 export type RedactReply =
   | { type: 'progress'; fraction: number; stage: string }
-  | { type: 'detected'; tracks: Track[]; duration: number; width: number; height: number; frames: number }
+  | {
+      type: 'detected';
+      tracks: Track[];
+      duration: number;
+      width: number;
+      height: number;
+      frames: number;
+      /** False when plates could not be looked for (no cascade on this server). */
+      plates: boolean;
+    }
   | { type: 'rendered'; video: Blob; dropped: string[] }
   | { type: 'error'; message: string };

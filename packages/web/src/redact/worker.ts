@@ -17,7 +17,7 @@ scope.onmessage = async (event: MessageEvent<RedactRequest>) => {
   try {
     if (job.type === 'detect') {
       const found = await detectClip(job.clip, job.interval, (fraction) => {
-        reply({ type: 'progress', fraction, stage: 'Looking for faces' });
+        reply({ type: 'progress', fraction, stage: 'Looking for faces and plates' });
       });
       reply({ type: 'detected', ...found });
     } else {
