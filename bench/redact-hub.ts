@@ -3,7 +3,8 @@
  * ffmpeg from one description — two faces moving across the frame sampled every 0.5 s, a still plate, a 2 s
  * whole-frame blur — beside a plain re-encode of the same trimmed range with the same encoder settings, in the
  * same run, and the hub's face detector's pass over the whole clip (`faceTracks`: 4 sampled frames a second at
- * 640 px, BlazeFace on TensorFlow.js's WebAssembly backend), which auto-blur at ingest adds before its render.
+ * 640 px, BlazeFace on TensorFlow.js's WebAssembly backend) and plate detector's (`plateTracks`: 2 frames a
+ * second at 1280 px, the opencv-data cascade), which auto-blur at ingest adds before its render.
  * Target (issue 11): the hub redacts at ≤ 2× real time. The machine's load average is printed with every row:
  * on a shared machine read the ratios, not the seconds.
  *
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { emptyRedaction, linkDetections, type Redaction, type SampledFrame } from '@porchlight/redact';
 import { runTool } from '../packages/hub/src/ffmpeg.js';
 import { faceTracks } from '../packages/hub/src/redact/faces.js';
+import { plateTracks } from '../packages/hub/src/redact/plates.js';
 import { renderRedaction } from '../packages/hub/src/redact/render.js';
 
 const SECONDS = Number(process.argv[2] ?? 30);
@@ -91,10 +93,10 @@ try {
   );
   console.log(`description: ${redaction.tracks.length} tracks, 1 whole-frame range\n`);
   console.log(
-    '| run | plain re-encode s | redact s | redact × real time | redact / plain | mask boxes | find faces s | find faces × real time | load |',
+    '| run | plain re-encode s | redact s | redact × real time | redact / plain | mask boxes | find faces s | find faces × real time | find plates s | find plates × real time | load |',
   );
   console.log(
-    '| --: | ----------------: | -------: | -----------------: | -------------: | ---------: | -----------: | ---------------------: | ---: |',
+    '| --: | ----------------: | -------: | -----------------: | -------------: | ---------: | -----------: | ---------------------: | ------------: | ----------------------: | ---: |',
   );
   for (let run = 1; run <= RUNS; run++) {
     const plain = await timed(() =>
@@ -112,8 +114,9 @@ try {
       }));
     });
     const detect = await timed(() => faceTracks(source));
+    const plates = await timed(() => plateTracks(source));
     console.log(
-      `| ${run} | ${plain.toFixed(1)} | ${redact.toFixed(1)} | ${(redact / kept).toFixed(2)} | ${(redact / plain).toFixed(2)} | ${regions} | ${detect.toFixed(1)} | ${(detect / SECONDS).toFixed(2)} | ${load()} |`,
+      `| ${run} | ${plain.toFixed(1)} | ${redact.toFixed(1)} | ${(redact / kept).toFixed(2)} | ${(redact / plain).toFixed(2)} | ${regions} | ${detect.toFixed(1)} | ${(detect / SECONDS).toFixed(2)} | ${plates.toFixed(1)} | ${(plates / SECONDS).toFixed(2)} | ${load()} |`,
     );
   }
 } finally {

@@ -90,7 +90,11 @@ export function parseHaarCascade(xml: string): HaarCascade {
   const features: Feature[] = [];
   for (const m of featuresXml.matchAll(/<rects>([\s\S]*?)<\/rects>\s*<tilted>\s*([01])\s*<\/tilted>/g)) {
     const rects = [...m[1]!.matchAll(/<_>([^<]*)<\/_>/g)].map((r) => numbers(r[1]!));
-    if (rects.length === 0 || rects.some((r) => r.length !== 5 || r.some((v) => !Number.isFinite(v)))) {
+    if (
+      rects.length < 2 ||
+      rects.length > 3 ||
+      rects.some((r) => r.length !== 5 || r.some((v) => !Number.isFinite(v)))
+    ) {
       throw new CascadeFormatError(`feature ${features.length} has a malformed rectangle`);
     }
     features.push({ tilted: m[2] === '1', rects: rects as Feature['rects'] });
@@ -180,19 +184,27 @@ export function resizeGray(image: GrayImage, width: number, height: number): Gra
   const out = new Uint8Array(width * height);
   const fx = sw / width;
   const fy = sh / height;
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const wxs = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const sxf = Math.min(Math.max((x + 0.5) * fx - 0.5, 0), sw - 1);
+    x0s[x] = Math.floor(sxf);
+    x1s[x] = Math.min(x0s[x]! + 1, sw - 1);
+    wxs[x] = sxf - x0s[x]!;
+  }
   for (let y = 0; y < height; y++) {
     const syf = Math.min(Math.max((y + 0.5) * fy - 0.5, 0), sh - 1);
-    const y0 = Math.floor(syf);
-    const y1 = Math.min(y0 + 1, sh - 1);
-    const wy = syf - y0;
+    const r0 = Math.floor(syf) * sw;
+    const r1 = Math.min(Math.floor(syf) + 1, sh - 1) * sw;
+    const wy = syf - Math.floor(syf);
     for (let x = 0; x < width; x++) {
-      const sxf = Math.min(Math.max((x + 0.5) * fx - 0.5, 0), sw - 1);
-      const x0 = Math.floor(sxf);
-      const x1 = Math.min(x0 + 1, sw - 1);
-      const wx = sxf - x0;
-      const top = src[y0 * sw + x0]! * (1 - wx) + src[y0 * sw + x1]! * wx;
-      const bottom = src[y1 * sw + x0]! * (1 - wx) + src[y1 * sw + x1]! * wx;
-      out[y * width + x] = Math.round(top * (1 - wy) + bottom * wy);
+      const x0 = x0s[x]!;
+      const x1 = x1s[x]!;
+      const wx = wxs[x]!;
+      const top = src[r0 + x0]! + (src[r0 + x1]! - src[r0 + x0]!) * wx;
+      const bottom = src[r1 + x0]! + (src[r1 + x1]! - src[r1 + x0]!) * wx;
+      out[y * width + x] = Math.round(top + (bottom - top) * wy);
     }
   }
   return { data: out, width, height };
@@ -237,19 +249,19 @@ export function integrals(image: GrayImage, withTilted: boolean): Integrals {
   const pad = h + 2;
   const ts = w + 1 + 2 * pad;
   const t = new Int32Array(ts * (h + 1));
-  const px = (x: number, y: number) => (x >= 0 && x < w && y >= 0 ? data[y * w + x]! : 0);
+  // Row y only needs the columns row h will read, widened by one per row above it: [pad − (h − y), pad + w + (h − y)].
   for (let y = 1; y <= h; y++) {
     const row = y * ts;
     const up = row - ts;
-    const up2 = y >= 2 ? row - 2 * ts : -1;
-    for (let c = 0; c < ts; c++) {
-      const X = c - pad;
-      let v = px(X - 1, y - 1) + px(X - 1, y - 2);
-      if (c > 0) v += t[up + c - 1]!;
-      if (c + 1 < ts) v += t[up + c + 1]!;
-      if (up2 >= 0) v -= t[up2 + c]!;
-      t[row + c] = v;
-    }
+    const up2 = row - 2 * ts;
+    const lo = pad - (h - y);
+    const hi = pad + w + (h - y);
+    if (y >= 2) for (let c = lo; c <= hi; c++) t[row + c] = t[up + c - 1]! + t[up + c + 1]! - t[up2 + c]!;
+    else for (let c = lo; c <= hi; c++) t[row + c] = t[up + c - 1]! + t[up + c + 1]!;
+    // The pixel terms I(X − 1, y − 1) + I(X − 1, y − 2), present for X = 1 … w only.
+    const p1 = (y - 1) * w - pad - 1;
+    const p2 = (y - 2) * w - pad - 1;
+    for (let c = pad + 1; c <= pad + w; c++) t[row + c]! += data[p1 + c]! + (y >= 2 ? data[p2 + c]! : 0);
   }
   return { sum, sqsum, tilted: t, tiltedStride: ts, pad };
 }
@@ -364,6 +376,7 @@ function scanLevel(c: Compiled, ints: Integrals, w: number, h: number, step: num
   const stages = stageThreshold.length;
   const hits: [number, number][] = [];
 
+  const tiltedTable = tilted ?? sum;
   for (let y = 0; y + wh <= h; y += step) {
     for (let x = 0; x + ww <= w; x += step) {
       const base = x + y * s;
@@ -371,37 +384,48 @@ function scanLevel(c: Compiled, ints: Integrals, w: number, h: number, step: num
       const valsum = sum[base + n0]! - sum[base + n1]! - sum[base + n2]! + sum[base + n3]!;
       const sqval = sqsum[base + n0]! - sqsum[base + n1]! - sqsum[base + n2]! + sqsum[base + n3]!;
       const v = nArea * sqval - valsum * valsum;
-      const norm = v > 0 ? 1 / Math.sqrt(v) : 1;
+      // Feature values are compared as value / nf < threshold, i.e. value < threshold · nf.
+      const nf = v > 0 ? Math.sqrt(v) : 1;
       let passed = true;
       for (let st = 0; st < stages && passed; st++) {
         let acc = 0;
         for (let tr = stageTrees[st]!; tr < stageTrees[st + 1]!; tr++) {
-          let node = treeNodes[tr]!;
-          const firstNode = node;
-          let leaf: number;
+          const firstNode = treeNodes[tr]!;
+          let node = firstNode;
           for (;;) {
             const f = nodeFeature[node]!;
-            let value = 0;
-            const table = tiltedFeature[f] ? tilted! : sum;
-            const b = tiltedFeature[f] ? tbase : base;
-            for (let r = 0; r < rectCount[f]!; r++) {
-              const o = (f * maxRects + r) * 4;
-              value +=
-                weights[f * maxRects + r]! *
+            const tiltedF = tiltedFeature[f] === 1;
+            const table = tiltedF ? tiltedTable : sum;
+            const b = tiltedF ? tbase : base;
+            const o = f * maxRects * 4;
+            const wi = f * maxRects;
+            let value =
+              weights[wi]! *
                 (table[b + offs[o]!]! -
                   table[b + offs[o + 1]!]! -
                   table[b + offs[o + 2]!]! +
-                  table[b + offs[o + 3]!]!);
+                  table[b + offs[o + 3]!]!) +
+              weights[wi + 1]! *
+                (table[b + offs[o + 4]!]! -
+                  table[b + offs[o + 5]!]! -
+                  table[b + offs[o + 6]!]! +
+                  table[b + offs[o + 7]!]!);
+            for (let r = 2; r < rectCount[f]!; r++) {
+              value +=
+                weights[f * maxRects + r]! *
+                (table[b + offs[f * maxRects * 4 + r * 4]!]! -
+                  table[b + offs[f * maxRects * 4 + r * 4 + 1]!]! -
+                  table[b + offs[f * maxRects * 4 + r * 4 + 2]!]! +
+                  table[b + offs[f * maxRects * 4 + r * 4 + 3]!]!);
             }
-            const next = value * norm < nodeThreshold[node]! ? nodeLeft[node]! : nodeRight[node]!;
+            const next = value < nodeThreshold[node]! * nf ? nodeLeft[node]! : nodeRight[node]!;
             if (next > 0) {
               node = firstNode + next;
               continue;
             }
-            leaf = -next;
+            acc += leaves[treeLeaves[tr]! - next]!;
             break;
           }
-          acc += leaves[treeLeaves[tr]! + leaf]!;
         }
         if (acc < stageThreshold[st]!) passed = false;
       }
