@@ -52,7 +52,8 @@ Encoder (privacy-zone burn-in, H.264): "encoder": {"preset": "veryfast", "crf": 
 Auto-blur at ingest, per camera: "autoBlur": {"<camera id>": {"faces": true, "plates": true, "blur": "pixelate"}}
   Faces (BlazeFace) and licence plates (Debian's opencv-data cascade; install that package) the hub finds,
   offline, are blurred after the zones and before encryption. Options: faces, plates (true/false, at least
-  one true), blur ("gaussian" | "pixelate" | "solid"), padding (0-1, default 0.2), sampleFps (1-15, default 4).
+  one true), blur ("gaussian" | "pixelate" | "solid"), padding (0-1, default 0.2), sampleFps (1-15; default
+  4 for faces, 2 for plates).
 
 Every clip: privacy zones of its camera (from the server) are burned in as black, the video is encrypted to
 the owner's age recipient, uploaded over tus (resumable), and tracked in <state dir>/journal.json so a restart
