@@ -283,6 +283,9 @@ export interface CascadeHit extends PixelRect {
   neighbors: number;
 }
 
+/** A Haar feature has 2 or 3 rectangles (the parser refuses others). */
+const MAX_RECTS = 3;
+
 /** The cascade flattened into typed arrays for the inner loop. */
 class Compiled {
   readonly stageThreshold: Float64Array;
@@ -294,7 +297,10 @@ class Compiled {
   readonly nodeFeature: Int32Array;
   readonly nodeThreshold: Float64Array;
   readonly leaves: Float64Array;
-  readonly stumps: boolean;
+  /** Per feature: its 2 or 3 rectangles' weights (3 slots each), how many it has, and whether it is tilted. */
+  readonly weights: Float64Array;
+  readonly rectCount: Int32Array;
+  readonly tiltedFeature: Uint8Array;
 
   constructor(readonly cascade: HaarCascade) {
     const trees = cascade.stages.flatMap((s) => s.trees);
@@ -313,7 +319,13 @@ class Compiled {
     this.nodeFeature = Int32Array.from(nodes, (n) => n[2]);
     this.nodeThreshold = Float64Array.from(nodes, (n) => n[3]);
     this.leaves = Float64Array.from(trees.flatMap((t) => t.leaves));
-    this.stumps = trees.every((t) => t.nodes.length === 1 && t.leaves.length === 2);
+    const features = cascade.features;
+    this.weights = new Float64Array(features.length * MAX_RECTS);
+    features.forEach((f, i) => {
+      f.rects.forEach((r, k) => (this.weights[i * MAX_RECTS + k] = r[4]));
+    });
+    this.rectCount = Int32Array.from(features, (f) => f.rects.length);
+    this.tiltedFeature = Uint8Array.from(features, (f) => (f.tilted ? 1 : 0));
   }
 }
 
@@ -329,19 +341,12 @@ function scanLevel(c: Compiled, ints: Integrals, w: number, h: number, step: num
   const wh = cascade.height;
   const s = w + 1;
   const ts = ints.tiltedStride;
-  const nf = cascade.features.length;
-  // Per feature: up to 3 rectangles × 4 corner offsets, their weights, and which integral they read.
-  const maxRects = Math.max(...cascade.features.map((f) => f.rects.length));
-  const offs = new Int32Array(nf * maxRects * 4);
-  const weights = new Float64Array(nf * maxRects);
-  const rectCount = new Int32Array(nf);
-  const tiltedFeature = new Uint8Array(nf);
+  const { weights, rectCount, tiltedFeature } = c;
+  // Per feature and rectangle: its 4 corners as offsets into this level's sum (or tilted sum) from the window.
+  const offs = new Int32Array(cascade.features.length * MAX_RECTS * 4);
   cascade.features.forEach((f, i) => {
-    rectCount[i] = f.rects.length;
-    tiltedFeature[i] = f.tilted ? 1 : 0;
-    f.rects.forEach(([x, y, rw, rh, weight], r) => {
-      const o = (i * maxRects + r) * 4;
-      weights[i * maxRects + r] = weight;
+    f.rects.forEach(([x, y, rw, rh], r) => {
+      const o = (i * MAX_RECTS + r) * 4;
       if (f.tilted) {
         offs[o] = x + y * ts;
         offs[o + 1] = x - rh + (y + rh) * ts;
@@ -397,8 +402,8 @@ function scanLevel(c: Compiled, ints: Integrals, w: number, h: number, step: num
             const tiltedF = tiltedFeature[f] === 1;
             const table = tiltedF ? tiltedTable : sum;
             const b = tiltedF ? tbase : base;
-            const o = f * maxRects * 4;
-            const wi = f * maxRects;
+            const o = f * MAX_RECTS * 4;
+            const wi = f * MAX_RECTS;
             let value =
               weights[wi]! *
                 (table[b + offs[o]!]! -
@@ -410,13 +415,13 @@ function scanLevel(c: Compiled, ints: Integrals, w: number, h: number, step: num
                   table[b + offs[o + 5]!]! -
                   table[b + offs[o + 6]!]! +
                   table[b + offs[o + 7]!]!);
-            for (let r = 2; r < rectCount[f]!; r++) {
+            if (rectCount[f] === 3) {
               value +=
-                weights[f * maxRects + r]! *
-                (table[b + offs[f * maxRects * 4 + r * 4]!]! -
-                  table[b + offs[f * maxRects * 4 + r * 4 + 1]!]! -
-                  table[b + offs[f * maxRects * 4 + r * 4 + 2]!]! +
-                  table[b + offs[f * maxRects * 4 + r * 4 + 3]!]!);
+                weights[wi + 2]! *
+                (table[b + offs[o + 8]!]! -
+                  table[b + offs[o + 9]!]! -
+                  table[b + offs[o + 10]!]! +
+                  table[b + offs[o + 11]!]!);
             }
             const next = value < nodeThreshold[node]! * nf ? nodeLeft[node]! : nodeRight[node]!;
             if (next > 0) {
