@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
 import type { TestUser } from './support/client.js';
-import { countRows, makePost, makeUser } from './support/factories.js';
+import { PASSWORD, countRows, makePost, makeUser } from './support/factories.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -118,6 +118,35 @@ describe('reactions', () => {
     expect(removed.myReaction).toBeNull();
     const removedAgain = await unreact(ana, post.id);
     expect(removedAgain.reactions).toEqual(removed.reactions);
+  });
+
+  it('counts every one of many neighbours reacting at once, and forgets a deleted account’s reaction', async () => {
+    const author = await makeUser(t);
+    const post = await makePost(author);
+    const neighbours = await Promise.all(Array.from({ length: 12 }, () => makeUser(t)));
+    const kinds = ['thanks', 'helpful', 'agree', 'sad'] as const;
+    // The counts are kept on the post (migration 37): concurrent changes must each land.
+    await Promise.all(neighbours.map((n, i) => react(n, post.id, kinds[i % 4]!)));
+    await Promise.all(neighbours.slice(0, 4).map((n) => react(n, post.id, 'sad')));
+    await Promise.all(neighbours.slice(4, 6).map((n) => unreact(n, post.id)));
+    const expected = { thanks: 1, helpful: 1, agree: 2, sad: 6 };
+    expect((await getPost(author, post.id)).reactions).toEqual(expected);
+    const recount = await t.database.db.query<{ kind: string; n: number }>(
+      `SELECT kind, count(*)::int AS n FROM reactions r JOIN posts p ON p.id = r.post_id
+       WHERE p.public_id = $1 GROUP BY kind`,
+      [post.id],
+    );
+    expect({
+      thanks: 0,
+      helpful: 0,
+      agree: 0,
+      sad: 0,
+      ...Object.fromEntries(recount.rows.map((r) => [r.kind, r.n])),
+    }).toEqual(expected);
+
+    const gone = await neighbours[0]!.raw('DELETE', '/api/account', { password: PASSWORD });
+    expect(gone.statusCode, gone.body).toBe(204);
+    expect((await getPost(author, post.id)).reactions).toEqual({ ...expected, sad: 5 });
   });
 
   it('refuses an unknown reaction naming /body/kind', async () => {

@@ -124,28 +124,30 @@ export class FeedWindow {
     if (q.beforeId !== undefined && q.beforeId <= this.#floor) return undefined;
     const since = q.since?.getTime();
     const near = nearHome(q.home, q.radiusM);
-    const found: WindowPost[] = [];
-    let all = true;
-    for (const area of q.areaCells) {
-      let taken = 0;
-      for (const p of this.#byArea.get(area) ?? []) {
-        if (q.beforeId !== undefined && p.id >= q.beforeId) continue;
-        if (!p.visible) continue;
-        if (q.category !== undefined && p.category !== q.category) continue;
-        if (since !== undefined && p.createdAt < since) continue;
-        if (q.cell !== undefined && p.cell !== q.cell) continue;
-        if (!near(p)) continue;
-        if (taken === count) {
-          all = false;
-          break;
-        }
-        found.push(p);
-        taken += 1;
+    const matches = (p: WindowPost): boolean =>
+      p.visible &&
+      (q.category === undefined || p.category === q.category) &&
+      (since === undefined || p.createdAt >= since) &&
+      (q.cell === undefined || p.cell === q.cell) &&
+      near(p);
+    // The area lists are each newest first: merging them newest first stops at the page's last match instead
+    // of checking every held post in every area the circle touches (bench/results/feed-http.md).
+    const lists = q.areaCells.map((area) => this.#byArea.get(area) ?? []);
+    const at = lists.map((list) => (q.beforeId === undefined ? 0 : firstBelow(list, q.beforeId)));
+    const ids: number[] = [];
+    for (;;) {
+      let newest = -1;
+      for (let k = 0; k < lists.length; k++) {
+        const p = lists[k]![at[k]!];
+        if (p !== undefined && (newest < 0 || p.id > lists[newest]![at[newest]!]!.id)) newest = k;
       }
+      if (newest < 0) return { ids, all: true };
+      const p = lists[newest]![at[newest]!]!;
+      at[newest] = at[newest]! + 1;
+      if (!matches(p)) continue;
+      if (ids.length === count) return { ids, all: false };
+      ids.push(p.id);
     }
-    found.sort((a, b) => b.id - a.id);
-    if (found.length > count) all = false;
-    return { ids: found.slice(0, count).map((p) => p.id), all };
   }
 
   /** Whether the window holds every post there is (so a short page from it is the end of the feed). */
@@ -229,6 +231,18 @@ function toPost(row: WindowRow): WindowPost {
     areaCell: row.area_cell,
     createdAt: row.created_at.getTime(),
   };
+}
+
+/** The index of the first post in a newest-first list with an id below `id` (the list's length if none). */
+function firstBelow(list: WindowPost[], id: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.id >= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Inserts into a list kept newest first; new posts land at or near the front. */

@@ -10,7 +10,7 @@ const isModerator = (v: Viewer): boolean => v.role === 'moderator' || v.role ===
  */
 export function presentPost(row: PostRow, viewer: Viewer, notice: ModerationNoticeRow | undefined) {
   const isMine = row.author_id === viewer.id;
-  const r = row.reactions ?? {};
+  const r = row.reactions;
   return {
     id: row.public_id,
     category: row.category,

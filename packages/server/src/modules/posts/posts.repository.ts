@@ -30,7 +30,8 @@ export interface PostRow {
   resolved_at: Date | null;
   author_name: string;
   author_role: Role;
-  reactions: Partial<Record<ReactionKind, number>> | null;
+  /** Kept on the post by a trigger (migration 37); a kind nobody chose is absent or 0. */
+  reactions: Partial<Record<ReactionKind, number>>;
   my_reaction: ReactionKind | null;
   /** Whether a moderator ever hid or restored it: only then is there a notice to read for it. */
   moderated: boolean;
@@ -41,10 +42,8 @@ export interface PostRow {
 export const POST_COLUMNS = `
   p.id, p.public_id, p.author_id, p.category, p.title, p.body, p.cell, p.cell_lat, p.cell_lng, p.area_cell, p.person,
   p.status, p.comment_count, p.created_at, p.edited_at, p.resolved_at, u.display_name AS author_name, u.role AS author_role,
-  (SELECT jsonb_object_agg(r.kind, r.n) FROM
-     (SELECT kind, count(*)::int AS n FROM reactions WHERE post_id = p.id GROUP BY kind) r) AS reactions,
-  (SELECT kind FROM reactions WHERE post_id = p.id AND user_id = $1) AS my_reaction,
-  EXISTS (SELECT 1 FROM moderation_decisions d WHERE d.post_id = p.id AND d.action <> 'dismiss') AS moderated,
+  p.reaction_counts AS reactions, (SELECT kind FROM reactions WHERE post_id = p.id AND user_id = $1) AS my_reaction,
+  p.moderated,
   ${POST_MEDIA_COLUMN}`;
 
 export async function insertPost(

@@ -32,6 +32,7 @@ import dashboardCells, { backfill as dashboardCellsBackfill } from './0032_dashb
 import mediaRedaction from './0034_media_redaction.js';
 import postsCellFeed from './0035_posts_cell_feed.js';
 import postsFeedSeq from './0036_posts_feed_seq.js';
+import postReactionCounts from './0037_post_reaction_counts.js';
 import type { Queryable } from '../database.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -76,4 +77,5 @@ export const MIGRATIONS: readonly {
   { id: 34, name: 'media_redaction', sql: mediaRedaction },
   { id: 35, name: 'posts_cell_feed', sql: postsCellFeed },
   { id: 36, name: 'posts_feed_seq', sql: postsFeedSeq },
+  { id: 37, name: 'post_reaction_counts', sql: postReactionCounts },
 ];
