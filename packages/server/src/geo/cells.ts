@@ -50,16 +50,37 @@ export function distanceMeters(a: LatLng, b: LatLng): number {
  * The area cells (resolution 7) that together cover every display cell whose centre lies within
  * `radiusM` of `centre`. Used to select feed candidates by index and to subscribe to live fan-out.
  */
-export function areaCellsCovering(centre: LatLng, radiusM: number): string[] {
-  const origin = latLngToCell(centre.lat, centre.lng, AREA_RESOLUTION);
-  const edge = getHexagonEdgeLengthAvg(AREA_RESOLUTION, UNITS.m);
-  // A hexagon's inradius is edge·√3/2; adding one ring covers points near the boundary of the last ring.
-  const k = Math.ceil(radiusM / (edge * Math.sqrt(3))) + 1;
-  return gridDisk(origin, k).filter((c) => {
-    if (c === origin) return true;
-    const [lat, lng] = cellToLatLng(c);
-    return distanceMeters(centre, { lat, lng }) <= radiusM + 2 * edge;
+export function areaCellsCovering(centre: LatLng, radiusM: number): readonly string[] {
+  // Every feed page and live stream asks this for its viewer's home; h3 is not free (bench/results/feed-http.md).
+  return remembered(areaCellsCache, `${centre.lat},${centre.lng},${radiusM}`, () => {
+    const origin = latLngToCell(centre.lat, centre.lng, AREA_RESOLUTION);
+    const edge = getHexagonEdgeLengthAvg(AREA_RESOLUTION, UNITS.m);
+    // A hexagon's inradius is edge·√3/2; adding one ring covers points near the boundary of the last ring.
+    const k = Math.ceil(radiusM / (edge * Math.sqrt(3))) + 1;
+    return gridDisk(origin, k).filter((c) => {
+      if (c === origin) return true;
+      const [lat, lng] = cellToLatLng(c);
+      return distanceMeters(centre, { lat, lng }) <= radiusM + 2 * edge;
+    });
   });
+}
+
+/** How many homes' (centre and radius) cells are kept: the feed and live streams ask for the same few often. */
+const REMEMBERED_HOMES = 500;
+const areaCellsCache = new Map<string, readonly string[]>();
+
+/** `compute()`, kept for the last `REMEMBERED_HOMES` keys asked (least recently used goes first). */
+function remembered<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  const kept = cache.get(key);
+  if (kept !== undefined) {
+    cache.delete(key);
+    cache.set(key, kept);
+    return kept;
+  }
+  const value = compute();
+  cache.set(key, value);
+  if (cache.size > REMEMBERED_HOMES) cache.delete(cache.keys().next().value!);
+  return value;
 }
 
 /** The display cells within a radius, grouped for the feed's per-cell plan; see {@link displayCellsWithin}. */
@@ -76,7 +97,6 @@ const cellsWithinCache = new Map<string, CellsWithin>();
  * cell right at the edge, where this and SQL's floating point could disagree in the last bit.
  */
 const EDGE_SLACK_M = 1;
-const CELLS_WITHIN_CACHE = 500;
 
 /**
  * The display cells whose centre lies within `radiusM` of `centre` (the feed's rule; a metre more, see
@@ -87,27 +107,19 @@ const CELLS_WITHIN_CACHE = 500;
  * millisecond at the default radius.
  */
 export function displayCellsWithin(centre: LatLng, radiusM: number): CellsWithin {
-  const key = `${centre.lat},${centre.lng},${radiusM}`;
-  const kept = cellsWithinCache.get(key);
-  if (kept) {
-    cellsWithinCache.delete(key);
-    cellsWithinCache.set(key, kept);
-    return kept;
-  }
-  // The area cells covering the radius are exactly known (areaCellsCovering); a ring of display cells around
-  // the home is not, where the grid is distorted near its pentagons.
-  const within = { whole: [] as string[], partial: [] as string[] };
-  for (const area of areaCellsCovering(centre, radiusM)) {
-    const children = cellToChildren(area, DISPLAY_RESOLUTION);
-    const inside = children.filter((cell) => {
-      const [lat, lng] = cellToLatLng(cell);
-      return distanceMeters(centre, { lat, lng }) <= radiusM + EDGE_SLACK_M;
-    });
-    if (inside.length === children.length) within.whole.push(area);
-    else within.partial.push(...inside);
-  }
-  cellsWithinCache.set(key, within);
-  if (cellsWithinCache.size > CELLS_WITHIN_CACHE)
-    cellsWithinCache.delete(cellsWithinCache.keys().next().value!);
-  return within;
+  return remembered(cellsWithinCache, `${centre.lat},${centre.lng},${radiusM}`, () => {
+    // The area cells covering the radius are exactly known (areaCellsCovering); a ring of display cells around
+    // the home is not, where the grid is distorted near its pentagons.
+    const within = { whole: [] as string[], partial: [] as string[] };
+    for (const area of areaCellsCovering(centre, radiusM)) {
+      const children = cellToChildren(area, DISPLAY_RESOLUTION);
+      const inside = children.filter((cell) => {
+        const [lat, lng] = cellToLatLng(cell);
+        return distanceMeters(centre, { lat, lng }) <= radiusM + EDGE_SLACK_M;
+      });
+      if (inside.length === children.length) within.whole.push(area);
+      else within.partial.push(...inside);
+    }
+    return within;
+  });
 }

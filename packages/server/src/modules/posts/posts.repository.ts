@@ -95,7 +95,7 @@ export async function findPost(
 
 export interface FeedQuery {
   viewerId: number;
-  areaCells: string[];
+  areaCells: readonly string[];
   home: { lat: number; lng: number };
   radiusM: number;
   beforeId: number | undefined;
