@@ -91,6 +91,24 @@ describe('coverage', () => {
     );
   });
 
+  it('covers the motion that starts from the second of two keyframes sharing a time', () => {
+    // Found by the property above: the box jumps at t = 0, and the first piece held only the first box.
+    const jump: Track = {
+      ...track,
+      from: 0,
+      to: 1.5,
+      keyframes: [
+        { t: 0, box: { x: 0, y: 0, w: 0.1, h: 0.1 } },
+        { t: 0, box: { x: 0.8, y: 0.8, w: 0.1, h: 0.1 } },
+        { t: 1, box: { x: 0.5, y: 0.5, w: 0.1, h: 0.1 } },
+      ],
+    };
+    const regions = coverage({ ...emptyRedaction(), padding: 0, tracks: [jump] }, 0.2);
+    for (const t of [0.01, 0.05, 0.19]) {
+      expect(regionsAt(regions, t).some((r) => containsBox(r, padBox(boxAt(jump, t)!, 0)))).toBe(true);
+    }
+  });
+
   it('covers nothing outside a track’s time range and no region is longer than the step', () => {
     const regions = coverage({ ...emptyRedaction(), tracks: [track] }, 0.25);
     expect(regionsAt(regions, 4.2)).toEqual([]);

@@ -91,14 +91,25 @@ export function coverage(redaction: Redaction, step = COVER_STEP): CoverRegion[]
       for (let i = 0; i < pieces; i++) {
         const start = prev + ((next - prev) * i) / pieces;
         const end = i === pieces - 1 ? next : prev + ((next - prev) * (i + 1)) / pieces;
-        const a = boxAt(track, start)!;
-        const b = boxAt(track, end)!;
-        regions.push({ start, end, box: padBox(unionBox(a, b), redaction.padding) });
+        // Keyframes sharing a time make the box jump there: boxAt gives the first, and the motion that follows
+        // starts from the last, so every box keyed at either end of the piece is covered too.
+        const box = [
+          boxAt(track, start)!,
+          boxAt(track, end)!,
+          ...keyedAt(track, start),
+          ...keyedAt(track, end),
+        ].reduce(unionBox);
+        regions.push({ start, end, box: padBox(box, redaction.padding) });
       }
       prev = next;
     }
   }
   return regions;
+}
+
+/** The boxes of a track's keyframes at exactly `t`. */
+function keyedAt(track: Track, t: number): Box[] {
+  return track.keyframes.filter((k) => k.t === t).map((k) => k.box);
 }
 
 /** The regions to hide on the frame shown at `t` seconds of the source clip. */
